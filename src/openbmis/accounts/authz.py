@@ -1,0 +1,98 @@
+"""Authorisation: does this user (through this token, if any) hold a permission at a post?
+
+Every view and API handler asks here; nothing else decides access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from openbmis.accounts.roles import Permission, Role, permission
+from openbmis.core.errors import AccessDenied
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    post_id: UUID | None  # None: held nationally
+
+
+class AllPosts:
+    """Scope marker: the permission holds at every border post."""
+
+    def __repr__(self) -> str:
+        return "ALL_POSTS"
+
+
+ALL_POSTS = AllPosts()
+PostScope = AllPosts | frozenset[UUID]
+
+
+def grants(user: Any) -> list[Grant]:
+    """The user's role grants, loaded once per user object (that is, once per request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_openbmis_grants", None)
+    if cached is None:
+        cached = [Grant(Role(role), post_id) for role, post_id in user.role_assignments.values_list("role", "border_post_id")]
+        user._openbmis_grants = cached
+    return cached
+
+
+def roles(user: Any) -> set[Role]:
+    return {g.role for g in grants(user)}
+
+
+def _token_allows(token: Any, perm: Permission) -> bool:
+    if token is None:
+        return True
+    return perm.scope in (token.scopes or [])
+
+
+def _role_grants(user: Any, perm: Permission) -> list[Grant]:
+    matching = [g for g in grants(user) if g.role in perm.roles]
+    if perm.name == "identities.view" and user_can_view_identities(user):
+        matching += [g for g in grants(user) if g.role == Role.ANALYST]
+    if not perm.post_scoped:
+        matching = [g for g in matching if g.post_id is None]
+    return matching
+
+
+def user_can_view_identities(user: Any) -> bool:
+    return bool(getattr(user, "can_view_identities", False))
+
+
+def post_scope(user: Any, name: str, token: Any = None) -> PostScope:
+    """The posts at which the user holds the permission (ALL_POSTS, or a possibly empty set)."""
+    perm = permission(name)
+    if not _token_allows(token, perm):
+        return frozenset()
+    matching = _role_grants(user, perm)
+    if any(g.post_id is None for g in matching):
+        return ALL_POSTS
+    return frozenset(g.post_id for g in matching if g.post_id is not None)
+
+
+def has_permission(user: Any, name: str, post_id: UUID | None = None, token: Any = None) -> bool:
+    """True if the permission is held at ``post_id`` (or anywhere, when ``post_id`` is None)."""
+    scope = post_scope(user, name, token)
+    if isinstance(scope, AllPosts):
+        return True
+    if post_id is None:
+        return bool(scope)
+    return post_id in scope
+
+
+def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
+    """Raise AccessDenied naming what is missing unless the permission is held (at ``post``)."""
+    perm = permission(name)
+    if token is not None and not _token_allows(token, perm):
+        raise AccessDenied(f"this API token lacks the scope {perm.scope!r}", scope=perm.scope)
+    post_id = getattr(post, "id", post)
+    if not has_permission(user, name, post_id, token):
+        if post is not None:
+            code = getattr(post, "code", str(post_id))
+            raise AccessDenied(f"you have no access to border post {code} for: {perm.description.lower()}")
+        raise AccessDenied(f"your roles do not allow: {perm.description.lower()}")

@@ -1,0 +1,36 @@
+"""Navigation built from the user's permissions: people see only what they may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from openbmis.accounts import authz
+
+# (url name, label, permission or None for every logged-in user)
+NAVIGATION = [
+    ("core:home", _("Home"), None),
+    ("borderposts:list", _("Border posts"), "borderposts.view"),
+    ("accounts:users", _("Users"), "accounts.manage"),
+    ("audit:search", _("Audit trail"), "audit.view"),
+    ("accounts:tokens", _("API tokens"), None),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_roles": []}
+    items = [
+        {"url": reverse(url), "label": label, "active": request.path == reverse(url)}
+        for url, label, perm in NAVIGATION
+        if perm is None or authz.has_permission(user, perm)
+    ]
+    assignments = user.role_assignments.select_related("border_post")
+    user_roles = [
+        {"role": authz.Role(a.role).label, "post": a.border_post.code if a.border_post else None} for a in assignments
+    ]
+    return {"nav_items": items, "user_roles": user_roles}

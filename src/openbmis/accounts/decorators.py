@@ -1,0 +1,30 @@
+"""View decorator: log in, then hold a permission (anywhere, or at the post in the URL)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from openbmis.accounts import authz
+from openbmis.core.errors import AccessDenied
+
+
+def permission_required(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                authz.require(request.user, name)
+                return view(request, *args, **kwargs)
+            except AccessDenied as exc:
+                return render(request, "403.html", {"detail": exc.message}, status=403)
+
+        return wrapper
+
+    return decorate

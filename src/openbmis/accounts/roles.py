@@ -1,0 +1,80 @@
+"""Roles, permissions and API-token scopes: the one table that decides who may do what.
+
+A user holds roles *at* a border post or nationally (no post).  A permission is granted
+by a set of roles; for a post-scoped permission the role must be held at that post or
+nationally.  An API token narrows its user's permissions to its scopes: each permission
+names the scope a token needs for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    PRIMARY_OFFICER = "primary_officer"
+    SECONDARY_OFFICER = "secondary_officer"
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"
+    ADMINISTRATOR = "administrator"
+    AUDITOR = "auditor"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.PRIMARY_OFFICER: _("Primary officer"),
+    Role.SECONDARY_OFFICER: _("Secondary officer"),
+    Role.SUPERVISOR: _("Supervisor"),
+    Role.ANALYST: _("Analyst"),
+    Role.ADMINISTRATOR: _("Administrator"),
+    Role.AUDITOR: _("Auditor"),
+}
+
+# Roles whose holders must log in with a second factor.
+TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
+
+OFFICERS = frozenset({Role.PRIMARY_OFFICER, Role.SECONDARY_OFFICER, Role.SUPERVISOR})
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    roles: frozenset[Role]
+    scope: str  # the API-token scope that carries it
+    post_scoped: bool  # True: held per border post; False: national only
+    description: str
+
+
+_PERMISSIONS = [
+    Permission("borderposts.view", EVERYONE, "borderposts:read", True, "See border posts and their lanes"),
+    Permission(
+        "borderposts.manage", frozenset({Role.ADMINISTRATOR}), "borderposts:write", False,
+        "Create and change border posts",
+    ),
+    Permission("accounts.manage", frozenset({Role.ADMINISTRATOR}), "accounts:write", False, "Manage users and roles"),
+    Permission("audit.view", frozenset({Role.AUDITOR}), "audit:read", False, "Search and verify the audit trail"),
+    Permission(
+        "identities.view", OFFICERS, "identities:read", True,
+        "See travellers' identities (analysts only when granted)",
+    ),
+    Permission(
+        "statistics.view", frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR}), "statistics:read", True,
+        "See aggregate statistics",
+    ),
+]
+PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}
+SCOPES: frozenset[str] = frozenset(p.scope for p in _PERMISSIONS)
+
+
+def permission(name: str) -> Permission:
+    try:
+        return PERMISSIONS[name]
+    except KeyError:
+        raise KeyError(f"unknown permission {name!r}") from None

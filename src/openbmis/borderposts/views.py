@@ -1,0 +1,77 @@
+"""Border posts in the UI: everyone sees the posts in their scope; administrators edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from openbmis.accounts import authz
+from openbmis.accounts.decorators import permission_required
+from openbmis.borderposts import services
+from openbmis.borderposts.forms import BorderPostForm
+from openbmis.borderposts.models import BorderPost
+from openbmis.core.errors import AccessDenied, DomainError, NotFound
+
+
+@permission_required("borderposts.view")
+def post_list(request: HttpRequest) -> HttpResponse:
+    scope = authz.post_scope(request.user, "borderposts.view")
+    posts = BorderPost.objects.prefetch_related("lanes")
+    if not isinstance(scope, authz.AllPosts):
+        posts = posts.filter(id__in=scope)
+    can_manage = authz.has_permission(request.user, "borderposts.manage")
+    return render(request, "borderposts/list.html", {"posts": posts, "can_manage": can_manage})
+
+
+@permission_required("borderposts.view")
+def post_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        post = services.get_post(code)
+        authz.require(request.user, "borderposts.view", post)
+    except NotFound as exc:
+        return render(request, "404.html", {"detail": exc.message}, status=404)
+    except AccessDenied as exc:
+        return render(request, "403.html", {"detail": exc.message}, status=403)
+    can_manage = authz.has_permission(request.user, "borderposts.manage")
+    return render(request, "borderposts/detail.html", {"post": post, "can_manage": can_manage})
+
+
+def _lanes_text(post: BorderPost) -> str:
+    return "\n".join(f"{lane.code} {lane.direction}" for lane in post.lanes.all())
+
+
+@permission_required("borderposts.manage")
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    post = None
+    if code is not None:
+        try:
+            post = services.get_post(code)
+        except NotFound as exc:
+            return render(request, "404.html", {"detail": exc.message}, status=404)
+    initial = {"lanes_text": _lanes_text(post)} if post else {}
+    form = BorderPostForm(request.POST or None, instance=post, initial=initial)
+    if post is not None:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        try:
+            lanes = services.parse_lanes_text(form.cleaned_data["lanes_text"])
+            if post is None:
+                post = services.create_border_post(request.user, code=form.cleaned_data["code"], lanes=lanes, **data)
+                messages.success(request, _("Border post %(code)s created.") % {"code": post.code})
+            else:
+                # The form has already written the cleaned values onto the instance; reload the
+                # stored row so that the service compares the true before with the after.
+                post = services.get_post(post.code)
+                services.update_border_post(request.user, post, lanes=lanes, **data)
+                messages.success(request, _("Border post %(code)s saved.") % {"code": post.code})
+            return redirect("borderposts:detail", code=post.code)
+        except DomainError as exc:
+            field = exc.field if exc.field in form.fields else ("lanes_text" if exc.field == "lanes" else None)
+            form.add_error(field, exc.message)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "borderposts/form.html", {"form": form, "post": post}, status=status)

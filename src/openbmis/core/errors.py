@@ -1,0 +1,41 @@
+"""Domain errors raised by services. HTTP mapping happens only at the API and view edge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base: a message for people, a stable code for programs, and optional structured details."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "detail": self.message}
+        if self.field:
+            data["field"] = self.field
+        if self.details:
+            data["details"] = self.details
+        return data
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class AccessDenied(DomainError):
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    code = "conflict"

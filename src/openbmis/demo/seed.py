@@ -1,0 +1,87 @@
+"""Load the demo data set (idempotent)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from openbmis.accounts import services as accounts
+from openbmis.accounts.models import User
+from openbmis.accounts.roles import Role
+from openbmis.borderposts import services as borderposts
+from openbmis.borderposts.models import BorderPost
+
+DEMO_PASSWORD = "openbmis-demo"
+ACTOR = "demo-seed"
+
+POSTS = [
+    dict(code="AIR-CAP", name="Utopia City International Airport", kind="air", time_zone="Africa/Nairobi",
+         latitude="-1.319167", longitude="36.927778",
+         lanes=[{"code": "A1", "direction": "entry"}, {"code": "A2", "direction": "entry"},
+                {"code": "D1", "direction": "exit"}, {"code": "D2", "direction": "exit"}]),
+    dict(code="AIR-NTH", name="Northport Airport", kind="air", time_zone="Africa/Nairobi",
+         latitude="0.404444", longitude="35.238889",
+         lanes=[{"code": "A1", "direction": "entry"}, {"code": "D1", "direction": "exit"}]),
+    dict(code="LND-BRG", name="Bridgeton Land Crossing", kind="land", time_zone="Africa/Nairobi",
+         latitude="-4.616667", longitude="39.183333", neighbour_country="TZA",
+         lanes=[{"code": "L1", "direction": "entry"}, {"code": "L2", "direction": "exit"},
+                {"code": "T1", "direction": "both"}]),
+    dict(code="LND-HIG", name="Highgate Land Crossing", kind="land", time_zone="Africa/Nairobi",
+         latitude="0.633333", longitude="34.283333", neighbour_country="UGA",
+         lanes=[{"code": "L1", "direction": "both"}, {"code": "L2", "direction": "both"}]),
+    dict(code="SEA-PHV", name="Port Haven Seaport", kind="sea", time_zone="Africa/Nairobi",
+         latitude="-4.066667", longitude="39.666667",
+         lanes=[{"code": "S1", "direction": "both"}]),
+    dict(code="RAIL-GLN", name="Glenmoor Rail Crossing", kind="rail", time_zone="Africa/Nairobi",
+         latitude="-3.383333", longitude="38.566667", neighbour_country="TZA",
+         lanes=[{"code": "R1", "direction": "both"}]),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: Role
+    post: str | None  # None: national
+
+
+USERS = [
+    DemoUser("officer", "Amina Odhiambo", Role.PRIMARY_OFFICER, "AIR-CAP"),
+    DemoUser("officer2", "Peter Mwangi", Role.PRIMARY_OFFICER, "LND-BRG"),
+    DemoUser("secondary", "Grace Wanjiru", Role.SECONDARY_OFFICER, "AIR-CAP"),
+    DemoUser("supervisor", "Daniel Kiptoo", Role.SUPERVISOR, "AIR-CAP"),
+    DemoUser("analyst", "Lucy Achieng", Role.ANALYST, None),
+    DemoUser("admin", "Samuel Otieno", Role.ADMINISTRATOR, None),
+    DemoUser("auditor", "Ruth Njeri", Role.AUDITOR, None),
+]
+
+# Later capabilities append their own loaders here (each idempotent).
+EXTRA_LOADERS: list[Callable[[], None]] = []
+
+
+def load() -> dict[str, int]:
+    """Create what is missing; return counts of what was created."""
+    created = {"border_posts": 0, "users": 0}
+    with transaction.atomic():
+        for spec in POSTS:
+            data = dict(spec)
+            if BorderPost.objects.filter(code=data["code"]).exists():
+                continue
+            lanes = data.pop("lanes")
+            code = data.pop("code")
+            borderposts.create_border_post(ACTOR, code=code, lanes=lanes, country="UTO", **data)
+            created["border_posts"] += 1
+        for demo in USERS:
+            if User.objects.filter(username=demo.username).exists():
+                continue
+            user = accounts.create_user(ACTOR, username=demo.username, password=DEMO_PASSWORD,
+                                        full_name=demo.full_name, validate=False)
+            post = BorderPost.objects.get(code=demo.post) if demo.post else None
+            accounts.assign_role(ACTOR, user, demo.role, post)
+            created["users"] += 1
+    for loader in EXTRA_LOADERS:
+        loader()
+    return created

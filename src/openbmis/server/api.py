@@ -1,0 +1,60 @@
+"""The REST API: one NinjaAPI, one router per app, domain errors mapped to HTTP here only."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from openbmis import __version__
+from openbmis.accounts.api import router as accounts_router
+from openbmis.accounts.api_auth import API_AUTH
+from openbmis.audit.api import router as audit_router
+from openbmis.borderposts.api import router as borderposts_router
+from openbmis.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
+
+api = NinjaAPI(
+    title="OpenBMIS API",
+    version=__version__,
+    description=(
+        "One API for the web UI's own calls, border-post nodes and third parties. "
+        "Authenticate with `Authorization: Bearer <token>` (create one with `openbmis token create`) "
+        "or, from the web UI, with the session cookie and CSRF token. Every endpoint enforces the caller's "
+        "roles, border-post scope and the token's scopes; errors are JSON objects with `code` and `detail`."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+_STATUS = {InvalidInput: 422, NotFound: 404, AccessDenied: 403, Conflict: 409}
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+    return api.create_response(request, exc.as_dict(), status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    detail = (
+        "authentication required: send 'Authorization: Bearer <token>' with a valid, unrevoked token, "
+        "or log in (administrators and auditors with their second factor)"
+    )
+    return api.create_response(request, {"code": "unauthenticated", "detail": detail}, status=401)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_body(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+        problems.append({"field": location, "message": error.get("msg", "invalid")})
+    detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems) or "malformed request"
+    return api.create_response(request, {"code": "invalid", "detail": detail, "errors": problems}, status=422)
+
+
+api.add_router("/", accounts_router)
+api.add_router("/border-posts", borderposts_router)
+api.add_router("/audit", audit_router)

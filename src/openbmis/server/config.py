@@ -1,0 +1,170 @@
+"""Configuration read once from ``OPENBMIS_*`` environment variables.
+
+Every variable is documented in docs/configuration.md.  In production mode a missing or
+contradictory value stops start-up with a :class:`ConfigError` naming the variable; in
+development mode safe defaults apply (a secret key generated once under the data dir,
+SQLite under ``./var``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MODES = ("development", "production")
+DEFAULT_LANGUAGES = ("en", "fr")
+KNOWN_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "pt": "Português"}
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, malformed or contradicts another."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        self.variable = variable
+        self.problem = problem
+        super().__init__(f"{variable}: {problem}")
+
+
+@dataclass(frozen=True)
+class Config:
+    mode: str
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    allowed_hosts: tuple[str, ...]
+    time_zone: str
+    languages: tuple[str, ...]
+    installation: str  # "hq" or "bcp:<CODE>"
+    session_idle_minutes: int
+    lockout_attempts: int
+    lockout_minutes: int
+    secure_cookies: bool
+    csrf_trusted_origins: tuple[str, ...] = field(default=())
+
+    @property
+    def debug(self) -> bool:
+        return self.mode == "development"
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(name, f"must be at least {minimum}, got {value}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(name, f"expected true or false, got {raw!r}")
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def _secret_from_file(data_dir: Path) -> str:
+    """Development only: a random key made once and kept under the data dir."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load(env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate the configuration; raise ConfigError naming the first bad variable."""
+    env = os.environ if env is None else env
+    mode = env.get("OPENBMIS_MODE", "development").strip().lower()
+    if mode not in MODES:
+        raise ConfigError("OPENBMIS_MODE", f"must be one of {', '.join(MODES)}, got {mode!r}")
+    production = mode == "production"
+
+    data_dir = Path(env.get("OPENBMIS_DATA_DIR") or "var").expanduser().resolve()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError("OPENBMIS_DATA_DIR", f"{data_dir} exists and is not a directory")
+
+    database_url = env.get("OPENBMIS_DATABASE_URL", "").strip()
+    if not database_url:
+        if production:
+            raise ConfigError("OPENBMIS_DATABASE_URL", "required in production mode")
+        database_url = f"sqlite:///{data_dir / 'openbmis.sqlite3'}"
+    scheme = database_url.split(":", 1)[0]
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ConfigError("OPENBMIS_DATABASE_URL", f"unsupported database scheme {scheme!r} (use sqlite or postgres)")
+
+    secret_key = env.get("OPENBMIS_SECRET_KEY", "").strip()
+    if not secret_key:
+        if production:
+            raise ConfigError("OPENBMIS_SECRET_KEY", "required in production mode")
+        secret_key = _secret_from_file(data_dir)
+    elif production and len(secret_key) < 32:
+        raise ConfigError("OPENBMIS_SECRET_KEY", "must be at least 32 characters in production mode")
+
+    allowed_hosts = _list(env, "OPENBMIS_ALLOWED_HOSTS")
+    if allowed_hosts is None:
+        if production:
+            raise ConfigError("OPENBMIS_ALLOWED_HOSTS", "required in production mode (comma-separated host names)")
+        allowed_hosts = ("127.0.0.1", "localhost", "[::1]", "testserver")
+    if production and "*" in allowed_hosts:
+        raise ConfigError("OPENBMIS_ALLOWED_HOSTS", "'*' is not allowed in production mode")
+
+    time_zone = env.get("OPENBMIS_TIME_ZONE", "UTC").strip()
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("OPENBMIS_TIME_ZONE", f"unknown time zone {time_zone!r}") from None
+
+    languages = _list(env, "OPENBMIS_LANGUAGES") or DEFAULT_LANGUAGES
+    unknown = [code for code in languages if code not in KNOWN_LANGUAGES]
+    if unknown:
+        raise ConfigError(
+            "OPENBMIS_LANGUAGES",
+            f"unknown language code(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_LANGUAGES))}",
+        )
+
+    installation = env.get("OPENBMIS_INSTALLATION", "hq").strip()
+    if installation != "hq" and not (installation.startswith("bcp:") and len(installation) > 4):
+        raise ConfigError("OPENBMIS_INSTALLATION", f"must be 'hq' or 'bcp:<POST CODE>', got {installation!r}")
+
+    secure_cookies = _bool(env, "OPENBMIS_SECURE_COOKIES", production)
+    if production and not secure_cookies:
+        raise ConfigError("OPENBMIS_SECURE_COOKIES", "cannot be false in production mode")
+
+    return Config(
+        mode=mode,
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=secret_key,
+        allowed_hosts=allowed_hosts,
+        time_zone=time_zone,
+        languages=languages,
+        installation=installation,
+        session_idle_minutes=_int(env, "OPENBMIS_SESSION_IDLE_MINUTES", 30, 1),
+        lockout_attempts=_int(env, "OPENBMIS_LOCKOUT_ATTEMPTS", 5, 1),
+        lockout_minutes=_int(env, "OPENBMIS_LOCKOUT_MINUTES", 15, 1),
+        secure_cookies=secure_cookies,
+        csrf_trusted_origins=_list(env, "OPENBMIS_CSRF_TRUSTED_ORIGINS") or (),
+    )

@@ -1,0 +1,65 @@
+"""ICAO Doc 9303 Part 3, section 4.9: the 7-3-1 check digit.
+
+Each character is given a value (digits their own value, ``A``-``Z`` 10-35, the filler ``<`` 0), the
+values are multiplied by the repeating weights 7, 3, 1 and the check digit is the sum modulo 10.
+"""
+
+from __future__ import annotations
+
+from .errors import MRZError
+
+MRZ_ALPHABET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
+
+# Character value table indexed by code point; -1 marks characters outside the MRZ alphabet.
+_VALUES: list[int] = [-1] * 128
+for _i, _c in enumerate("0123456789"):
+    _VALUES[ord(_c)] = _i
+for _i, _c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+    _VALUES[ord(_c)] = 10 + _i
+_VALUES[ord("<")] = 0
+_WEIGHTS = (7, 3, 1)
+
+
+def char_value(char: str) -> int:
+    """The 7-3-1 value of one MRZ character, or -1 when it is not in the MRZ alphabet."""
+    code = ord(char)
+    return _VALUES[code] if code < 128 else -1
+
+
+def check_digit_value(data: str) -> int:
+    """The check digit of ``data`` as an int; characters outside the alphabet count as 0.
+
+    This lenient form is what the parser uses on damaged input (the bad character is reported
+    separately); :func:`check_digit` is the strict public form.
+    """
+    total = 0
+    weight = 0
+    for char in data:
+        code = ord(char)
+        value = _VALUES[code] if code < 128 else -1
+        if value > 0:
+            total += value * _WEIGHTS[weight]
+        weight = weight + 1 if weight < 2 else 0
+    return total % 10
+
+
+def check_digit(data: str) -> str:
+    """The ICAO 9303 check digit (``"0"``-``"9"``) of ``data``.
+
+    >>> check_digit("L898902C3")
+    '6'
+    >>> check_digit("740812")
+    '2'
+
+    Raises :class:`MRZError` (code ``invalid_character``) when ``data`` holds a character outside
+    ``0-9``, ``A-Z`` and ``<``.
+    """
+    for position, char in enumerate(data):
+        if char_value(char) < 0:
+            raise MRZError(
+                f"character {char!r} at position {position} is not an MRZ character (0-9, A-Z, <)",
+                code="invalid_character",
+                expected="0-9, A-Z or <",
+                found=char,
+            )
+    return str(check_digit_value(data))

@@ -1,0 +1,159 @@
+"""Document checks over a parsed MRZ: what the inspection screen shows beside the fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from .model import MRZResult
+from .states import ORGANISATIONS, STATELESS_OR_REFUGEE, same_state_family
+
+Severity = Literal["info", "warning", "error"]
+
+# Doc 9303 Parts 4-7: the first letter of the document code by format.
+_TYPE_LETTERS = {"TD1": "ACI", "TD2": "ACI", "TD3": "P", "MRVA": "V", "MRVB": "V"}
+_KINDS = {
+    "P": "passport",
+    "V": "visa",
+    "I": "identity document",
+    "A": "travel document",
+    "C": "crew or travel document",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCheck:
+    """One finding: a stable ``code``, a ``severity`` and a message for the officer."""
+
+    code: str
+    severity: Severity
+    message: str
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "severity": self.severity, "message": self.message, "field": self.field}
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def check_document(
+    result: MRZResult,
+    on: date,
+    *,
+    expiring_within_days: int = 90,
+    minor_age: int = 18,
+    valid_from: date | None = None,
+) -> list[DocumentCheck]:
+    """Checks of ``result`` as of the reference date ``on`` (pure: no clock is read).
+
+    Codes: ``mrz_invalid`` (error), ``specimen`` (error), ``expired`` (error), ``not_yet_valid``
+    (error; only when ``valid_from``, which the MRZ does not carry, is given), ``birth_date_in_future``
+    (error), ``expires_soon`` (warning, within ``expiring_within_days``), ``unexpected_document_type``
+    (warning), ``nationality_differs`` (warning), ``stateless_or_refugee`` (info), ``minor`` (warning,
+    under ``minor_age`` on ``on``), ``birth_date_unknown`` (info), ``document_type`` (info).
+    """
+    checks: list[DocumentCheck] = []
+    add = checks.append
+    if not result.valid:
+        add(
+            DocumentCheck(
+                "mrz_invalid",
+                "error",
+                f"the MRZ fails {len(result.errors)} check(s): "
+                + "; ".join(e.message for e in result.errors),
+            )
+        )
+    if (
+        result.specimen
+        or "SPECIMEN" in (result.primary_identifier + " " + result.secondary_identifier).split()
+    ):
+        add(DocumentCheck("specimen", "error", "this is a specimen document, not a genuine travel document"))
+    code = result.document_code
+    if code:
+        letter = code[0]
+        if letter not in _TYPE_LETTERS[result.format]:
+            add(
+                DocumentCheck(
+                    "unexpected_document_type",
+                    "warning",
+                    f"document code {code!r} is unusual for a {result.format} document",
+                    "document_code",
+                )
+            )
+        add(
+            DocumentCheck(
+                "document_type",
+                "info",
+                f"{_KINDS.get(letter, 'document')} (code {code}, format {result.format})",
+                "document_code",
+            )
+        )
+    if result.expiry_date is not None:
+        days = (result.expiry_date - on).days
+        if days < 0:
+            add(
+                DocumentCheck(
+                    "expired",
+                    "error",
+                    f"the document expired on {result.expiry_date.isoformat()} ({-days} days ago)",
+                    "expiry_date",
+                )
+            )
+        elif days <= expiring_within_days:
+            add(
+                DocumentCheck(
+                    "expires_soon",
+                    "warning",
+                    f"the document expires on {result.expiry_date.isoformat()}, in {days} days",
+                    "expiry_date",
+                )
+            )
+    if valid_from is not None and on < valid_from:
+        add(
+            DocumentCheck(
+                "not_yet_valid", "error", f"the document is valid only from {valid_from.isoformat()}"
+            )
+        )
+    if result.birth_date is None:
+        add(DocumentCheck("birth_date_unknown", "info", "the birth date is not given in full", "birth_date"))
+    elif result.birth_date > on:
+        add(
+            DocumentCheck(
+                "birth_date_in_future",
+                "error",
+                f"birth date {result.birth_date.isoformat()} is after {on.isoformat()}",
+                "birth_date",
+            )
+        )
+    else:
+        age = _age(result.birth_date, on)
+        if age < minor_age:
+            add(
+                DocumentCheck("minor", "warning", f"the traveller is a minor ({age} years old)", "birth_date")
+            )
+    issuer, nationality = result.issuing_state, result.nationality
+    if nationality in STATELESS_OR_REFUGEE:
+        add(
+            DocumentCheck(
+                "stateless_or_refugee",
+                "info",
+                f"nationality code {nationality}: stateless person, refugee or unspecified nationality",
+                "nationality",
+            )
+        )
+    elif (
+        issuer and nationality and not same_state_family(issuer, nationality) and issuer not in ORGANISATIONS
+    ):
+        kind = (
+            "visa issued to a national of" if result.format in ("MRVA", "MRVB") else "holder's nationality is"
+        )
+        severity: Severity = "info" if result.format in ("MRVA", "MRVB") else "warning"
+        add(
+            DocumentCheck(
+                "nationality_differs", severity, f"issued by {issuer}; {kind} {nationality}", "nationality"
+            )
+        )
+    return checks

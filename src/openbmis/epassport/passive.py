@@ -1,0 +1,490 @@
+"""Passive authentication (ICAO Doc 9303 Part 11, section 5.1), step by step.
+
+Steps, each ``passed``, ``failed`` or ``not_checked`` with the reason:
+
+1. ``signed_attributes``: the SignerInfo's content-type attribute names the LDS Security Object and its
+   message-digest attribute equals the hash of the encapsulated content.
+2. ``signature``: the signature over the signed attributes verifies with the document signer's key.
+3. ``certificate_chain``: the DSC chains to a trusted CSCA (through link certificates when needed).
+4. ``validity``: every certificate on the path is valid at the chosen instant (default: now).
+5. ``revocation``: no verified CRL from the issuing CSCA lists the DSC.
+6. ``data_group_hashes``: each supplied data group hashes to the value in the SOD.
+7. ``data_group_content``: each supplied data group parses (strict unless asked otherwise).
+8. ``mrz_match``: DG1 equals the MRZ read from the data page, when one is given.
+
+The document is ``valid`` when no step failed and steps 1 to 4 and 6 passed; revocation and the MRZ
+comparison may stay ``not_checked`` (no CRL at hand, no page read), and the report says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from asn1crypto import cms, core, x509
+
+from .crypto import digest, hash_name, verify_signature
+from .errors import EPassportError, UnsupportedAlgorithm
+from .lds import DG1, parse_data_group
+from .sod import ASN1_ERRORS, LDS_SECURITY_OBJECT_OID, SOD, parse_sod
+from .trust import TrustStore, crl_signed_by
+
+StepStatus = Literal["passed", "failed", "not_checked"]
+DataGroupStatus = Literal["match", "mismatch", "not_in_sod", "not_provided"]
+
+STEP_NAMES = (
+    "signed_attributes",
+    "signature",
+    "certificate_chain",
+    "validity",
+    "revocation",
+    "data_group_hashes",
+    "data_group_content",
+    "mrz_match",
+)
+_REQUIRED = ("signed_attributes", "signature", "certificate_chain", "validity", "data_group_hashes")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One verification step: its name, status, human detail and a machine ``code`` for failures."""
+
+    name: str
+    status: StepStatus
+    detail: str
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DataGroupCheck:
+    """Hash comparison for one data group."""
+
+    number: int
+    status: DataGroupStatus
+    hash_algorithm: str
+    expected: str | None = None
+    computed: str | None = None
+    parse_error: str | None = None
+
+
+@dataclass(slots=True)
+class VerificationResult:
+    """The passive-authentication report.
+
+    ``trust_anchor`` is ``"csca"`` when the DSC chains to a CSCA, ``"pinned_dsc"`` when the DSC itself was
+    trusted (no CSCA checked), or None.  ``data_groups`` holds the parsed data groups (DG1, DG2...).
+    """
+
+    valid: bool
+    steps: list[Step]
+    data_group_checks: dict[int, DataGroupCheck]
+    signer: dict[str, str] | None
+    errors: list[dict[str, object]]
+    trust_anchor: str | None
+    chain: list[str] = field(default_factory=list)
+    data_groups: dict[int, object] = field(default_factory=dict)
+    sod: SOD | None = None
+
+    def step(self, name: str) -> Step:
+        """The step called ``name``."""
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
+    @property
+    def failed_steps(self) -> list[str]:
+        """Names of the failed steps, in order."""
+        return [s.name for s in self.steps if s.status == "failed"]
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON report of issue 5: valid, steps, data_groups, signer, errors."""
+        return {
+            "valid": self.valid,
+            "steps": [{"name": s.name, "status": s.status, "detail": s.detail} for s in self.steps],
+            "data_groups": {
+                str(n): {"status": c.status, "hash_algorithm": c.hash_algorithm}
+                for n, c in sorted(self.data_group_checks.items())
+            },
+            "signer": self.signer,
+            "errors": self.errors,
+        }
+
+
+def _signed_attrs(signer_info: cms.SignerInfo) -> cms.CMSAttributes | None:
+    attrs = signer_info["signed_attrs"]
+    return None if isinstance(attrs, core.Void) or len(attrs) == 0 else attrs
+
+
+def check_signed_attributes(
+    signer_info: cms.SignerInfo, econtent: bytes, econtent_type: str
+) -> tuple[bool, str, bytes]:
+    """Check content-type and message-digest attributes; return (ok, detail, bytes that were signed)."""
+    attrs = _signed_attrs(signer_info)
+    if attrs is None:
+        return (
+            False,
+            "signed attributes absent (Doc 9303 requires them); signature taken over eContent",
+            econtent,
+        )
+    algorithm = hash_name(signer_info["digest_algorithm"], "SignerInfo.digestAlgorithm")
+    found_type: str | None = None
+    found_digest: bytes | None = None
+    for attr in attrs:
+        name = attr["type"].dotted
+        values = attr["values"]
+        if len(values) != 1:
+            return False, f"signed attribute {name} must have exactly one value", b"\x31" + attrs.dump()[1:]
+        if name == "1.2.840.113549.1.9.3":
+            found_type = values[0].dotted
+        elif name == "1.2.840.113549.1.9.4":
+            found_digest = bytes(values[0].native)
+    signed = b"\x31" + attrs.dump()[1:]  # the signature covers the DER SET OF, not the [0] IMPLICIT tag
+    if found_type != econtent_type:
+        return False, f"content-type attribute is {found_type}, expected {econtent_type}", signed
+    if found_digest is None:
+        return False, "message-digest attribute absent", signed
+    computed = digest(algorithm, econtent)
+    if computed != found_digest:
+        return (
+            False,
+            f"message digest mismatch: {algorithm}(eContent) = {computed.hex()}, attribute = {found_digest.hex()}",
+            signed,
+        )
+    return True, f"content type {econtent_type}; {algorithm} message digest matches eContent", signed
+
+
+def check_signature(signer_info: cms.SignerInfo, signed: bytes, cert: x509.Certificate) -> tuple[bool, str]:
+    """Verify the SignerInfo's signature over ``signed`` with ``cert``'s key; (ok, detail)."""
+    algorithm = signer_info["signature_algorithm"]
+    name = str(algorithm["algorithm"].native)
+    digest_alg = str(signer_info["digest_algorithm"]["algorithm"].native)
+    ok = verify_signature(
+        cert.public_key,
+        algorithm,
+        bytes(signer_info["signature"].native),
+        signed,
+        digest_algorithm=digest_alg,
+        where="SignerInfo.signature",
+    )
+    key = cert.public_key
+    curve = key.curve[1] if key.algorithm == "ec" else f"{key.bit_size}-bit"
+    label = f"{name} ({digest_alg}) with {key.algorithm.upper()} {curve} key"
+    return ok, (f"{label}: signature verifies" if ok else f"{label}: signature does not verify")
+
+
+def check_signer_info(
+    signer_info: cms.SignerInfo, econtent: bytes, econtent_type: str, cert: x509.Certificate
+) -> list[str]:
+    """Problems with a CMS signer (attributes and signature); empty when both check out."""
+    problems: list[str] = []
+    try:
+        ok, detail, signed = check_signed_attributes(signer_info, econtent, econtent_type)
+        if not ok:
+            problems.append(detail)
+        ok, detail = check_signature(signer_info, signed, cert)
+        if not ok:
+            problems.append(detail)
+    except EPassportError as exc:
+        problems.append(str(exc))
+    except ASN1_ERRORS as exc:
+        problems.append(f"malformed signer information ({exc})")
+    return problems
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _normalise_mrz(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.steps: dict[str, Step] = {}
+        self.errors: list[dict[str, object]] = []
+
+    def set(self, name: str, status: StepStatus, detail: str, code: str = "") -> None:
+        self.steps[name] = Step(name, status, detail, code)
+        if status == "failed":
+            self.errors.append({"code": code or f"{name}_failed", "where": name, "message": detail})
+
+
+def verify(
+    sod: bytes | SOD,
+    data_groups: Mapping[int, bytes],
+    *,
+    trust_store: TrustStore | None = None,
+    at: datetime | None = None,
+    mrz: str | None = None,
+    strict: bool = True,
+) -> VerificationResult:
+    """Run passive authentication on EF.SOD and the data groups read from the chip.
+
+    ``data_groups`` maps DG numbers to their file bytes.  ``at`` is the validation instant (default now,
+    naive values are taken as UTC).  ``mrz`` is the MRZ read from the data page, compared with DG1.
+    Raises a :class:`~openbmis.epassport.errors.ParseError` when EF.SOD itself cannot be parsed; every other
+    problem is reported in the result.
+    """
+    when = datetime.now(UTC) if at is None else (at if at.tzinfo else at.replace(tzinfo=UTC))
+    parsed_sod = sod if isinstance(sod, SOD) else parse_sod(sod, strict=strict)
+    report = _Report()
+    store = trust_store if trust_store is not None else TrustStore()
+
+    # 1. signed attributes
+    signer_info = parsed_sod.signer_info
+    try:
+        ok, detail, signed = check_signed_attributes(
+            signer_info, parsed_sod.encap_content, LDS_SECURITY_OBJECT_OID
+        )
+        report.set(
+            "signed_attributes",
+            "passed" if ok else "failed",
+            detail,
+            "" if ok else "signed_attributes_invalid",
+        )
+    except EPassportError as exc:
+        signed = parsed_sod.encap_content
+        report.set("signed_attributes", "failed", str(exc), exc.code)
+
+    # 2. signature, with the DSC from the SOD or from the store
+    dsc = parsed_sod.signer_certificate()
+    source = "EF.SOD"
+    if dsc is None:
+        sid = signer_info["sid"]
+        if sid.name == "issuer_and_serial_number":
+            dsc = store.find_dsc(sid.chosen["issuer"], sid.chosen["serial_number"].native, None)
+        else:
+            dsc = store.find_dsc(x509.Name(), None, bytes(sid.chosen.native))
+        source = "trust store"
+    if dsc is None:
+        report.set(
+            "signature",
+            "not_checked",
+            "document signer certificate neither in EF.SOD nor in the trust store",
+            "dsc_unknown",
+        )
+    else:
+        try:
+            ok, detail = check_signature(signer_info, signed, dsc)
+            report.set(
+                "signature",
+                "passed" if ok else "failed",
+                f"{detail} (DSC from {source})",
+                "" if ok else "signature_invalid",
+            )
+        except UnsupportedAlgorithm as exc:
+            report.set("signature", "not_checked", str(exc), exc.code)
+
+    # 3. chain and 4. validity
+    anchor: str | None = None
+    path: list[x509.Certificate] = []
+    if dsc is None:
+        report.set("certificate_chain", "not_checked", "no document signer certificate", "dsc_unknown")
+    elif store.is_pinned(dsc):
+        anchor = "pinned_dsc"
+        report.set(
+            "certificate_chain",
+            "passed",
+            f"DSC is pinned in the trust store as its own trust anchor; its issuer CSCA "
+            f"({dsc.issuer.human_friendly}) was not checked",
+        )
+    elif len(store) == 0:
+        report.set(
+            "certificate_chain",
+            "not_checked",
+            "empty trust store: no CSCA to check the DSC against",
+            "no_trust_store",
+        )
+    else:
+        found = store.build_path(dsc)
+        if found is None:
+            named = store.issuers_of(dsc)
+            if named:
+                report.set(
+                    "certificate_chain",
+                    "failed",
+                    f"DSC signature does not verify with any trusted CSCA named {dsc.issuer.human_friendly}",
+                    "chain_signature_invalid",
+                )
+            else:
+                report.set(
+                    "certificate_chain",
+                    "failed",
+                    f"unknown CSCA: {dsc.issuer.human_friendly} is not in the trust store",
+                    "unknown_csca",
+                )
+        else:
+            path = found
+            anchor = "csca"
+            links = len(found) - 1
+            report.set(
+                "certificate_chain",
+                "passed",
+                f"DSC issued by trusted CSCA {found[-1].subject.human_friendly}"
+                + (f" through {links} link certificate(s)" if links else ""),
+            )
+    if dsc is None:
+        report.set("validity", "not_checked", "no document signer certificate", "dsc_unknown")
+    else:
+        expired = []
+        for cert in [dsc, *path]:
+            v = cert["tbs_certificate"]["validity"]
+            nb, na = v["not_before"].native, v["not_after"].native
+            if not nb <= when <= na:
+                expired.append(f"{cert.subject.human_friendly} valid {_iso(nb)} to {_iso(na)}")
+        if expired:
+            report.set(
+                "validity",
+                "failed",
+                f"not valid at {_iso(when)}: " + "; ".join(expired),
+                "certificate_expired",
+            )
+        else:
+            report.set("validity", "passed", f"{1 + len(path)} certificate(s) valid at {_iso(when)}")
+
+    # 5. revocation
+    if dsc is None:
+        report.set("revocation", "not_checked", "no document signer certificate", "dsc_unknown")
+    else:
+        _check_revocation(report, store, dsc, path, when)
+
+    # 6. hashes and 7. content
+    checks: dict[int, DataGroupCheck] = {}
+    parsed_groups: dict[int, object] = {}
+    algorithm = parsed_sod.hash_algorithm
+    mismatched: list[str] = []
+    unparsable: list[str] = []
+    for number in sorted(set(parsed_sod.data_group_hashes) | set(data_groups)):
+        expected = parsed_sod.data_group_hashes.get(number)
+        content = data_groups.get(number)
+        if content is None:
+            checks[number] = DataGroupCheck(
+                number, "not_provided", algorithm, expected.hex() if expected else None
+            )
+            continue
+        computed = digest(algorithm, content)
+        error = None
+        try:
+            parsed_groups[number] = parse_data_group(number, content, strict=strict)
+        except EPassportError as exc:
+            error = str(exc)
+            unparsable.append(f"DG{number}: {exc}")
+            report.errors.append({**exc.as_dict(), "data_group": number})
+        if expected is None:
+            status: DataGroupStatus = "not_in_sod"
+            mismatched.append(f"DG{number} is not listed in the SOD")
+        elif computed == expected:
+            status = "match"
+        else:
+            status = "mismatch"
+            mismatched.append(f"DG{number} {algorithm} {computed.hex()} differs from SOD {expected.hex()}")
+        checks[number] = DataGroupCheck(
+            number, status, algorithm, expected.hex() if expected else None, computed.hex(), error
+        )
+    if not data_groups:
+        report.set("data_group_hashes", "not_checked", "no data group supplied", "no_data_groups")
+    elif mismatched:
+        report.set("data_group_hashes", "failed", "; ".join(mismatched), "data_group_hash_mismatch")
+    else:
+        report.set(
+            "data_group_hashes",
+            "passed",
+            f"{len(data_groups)} data group(s) match their {algorithm} hash in the SOD",
+        )
+    if not data_groups:
+        report.set("data_group_content", "not_checked", "no data group supplied")
+    elif unparsable:
+        report.steps["data_group_content"] = Step(
+            "data_group_content", "failed", "; ".join(unparsable), "data_group_malformed"
+        )
+    else:
+        report.set(
+            "data_group_content",
+            "passed",
+            f"{len(data_groups)} data group(s) parsed ({'strict' if strict else 'relaxed'})",
+        )
+
+    # 8. DG1 against the page
+    dg1 = parsed_groups.get(1)
+    if mrz is None:
+        report.set("mrz_match", "not_checked", "no MRZ from the data page supplied")
+    elif not isinstance(dg1, DG1):
+        report.set("mrz_match", "not_checked", "DG1 not supplied or not readable")
+    elif _normalise_mrz(mrz) == dg1.mrz:
+        report.set("mrz_match", "passed", "DG1 equals the MRZ read from the data page")
+    else:
+        report.set("mrz_match", "failed", "DG1 differs from the MRZ read from the data page", "mrz_mismatch")
+
+    steps = [report.steps[name] for name in STEP_NAMES]
+    valid = all(s.status != "failed" for s in steps) and all(
+        report.steps[n].status == "passed" for n in _REQUIRED
+    )
+    signer = None
+    if dsc is not None:
+        validity = dsc["tbs_certificate"]["validity"]
+        signer = {
+            "subject": dsc.subject.human_friendly,
+            "serial": format(dsc.serial_number, "x"),
+            "not_before": _iso(validity["not_before"].native),
+            "not_after": _iso(validity["not_after"].native),
+        }
+    return VerificationResult(
+        valid=valid,
+        steps=steps,
+        data_group_checks=checks,
+        signer=signer,
+        errors=report.errors,
+        trust_anchor=anchor,
+        chain=[c.subject.human_friendly for c in path],
+        data_groups=parsed_groups,
+        sod=parsed_sod,
+    )
+
+
+def _check_revocation(
+    report: _Report, store: TrustStore, dsc: x509.Certificate, path: list[x509.Certificate], when: datetime
+) -> None:
+    candidates = store.crls_for(dsc.issuer)
+    if not candidates:
+        report.set("revocation", "not_checked", f"no CRL from {dsc.issuer.human_friendly} in the trust store")
+        return
+    issuer = path[0] if path else None
+    if issuer is None:
+        report.set(
+            "revocation", "not_checked", "CRL present but its CSCA is not trusted, so it cannot be verified"
+        )
+        return
+    verified = [c for c in candidates if crl_signed_by(c, issuer)]
+    if not verified:
+        report.set(
+            "revocation",
+            "failed",
+            "CRL signature does not verify with the issuing CSCA",
+            "crl_signature_invalid",
+        )
+        return
+    for revocation_list in verified:
+        for entry in revocation_list["tbs_cert_list"]["revoked_certificates"]:
+            if entry["user_certificate"].native == dsc.serial_number:
+                revoked_at = entry["revocation_date"].native
+                if revoked_at <= when:
+                    report.set("revocation", "failed", f"DSC revoked on {_iso(revoked_at)}", "dsc_revoked")
+                    return
+    fresh = [
+        c
+        for c in verified
+        if c["tbs_cert_list"]["next_update"].native is None
+        or when <= c["tbs_cert_list"]["next_update"].native
+    ]
+    if not fresh:
+        report.set(
+            "revocation",
+            "not_checked",
+            f"DSC not listed, but every CRL is past its nextUpdate at {_iso(when)}",
+        )
+        return
+    report.set("revocation", "passed", f"DSC not listed on the verified CRL of {dsc.issuer.human_friendly}")

@@ -136,7 +136,11 @@ def parse_dg1(data: bytes, *, strict: bool = True) -> DG1:
     parser = _mrz_parser()
     if parser is not None and shape is not None:
         try:
-            parsed = parser("\n".join(lines))  # type: ignore[operator]
+            try:
+                # Chip data is not OCR output: ask for no OCR repair when the parser offers the switch.
+                parsed = parser("\n".join(lines), repair=False)  # type: ignore[operator]
+            except TypeError:
+                parsed = parser("\n".join(lines))  # type: ignore[operator]
         except Exception as exc:  # noqa: BLE001 - another library's failure must not break chip parsing
             error = f"{type(exc).__name__}: {exc}"
     return DG1(mrz, lines, fmt, parsed, error, tuple(mode.tolerated))

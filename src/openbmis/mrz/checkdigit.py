@@ -52,8 +52,12 @@ def check_digit(data: str) -> str:
     '2'
 
     Raises :class:`MRZError` (code ``invalid_character``) when ``data`` holds a character outside
-    ``0-9``, ``A-Z`` and ``<``.
+    ``0-9``, ``A-Z`` and ``<``, or (code ``empty``) when ``data`` is empty: no MRZ field is empty.
     """
+    if not data:
+        raise MRZError(
+            "no data to compute a check digit over", code="empty", expected="1 or more characters", found=""
+        )
     for position, char in enumerate(data):
         if char_value(char) < 0:
             raise MRZError(

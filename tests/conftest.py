@@ -25,3 +25,79 @@ def testdata() -> Path:
     if not root.is_dir():
         pytest.skip(f"external test data not found at {root} (set OPENBMIS_TESTDATA)")
     return root
+
+
+# --- application fixtures (Django) --------------------------------------------------------------------
+
+ROLE_NAMES = (
+    "primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
+)
+ALL_SCOPES = (
+    "accounts:write", "audit:read", "borderposts:read", "borderposts:write", "identities:read", "statistics:read",
+)
+
+
+@pytest.fixture
+def fast_hasher(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def two_posts(db):
+    """Two border posts, A (ours) and B (another), created through the service."""
+    from openbmis.borderposts import services
+
+    post_a = services.create_border_post(
+        "test", code="TST-A", name="Post A", kind="air", country="UTO", time_zone="Africa/Nairobi",
+        lanes=[{"code": "A1", "direction": "entry"}],
+    )
+    post_b = services.create_border_post(
+        "test", code="TST-B", name="Post B", kind="land", country="UTO", time_zone="Africa/Nairobi",
+    )
+    return post_a, post_b
+
+
+@pytest.fixture
+def make_user(db, fast_hasher):
+    """make_user(role=None, post=None, username=None) -> User with that role at that post (None: national)."""
+    from openbmis.accounts import services
+
+    counter = {"n": 0}
+
+    def make(role: str | None = None, post=None, username: str | None = None, password: str = "pw-for-tests-1"):
+        counter["n"] += 1
+        name = username or f"user{counter['n']}"
+        user = services.create_user("test", username=name, password=password, validate=False)
+        if role:
+            services.assign_role("test", user, role, post)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def bearer(db):
+    """bearer(user, scopes=ALL) -> headers dict for the Django test client."""
+    from openbmis.accounts import services
+
+    def headers(user, scopes=ALL_SCOPES):
+        _token, secret = services.create_token("test", user, name="t", scopes=list(scopes))
+        return {"Authorization": f"Bearer {secret}"}
+
+    return headers
+
+
+@pytest.fixture
+def session_client(client):
+    """session_client(user) -> a test client logged in as user, second factor passed."""
+    from openbmis.accounts.middleware import SESSION_KEY
+
+    def login(user):
+        client.force_login(user)
+        session = client.session
+        session[SESSION_KEY] = True
+        session.save()
+        return client
+
+    return login

@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from openbmis.accounts import authz, services
@@ -69,7 +69,7 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token (from a browser session only)")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     if token_of(request) is not None:
         raise AccessDenied("an API token cannot create other tokens; log in to the web UI or use the CLI")
     token, secret = services.create_token(
@@ -78,7 +78,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     )
     data = TokenOut.from_orm(token).dict()
     data["token"] = secret
-    return 201, data
+    return Status(201, data)
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token (yours; administrators: any)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from openbmis.accounts import authz
@@ -88,13 +88,13 @@ def get_post(request: HttpRequest, code: str) -> BorderPostOut:
 
 
 @router.post("", response={201: BorderPostOut}, summary="Create a border post (administrators)")
-def create_post(request: HttpRequest, payload: BorderPostIn) -> tuple[int, BorderPostOut]:
+def create_post(request: HttpRequest, payload: BorderPostIn) -> Status[BorderPostOut]:
     authz.require(request.user, "borderposts.manage", token=token_of(request))
     data = payload.dict()
     lanes = data.pop("lanes")
     code = data.pop("code")
     post = services.create_border_post(request.user, code=code, lanes=lanes, **data)
-    return 201, _out(post)
+    return Status(201, _out(post))
 
 
 @router.patch("/{code}", response=BorderPostOut, summary="Change a border post (administrators)")

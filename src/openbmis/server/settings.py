@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "openbmis.core",
     "openbmis.audit",
     "openbmis.borderposts",
@@ -126,7 +127,9 @@ USE_TZ = True
 TIME_ZONE = CONFIG.time_zone
 
 STATIC_URL = "/static/"
-STATIC_ROOT = CONFIG.data_dir / "static"
+# Only set once `collectstatic` has made it; until then WhiteNoise serves from the package.
+if (CONFIG.data_dir / "static").is_dir():
+    STATIC_ROOT = CONFIG.data_dir / "static"
 WHITENOISE_USE_FINDERS = True  # serve from the package without a collectstatic step
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,123 @@
+"""The `openbmis` console script, run as a user would run it, on its own SQLite database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.xdist_group("cli")
+
+
+def run(args, data_dir: Path, *, env=None, input_text=None, timeout=240):
+    environment = {
+        **os.environ,
+        "OPENBMIS_DATA_DIR": str(data_dir),
+        "OPENBMIS_DATABASE_URL": f"sqlite:///{data_dir / 'cli.sqlite3'}",
+        **(env or {}),
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "openbmis.cli.main", *args], capture_output=True, text=True, env=environment,
+        input=input_text, timeout=timeout, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("demo")
+    result = run(["demo", "--no-serve"], data_dir)
+    assert result.returncode == 0, result.stderr
+    return data_dir, result
+
+
+def test_demo_prepares_data_and_prints_accounts(demo_dir):
+    _, result = demo_dir
+    assert "created: 6 border posts, 7 users" in result.stdout
+    for username in ("officer", "secondary", "supervisor", "analyst", "admin", "auditor"):
+        assert f"  {username} " in result.stdout
+
+
+def test_demo_second_run_reuses_everything(demo_dir):
+    data_dir, _ = demo_dir
+    started = time.monotonic()
+    result = run(["demo", "--no-serve"], data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "created: 0 border posts, 0 users" in result.stdout
+    assert time.monotonic() - started < 60
+
+
+def test_token_create_prints_a_working_token(demo_dir):
+    data_dir, _ = demo_dir
+    result = run(["token", "create", "officer", "--scope", "borderposts:read"], data_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("obmis_")
+    bad = run(["token", "create", "officer", "--scope", "root"], data_dir)
+    assert bad.returncode == 2 and "unknown scope" in bad.stderr
+    missing = run(["token", "create", "nobody", "--scope", "borderposts:read"], data_dir)
+    assert missing.returncode == 2 and "nobody" in missing.stderr
+
+
+def test_audit_verify_detects_a_forged_row(demo_dir, tmp_path):
+    data_dir, _ = demo_dir
+    result = run(["audit", "verify"], data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "intact" in result.stdout
+    # a copy of the database, forged with plain SQL below the application
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    (forged / "cli.sqlite3").write_bytes((data_dir / "cli.sqlite3").read_bytes())
+    (forged / "secret_key").write_text((data_dir / "secret_key").read_text())
+    db = sqlite3.connect(forged / "cli.sqlite3")
+    db.execute("DROP TRIGGER audit_event_no_update")
+    db.execute("UPDATE audit_auditevent SET actor_label = 'nobody' WHERE seq = 5")
+    db.commit()
+    db.close()
+    result = run(["audit", "verify"], forged)
+    assert result.returncode == 1
+    assert "#5" in result.stdout and "altered" in result.stdout
+
+
+def test_configuration_error_names_the_variable(tmp_path):
+    result = run(["check"], tmp_path, env={"OPENBMIS_MODE": "production", "OPENBMIS_SECRET_KEY": ""})
+    assert result.returncode == 2
+    assert "OPENBMIS_SECRET_KEY" in result.stderr
+
+
+def test_check_reports_pending_migrations(tmp_path):
+    result = run(["check"], tmp_path)
+    assert result.returncode == 1
+    assert "migration(s) not applied" in result.stdout
+
+
+def test_createadmin_and_worker(demo_dir):
+    data_dir, _ = demo_dir
+    result = run(["createadmin", "chief", "--password-stdin"], data_dir, input_text="a-Long-enough-pass-42\n")
+    assert result.returncode == 0, result.stderr
+    again = run(["createadmin", "chief", "--password-stdin"], data_dir, input_text="a-Long-enough-pass-42\n")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    # enqueue a background job, then let the worker run what is waiting
+    enqueue = subprocess.run(
+        [sys.executable, "-c",
+         "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='openbmis.server.settings'; django.setup();"
+         "from openbmis.audit.tasks import verify_audit_chain; print(verify_audit_chain.enqueue().id)"],
+        capture_output=True, text=True, check=False, timeout=120,
+        env={**os.environ, "OPENBMIS_DATA_DIR": str(data_dir),
+             "OPENBMIS_DATABASE_URL": f"sqlite:///{data_dir / 'cli.sqlite3'}"},
+    )
+    assert enqueue.returncode == 0, enqueue.stderr
+    result = run(["worker", "--batch"], data_dir)
+    assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(data_dir / "cli.sqlite3")
+    ids = {enqueue.stdout.strip(), enqueue.stdout.strip().replace("-", "")}
+    rows = db.execute("SELECT id, status, return_value FROM django_tasks_database_dbtaskresult").fetchall()
+    matching = [(status, value) for row_id, status, value in rows if str(row_id) in ids]
+    assert len(matching) == 1, rows
+    status, value = matching[0]
+    assert status == "SUCCESSFUL"
+    assert '"ok": true' in value

@@ -1,0 +1,66 @@
+"""Configuration from OPENBMIS_* variables: defaults, and a named error for each bad value."""
+
+from __future__ import annotations
+
+import pytest
+
+from openbmis.server.config import ConfigError, load
+
+PRODUCTION_OK = {
+    "OPENBMIS_MODE": "production",
+    "OPENBMIS_DATABASE_URL": "postgres://bmis@db.example/bmis",
+    "OPENBMIS_SECRET_KEY": "x" * 40,
+    "OPENBMIS_ALLOWED_HOSTS": "bmis.example",
+}
+
+
+def test_development_defaults(tmp_path):
+    config = load({"OPENBMIS_DATA_DIR": str(tmp_path)})
+    assert config.mode == "development"
+    assert config.database_url == f"sqlite:///{tmp_path / 'openbmis.sqlite3'}"
+    # a development secret is generated once and reused
+    assert (tmp_path / "secret_key").read_text() == config.secret_key
+    assert load({"OPENBMIS_DATA_DIR": str(tmp_path)}).secret_key == config.secret_key
+    assert config.debug is True
+
+
+def test_production_complete_configuration_loads(tmp_path):
+    config = load({**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path)})
+    assert config.debug is False
+    assert config.secure_cookies is True
+    assert config.allowed_hosts == ("bmis.example",)
+
+
+@pytest.mark.parametrize(
+    ("changes", "variable", "fragment"),
+    [
+        ({"OPENBMIS_DATABASE_URL": ""}, "OPENBMIS_DATABASE_URL", "required in production"),
+        ({"OPENBMIS_SECRET_KEY": ""}, "OPENBMIS_SECRET_KEY", "required in production"),
+        ({"OPENBMIS_SECRET_KEY": "short"}, "OPENBMIS_SECRET_KEY", "at least 32"),
+        ({"OPENBMIS_ALLOWED_HOSTS": ""}, "OPENBMIS_ALLOWED_HOSTS", "required in production"),
+        ({"OPENBMIS_ALLOWED_HOSTS": "*"}, "OPENBMIS_ALLOWED_HOSTS", "not allowed"),
+        ({"OPENBMIS_SECURE_COOKIES": "false"}, "OPENBMIS_SECURE_COOKIES", "cannot be false"),
+        ({"OPENBMIS_SECURE_COOKIES": "maybe"}, "OPENBMIS_SECURE_COOKIES", "true or false"),
+        ({"OPENBMIS_MODE": "staging"}, "OPENBMIS_MODE", "must be one of"),
+        ({"OPENBMIS_DATABASE_URL": "mysql://x/y"}, "OPENBMIS_DATABASE_URL", "unsupported database scheme 'mysql'"),
+        ({"OPENBMIS_TIME_ZONE": "Mars/Olympus"}, "OPENBMIS_TIME_ZONE", "unknown time zone"),
+        ({"OPENBMIS_LANGUAGES": "en,xx"}, "OPENBMIS_LANGUAGES", "xx"),
+        ({"OPENBMIS_INSTALLATION": "bcp:"}, "OPENBMIS_INSTALLATION", "bcp:<POST CODE>"),
+        ({"OPENBMIS_SESSION_IDLE_MINUTES": "ten"}, "OPENBMIS_SESSION_IDLE_MINUTES", "whole number"),
+        ({"OPENBMIS_LOCKOUT_ATTEMPTS": "0"}, "OPENBMIS_LOCKOUT_ATTEMPTS", "at least 1"),
+    ],
+)
+def test_bad_or_missing_values_name_the_variable(tmp_path, changes, variable, fragment):
+    env = {**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path), **changes}
+    with pytest.raises(ConfigError) as excinfo:
+        load(env)
+    assert excinfo.value.variable == variable
+    assert fragment in str(excinfo.value)
+    assert str(excinfo.value).startswith(variable)
+
+
+def test_data_dir_that_is_a_file_is_refused(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("")
+    with pytest.raises(ConfigError, match="OPENBMIS_DATA_DIR"):
+        load({"OPENBMIS_DATA_DIR": str(target)})

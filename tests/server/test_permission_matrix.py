@@ -1,0 +1,171 @@
+"""Every API endpoint and page x every role x held at our post or nationally x own/other post.
+
+The expected outcome comes from the access policy written below, independently of
+openbmis.accounts.roles; a new endpoint that is missing here fails
+``test_every_api_operation_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+
+ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor")
+PLACEMENTS = ("at_own_post", "national")
+TARGETS = ("own", "other")
+
+# The policy, as the issue states it: who may do what, and whether it is limited to their post.
+EVERYONE = set(ROLES)
+POLICY = {
+    # (method, path template): (roles allowed, post_scoped: True = only at the post the role is held)
+    ("GET", "/api/me"): (EVERYONE, False),
+    ("GET", "/api/tokens"): (EVERYONE, False),
+    ("GET", "/api/border-posts"): (EVERYONE, False),
+    ("GET", "/api/border-posts/{code}"): (EVERYONE, True),
+    ("POST", "/api/border-posts"): ({"administrator"}, "national_only"),
+    ("PATCH", "/api/border-posts/{code}"): ({"administrator"}, "national_only"),
+    ("GET", "/api/audit/events"): ({"auditor"}, "national_only"),
+    ("GET", "/api/audit/verify"): ({"auditor"}, "national_only"),
+}
+# Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
+SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
+
+SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
+
+
+def expected_allowed(role: str, placement: str, target: str, key: tuple[str, str]) -> bool:
+    roles, scoping = POLICY[key]
+    if role not in roles:
+        return False
+    if scoping == "national_only":
+        return placement == "national"
+    if scoping is True:
+        return placement == "national" or target == "own"
+    return True
+
+
+def _body(method: str, path: str, n: int) -> dict | None:
+    if method == "POST" and path == "/api/border-posts":
+        return {"code": f"NEW-{n}", "name": "New post", "kind": "sea", "country": "UTO", "time_zone": "UTC"}
+    if method == "PATCH":
+        return {"name": f"Renamed {n}"}
+    return None
+
+
+def test_every_api_operation_is_in_the_matrix(client):
+    schema = json.loads(client.get("/api/openapi.json").content)
+    operations = {
+        (method.upper(), path.rstrip("/"))
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    covered = set(POLICY) | SPECIAL
+    assert operations - covered == set(), "endpoints without an access policy in this test"
+    assert covered - operations == set(), "policy rows for endpoints that no longer exist"
+
+
+CASES = [
+    (key, role, placement, target)
+    for key in POLICY
+    for role, placement, target in itertools.product(ROLES, PLACEMENTS, TARGETS)
+    if not (target == "other" and "{code}" not in key[1])  # no post in the path: one case suffices
+]
+
+
+@pytest.mark.parametrize(("key", "role", "placement", "target"), CASES,
+                         ids=[f"{k[0]} {k[1]}-{r}-{p}-{t}" for k, r, p, t in CASES])
+@pytest.mark.parametrize("channel", ["token", "session"])
+def test_api_access(two_posts, make_user, bearer, client, session_client, key, role, placement, target, channel):
+    post_a, post_b = two_posts
+    user = make_user(role, post_a if placement == "at_own_post" else None)
+    method, template = key
+    path = template.replace("{code}", (post_a if target == "own" else post_b).code)
+    body = _body(method, template, 1)
+    kwargs: dict = {}
+    if channel == "token":
+        kwargs["headers"] = bearer(user)
+        caller = client
+    else:
+        caller = session_client(user)
+    if body is not None:
+        response = caller.generic(method, path, json.dumps(body), content_type="application/json", **kwargs)
+    else:
+        response = caller.generic(method, path, **kwargs)
+    if expected_allowed(role, placement, target, key):
+        assert response.status_code == SUCCESS[method], response.content
+    else:
+        assert response.status_code == 403, response.content
+        assert json.loads(response.content)["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_list_is_limited_to_the_posts_in_scope(two_posts, make_user, bearer, client, role):
+    post_a, _post_b = two_posts
+    at_post = make_user(role, post_a)
+    codes = {p["code"] for p in client.get("/api/border-posts", headers=bearer(at_post)).json()}
+    assert codes == {"TST-A"}
+    national = make_user(role, None)
+    codes = {p["code"] for p in client.get("/api/border-posts", headers=bearer(national)).json()}
+    assert codes == {"TST-A", "TST-B"}
+
+
+def test_user_without_roles_sees_nothing(two_posts, make_user, bearer, client):
+    nobody = make_user(None)
+    response = client.get("/api/border-posts", headers=bearer(nobody))
+    assert response.status_code == 403
+
+
+def test_anonymous_gets_401_everywhere(client, db):
+    schema = json.loads(client.get("/api/openapi.json").content)
+    for path, item in schema["paths"].items():
+        for method in item:
+            concrete = path.replace("{code}", "TST-A").replace("{token_id}", "01a226d7-67f5-76f6-9018-d53a27ecdef3")
+            response = client.generic(method.upper(), concrete)
+            assert response.status_code == 401, (method, path)
+
+
+# --- pages ---------------------------------------------------------------------------------------------
+
+PAGES = {
+    "/": (EVERYONE, False),
+    "/account/tokens/": (EVERYONE, False),
+    "/border-posts/": (EVERYONE, False),
+    "/border-posts/{code}/": (EVERYONE, True),
+    "/border-posts/new/": ({"administrator"}, "national_only"),
+    "/border-posts/{code}/edit/": ({"administrator"}, "national_only"),
+    "/account/users/": ({"administrator"}, "national_only"),
+    "/audit/": ({"auditor"}, "national_only"),
+}
+
+PAGE_CASES = [
+    (page, role, placement, target)
+    for page in PAGES
+    for role, placement, target in itertools.product(ROLES, PLACEMENTS, TARGETS)
+    if not (target == "other" and "{code}" not in page)
+]
+
+
+@pytest.mark.parametrize(("page", "role", "placement", "target"), PAGE_CASES,
+                         ids=[f"{p}-{r}-{pl}-{t}" for p, r, pl, t in PAGE_CASES])
+def test_page_access(two_posts, make_user, session_client, page, role, placement, target):
+    post_a, post_b = two_posts
+    user = make_user(role, post_a if placement == "at_own_post" else None)
+    client = session_client(user)
+    path = page.replace("{code}", (post_a if target == "own" else post_b).code)
+    roles, scoping = PAGES[page]
+    allowed = role in roles and (
+        placement == "national" if scoping == "national_only" else (placement == "national" or target == "own")
+        if scoping else True
+    )
+    response = client.get(path)
+    assert response.status_code == (200 if allowed else 403)
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if "{code}" not in p])
+def test_pages_redirect_anonymous_to_login(client, db, page):
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/login/")

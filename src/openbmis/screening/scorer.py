@@ -1,0 +1,525 @@
+"""The explainable scorer: compares a query with one watchlist entry, feature by feature.
+
+Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
+
+1. Names. Every query name form is aligned with every entry name form, order-free: token pairs are taken
+   greedily by similarity (exact 1.0; known variant 0.9; same letters but vowels 0.9; edit distance within a
+   length-dependent budget ``1 - d/len``; same consonant skeleton 0.8; initial 0.5), and tokens written
+   together on one side may meet two tokens on the other. The aligned score is the matched weight over the
+   total weight, where tokens have weights (particles 0.3, legal forms 0.2, patronymics and frequent names
+   0.6) and unmatched entry tokens (extra middle names) count half. Forms from unvocalised scripts (Arabic,
+   Hebrew) are compared by consonant skeleton only, with a cap of 0.95. Five per cent of the name score is
+   a plain token-sort string ratio so that near ties still order. Numbers in names must agree.
+2. Qualifiers move the name evidence: a matching birth date, nationality or sex closes part of the gap to
+   1, a mismatch multiplies it down (birth date 0.8, country 0.9, sex 0.85).
+3. Identifiers are independent evidence combined by noisy-OR: exact number 0.9 (0.5 when issuing countries
+   differ), confusable-equal 0.7, BIC branch prefix 0.75.
+4. Entity types that differ (person against vessel) give 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import token_sort_ratio
+
+from openbmis.screening.countries import country_code
+from openbmis.screening.model import DateSpec, Explanation, Feature, Identifier, Query, WatchlistEntry
+from openbmis.screening.text import (
+    COMMON_TOKENS,
+    LEGAL_FORMS,
+    ORG_STOPWORDS,
+    PARTICLES,
+    SYNONYMS,
+    NameForm,
+    analyse_name,
+    latin_skeleton,
+    vowel_key,
+)
+
+__all__ = [
+    "ALGORITHM",
+    "VERSION",
+    "CompiledEntry",
+    "CompiledQuery",
+    "ScoringConfig",
+    "compare",
+    "compile_entry",
+    "compile_query",
+    "confusable_key",
+    "normalise_identifier",
+    "score_compiled",
+]
+
+ALGORITHM = "openbmis-names"
+VERSION = "1.0"
+
+# name kinds in a compiled entry
+PRIMARY, ALIAS, WEAK = 0, 1, 2
+_LEGAL_VALUES = frozenset(LEGAL_FORMS.values())
+_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ich|ogly|oglu|qizi|kyzy)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringConfig:
+    """Tunable settings of the algorithm; ``threshold`` is the score at which a result becomes a hit."""
+
+    threshold: float = 0.7
+    match_aliases: bool = True
+    name_weight: float = 0.9
+    weak_alias_factor: float = 0.9
+
+
+# --- compiled forms: tuples that pickle and marshal cheaply -------------------------------------------
+# A compiled name: (text, kind, forms) where a form is (tokens, skeleton, unvocalised, scheme).
+CompiledForm = tuple[tuple[str, ...], tuple[str, ...], bool, str]
+CompiledName = tuple[str, int, tuple[CompiledForm, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledEntry:
+    """An entry reduced to what scoring needs (see :func:`compile_entry`)."""
+
+    id: str
+    list_name: str
+    entity_type: str
+    display_name: str
+    names: tuple[CompiledName, ...]
+    birth_dates: tuple[DateSpec, ...]
+    countries: tuple[str, ...]
+    sex: str
+    identifiers: tuple[Identifier, ...]
+    family_names: tuple[str, ...] = ()
+
+    def to_tuple(self) -> tuple[object, ...]:
+        """A marshal-friendly tuple (only str, int, bool, None and tuples)."""
+        return (
+            self.id,
+            self.list_name,
+            self.entity_type,
+            self.display_name,
+            self.names,
+            tuple((d.year, d.month, d.day, d.year_to, d.approximate) for d in self.birth_dates),
+            self.countries,
+            self.sex,
+            tuple((i.kind, i.number, i.country) for i in self.identifiers),
+            self.family_names,
+        )
+
+    @classmethod
+    def from_tuple(cls, t: tuple[object, ...]) -> CompiledEntry:
+        dates = tuple(DateSpec(*d) for d in t[5])  # type: ignore[attr-defined]
+        ids = tuple(Identifier(*i) for i in t[8])  # type: ignore[attr-defined]
+        return cls(
+            str(t[0]),
+            str(t[1]),
+            str(t[2]),
+            str(t[3]),
+            t[4],  # type: ignore[arg-type]
+            dates,
+            t[6],  # type: ignore[arg-type]
+            str(t[7]),
+            ids,
+            t[9],  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    query: Query
+    names: tuple[tuple[str, tuple[CompiledForm, ...]], ...]
+    countries: tuple[str, ...]
+    sex: str
+    identifiers: tuple[Identifier, ...]
+    family_names: tuple[str, ...]
+
+
+def _forms(text: str, organisation: bool) -> tuple[CompiledForm, ...]:
+    return tuple((f.tokens, f.skeleton, f.unvocalised, f.scheme) for f in analyse_name(text, organisation))
+
+
+def normalise_sex(value: str) -> str:
+    v = value.strip().lower()
+    if v in {"m", "male", "man", "masculine"}:
+        return "male"
+    if v in {"f", "female", "woman", "feminine"}:
+        return "female"
+    return ""
+
+
+_ID_STRIP = re.compile(r"[^0-9A-Z@._]+")
+
+
+def normalise_identifier(number: str) -> str:
+    """Upper-case, separators removed; ``IMO`` prefixes dropped; e-mail addresses lower-cased."""
+    raw = number.strip()
+    if "@" in raw:
+        return raw.lower()
+    value = _ID_STRIP.sub("", raw.upper()).replace(".", "").replace("_", "")
+    if value.startswith("IMO") and value[3:].isdigit():
+        value = value[3:]
+    return value
+
+
+_CONFUSABLE = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8",
+                             "G": "6", "T": "7"})  # fmt: skip
+
+
+def confusable_key(number: str) -> str:
+    """The identifier with look-alike characters merged (O/0, I/1, S/5, B/8...): catches OCR and typing slips."""
+    return normalise_identifier(number).translate(_CONFUSABLE)
+
+
+def compile_entry(entry: WatchlistEntry) -> CompiledEntry:
+    org = entry.entity_type in {"organization", "vessel", "aircraft"}
+    names: list[CompiledName] = []
+    for kind, group in ((PRIMARY, entry.names), (ALIAS, entry.aliases), (WEAK, entry.weak_names)):
+        for text in group:
+            forms = _forms(text, org)
+            if forms:
+                names.append((text, kind, forms))
+    family = tuple(t for n in entry.family_names for f in analyse_name(n) for t in f.tokens)
+    return CompiledEntry(
+        id=entry.id,
+        list_name=entry.list_name,
+        entity_type=entry.entity_type,
+        display_name=entry.primary_name,
+        names=tuple(names),
+        birth_dates=entry.birth_dates,
+        countries=tuple(c for c in (country_code(c) for c in entry.countries) if c),
+        sex=normalise_sex(entry.sex),
+        identifiers=tuple(
+            Identifier(i.kind, normalise_identifier(i.number), country_code(i.country)) for i in entry.identifiers
+        ),
+        family_names=family,
+    )
+
+
+def compile_query(query: Query) -> CompiledQuery:
+    query.validate()
+    org = query.entity_type in {"organization", "vessel", "aircraft"}
+    names = tuple((n, _forms(n, org)) for n in query.all_names())
+    family = tuple(t for f in analyse_name(query.last_name) for t in f.tokens) if query.last_name else ()
+    return CompiledQuery(
+        query=query,
+        names=tuple(n for n in names if n[1]),
+        countries=tuple(c for c in (country_code(c) for c in query.countries) if c),
+        sex=normalise_sex(query.sex),
+        identifiers=tuple(
+            Identifier(i.kind, normalise_identifier(i.number), country_code(i.country)) for i in query.identifiers
+        ),
+        family_names=family,
+    )
+
+
+# --- tokens -------------------------------------------------------------------------------------------
+def token_weight(token: str) -> float:
+    if token in PARTICLES:
+        return 0.3
+    if token in _LEGAL_VALUES:
+        return 0.2
+    if token in ORG_STOPWORDS:
+        return 0.4
+    if token in COMMON_TOKENS or (len(token) > 5 and _PATRONYMIC.search(token)):
+        return 0.6
+    if len(token) == 1:
+        return 0.5
+    return 1.0
+
+
+def _budget(length: int) -> int:
+    if length <= 4:
+        return 0
+    if length <= 7:
+        return 1
+    if length <= 11:
+        return 2
+    return 3
+
+
+@lru_cache(maxsize=262_144)
+def token_similarity(a: str, b: str) -> tuple[float, str]:
+    """Similarity of two romanised tokens in [0, 1] and the rule that gave it."""
+    if a == b:
+        return 1.0, "exact"
+    if a.isdigit() or b.isdigit():
+        return 0.0, "number"
+    if len(a) == 1 or len(b) == 1:
+        if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+            return 0.5, "initial"
+        return 0.0, "initial"
+    ga, gb = SYNONYMS.get(a), SYNONYMS.get(b)
+    if ga is not None and gb is not None and ga & gb:
+        return 0.9, "variant"
+    if len(a) >= 3 and len(b) >= 3 and vowel_key(a) == vowel_key(b):
+        return 0.9, "vowels"
+    longest = max(len(a), len(b))
+    budget = _budget(longest)
+    if budget:
+        d = Levenshtein.distance(a, b, score_cutoff=budget)
+        if d <= budget:
+            return 1.0 - d / longest, "edit"
+    sa, sb = latin_skeleton(a), latin_skeleton(b)
+    if sa == sb and len(sa) >= 3:
+        return 0.8, "skeleton"
+    return 0.0, ""
+
+
+@lru_cache(maxsize=262_144)
+def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
+    """Similarity of two consonant skeletons (for names from unvocalised scripts)."""
+    if not a or not b:
+        return 0.0, ""
+    if a == b:
+        return 1.0, "skeleton"
+    longest = max(len(a), len(b))
+    budget = 0 if longest <= 3 else 1 if longest <= 7 else 2
+    if budget:
+        d = Levenshtein.distance(a, b, score_cutoff=budget)
+        if d <= budget:
+            return 1.0 - d / (longest + 1), "skeleton-edit"
+    return 0.0, ""
+
+
+@dataclass(slots=True)
+class _Alignment:
+    score: float
+    pairs: list[tuple[str, str, float, str]]
+
+
+def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignment:
+    """Order-free greedy alignment of two token lists (see the module docstring)."""
+    sim = skeleton_similarity if skeleton_mode else token_similarity
+    qw = [token_weight(t) for t in qt]
+    cw = [token_weight(t) for t in ct]
+    cands: list[tuple[float, int, int, str]] = []
+    for i, a in enumerate(qt):
+        for j, b in enumerate(ct):
+            s, how = sim(a, b)
+            if s > 0:
+                cands.append((s, i, j, how))
+    cands.sort(key=lambda x: (-x[0], x[1], x[2]))
+    qm: dict[int, float] = {}
+    cm: dict[int, float] = {}
+    pairs: list[tuple[str, str, float, str]] = []
+    for s, i, j, how in cands:
+        if i in qm or j in cm:
+            continue
+        qm[i] = s
+        cm[j] = s
+        pairs.append((qt[i], ct[j], s, how))
+    # tokens written together on one side ("ramimakhlouf" / "rami makhlouf")
+    for left, right, lm, rm, flip in ((qt, ct, qm, cm, False), (ct, qt, cm, qm, True)):
+        for i, a in enumerate(left):
+            if i in lm or len(a) < 5:
+                continue
+            for j in range(len(right) - 1):
+                if j in rm or j + 1 in rm:
+                    continue
+                s, how = sim(a, right[j] + right[j + 1])
+                if s >= 0.8:
+                    lm[i] = s
+                    rm[j] = rm[j + 1] = s
+                    joined = right[j] + " " + right[j + 1]
+                    pairs.append((joined, a, s, "joined") if flip else (a, joined, s, "joined"))
+                    break
+    matched = sum(qm[i] * qw[i] for i in qm) + sum(cm[j] * cw[j] for j in cm)
+    total_q = sum(qw)
+    total_c = sum(cw[j] for j in cm) + 0.5 * sum(cw[j] for j in range(len(ct)) if j not in cm)
+    if total_q + total_c <= 0:
+        return _Alignment(0.0, pairs)
+    score = matched / (total_q + total_c)
+    q_nums = {t for i, t in enumerate(qt) if t.isdigit() and i not in qm}
+    c_nums = {t for j, t in enumerate(ct) if t.isdigit() and j not in cm}
+    if q_nums and c_nums:
+        score *= 0.6
+        pairs.append((" ".join(sorted(q_nums)), " ".join(sorted(c_nums)), 0.0, "number-mismatch"))
+    return _Alignment(score, pairs)
+
+
+def _compare_forms(q: CompiledForm, c: CompiledForm) -> tuple[float, list[tuple[str, str, float, str]], str]:
+    qt, qs, qunv, _ = q
+    ct, cs, cunv, _ = c
+    if qunv or cunv:
+        a = _align([s for s in qs if s], [s for s in cs if s], True)
+        return min(a.score, 0.95), a.pairs, "skeleton"
+    a = _align(qt, ct, False)
+    ratio = token_sort_ratio(" ".join(qt), " ".join(ct)) / 100.0
+    return 0.95 * a.score + 0.05 * ratio, a.pairs, "tokens"
+
+
+def name_similarity(
+    qforms: Sequence[CompiledForm], cforms: Sequence[CompiledForm]
+) -> tuple[float, list[tuple[str, str, float, str]], str]:
+    """Best similarity over all pairs of forms, with the token pairs and the mode that gave it."""
+    best: tuple[float, list[tuple[str, str, float, str]], str] = (0.0, [], "")
+    for q in qforms:
+        for c in cforms:
+            r = _compare_forms(q, c)
+            if r[0] > best[0]:
+                best = r
+    return best
+
+
+# --- qualifiers ---------------------------------------------------------------------------------------
+def compare_dates(q: DateSpec, e: DateSpec) -> tuple[str, float]:
+    """Outcome of comparing two birth dates: (kind, strength); strength > 0 supports, < 0 contradicts."""
+    q_lo, q_hi = q.year, q.year_to if q.year_to is not None else q.year
+    e_lo, e_hi = e.year, e.year_to if e.year_to is not None else e.year
+    full_q = q.month is not None and q.day is not None and q.year_to is None
+    full_e = e.month is not None and e.day is not None and e.year_to is None
+    if full_q and full_e:
+        if (q.year, q.month, q.day) == (e.year, e.month, e.day):
+            return "exact", 0.5
+        if q.year == e.year and q.month == e.day and q.day == e.month:
+            return "day-month-swapped", 0.25
+        if abs(q.year - e.year) == 1 and (q.month, q.day) == (e.month, e.day):
+            return "year-off-by-one", 0.1
+        return "mismatch", -1.0
+    if q_lo <= e_hi and e_lo <= q_hi:
+        if q.month is not None and e.month is not None and q.year_to is None and e.year_to is None:
+            if q.month != e.month and not (q.day == e.month or e.day == q.month):
+                return "mismatch", -1.0
+            return "month", 0.3
+        ranged = q.year_to is not None or e.year_to is not None
+        return ("within-range", 0.15) if ranged else ("year", 0.2)
+    if q_lo - 1 <= e_hi and e_lo - 1 <= q_hi:
+        return "year-off-by-one", 0.05
+    if q.approximate or e.approximate:
+        if q_lo - 2 <= e_hi and e_lo - 2 <= q_hi:
+            return "approximate", 0.0
+    return "mismatch", -1.0
+
+
+def _best_date(qd: Sequence[DateSpec], ed: Sequence[DateSpec]) -> tuple[str, float, str, str]:
+    best = ("", -2.0, "", "")
+    for q in qd:
+        for e in ed:
+            kind, s = compare_dates(q, e)
+            if s > best[1]:
+                best = (kind, s, str(q), str(e))
+    return best
+
+
+# --- the whole comparison -----------------------------------------------------------------------------
+def _name_feature(
+    cq: CompiledQuery, ce: CompiledEntry, config: ScoringConfig
+) -> tuple[float, Feature | None, str]:
+    best_s = 0.0
+    best: Feature | None = None
+    matched_name = ce.display_name
+    for qtext, qforms in cq.names:
+        for text, kind, cforms in ce.names:
+            if kind != PRIMARY and not config.match_aliases:
+                continue
+            s, pairs, mode = name_similarity(qforms, cforms)
+            factor = config.weak_alias_factor if kind == WEAK else 1.0
+            s *= factor
+            if s > best_s:
+                best_s = s
+                matched_name = text
+                detail = "; ".join(f"{a}~{b} {how} {v:.2f}" for a, b, v, how in pairs)
+                if kind == WEAK:
+                    detail += "; low-quality alias"
+                best = Feature("name", qtext, text, s, 0.0, f"{mode}: {detail}")
+    return best_s, best, matched_name
+
+
+def score_compiled(cq: CompiledQuery, ce: CompiledEntry, config: ScoringConfig) -> tuple[float, Explanation, str]:
+    """Score one entry for one query; returns (score, explanation, the entry name that matched best)."""
+    features: list[Feature] = []
+    qt, et = cq.query.entity_type, ce.entity_type
+    if qt != "unknown" and et != "unknown" and qt != et:
+        feat = Feature("entity_type", qt, et, 0.0, 0.0, "entity types differ: not comparable")
+        return 0.0, Explanation(ALGORITHM, VERSION, 0.0, (feat,)), ce.display_name
+    s, name_feat, matched = _name_feature(cq, ce, config)
+    if cq.family_names and ce.family_names:
+        fam = max((token_similarity(a, b)[0] for a in cq.family_names for b in ce.family_names), default=0.0)
+        if fam < 0.8:
+            s *= 0.5
+            features.append(
+                Feature("family_name", " ".join(cq.family_names), " ".join(ce.family_names), fam, 0.0,
+                        "family names disagree: name score halved")  # fmt: skip
+            )
+    part = config.name_weight * s
+    if name_feat is not None:
+        features.insert(0, Feature(name_feat.name, name_feat.query_value, name_feat.entry_value,
+                                   name_feat.similarity, part, name_feat.detail))  # fmt: skip
+
+    def support(strength: float) -> None:
+        nonlocal part
+        part += (1.0 - part) * strength
+
+    if cq.query.birth_dates and ce.birth_dates:
+        kind, strength, qv, ev = _best_date(cq.query.birth_dates, ce.birth_dates)
+        before = part
+        if strength < 0:
+            part *= 0.8
+        else:
+            support(strength)
+        features.append(Feature("birth_date", qv, ev, max(strength, 0.0), part - before, kind))
+    if cq.countries and ce.countries:
+        before = part
+        common = set(cq.countries) & set(ce.countries)
+        if common:
+            support(0.1)
+        else:
+            part *= 0.9
+        features.append(
+            Feature("country", ",".join(cq.countries), ",".join(ce.countries), 1.0 if common else 0.0,
+                    part - before, "match" if common else "mismatch")  # fmt: skip
+        )
+    if cq.sex and ce.sex:
+        before = part
+        if cq.sex != ce.sex:
+            part *= 0.85
+        features.append(
+            Feature("sex", cq.sex, ce.sex, float(cq.sex == ce.sex), part - before,
+                    "match" if cq.sex == ce.sex else "mismatch")  # fmt: skip
+        )
+    score = part
+    id_feat = _identifier_feature(cq.identifiers, ce.identifiers)
+    if id_feat is not None:
+        strength = id_feat.similarity
+        score = 1.0 - (1.0 - part) * (1.0 - strength)
+        features.append(Feature(id_feat.name, id_feat.query_value, id_feat.entry_value, strength,
+                                score - part, id_feat.detail))  # fmt: skip
+    score = max(0.0, min(1.0, score))
+    return score, Explanation(ALGORITHM, VERSION, score, tuple(features)), matched
+
+
+def _identifier_feature(qids: Sequence[Identifier], eids: Sequence[Identifier]) -> Feature | None:
+    best: Feature | None = None
+    for q in qids:
+        for e in eids:
+            if not q.number or not e.number:
+                continue
+            strength, how = 0.0, ""
+            if q.number == e.number:
+                if q.country and e.country and q.country != e.country:
+                    strength, how = 0.5, "same number, different issuing country"
+                else:
+                    strength, how = 0.9, "exact"
+            elif confusable_key(q.number) == confusable_key(e.number) and len(q.number) >= 5:
+                strength, how = 0.7, "equal up to look-alike characters"
+            elif min(len(q.number), len(e.number)) >= 8 and (
+                q.number.startswith(e.number) or e.number.startswith(q.number)
+            ):
+                strength, how = 0.75, "one number is the other's prefix (e.g. BIC and its branch)"
+            if strength and (best is None or strength > best.similarity):
+                best = Feature("identifier", f"{q.kind}:{q.number}", f"{e.kind}:{e.number}", strength, 0.0, how)
+    return best
+
+
+def compare(query: Query, entry: WatchlistEntry, config: ScoringConfig | None = None) -> Explanation:
+    """Score ``entry`` for ``query`` without an index (for tests, the API's ad-hoc checks and audits)."""
+    cfg = config or ScoringConfig()
+    _, explanation, _ = score_compiled(compile_query(query), compile_entry(entry), cfg)
+    return explanation
+
+
+__all__ += ["name_similarity", "token_similarity", "compare_dates", "normalise_sex", "PRIMARY", "ALIAS", "WEAK"]

@@ -1,0 +1,437 @@
+"""Name text: Unicode folding, script detection, transliteration and name analysis.
+
+A written name becomes one or more :class:`NameForm` objects, one per romanisation: lower-case ASCII tokens
+with titles removed, legal forms and number words made canonical, Arabic particles and ``abd``/``abu``
+compounds handled, plus a consonant skeleton of each token for comparing unvocalised spellings (Arabic,
+Persian, Hebrew script and their loose romanisations).
+
+Transliteration uses ``anyascii`` (ISC) for every script, with small tables of our own where conventions
+differ: ICAO Doc 9303 Part 3 section 6 (Latin diacritics expanded, Cyrillic), ELOT 743 style Greek, a
+consonant table for Arabic-script letters, and syllable splitting for Chinese and Korean.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+__all__ = [
+    "NameForm",
+    "analyse_name",
+    "fold",
+    "latin_skeleton",
+    "romanisations",
+    "scripts_of",
+    "vowel_key",
+]
+
+# Scripts whose usual spelling leaves short vowels out: comparisons rely on consonant skeletons.
+ABJADS = frozenset({"ARABIC", "HEBREW", "SYRIAC", "THAANA", "DEVANAGARI", "BENGALI", "GURMUKHI", "THAI"})
+
+
+def fold(text: str) -> str:
+    """NFKC-normalise, case-fold and collapse white space."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@lru_cache(maxsize=4096)
+def _script_of_char(ch: str) -> str:
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return ""
+    first = name.split(" ", 1)[0]
+    if first in {"CJK", "HIRAGANA", "KATAKANA"}:
+        return "CJK" if first == "CJK" else "KANA"
+    if first == "HANGUL":
+        return "HANGUL"
+    if first in {"LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "DEVANAGARI", "THAI", "SYRIAC", "THAANA"}:
+        return first
+    if first in {"BENGALI", "GURMUKHI", "GEORGIAN", "ARMENIAN"}:
+        return first
+    return "OTHER"
+
+
+def scripts_of(text: str) -> frozenset[str]:
+    """The scripts of the letters in ``text`` (``LATIN``, ``CYRILLIC``, ``ARABIC``, ``CJK``, ...)."""
+    return frozenset(_script_of_char(ch) for ch in text if ch.isalpha())
+
+
+# ICAO Doc 9303 Part 3, section 6: recommended transliterations that differ from stripping diacritics.
+_ICAO_LATIN = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "æ": "ae", "ø": "oe", "þ": "th", "ß": "ss", "ĳ": "ij"}
+)
+# ICAO Doc 9303 Part 3, section 6, table B (Cyrillic), lower case.
+_ICAO_CYRILLIC = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+        "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+        "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+        "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia", "і": "i",
+        "ї": "i", "є": "ie", "ґ": "g", "ў": "u", "ј": "j", "љ": "lj", "њ": "nj", "џ": "dz",
+        "ђ": "d", "ћ": "c", "ѓ": "g", "ќ": "k", "ѕ": "dz",
+    }  # fmt: skip
+)
+# Greek as Greek passports write it (ELOT 743 style): digraphs first, then letters.
+_GREEK_DIGRAPHS = (("ου", "ou"), ("αι", "ai"), ("ει", "ei"), ("οι", "oi"), ("μπ", "b"), ("ντ", "d"),
+                   ("γγ", "ng"), ("γκ", "g"), ("αυ", "av"), ("ευ", "ev"))  # fmt: skip
+_GREEK = str.maketrans(
+    {
+        "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
+        "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
+        "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
+    }  # fmt: skip
+)
+# Arabic-script letters (Arabic, Persian, Urdu, Pashto) to skeleton consonant classes; vowels, alef,
+# ayn, hamza and the weak letters waw/ya (vowel or consonant) are dropped, as _latin_skeleton drops them.
+_ARABIC_SKELETON = {
+    "ب": "b", "پ": "b", "ت": "t", "ث": "t", "ٹ": "t", "ط": "t", "ج": "j", "چ": "S", "ح": "h", "خ": "k",
+    "د": "d", "ذ": "z", "ڈ": "d", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "j", "س": "s", "ش": "S", "ص": "s",
+    "ض": "d", "ظ": "z", "غ": "j", "ف": "f", "ق": "k", "ك": "k", "ک": "k", "گ": "j", "ل": "l", "م": "m",
+    "ن": "n", "ں": "n", "ه": "h", "ھ": "h", "ۀ": "h",
+}  # fmt: skip
+_HEBREW_SKELETON = {
+    "ב": "b", "ג": "j", "ד": "d", "ה": "h", "ז": "z", "ח": "h", "ט": "t", "כ": "k", "ך": "k", "ל": "l",
+    "מ": "m", "ם": "m", "נ": "n", "ן": "n", "ס": "s", "פ": "f", "ף": "f", "צ": "s", "ץ": "s", "ק": "k",
+    "ר": "r", "ש": "S", "ת": "t",
+}  # fmt: skip
+_ARABIC_ARTICLE = ("ال",)
+_ARABIC_ABD = "عبد"
+
+# Honorifics, ranks and titles: dropped from names before comparison.
+TITLES = frozenset(
+    """mr mrs ms miss mx dr doctor prof professor sir dame lord lady sheikh shaykh sheik shaikh cheikh mullah
+    mulla mullah maulvi mawlawi maulana mawlana molvi haji hajji hadji hajj alhaj alhaji imam qari mufti
+    amir emir colonel col general gen lieutenant lt captain capt major maj brigadier brig commander cmdr
+    admiral adm sergeant sgt judge engineer eng rev reverend father fr bishop ayatollah hojatoleslam
+    hojjatoleslam president minister senator ambassador""".split()
+)
+# Arabic particles and nasab words: kept for display, weighted low, dropped from skeleton keys.
+PARTICLES = frozenset(
+    """al el ul ad ar as at az an ash adh bin ibn ben bint binti bte bn b binte ould wuld ait da de di
+    del della der den van von le la du dos das do y ter""".split()
+)
+_ABD_FORMS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abdu", "abdou", "abdi"})
+_ABD_PREFIX = re.compile(r"^abd(?:ul|el|al|ol|ur|ar|us|as|ud|ad|un|an|ush|ash|ou|u)?(?=[a-z]{3,})")
+
+# Legal forms of organisations, made canonical so that "OAO" meets "Open Joint Stock Company".
+_LEGAL_PHRASES = (
+    ("public joint stock company", "jsc"), ("open joint stock company", "jsc"),
+    ("closed joint stock company", "jsc"), ("joint stock company", "jsc"),
+    ("limited liability company", "llc"), ("limited liability partnership", "llp"),
+    ("sp z o o", "spzoo"), ("s de rl de cv", "sa"), ("s a de c v", "sa"), ("sa de cv", "sa"),
+    ("public limited company", "plc"), ("private limited", "ltd"), ("pty ltd", "ltd"),
+    ("societe anonyme", "sa"), ("sociedad anonima", "sa"), ("s a", "sa"), ("s r l", "srl"),
+    ("co ltd", "ltd"), ("company limited", "ltd"), ("aktiengesellschaft", "ag"),
+)  # fmt: skip
+LEGAL_FORMS = {
+    "jsc": "jsc", "ojsc": "jsc", "pjsc": "jsc", "cjsc": "jsc", "oao": "jsc", "zao": "jsc", "pao": "jsc",
+    "ao": "jsc", "oaa": "jsc", "llc": "llc", "ooo": "llc", "tov": "llc", "too": "llc", "ltd": "ltd",
+    "limited": "ltd", "inc": "inc", "incorporated": "inc", "corp": "corp", "corporation": "corp",
+    "co": "co", "company": "co", "gmbh": "gmbh", "ag": "ag", "plc": "plc", "sa": "sa", "sarl": "sarl",
+    "srl": "srl", "spa": "spa", "bv": "bv", "nv": "nv", "llp": "llp", "lp": "lp", "spzoo": "spzoo",
+    "fze": "fze", "fzco": "fzco", "fzc": "fzc", "pte": "pte", "pvt": "pvt", "bhd": "bhd", "sdn": "sdn",
+    "kg": "kg", "ab": "ab", "as": "as", "oy": "oy",
+}  # fmt: skip
+# Frequent words in organisation names: matched, but they say little.
+ORG_STOPWORDS = frozenset(
+    """the of and for a an bank group trading international holding holdings industries industrial
+    services service enterprise enterprises company organization organisation front movement
+    network foundation association""".split()
+)
+# Very frequent given names and name parts: a match on them alone is weak evidence.
+COMMON_TOKENS = frozenset(
+    """muhammad ahmad ali hassan hussein husain abdullah abd abu mahmoud omar umar khan john maria jose
+    juan david michael james robert mary anna elena ivan sergei alexander wang li zhang liu chen yang
+    kim lee park nguyen tran singh kumar devi garcia rodriguez smith johnson ibrahim ismail yusuf
+    mustafa khalid salim said saeed""".split()
+)
+# Spelling groups: a token meets another of its group as a known variant (nicknames, transcriptions).
+_SYNONYM_GROUPS = (
+    "muhammad mohammed mohammad mohamed mohamad muhammed muhamad mohd mohamud mehmet mehmed mohammod mahomed",
+    "ahmad ahmed ahmet achmed akhmed",
+    "husain hussein hussain husayn hossein huseyin husein",
+    "hassan hasan hasson",
+    "yusuf yousef youssef yousuf yosef joseph josef jusuf",
+    "ibrahim ebrahim ibragim abraham",
+    "omar umar omer",
+    "osman uthman othman usman",
+    "abdullah abdallah abdulla abdalla",
+    "theodore ted teddy", "edward ted ed eddie", "william bill will billy", "robert bob bobby rob",
+    "richard dick rick", "james jim jimmy", "michael mike", "alexander alex sasha aleksandr alexandr",
+    "aleksei alexei alexey aleksey", "dmitry dmitri dmitriy dimitri", "sergei sergey serguei",
+    "yuri yury yuriy iouri", "john jon johnny jack", "elizabeth liz beth betty", "margaret peggy maggie",
+    "katherine catherine kate katie", "nicholas nicolas nick nikolai nikolay", "thomas tom tommy",
+    "charles charlie chuck", "anthony tony", "joseph joe", "francis frank", "steven stephen steve",
+)
+SYNONYMS: dict[str, frozenset[int]] = {}
+for _gid, _group in enumerate(_SYNONYM_GROUPS):
+    for _tok in _group.split():
+        SYNONYMS[_tok] = SYNONYMS.get(_tok, frozenset()) | {_gid}
+
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+
+_TOKEN_RE = re.compile(r"[a-z]+|[0-9]+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"[A-Z][a-z]*")
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One romanisation of a name, analysed for comparison.
+
+    ``tokens`` are lower-case ASCII parts (titles removed, legal forms canonical); ``skeleton`` holds one
+    consonant skeleton per token (empty for particles and legal forms); ``unvocalised`` is true when the
+    form came from a script that leaves vowels out, so only skeletons can be trusted; ``scheme`` names the
+    romanisation (``latin``, ``icao``, ``anyascii``, ``elot``, ``skeleton``, ``cjk-split``...).
+    """
+
+    tokens: tuple[str, ...]
+    skeleton: tuple[str, ...]
+    unvocalised: bool
+    scheme: str
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _greek(text: str) -> str:
+    low = _strip_marks(text.lower())
+    for src, dst in _GREEK_DIGRAPHS:
+        low = low.replace(src, dst)
+    return low.translate(_GREEK)
+
+
+def _split_syllables(ascii_text: str) -> list[str]:
+    """anyascii writes Chinese and Korean names as CamelCase syllables: split them."""
+    words: list[str] = []
+    for word in ascii_text.split():
+        parts = _CAMEL.findall(word)
+        words.extend(parts if len(parts) > 1 and "".join(parts) == word else [word])
+    return words
+
+
+_KOREAN_SURNAMES = {"gim": "kim", "i": "lee", "bak": "park", "choe": "choi", "jeong": "jung", "gang": "kang",
+                    "jo": "cho", "yun": "yoon", "jang": "jang", "im": "lim", "ri": "lee", "o": "oh",
+                    "han": "han", "sin": "shin", "yu": "yoo", "go": "ko", "gwon": "kwon", "hwang": "hwang"}  # fmt: skip
+
+
+def _korean_variants(syllables: list[str]) -> list[str]:
+    low = [s.lower() for s in syllables]
+    if not low:
+        return []
+    out = [" ".join(low), low[0] + " " + "".join(low[1:])]
+    # McCune-Reischauer-like spellings seen in passports and sanctions lists.
+    mr = [s.replace("eo", "o").replace("eu", "u") for s in low]
+    mr[0] = _KOREAN_SURNAMES.get(low[0], mr[0])
+    out.append(" ".join(mr))
+    out.append(mr[0] + " " + "".join(mr[1:]))
+    return out
+
+
+def romanisations(text: str) -> list[tuple[str, str]]:
+    """Latin renderings of ``text`` as ``(scheme, text)`` pairs, most conventional first, without repeats."""
+    text = unicodedata.normalize("NFKC", text)
+    scripts = scripts_of(text)
+    out: list[tuple[str, str]] = []
+    base = anyascii(text)
+    if scripts <= {"LATIN"}:
+        out.append(("latin", base))
+        icao = _strip_marks(text.lower().translate(_ICAO_LATIN))
+        out.append(("icao", anyascii(icao)))
+    if "CYRILLIC" in scripts:
+        out.append(("icao", anyascii(text.lower().translate(_ICAO_CYRILLIC))))
+        out.append(("anyascii", base))
+    if "GREEK" in scripts:
+        out.append(("elot", anyascii(_greek(text))))
+        out.append(("anyascii", base))
+    if "CJK" in scripts and not scripts & {"KANA"}:
+        syl = _split_syllables(base)
+        if syl:
+            out.append(("cjk-split", syl[0] + " " + "".join(syl[1:])))
+            out.append(("cjk-syllables", " ".join(syl)))
+    if "HANGUL" in scripts:
+        for i, variant in enumerate(_korean_variants(_split_syllables(base))):
+            out.append((f"korean-{i}", variant))
+    if not out or scripts - {"LATIN", "CYRILLIC", "GREEK", "CJK", "HANGUL"}:
+        out.append(("anyascii", base))
+    seen: set[str] = set()
+    unique: list[tuple[str, str]] = []
+    for scheme, value in out:
+        key = value.lower()
+        if key not in seen:
+            seen.add(key)
+            unique.append((scheme, value))
+    return unique
+
+
+def _number_words(tokens: list[str]) -> list[str]:
+    """Turn runs of English number words into digits ("forty four" -> "44")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok in _TENS:
+            value = _TENS[tok]
+            if i + 1 < len(tokens) and tokens[i + 1] in _NUMBER_WORDS and _NUMBER_WORDS[tokens[i + 1]] < 10:
+                value += _NUMBER_WORDS[tokens[i + 1]]
+                i += 1
+            out.append(str(value))
+        elif tok in _NUMBER_WORDS and len(tokens) > 1:
+            out.append(str(_NUMBER_WORDS[tok]))
+        else:
+            out.append(tok)
+        i += 1
+    return out
+
+
+def _tokens(ascii_text: str, organisation: bool) -> list[str]:
+    low = " " + _NON_ALNUM.sub(" ", ascii_text.lower()).strip() + " "
+    if organisation:
+        for phrase, canon in _LEGAL_PHRASES:
+            low = low.replace(" " + phrase + " ", " " + canon + " ")
+        low = re.sub(r"\b([a-z]) (?=[a-z]\b)", r"\1", low)  # "l x c" -> "lxc" (dotted initials)
+    raw = _TOKEN_RE.findall(low)
+    tokens = [t for t in raw if t not in TITLES] or raw
+    tokens = _number_words(tokens)
+    if organisation:
+        return [LEGAL_FORMS.get(t, t) for t in tokens]
+    return _join_abd(tokens)
+
+
+def _join_abd(tokens: list[str]) -> list[str]:
+    """``abd al rahman``, ``abdul rahman``, ``abdurrahman`` all become ``abdrahman``."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok in _ABD_FORMS and i + 1 < len(tokens):
+            j = i + 1
+            if tokens[j] in PARTICLES and j + 1 < len(tokens):
+                j += 1
+            nxt = tokens[j]
+            if nxt.isalpha() and len(nxt) >= 3:
+                out.append("abd" + nxt)
+                i = j + 1
+                continue
+        m = _ABD_PREFIX.match(tok)
+        if m and tok not in _ABD_FORMS:
+            tok = "abd" + tok[m.end() :]
+        out.append(tok)
+        i += 1
+    return out
+
+
+_SKEL_DIGRAPHS = (("sch", "S"), ("tch", "S"), ("dzh", "j"), ("kh", "k"), ("gh", "j"), ("sh", "S"), ("ch", "S"),
+                  ("th", "t"), ("dh", "z"), ("ph", "f"), ("zh", "j"), ("dj", "j"), ("ck", "k"), ("ou", "u"))  # fmt: skip
+_SKEL_MAP = str.maketrans({"c": "k", "q": "k", "x": "k", "g": "j", "p": "b", "v": "f", "w": None, "y": None,
+                           "a": None, "e": None, "i": None, "o": None, "u": None, "'": None})  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def latin_skeleton(token: str) -> str:
+    """Consonant skeleton of a romanised token: vowels and weak letters dropped, look-alike sounds merged."""
+    if token.isdigit():
+        return token
+    s = token
+    for src, dst in _SKEL_DIGRAPHS:
+        s = s.replace(src, dst)
+    s = s.translate(_SKEL_MAP)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    if len(s) > 2 and s.endswith("h"):
+        s = s[:-1]
+    return s
+
+
+@lru_cache(maxsize=200_000)
+def vowel_key(token: str) -> str:
+    """Token with doubled letters collapsed and each run of vowels replaced by ``*`` (Omar = Umar)."""
+    s = token.replace("ph", "f").replace("ck", "k").replace("q", "k")
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return re.sub(r"[aeiouy]+", "*", s)
+
+
+def _abjad_skeleton(word: str, table: dict[str, str]) -> str:
+    s = "".join(table.get(ch, "") for ch in word)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    if len(s) > 2 and s.endswith("h"):
+        s = s[:-1]
+    return s
+
+
+def _abjad_form(text: str, scripts: frozenset[str]) -> NameForm | None:
+    """Skeleton form read straight from Arabic or Hebrew letters (article and ``abd`` handled)."""
+    table = _HEBREW_SKELETON if "HEBREW" in scripts else _ARABIC_SKELETON
+    words = [w for w in re.split(r"[\s\-\u200c\u200d،,.]+", unicodedata.normalize("NFKC", text)) if w]
+    parts: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w.startswith(_ARABIC_ABD) and len(w) <= 3 and i + 1 < len(words):
+            nxt = words[i + 1]
+            for art in _ARABIC_ARTICLE:
+                if nxt.startswith(art) and len(nxt) > 3:
+                    nxt = nxt[len(art) :]
+            parts.append(w + nxt)
+            i += 2
+            continue
+        for art in _ARABIC_ARTICLE:
+            if w.startswith(art) and len(w) > 3:
+                w = w[len(art) :]
+        if w.startswith(_ARABIC_ABD + "ال") and len(w) > 6:
+            w = _ARABIC_ABD + w[5:]
+        if w in {"بن", "ابن", "بنت", "ال", "آل"}:
+            i += 1
+            continue
+        parts.append(w)
+        i += 1
+    skel = tuple(s for s in (_abjad_skeleton(p, table) for p in parts) if s)
+    if not skel:
+        return None
+    return NameForm(tokens=skel, skeleton=skel, unvocalised=True, scheme="skeleton")
+
+
+def _make_form(tokens: list[str], unvocalised: bool, scheme: str, organisation: bool) -> NameForm:
+    skel: list[str] = []
+    for t in tokens:
+        if t in PARTICLES or (organisation and (t in LEGAL_FORMS.values() or t in ORG_STOPWORDS)):
+            skel.append("")
+        else:
+            skel.append(latin_skeleton(t))
+    return NameForm(tokens=tuple(tokens), skeleton=tuple(skel), unvocalised=unvocalised, scheme=scheme)
+
+
+@lru_cache(maxsize=100_000)
+def analyse_name(text: str, organisation: bool = False) -> tuple[NameForm, ...]:
+    """All comparison forms of a written name (one per romanisation), without repeats; may be empty."""
+    if not text or not text.strip():
+        return ()
+    scripts = scripts_of(text)
+    abjad = bool(scripts & ABJADS)
+    forms: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for scheme, latin in romanisations(text):
+        if scripts & {"ARABIC", "HEBREW"} and scheme == "anyascii":
+            continue  # the letter-by-letter skeleton below reads these scripts better
+        tokens = _tokens(latin, organisation)
+        if not tokens or tuple(tokens) in seen:
+            continue
+        seen.add(tuple(tokens))
+        forms.append(_make_form(tokens, abjad, scheme, organisation))
+    if scripts & {"ARABIC", "HEBREW"}:
+        form = _abjad_form(text, scripts)
+        if form is not None:
+            forms.append(form)
+    return tuple(forms)

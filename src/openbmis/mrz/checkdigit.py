@@ -6,6 +6,8 @@ values are multiplied by the repeating weights 7, 3, 1 and the check digit is th
 
 from __future__ import annotations
 
+from operator import mul
+
 from .errors import MRZError
 
 MRZ_ALPHABET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
@@ -26,20 +28,25 @@ def char_value(char: str) -> int:
     return _VALUES[code] if code < 128 else -1
 
 
+_FAST: dict[str, int] = {chr(code): value for code, value in enumerate(_VALUES) if value >= 0}
+_LONG_WEIGHTS = _WEIGHTS * 40  # map() stops at the shorter input: covers any MRZ field
+
+
 def check_digit_value(data: str) -> int:
     """The check digit of ``data`` as an int; characters outside the alphabet count as 0.
 
     This lenient form is what the parser uses on damaged input (the bad character is reported
     separately); :func:`check_digit` is the strict public form.
     """
+    if len(data) <= len(_LONG_WEIGHTS):
+        try:
+            return sum(map(mul, map(_FAST.__getitem__, data), _LONG_WEIGHTS)) % 10
+        except KeyError:
+            pass
     total = 0
-    weight = 0
-    for char in data:
-        code = ord(char)
-        value = _VALUES[code] if code < 128 else -1
-        if value > 0:
-            total += value * _WEIGHTS[weight]
-        weight = weight + 1 if weight < 2 else 0
+    for index, char in enumerate(data):
+        value = _FAST.get(char, 0)
+        total += value * _WEIGHTS[index % 3]
     return total % 10
 
 

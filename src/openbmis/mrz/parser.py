@@ -18,6 +18,7 @@ _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRST
 _ALPHABET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGITS = frozenset("0123456789")
+_NAME_CHARS = _LETTERS | {"<"}
 # The OCR confusions of the brief, in both directions. A digit in an alphabetic field or a letter in a
 # numeric field is mapped through these; in alphanumeric fields either side may be the true one.
 _LETTER_TO_DIGIT = {"O": "0", "I": "1", "Z": "2", "S": "5", "G": "6", "B": "8"}
@@ -77,28 +78,32 @@ def normalise(text: str) -> tuple[MRZFormat, tuple[str, ...]]:
 
 
 class _Reader:
-    """One parse: a mutable character grid plus what was found while reading it."""
+    """One parse: the lines (a mutable character grid while repairing) and what was found in them."""
 
-    __slots__ = ("layout", "grid", "names", "today", "horizon", "result", "repair")
+    __slots__ = ("layout", "grid", "rows", "names", "today", "horizon", "result", "repair", "number")
 
     def __init__(
         self, fmt: MRZFormat, lines: tuple[str, ...], today: date, horizon: int, repair: bool
     ) -> None:
         self.layout: Layout = LAYOUTS[fmt]
-        self.grid = [list(line) for line in lines]
+        # Reading works on the lines as strings; repair swaps in a mutable grid of characters.
+        self.grid: list[list[str]] = []
+        self.rows: tuple[str, ...] | list[list[str]] = lines
         self.names = CELL_NAMES[fmt]
         self.today = today
         self.horizon = horizon
         self.repair = repair
         self.result = MRZResult(format=fmt, lines=lines)
+        self.number: tuple[list[Cell], list[str], Cell, bool] | None = None
 
     # -- grid access -------------------------------------------------------------------------------
     def seg(self, segment: Segment) -> str:
         line, start, end = segment
-        return "".join(self.grid[line][start:end])
+        part = self.rows[line][start:end]
+        return part if type(part) is str else "".join(part)
 
     def cell(self, cell: Cell) -> str:
-        return self.grid[cell[0]][cell[1]]
+        return self.rows[cell[0]][cell[1]]
 
     def error(self, field: str, code: str, expected: str | None, found: str | None, message: str) -> None:
         self.result.errors.append(FieldError(field, code, expected, found, message))
@@ -126,14 +131,15 @@ class _Reader:
         cd = layout.document_number_cd
         if layout.long_document_number and self.cell(cd) == "<":
             oline, ostart, oend = layout.optional_data
-            if self.grid[oline][ostart] != "<":
+            row = self.rows[oline]
+            if row[ostart] != "<":
                 stop = ostart
-                while stop < oend and self.grid[oline][stop] != "<":
+                while stop < oend and row[stop] != "<":
                     stop += 1
                 if stop - ostart >= 2:
                     extension = [(oline, c) for c in range(ostart, stop - 1)]
                     head = self.seg(layout.document_number)
-                    tail = "".join(self.grid[oline][c] for _, c in extension)
+                    tail = "".join(row[c] for _, c in extension)
                     return cells + extension, [head + tail, head + "<" + tail], (oline, stop - 1), True
         return cells, [self.seg(layout.document_number)], cd, False
 
@@ -301,14 +307,27 @@ class _Reader:
 
     # -- reading -----------------------------------------------------------------------------------
     def read(self) -> MRZResult:
-        if self.repair:
-            self.repair_alpha_fields()
-            self.repair_numeric_fields()
-            self.repair_alphanumeric_fields()
-            self.repair_composite()
-            self.result.corrections.sort(key=lambda c: (c.line, c.column))
-            if self.result.corrections:
-                self.result.lines = tuple("".join(row) for row in self.grid)
+        self.read_all()
+        if not self.repair or not self.result.errors:
+            return self.result
+        lines = self.result.lines
+        self.grid = [list(line) for line in lines]
+        self.rows = self.grid
+        self.repair_alpha_fields()
+        self.repair_numeric_fields()
+        self.repair_alphanumeric_fields()
+        self.repair_composite()
+        corrections = sorted(self.result.corrections, key=lambda c: (c.line, c.column))
+        if not corrections:
+            self.rows = lines
+            return self.result
+        repaired = tuple("".join(row) for row in self.grid)
+        self.rows = repaired
+        self.result = MRZResult(format=self.layout.format, lines=repaired, corrections=corrections)
+        self.read_all()
+        return self.result
+
+    def read_all(self) -> None:
         self.read_characters()
         self.read_codes()
         self.read_names()
@@ -316,10 +335,11 @@ class _Reader:
         self.read_dates()
         self.read_sex()
         self.read_check_digits()
-        return self.result
 
     def read_characters(self) -> None:
-        for line_no, row in enumerate(self.grid):
+        for line_no, row in enumerate(self.rows):
+            if _ALPHABET.issuperset(row):
+                continue
             for column, char in enumerate(row):
                 if char not in _ALPHABET:
                     field = self.names[line_no][column]
@@ -336,7 +356,7 @@ class _Reader:
         result, layout = self.result, self.layout
         code = self.seg(layout.document_code)
         result.document_code = code.rstrip("<")
-        if code[0] not in _LETTERS or not all(c in _LETTERS or c == "<" for c in code):
+        if code[0] not in _LETTERS or not _NAME_CHARS.issuperset(code):
             self.error(
                 "document_code",
                 "invalid_document_code",
@@ -372,7 +392,7 @@ class _Reader:
         primary, separator, secondary = raw.partition("<<")
         self.result.primary_identifier = primary.replace("<", " ").strip()
         self.result.secondary_identifier = " ".join(secondary.replace("<", " ").split()) if separator else ""
-        if any(c not in _LETTERS and c != "<" for c in raw):
+        if not _NAME_CHARS.issuperset(raw):
             bad = "".join(sorted({c for c in raw if c not in _LETTERS and c != "<"}))
             self.error(
                 "names",
@@ -389,11 +409,12 @@ class _Reader:
 
     def read_number_and_optional(self) -> None:
         result, layout = self.result, self.layout
-        _, variants, cd, long_number = self._number_check()
+        self.number = self._number_check()
+        _, variants, cd, long_number = self.number
         if long_number:
             result.document_number = variants[0].rstrip("<")
             line, start, end = layout.optional_data
-            rest = "".join(self.grid[line][cd[1] + 2 : end]) if cd[1] + 1 < end else ""
+            rest = self.seg((line, cd[1] + 2, end)) if cd[1] + 1 < end else ""
             result.optional_data = rest.replace("<", " ").strip()
         else:
             result.document_number = variants[0].rstrip("<")
@@ -459,11 +480,23 @@ class _Reader:
             self.error("sex", "invalid_sex", "M, F, X or <", raw, f"sex {raw!r} must be M, F, X or <")
 
     def read_check_digits(self) -> None:
-        _, variants, number_cd, long_number = self._number_check()
-        for name, cells, cd, filler_ok in self._checks():
-            found = self.cell(cd)
-            self.result.check_digits[name] = found
-            data = "".join(self.cell(c) for c in cells)
+        layout = self.layout
+        _, variants, number_cd, long_number = self.number or self._number_check()
+        checks: list[tuple[str, str, str, bool]] = [
+            ("document_number", variants[0], self.cell(number_cd), False),
+            ("birth_date", self.seg(layout.birth_date), self.cell(layout.birth_date_cd), False),
+            ("expiry_date", self.seg(layout.expiry_date), self.cell(layout.expiry_date_cd), False),
+        ]
+        if layout.optional_data_cd is not None:
+            checks.append(
+                ("optional_data", self.seg(layout.optional_data), self.cell(layout.optional_data_cd), True)
+            )
+        if layout.composite_cd is not None:
+            composite = "".join(self.seg(segment) for segment in layout.composite_ranges)
+            checks.append(("composite", composite, self.cell(layout.composite_cd), False))
+        digits = self.result.check_digits
+        for name, data, found, filler_ok in checks:
+            digits[name] = found
             if filler_ok and found in "<0" and data.strip("<") == "":
                 continue
             label = _LABELS[name]

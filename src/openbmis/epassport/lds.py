@@ -150,10 +150,10 @@ def parse_dg1(data: bytes, *, strict: bool = True) -> DG1:
 class FaceImage:
     """One face image from DG2: the encoded image bytes, their format and MIME type, and the container."""
 
-    data: bytes
-    format: ImageFormat
-    mime_type: str
-    container: Literal["ISO/IEC 19794-5", "ISO/IEC 39794-5"]
+    data: bytes = field(repr=False)
+    format: ImageFormat = "jpeg"
+    mime_type: str = "image/jpeg"
+    container: Literal["ISO/IEC 19794-5", "ISO/IEC 39794-5"] = "ISO/IEC 19794-5"
     width: int | None = None
     height: int | None = None
 

@@ -25,7 +25,7 @@ from typing import Literal
 
 from asn1crypto import cms, core, x509
 
-from .crypto import digest, hash_name, verify_signature
+from .crypto import curve_name, digest, hash_name, verify_signature
 from .errors import EPassportError, UnsupportedAlgorithm
 from .lds import DG1, parse_data_group
 from .sod import ASN1_ERRORS, LDS_SECURITY_OBJECT_OID, SOD, parse_sod
@@ -170,7 +170,7 @@ def check_signature(signer_info: cms.SignerInfo, signed: bytes, cert: x509.Certi
         where="SignerInfo.signature",
     )
     key = cert.public_key
-    curve = key.curve[1] if key.algorithm == "ec" else f"{key.bit_size}-bit"
+    curve = (curve_name(key) or "unknown curve") if key.algorithm == "ec" else f"{key.bit_size}-bit"
     label = f"{name} ({digest_alg}) with {key.algorithm.upper()} {curve} key"
     return ok, (f"{label}: signature verifies" if ok else f"{label}: signature does not verify")
 
@@ -310,6 +310,14 @@ def verify(
                     f"DSC signature does not verify with any trusted CSCA named {dsc.issuer.human_friendly}",
                     "chain_signature_invalid",
                 )
+            elif store.issuers_of(dsc, match_key_id=False):
+                report.set(
+                    "certificate_chain",
+                    "failed",
+                    f"a CSCA named {dsc.issuer.human_friendly} is trusted, but not with the key that signed the DSC "
+                    "(authority key identifier differs)",
+                    "unknown_csca_key",
+                )
             else:
                 report.set(
                     "certificate_chain",
@@ -420,6 +428,13 @@ def verify(
         report.set("mrz_match", "failed", "DG1 differs from the MRZ read from the data page", "mrz_mismatch")
 
     steps = [report.steps[name] for name in STEP_NAMES]
+    for name in _REQUIRED:
+        step = report.steps[name]
+        if step.status == "not_checked":
+            # A required step that could not run makes the document unverified; say which and why.
+            report.errors.append(
+                {"code": step.code or f"{name}_not_checked", "where": name, "message": step.detail}
+            )
     valid = all(s.status != "failed" for s in steps) and all(
         report.steps[n].status == "passed" for n in _REQUIRED
     )

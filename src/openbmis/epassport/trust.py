@@ -191,8 +191,10 @@ class TrustStore:
                 return cert
         return None
 
-    def issuers_of(self, cert: x509.Certificate) -> list[tuple[x509.Certificate, bool]]:
-        """Candidate issuer certificates named by ``cert``'s issuer (with its AKI when present): (cert, anchor)."""
+    def issuers_of(
+        self, cert: x509.Certificate, *, match_key_id: bool = True
+    ) -> list[tuple[x509.Certificate, bool]]:
+        """Candidate issuers named by ``cert``'s issuer (and, by default, its AKI when present): (cert, anchor)."""
         aki = cert.authority_key_identifier
         out: list[tuple[x509.Certificate, bool]] = []
         for pool, anchor in ((self._anchors, True), (self._links, False)):
@@ -200,7 +202,8 @@ class TrustStore:
                 if candidate.subject != cert.issuer:
                     continue
                 if (
-                    aki is not None
+                    match_key_id
+                    and aki is not None
                     and candidate.key_identifier is not None
                     and candidate.key_identifier != aki
                 ):

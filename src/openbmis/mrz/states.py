@@ -1,6 +1,6 @@
 """Issuing State and nationality codes, ICAO Doc 9303 Part 3 section 5.
 
-The list ships as package data (``data/state_codes.tsv``): the ISO 3166-1 alpha-3 codes and the
+The list ships as package data (``state_codes.txt``, tab-separated, shipped by the ``*.txt`` package-data rule): the ISO 3166-1 alpha-3 codes and the
 additions that Doc 9303 Part 3 makes to them: ``D`` (Germany), the British nationality codes
 ``GBD``/``GBN``/``GBO``/``GBP``/``GBS``, ``RKS``, ``EUE``, the United Nations codes ``UNO``/``UNA``/``UNK``,
 the codes of other issuing organisations (``XBA``, ``XIM``, ``XCC``, ``XCE``, ``XCO``, ``XEC``, ``XPO``,
@@ -40,7 +40,7 @@ class State:
 @cache
 def states() -> MappingProxyType[str, State]:
     """Every code of the list, keyed by its MRZ form (``"D"``, ``"UTO"``, ``"GBR"``)."""
-    text = resources.files("openbmis.mrz").joinpath("data/state_codes.tsv").read_text(encoding="utf-8")
+    text = resources.files("openbmis.mrz").joinpath("state_codes.txt").read_text(encoding="utf-8")
     table: dict[str, State] = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):

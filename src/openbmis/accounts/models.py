@@ -49,7 +49,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.border_post.code if self.border_post_id else "national"
+        where = self.border_post.code if self.border_post is not None else "national"
         return f"{self.user.username}: {self.role} @ {where}"
 
 

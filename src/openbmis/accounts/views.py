@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -92,14 +94,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form = TokenForm()
         except DomainError as exc:
             form.add_error(None, exc.message)
-    rows = ApiToken.objects.filter(user=request.user)
+    rows = ApiToken.objects.filter(user=cast(User, request.user))
     return render(request, "accounts/tokens.html", {"form": form, "tokens": rows, "new_token": new_token})
 
 
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, token_id: str) -> HttpResponse:
-    token = get_object_or_404(ApiToken, id=token_id, user=request.user)
+    token = get_object_or_404(ApiToken, id=token_id, user_id=request.user.pk)
     try:
         services.revoke_token(request.user, token)
         messages.success(request, _("Token revoked."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-
 from django.db import transaction
 
 from openbmis.audit import services as audit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -16,7 +17,7 @@ from openbmis.borderposts.models import BorderPost
 DEMO_PASSWORD = "openbmis-demo"
 ACTOR = "demo-seed"
 
-POSTS = [
+POSTS: list[dict[str, Any]] = [
     dict(code="AIR-CAP", name="Utopia City International Airport", kind="air", time_zone="Africa/Nairobi",
          latitude="-1.319167", longitude="36.927778",
          lanes=[{"code": "A1", "direction": "entry"}, {"code": "A2", "direction": "entry"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+
 from openbmis.server import config as _config
 
 CONFIG = _config.load()

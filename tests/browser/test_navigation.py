@@ -1,0 +1,46 @@
+"""Each role logs in through the real login page (and TOTP where required) and sees its navigation."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+# What each role must see in the main navigation, and what it must not.
+EXPECTED_NAV = {
+    "primary_officer": {"Home", "Border posts", "API tokens"},
+    "secondary_officer": {"Home", "Border posts", "API tokens"},
+    "supervisor": {"Home", "Border posts", "API tokens"},
+    "analyst": {"Home", "Border posts", "API tokens"},
+    "administrator": {"Home", "Border posts", "Users", "API tokens"},
+    "auditor": {"Home", "Border posts", "Audit trail", "API tokens"},
+}
+NEEDS_TOTP = {"administrator", "auditor"}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_NAV))
+def test_role_logs_in_and_sees_its_navigation(live_server, page, screenshots, make_user, two_posts, role):
+    post = None if role in {"analyst", "administrator", "auditor"} else two_posts[0]
+    make_user(role, post, username=f"u-{role}", password="browser-pass-1")
+    page.goto(f"{live_server.url}/")
+    assert "/account/login/" in page.url
+    page.fill("input[name=username]", f"u-{role}")
+    page.fill("input[name=password]", "browser-pass-1")
+    page.click("button[type=submit].primary")
+    if role in NEEDS_TOTP:
+        page.wait_for_selector("[data-testid=totp-secret]")
+        secret = page.inner_text("[data-testid=totp-secret]").strip()
+        page.fill("input[name=code]", pyotp.TOTP(secret).now())
+        page.click("button[type=submit].primary")
+    page.wait_for_selector("#main-nav")
+    labels = {link.strip() for link in page.locator("#main-nav a").all_inner_texts()}
+    assert labels == EXPECTED_NAV[role]
+    page.screenshot(path=str(screenshots / f"nav-{role}.png"), full_page=True)
+    # the border-post list shows only what is in scope
+    page.click("#main-nav >> text=Border posts")
+    rows = page.locator("[data-testid=posts] tbody tr").all_inner_texts()
+    codes = {row.split()[0] for row in rows}
+    assert codes == ({"TST-A"} if post is not None else {"TST-A", "TST-B"})
+    page.click("text=Log out")
+    assert "/account/login/" in page.url

@@ -1,0 +1,19 @@
+"""Every UI string goes through gettext; the language switcher changes the interface."""
+
+from __future__ import annotations
+
+
+def test_language_switcher_changes_the_interface(session_client, make_user, two_posts):
+    client = session_client(make_user("administrator"))
+    page = client.get("/border-posts/")
+    assert b"Border posts" in page.content
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/border-posts/"})
+    assert response.status_code == 302
+    page = client.get("/border-posts/")
+    assert "Postes frontières".encode() in page.content
+    assert b'lang="fr"' in page.content
+
+
+def test_login_page_in_french_by_header(client, db):
+    page = client.get("/account/login/", headers={"Accept-Language": "fr"})
+    assert "Se connecter".encode() in page.content

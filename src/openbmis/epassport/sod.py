@@ -133,6 +133,7 @@ def _load_strict(spec: Any, data: bytes, where: str, *, force: bool = True) -> A
     try:
         value = spec.load(data, strict=True)
         if not force:
+            value["content"]  # noqa: B018 - its header only (Any): the inner value is parsed later
             value["content_type"].dotted  # noqa: B018 - parse the type now, the content later
             return value
         value.native  # noqa: B018 - asn1crypto parses lazily: force every field now so errors surface here
@@ -143,7 +144,7 @@ def _load_strict(spec: Any, data: bytes, where: str, *, force: bool = True) -> A
     return value
 
 
-def parse_signed_data(
+def _parse_signed_data(
     content: bytes, *, where: str, econtent_type: str, mode: Strictness
 ) -> tuple[SignedData, bytes]:
     """Parse a DER ContentInfo holding SignedData, check its types and version, return it with the eContent."""
@@ -210,11 +211,11 @@ def certificates_of(signed: SignedData) -> tuple[x509.Certificate, ...]:
     return tuple(c.chosen for c in certs if c.name == "certificate")
 
 
-def parse_sod(data: bytes, *, strict: bool = True) -> SOD:
+def _parse_sod(data: bytes, *, strict: bool = True) -> SOD:
     """Parse EF.SOD bytes (tag ``77``); raise a :class:`ParseError` subclass naming what is wrong."""
     mode = Strictness(strict)
     outer = unwrap(bytes(data), SOD_TAG, where="EF.SOD", mode=mode)
-    signed, econtent = parse_signed_data(
+    signed, econtent = _parse_signed_data(
         outer.value, where="EF.SOD", econtent_type=LDS_SECURITY_OBJECT_OID, mode=mode
     )
     lso = _load_strict(LDSSecurityObject, econtent, "LDSSecurityObject")
@@ -293,3 +294,25 @@ def parse_sod(data: bytes, *, strict: bool = True) -> SOD:
 
 def _digest_size(name: str) -> int:
     return {"sha1": 20, "sha224": 28, "sha256": 32, "sha384": 48, "sha512": 64}[name]
+
+
+def parse_signed_data(
+    content: bytes, *, where: str, econtent_type: str, mode: Strictness
+) -> tuple[SignedData, bytes]:
+    """Parse a DER ContentInfo holding SignedData, check its types and version, return it with the eContent."""
+    try:
+        return _parse_signed_data(content, where=where, econtent_type=econtent_type, mode=mode)
+    except EPassportError:
+        raise
+    except ASN1_ERRORS as exc:  # asn1crypto parses lazily: any access may meet malformed bytes
+        raise ParseError(f"malformed ASN.1 ({exc})", where=where) from None
+
+
+def parse_sod(data: bytes, *, strict: bool = True) -> SOD:
+    """Parse EF.SOD bytes (tag ``77``); raise a :class:`ParseError` subclass naming what is wrong."""
+    try:
+        return _parse_sod(data, strict=strict)
+    except EPassportError:
+        raise
+    except ASN1_ERRORS as exc:
+        raise ParseError(f"malformed ASN.1 ({exc})", where="EF.SOD") from None

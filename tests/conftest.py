@@ -33,7 +33,8 @@ ROLE_NAMES = (
     "primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
 )
 ALL_SCOPES = (
-    "accounts:write", "audit:read", "borderposts:read", "borderposts:write", "identities:read", "statistics:read",
+    "accounts:write", "audit:read", "borderposts:read", "borderposts:write", "documents:check", "identities:read",
+    "statistics:read",
 )
 
 

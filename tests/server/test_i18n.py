@@ -16,4 +16,4 @@ def test_language_switcher_changes_the_interface(session_client, make_user, two_
 
 def test_login_page_in_french_by_header(client, db):
     page = client.get("/account/login/", headers={"Accept-Language": "fr"})
-    assert "Se connecter".encode() in page.content
+    assert b"Se connecter" in page.content

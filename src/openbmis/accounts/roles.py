@@ -65,6 +65,10 @@ _PERMISSIONS = [
         "See travellers' identities (analysts only when granted)",
     ),
     Permission(
+        "documents.check", OFFICERS, "documents:check", True,
+        "Read travel documents (MRZ, chip) at the counter",
+    ),
+    Permission(
         "statistics.view", frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR}), "statistics:read", True,
         "See aggregate statistics",
     ),

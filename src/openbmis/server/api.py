@@ -13,6 +13,7 @@ from openbmis.accounts.api_auth import API_AUTH
 from openbmis.audit.api import router as audit_router
 from openbmis.borderposts.api import router as borderposts_router
 from openbmis.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
+from openbmis.documents.api import router as documents_router
 
 api = NinjaAPI(
     title="OpenBMIS API",
@@ -58,3 +59,4 @@ def _invalid_body(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 api.add_router("/", accounts_router)
 api.add_router("/border-posts", borderposts_router)
 api.add_router("/audit", audit_router)
+api.add_router("/documents", documents_router)

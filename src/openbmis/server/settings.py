@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "openbmis.audit",
     "openbmis.borderposts",
     "openbmis.accounts",
+    "openbmis.documents",
 ]
 
 MIDDLEWARE = [

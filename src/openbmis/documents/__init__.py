@@ -1,0 +1,1 @@
+"""Travel documents at the counter: reading the MRZ (and, later, verifying the chip) over the API."""

@@ -67,9 +67,21 @@ def _checked(year: int, month: int | None, day: int | None, text: str) -> DateSp
     return DateSpec(year, month, day)
 
 
-def parse_date(text: str) -> DateSpec:
+def parse_date(text: str, *, lenient: bool = False) -> DateSpec:
     """Parse a birth date: ``1965``, ``1965-04``, ``1965-04-29``, ``29 Apr 1965``, ``Apr 1965``,
-    ``29.04.1965``, ``1960 to 1962``, ``circa 1970``. Raises :class:`QueryError` otherwise."""
+    ``29.04.1965``, ``1960 to 1962``, ``circa 1970``. Raises :class:`QueryError` otherwise.
+
+    With ``lenient``, an impossible day or month (``1974-01-32``) keeps what is valid (year and month, or
+    the year) instead of failing: a mistyped day should not throw away the year."""
+    if lenient:
+        try:
+            return parse_date(text)
+        except QueryError:
+            m = re.match(r"^\s*(\d{4})(?:-(\d{1,2}))?", text)
+            if not m:
+                raise
+            month = int(m[2]) if m[2] and 1 <= int(m[2]) <= 12 else None
+            return _checked(int(m[1]), month, None, text)
     raw = text
     text = text.strip().lower()
     approx = False
@@ -92,6 +104,13 @@ def parse_date(text: str) -> DateSpec:
         lo, hi = sorted((int(m[1]), int(m[2])))
         _checked(lo, None, None, raw)
         _checked(hi, None, None, raw)
+        return DateSpec(lo, None, None, hi, approx)
+    elif " to " in text:
+        lo_text, hi_text = text.split(" to ", 1)
+        lo_spec, hi_spec = parse_date(lo_text), parse_date(hi_text)
+        lo, hi = sorted((lo_spec.year, hi_spec.year))
+        if lo == hi and lo_spec.month is not None:
+            return DateSpec(lo, None, None, None, approx)
         return DateSpec(lo, None, None, hi, approx)
     if spec is None:
         raise QueryError(f"unreadable date {raw!r}", field="date", expected="YYYY[-MM[-DD]]", found=raw)
@@ -135,6 +154,7 @@ class WatchlistEntry:
     identifiers: tuple[Identifier, ...] = ()
     programs: tuple[str, ...] = ()
     remarks: str = ""
+    addresses: tuple[str, ...] = ()
 
     @property
     def primary_name(self) -> str:

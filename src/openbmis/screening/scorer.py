@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import token_sort_ratio
 
 from openbmis.screening.countries import country_code
@@ -94,6 +94,12 @@ class CompiledEntry:
     sex: str
     identifiers: tuple[Identifier, ...]
     family_names: tuple[str, ...] = ()
+
+    def only_names(self, positions: Sequence[int]) -> CompiledEntry:
+        """The same entry with only the names at ``positions`` (the ones the index retrieved)."""
+        names = tuple(self.names[i] for i in positions if 0 <= i < len(self.names))
+        return CompiledEntry(self.id, self.list_name, self.entity_type, self.display_name, names,
+                             self.birth_dates, self.countries, self.sex, self.identifiers, self.family_names)  # fmt: skip
 
     def to_tuple(self) -> tuple[object, ...]:
         """A marshal-friendly tuple (only str, int, bool, None and tuples)."""
@@ -260,7 +266,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     longest = max(len(a), len(b))
     budget = _budget(longest)
     if budget:
-        d = Levenshtein.distance(a, b, score_cutoff=budget)
+        d = OSA.distance(a, b, score_cutoff=budget)
         if d <= budget:
             return 1.0 - d / longest, "edit"
     sa, sb = latin_skeleton(a), latin_skeleton(b)
@@ -315,7 +321,7 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     # tokens written together on one side ("ramimakhlouf" / "rami makhlouf")
     for left, right, lm, rm, flip in ((qt, ct, qm, cm, False), (ct, qt, cm, qm, True)):
         for i, a in enumerate(left):
-            if i in lm or len(a) < 5:
+            if i in lm or len(a) < (3 if skeleton_mode else 5):
                 continue
             for j in range(len(right) - 1):
                 if j in rm or j + 1 in rm:

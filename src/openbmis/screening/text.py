@@ -92,8 +92,11 @@ _ARABIC_SKELETON = {
     "ب": "b", "پ": "b", "ت": "t", "ث": "t", "ٹ": "t", "ط": "t", "ج": "j", "چ": "S", "ح": "h", "خ": "k",
     "د": "d", "ذ": "z", "ڈ": "d", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "j", "س": "s", "ش": "S", "ص": "s",
     "ض": "d", "ظ": "z", "غ": "j", "ف": "f", "ق": "k", "ك": "k", "ک": "k", "گ": "j", "ل": "l", "م": "m",
-    "ن": "n", "ں": "n", "ه": "h", "ھ": "h", "ۀ": "h",
+    "ن": "n", "ں": "n", "ه": "h", "ھ": "h", "ۀ": "h", "ہ": "h",
 }  # fmt: skip
+# Letters romanised two ways (Arabic versus Persian/Urdu or Maghrebi usage): a second skeleton uses these.
+_ARABIC_ALTERNATIVE = {"ض": "z", "ذ": "d", "ظ": "d", "ث": "s", "ق": "j"}
+_ARABIC_JOIN_PREVIOUS = frozenset({"الله", "الدين", "اللہ", "الدین"})
 _HEBREW_SKELETON = {
     "ב": "b", "ג": "j", "ד": "d", "ה": "h", "ז": "z", "ח": "h", "ט": "t", "כ": "k", "ך": "k", "ל": "l",
     "מ": "m", "ם": "m", "נ": "n", "ן": "n", "ס": "s", "פ": "f", "ף": "f", "צ": "s", "ץ": "s", "ק": "k",
@@ -312,30 +315,32 @@ def _tokens(ascii_text: str, organisation: bool) -> list[str]:
 
 
 def _join_abd(tokens: list[str]) -> list[str]:
-    """``abd al rahman``, ``abdul rahman``, ``abdurrahman`` all become ``abdrahman``."""
+    """``abd al rahman``, ``abdul rahman``, ``abdurrahman`` all become ``abd rahman`` (two tokens, so that a
+    typo in one part or a reordering still leaves the other part to match)."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        if tok in _ABD_FORMS and i + 2 < len(tokens) and tokens[i + 1] in PARTICLES:
+            out.append("abd")
+            i += 2
+            continue
         if tok in _ABD_FORMS and i + 1 < len(tokens):
-            j = i + 1
-            if tokens[j] in PARTICLES and j + 1 < len(tokens):
-                j += 1
-            nxt = tokens[j]
-            if nxt.isalpha() and len(nxt) >= 3:
-                out.append("abd" + nxt)
-                i = j + 1
-                continue
+            out.append("abd")
+            i += 1
+            continue
         m = _ABD_PREFIX.match(tok)
         if m and tok not in _ABD_FORMS:
-            tok = "abd" + tok[m.end() :]
-        out.append(tok)
+            out.extend(("abd", tok[m.end() :]))
+        else:
+            out.append(tok)
         i += 1
     return out
 
 
 _SKEL_DIGRAPHS = (("sch", "S"), ("tch", "S"), ("dzh", "j"), ("kh", "k"), ("gh", "j"), ("sh", "S"), ("ch", "S"),
                   ("th", "t"), ("dh", "z"), ("ph", "f"), ("zh", "j"), ("dj", "j"), ("ck", "k"), ("ou", "u"))  # fmt: skip
+_SOFT_C = re.compile(r"c(?=[eiy])")
 _SKEL_MAP = str.maketrans({"c": "k", "q": "k", "x": "k", "g": "j", "p": "b", "v": "f", "w": None, "y": None,
                            "a": None, "e": None, "i": None, "o": None, "u": None, "'": None})  # fmt: skip
 
@@ -348,7 +353,7 @@ def latin_skeleton(token: str) -> str:
     s = token
     for src, dst in _SKEL_DIGRAPHS:
         s = s.replace(src, dst)
-    s = s.translate(_SKEL_MAP)
+    s = _SOFT_C.sub("s", s).translate(_SKEL_MAP)
     s = re.sub(r"(.)\1+", r"\1", s)
     if len(s) > 2 and s.endswith("h"):
         s = s[:-1]
@@ -371,36 +376,36 @@ def _abjad_skeleton(word: str, table: dict[str, str]) -> str:
     return s
 
 
-def _abjad_form(text: str, scripts: frozenset[str]) -> NameForm | None:
-    """Skeleton form read straight from Arabic or Hebrew letters (article and ``abd`` handled)."""
-    table = _HEBREW_SKELETON if "HEBREW" in scripts else _ARABIC_SKELETON
+def _abjad_forms(text: str, scripts: frozenset[str]) -> list[NameForm]:
+    """Skeleton forms read straight from Arabic or Hebrew letters (article, ``abd`` and ``-allah`` handled)."""
+    hebrew = "HEBREW" in scripts
     words = [w for w in re.split(r"[\s\-\u200c\u200d،,.]+", unicodedata.normalize("NFKC", text)) if w]
     parts: list[str] = []
-    i = 0
-    while i < len(words):
-        w = words[i]
-        if w.startswith(_ARABIC_ABD) and len(w) <= 3 and i + 1 < len(words):
-            nxt = words[i + 1]
-            for art in _ARABIC_ARTICLE:
-                if nxt.startswith(art) and len(nxt) > 3:
-                    nxt = nxt[len(art) :]
-            parts.append(w + nxt)
-            i += 2
+    for w in words:
+        if w in _ARABIC_JOIN_PREVIOUS and parts:
+            parts[-1] += w
+            continue
+        if w in {"بن", "ابن", "بنت", "ال", "آل"}:
             continue
         for art in _ARABIC_ARTICLE:
             if w.startswith(art) and len(w) > 3:
                 w = w[len(art) :]
-        if w.startswith(_ARABIC_ABD + "ال") and len(w) > 6:
-            w = _ARABIC_ABD + w[5:]
-        if w in {"بن", "ابن", "بنت", "ال", "آل"}:
-            i += 1
+        if w.startswith(_ARABIC_ABD) and len(w) > 4:
+            rest = w[3:]
+            if rest.startswith("ال") and len(rest) > 3:
+                rest = rest[2:]
+            parts.extend((_ARABIC_ABD, rest))
             continue
         parts.append(w)
-        i += 1
-    skel = tuple(s for s in (_abjad_skeleton(p, table) for p in parts) if s)
-    if not skel:
-        return None
-    return NameForm(tokens=skel, skeleton=skel, unvocalised=True, scheme="skeleton")
+    forms: list[NameForm] = []
+    tables = [_HEBREW_SKELETON] if hebrew else [_ARABIC_SKELETON, {**_ARABIC_SKELETON, **_ARABIC_ALTERNATIVE}]
+    seen: set[tuple[str, ...]] = set()
+    for table in tables:
+        skel = tuple(s for s in (_abjad_skeleton(p, table) for p in parts) if s)
+        if skel and skel not in seen:
+            seen.add(skel)
+            forms.append(NameForm(tokens=skel, skeleton=skel, unvocalised=True, scheme="skeleton"))
+    return forms
 
 
 def _make_form(tokens: list[str], unvocalised: bool, scheme: str, organisation: bool) -> NameForm:
@@ -431,7 +436,5 @@ def analyse_name(text: str, organisation: bool = False) -> tuple[NameForm, ...]:
         seen.add(tuple(tokens))
         forms.append(_make_form(tokens, abjad, scheme, organisation))
     if scripts & {"ARABIC", "HEBREW"}:
-        form = _abjad_form(text, scripts)
-        if form is not None:
-            forms.append(form)
+        forms.extend(_abjad_forms(text, scripts))
     return tuple(forms)

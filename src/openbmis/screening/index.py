@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import marshal
+from array import array
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -97,23 +98,23 @@ class _PackedStore:
     """Variable-length marshalled records in one bytes buffer with an offsets array."""
 
     def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-        self._lengths: list[int] = []
+        self._buffer = bytearray()
+        self._lengths = array("q")
         self.blob = b""
         self.offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
 
     def append(self, record: object) -> int:
         data = marshal.dumps(record)
-        self._chunks.append(data)
+        self._buffer += data
         self._lengths.append(len(data))
         return len(self._lengths) - 1
 
     def freeze(self) -> None:
-        self.blob = b"".join(self._chunks)
+        self.blob = bytes(self._buffer)
+        self._buffer = bytearray()
         self.offsets = np.zeros(len(self._lengths) + 1, dtype=np.int64)
-        np.cumsum(np.asarray(self._lengths, dtype=np.int64), out=self.offsets[1:])
-        self._chunks = []
-        self._lengths = []
+        np.cumsum(np.frombuffer(self._lengths, dtype=np.int64), out=self.offsets[1:])
+        self._lengths = array("q")
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -145,10 +146,11 @@ class IndexBuilder:
 
     def __init__(self, default_config: ScoringConfig | None = None, thresholds: dict[str, float] | None = None):
         self._entries = _PackedStore()
-        self._name_entry: list[int] = []
-        self._name_pos: list[int] = []
-        self._key_hashes: list[int] = []
-        self._key_rows: list[int] = []
+        # compact growable arrays: a million entries make tens of millions of (key, row) pairs
+        self._name_entry = array("i")
+        self._name_pos = array("h")
+        self._key_hashes = array("I")
+        self._key_rows = array("i")
         self._config = default_config or ScoringConfig()
         self._thresholds = dict(thresholds or {})
         self._ids: dict[str, int] = {}
@@ -193,10 +195,10 @@ class IndexBuilder:
         return n
 
     def build(self) -> ScreeningIndex:
-        hashes = np.asarray(self._key_hashes, dtype=np.uint32)
-        rows = np.asarray(self._key_rows, dtype=np.int32)
-        self._key_hashes = []
-        self._key_rows = []
+        hashes = np.frombuffer(self._key_hashes, dtype=np.uint32).copy()
+        rows = np.frombuffer(self._key_rows, dtype=np.int32).copy()
+        self._key_hashes = array("I")
+        self._key_rows = array("i")
         order = np.lexsort((rows, hashes))
         hashes = hashes[order]
         rows = rows[order]
@@ -207,10 +209,10 @@ class IndexBuilder:
         offsets[-1] = len(hashes)
         del hashes
         self._entries.freeze()
-        name_entry = np.asarray(self._name_entry, dtype=np.int32)
-        name_pos = np.asarray(self._name_pos, dtype=np.int16)
-        self._name_entry = []
-        self._name_pos = []
+        name_entry = np.frombuffer(self._name_entry, dtype=np.int32).copy()
+        name_pos = np.frombuffer(self._name_pos, dtype=np.int16).copy()
+        self._name_entry = array("i")
+        self._name_pos = array("h")
         return ScreeningIndex(
             entries=self._entries,
             name_entry=name_entry,

@@ -1,0 +1,1 @@
+"""Data for the screening benchmark: a seeded generator of synthetic distractor persons."""

@@ -96,6 +96,37 @@ def cmd_make(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    """Read the MRZ in an image: exit 0 valid, 1 read but invalid, 2 no MRZ could be read."""
+    # Imported here so `openbmis mrz parse` never loads the OCR stack (openbmis.mrz.ocr itself is light
+    # and imports numpy, Pillow and rapidocr only when it reads an image).
+    from openbmis.mrz.ocr import OCRError, scan
+
+    today = date.fromisoformat(args.today) if args.today else None
+    try:
+        result = scan(args.image, today=today, repair=not args.no_repair)
+    except OCRError as error:
+        if args.json:
+            print(json.dumps({"valid": False, "errors": [error.to_dict()]}, ensure_ascii=False))
+        print(f"openbmis mrz scan: {error.message}", file=sys.stderr)
+        return 2
+    out = result.to_dict()
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for line in result.lines:
+            print(line.normalised)
+        status = "valid" if result.valid else "INVALID"
+        print(
+            f"{out['format']}: {status} ({result.seconds:.2f} s, min confidence {out['ocr']['min_confidence']})"
+        )
+        for error in out["errors"]:
+            print(f"  error: {error['message']}")
+        for fix in out["corrections"]:
+            print(f"  corrected {fix['field']}: {fix['original']} -> {fix['corrected']}")
+    return 0 if result.valid else 1
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("mrz", help="read and write ICAO 9303 machine readable zones")
     commands = parser.add_subparsers(dest="mrz_command", metavar="ACTION", required=True)
@@ -114,3 +145,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     for name in _FIELDS:
         m.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"{name.replace('_', ' ')}")
     m.set_defaults(handler=cmd_make)
+
+    s = commands.add_parser(
+        "scan", help="read the MRZ in a camera or scanner image (needs the ocr extra: openbmis[ocr])"
+    )
+    s.add_argument("image", help="image file (JPEG, PNG, TIFF, BMP, WebP)")
+    s.add_argument("--json", action="store_true", help="print the parse JSON plus OCR metadata")
+    s.add_argument("--today", help="reference date for the century of dates (YYYY-MM-DD)")
+    s.add_argument("--no-repair", action="store_true", help="do not correct OCR confusions")
+    s.set_defaults(handler=cmd_scan)

@@ -32,10 +32,6 @@ def testdata() -> Path:
 ROLE_NAMES = (
     "primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
 )
-ALL_SCOPES = (
-    "accounts:write", "audit:read", "borderposts:read", "borderposts:write", "documents:check", "identities:read",
-    "statistics:read",
-)
 
 
 @pytest.fixture
@@ -79,10 +75,15 @@ def make_user(db, fast_hasher):
 
 @pytest.fixture
 def bearer(db):
-    """bearer(user, scopes=ALL) -> headers dict for the Django test client."""
+    """bearer(user, scopes=None: every scope) -> headers dict for the Django test client."""
     from openbmis.accounts import services
 
-    def headers(user, scopes=ALL_SCOPES):
+    def headers(user, scopes=None):
+        # Unless a test narrows it, the token carries every scope: its user's roles then decide.
+        if scopes is None:
+            from openbmis.accounts.roles import SCOPES
+
+            scopes = sorted(SCOPES)
         _token, secret = services.create_token("test", user, name="t", scopes=list(scopes))
         return {"Authorization": f"Bearer {secret}"}
 

@@ -7,8 +7,10 @@ openbmis.accounts.roles; a new endpoint that is missing here fails
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
+import re
 
 import pytest
 
@@ -29,9 +31,24 @@ POLICY = {
     ("GET", "/api/audit/events"): ({"auditor"}, "national_only"),
     ("GET", "/api/audit/verify"): ({"auditor"}, "national_only"),
     ("POST", "/api/documents/mrz"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    ("POST", "/api/documents/chip"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    ("GET", "/api/trust/entries"): ({"administrator"}, "national_only"),
+    ("GET", "/api/trust/imports"): ({"administrator"}, "national_only"),
+    ("POST", "/api/trust/imports"): ({"administrator"}, "national_only"),
 }
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
+# Inspection endpoints address inspections, crossings and travellers at a post: matrix below.
+OFFICERS = {"primary_officer", "secondary_officer", "supervisor"}
+RESOURCE_POLICY = {
+    ("POST", "/api/inspections"): OFFICERS,
+    ("GET", "/api/inspections/{inspection_id}"): OFFICERS,
+    ("POST", "/api/inspections/{inspection_id}/decision"): OFFICERS,
+    ("GET", "/api/crossings"): OFFICERS,
+    ("GET", "/api/referrals"): {"secondary_officer", "supervisor"},
+    ("GET", "/api/travellers/{traveller_id}"): OFFICERS,
+}
+SPECIAL |= set(RESOURCE_POLICY)
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
 # Endpoints that read rather than create answer 200 to a POST.
@@ -54,6 +71,10 @@ def _body(method: str, path: str, n: int) -> dict | None:
         return {"code": f"NEW-{n}", "name": "New post", "kind": "sea", "country": "UTO", "time_zone": "UTC"}
     if path == "/api/documents/mrz":
         return {"mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"}
+    if path == "/api/documents/chip":
+        return {"data_groups": {}}  # no chip data: recorded as such (201)
+    if method == "POST" and path == "/api/trust/imports":
+        return {"file_name": "junk.cer", "content": "bm90IGEgY2VydGlmaWNhdGU="}  # recorded, item rejected (201)
     if method == "PATCH":
         return {"name": f"Renamed {n}"}
     return None
@@ -128,7 +149,7 @@ def test_anonymous_gets_401_everywhere(client, db):
     schema = json.loads(client.get("/api/openapi.json").content)
     for path, item in schema["paths"].items():
         for method in item:
-            concrete = path.replace("{code}", "TST-A").replace("{token_id}", "01a226d7-67f5-76f6-9018-d53a27ecdef3")
+            concrete = re.sub(r"\{[a-z_]+\}", "01a226d7-67f5-76f6-9018-d53a27ecdef3", path.replace("{code}", "TST-A"))
             response = client.generic(method.upper(), concrete)
             assert response.status_code == 401, (method, path)
 
@@ -144,6 +165,9 @@ PAGES = {
     "/border-posts/{code}/edit/": ({"administrator"}, "national_only"),
     "/account/users/": ({"administrator"}, "national_only"),
     "/audit/": ({"auditor"}, "national_only"),
+    "/trust/": ({"administrator"}, "national_only"),
+    "/trust/imports/": ({"administrator"}, "national_only"),
+    "/trust/import/": ({"administrator"}, "national_only"),
 }
 
 PAGE_CASES = [
@@ -175,3 +199,68 @@ def test_pages_redirect_anonymous_to_login(client, db, page):
     response = client.get(page)
     assert response.status_code == 302
     assert response["Location"].startswith("/account/login/")
+
+
+# --- inspections, crossings, referrals, travellers: resources that belong to a post ---------------------
+
+def _resources(two_posts, make_user):
+    """An open inspection at each post, made by a national supervisor."""
+    import uuid as _uuid
+
+    from openbmis import mrz
+    from openbmis.inspections import services
+
+    chief = make_user("supervisor", None)
+    made = {}
+    for label, post in zip(("own", "other"), two_posts, strict=True):
+        text = mrz.make({"format": "TD3", "document_code": "P", "issuing_state": "KEN",
+                         "document_number": f"M{label.upper()}001", "primary_identifier": f"MATRIX{label.upper()}",
+                         "secondary_identifier": "ALPHA", "nationality": "KEN", "birth_date": None, "sex": "M",
+                         "expiry_date": datetime.date(2031, 1, 1), "optional_data": ""})
+        made[label] = services.start_inspection(chief, border_post=post, client_id=_uuid.uuid4(), direction="entry",
+                                                mrz_text=text).inspection
+    return made
+
+
+RESOURCE_CASES = [
+    (key, role, placement, target)
+    for key in RESOURCE_POLICY
+    for role, placement, target in itertools.product(ROLES, PLACEMENTS, TARGETS)
+]
+
+
+@pytest.mark.parametrize(("key", "role", "placement", "target"), RESOURCE_CASES,
+                         ids=[f"{k[0]} {k[1]}-{r}-{p}-{t}" for k, r, p, t in RESOURCE_CASES])
+def test_post_resources_access(two_posts, make_user, bearer, client, key, role, placement, target):
+    import uuid as _uuid
+
+    resources = _resources(two_posts, make_user)
+    post_a, post_b = two_posts
+    user = make_user(role, post_a if placement == "at_own_post" else None)
+    post = post_a if target == "own" else post_b
+    inspection = resources[target]
+    method, template = key
+    path = (template.replace("{inspection_id}", str(inspection.id))
+            .replace("{traveller_id}", str(inspection.traveller_id)))
+    body = None
+    if template == "/api/inspections":
+        body = {"border_post": post.code, "direction": "entry", "client_id": str(_uuid.uuid4()),
+                "document": {"issuing_state": "KEN", "document_number": "N1", "primary_identifier": "X",
+                             "nationality": "KEN"}}
+    elif template.endswith("/decision"):
+        body = {"decision": "admit"}
+    elif template in ("/api/crossings", "/api/referrals"):
+        path += f"?border_post={post.code}"
+    headers = bearer(user)
+    if body is not None:
+        response = client.generic(method, path, json.dumps(body), content_type="application/json", headers=headers)
+    else:
+        response = client.generic(method, path, headers=headers)
+    allowed = role in RESOURCE_POLICY[key] and (placement == "national" or target == "own")
+    if allowed:
+        assert response.status_code in (200, 201), response.content
+    elif template == "/api/travellers/{traveller_id}" and role in RESOURCE_POLICY[key]:
+        # an officer does not learn that a traveller of another post exists
+        assert response.status_code == 404, response.content
+    else:
+        assert response.status_code == 403, response.content

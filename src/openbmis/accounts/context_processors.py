@@ -16,6 +16,7 @@ NAVIGATION = [
     ("borderposts:list", _("Border posts"), "borderposts.view"),
     ("accounts:users", _("Users"), "accounts.manage"),
     ("audit:search", _("Audit trail"), "audit.view"),
+    ("trust:list", _("Trust store"), "trust.view"),
     ("accounts:tokens", _("API tokens"), None),
 ]
 

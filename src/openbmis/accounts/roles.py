@@ -69,6 +69,26 @@ _PERMISSIONS = [
         "Read travel documents (MRZ, chip) at the counter",
     ),
     Permission(
+        "inspections.primary", OFFICERS, "inspections:write", True,
+        "Inspect travellers at the counter and decide admit, refuse or refer",
+    ),
+    Permission(
+        "inspections.secondary", frozenset({Role.SECONDARY_OFFICER, Role.SUPERVISOR}), "inspections:write", True,
+        "Work the secondary inspection queue and decide referred travellers",
+    ),
+    Permission(
+        "travellers.manage", frozenset({Role.SUPERVISOR}), "travellers:write", True,
+        "Merge and split traveller identities",
+    ),
+    Permission(
+        "trust.view", frozenset({Role.ADMINISTRATOR}), "trust:read", False,
+        "See the ePassport trust store (CSCAs, DSCs, CRLs, master lists) and its import history",
+    ),
+    Permission(
+        "trust.manage", frozenset({Role.ADMINISTRATOR}), "trust:write", False,
+        "Import, expire and remove trust-store entries",
+    ),
+    Permission(
         "statistics.view", frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR}), "statistics:read", True,
         "See aggregate statistics",
     ),

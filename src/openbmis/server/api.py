@@ -14,6 +14,9 @@ from openbmis.audit.api import router as audit_router
 from openbmis.borderposts.api import router as borderposts_router
 from openbmis.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
 from openbmis.documents.api import router as documents_router
+from openbmis.documents.chip import router as chip_router
+from openbmis.inspections.api import router as inspections_router
+from openbmis.trust.api import router as trust_router
 
 api = NinjaAPI(
     title="OpenBMIS API",
@@ -60,3 +63,6 @@ api.add_router("/", accounts_router)
 api.add_router("/border-posts", borderposts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)
+api.add_router("/documents", chip_router)
+api.add_router("/trust", trust_router)
+api.add_router("/", inspections_router)

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "openbmis.borderposts",
     "openbmis.accounts",
     "openbmis.documents",
+    "openbmis.trust",
+    "openbmis.travellers",
+    "openbmis.inspections",
 ]
 
 MIDDLEWARE = [

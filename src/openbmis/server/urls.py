@@ -7,6 +7,7 @@ urlpatterns = [
     path("account/", include("openbmis.accounts.urls")),
     path("border-posts/", include("openbmis.borderposts.urls")),
     path("audit/", include("openbmis.audit.urls")),
+    path("trust/", include("openbmis.trust.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

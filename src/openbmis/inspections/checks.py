@@ -1,0 +1,109 @@
+"""The checks run in every inspection, as a registry other capabilities plug into.
+
+Each slot has a stable ``code`` (the API's ``checks[].code``).  A capability registers a checker
+for its slot in its AppConfig.ready(); a slot with no checker is reported ``not_checked`` with the
+reason, so the officer always sees the whole list and never mistakes a missing check for a pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+log = logging.getLogger(__name__)
+
+Status = Literal["pass", "warn", "fail", "not_checked"]
+Severity = Literal["info", "warning", "error"]
+
+# The order the inspection screen shows them in.
+SLOTS: tuple[str, ...] = (
+    "mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip",
+)
+
+
+@dataclass(slots=True)
+class Check:
+    code: str
+    status: Status
+    severity: Severity
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "status": self.status, "severity": self.severity, "message": self.message,
+                "details": self.details}
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a checker found: its check, and any watchlist hits (explained) for the hit queue."""
+
+    check: Check
+    hits: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class InspectionContext:
+    """Everything a checker may look at. Checkers read; they never write."""
+
+    border_post: Any
+    direction: str
+    document: dict[str, Any]  # document_code, issuing_state, document_number, names, nationality, ...
+    mrz_result: Any  # openbmis.mrz.MRZResult or None for manual entry
+    traveller: Any  # travellers.Traveller
+    travel_document: Any  # travellers.TravelDocument
+    at: datetime
+    local_date: date
+    history: list[Any]  # the traveller's previous crossings, newest first (admitted and refused)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Checker = Callable[[InspectionContext], Outcome]
+_REGISTRY: dict[str, Checker] = {}
+
+
+def register(code: str, checker: Checker) -> None:
+    """Install the checker for slot ``code`` (replacing any earlier one)."""
+    if code not in SLOTS:
+        raise ValueError(f"unknown check slot {code!r}; slots: {', '.join(SLOTS)}")
+    _REGISTRY[code] = checker
+
+
+def registered(code: str) -> Checker | None:
+    return _REGISTRY.get(code)
+
+
+def run_all(context: InspectionContext) -> tuple[list[Check], list[dict[str, Any]], dict[str, float]]:
+    """Run every slot; a checker that crashes is reported, never hidden and never fatal."""
+    checks: list[Check] = []
+    hits: list[dict[str, Any]] = []
+    timings: dict[str, float] = {}
+    for code in SLOTS:
+        checker = _REGISTRY.get(code)
+        if checker is None:
+            checks.append(Check(code, "not_checked", "info", "This check is not available in this installation."))
+            continue
+        started = time.perf_counter()
+        try:
+            outcome = checker(context)
+        except Exception as exc:  # noqa: BLE001 - one failing check must not stop the inspection
+            log.exception("check %s crashed", code)
+            checks.append(Check(code, "not_checked", "warning",
+                                f"The check could not run ({type(exc).__name__}); verify manually."))
+            continue
+        finally:
+            timings[code] = (time.perf_counter() - started) * 1000
+        checks.append(outcome.check)
+        hits.extend(outcome.hits)
+    return checks, hits, timings
+
+
+def suggested_action(checks: list[Check], hits: list[dict[str, Any]]) -> str:
+    """Refer when anything failed or anything hit; otherwise admit. A person always decides."""
+    if hits or any(check.status == "fail" for check in checks):
+        return "refer"
+    return "admit"

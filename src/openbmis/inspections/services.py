@@ -1,0 +1,317 @@
+"""The write path of border inspection: start an inspection, decide it, work a referral. Audited."""
+
+from __future__ import annotations
+
+import logging
+import time
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from openbmis import mrz
+from openbmis.accounts import authz
+from openbmis.audit import services as audit
+from openbmis.borderposts.models import BorderPost, Lane
+from openbmis.core.errors import Conflict, InvalidInput, NotFound
+from openbmis.core.pii import short_hash
+from openbmis.inspections import checks as registry
+from openbmis.inspections.models import Crossing, Direction, Inspection, Referral, ReferralNote, RefusalReason
+from openbmis.travellers import services as travellers
+
+log = logging.getLogger(__name__)
+
+MANUAL_FIELDS = (
+    "document_code", "issuing_state", "document_number", "primary_identifier", "secondary_identifier",
+    "nationality", "birth_date", "sex", "expiry_date",
+)
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Started:
+    inspection: Inspection
+    created: bool
+
+
+def _post_day(post: BorderPost, at: Any) -> date:
+    return at.astimezone(zoneinfo.ZoneInfo(post.time_zone)).date()
+
+
+def _document_from_mrz(text: str) -> tuple[dict[str, Any], Any]:
+    try:
+        result = mrz.parse(text)
+    except mrz.MRZError as exc:
+        raise InvalidInput(f"MRZ not readable: {exc}", field="mrz") from None
+    fields = result.fields()
+    document = {
+        "document_code": fields.document_code.replace("<", ""),
+        "issuing_state": fields.issuing_state,
+        "document_number": fields.document_number,
+        "primary_identifier": fields.primary_identifier,
+        "secondary_identifier": fields.secondary_identifier,
+        "nationality": fields.nationality,
+        "birth_date": fields.birth_date,
+        "sex": fields.sex if fields.sex in {"M", "F"} else "X",
+        "expiry_date": fields.expiry_date,
+    }
+    return document, result
+
+
+def _document_from_fields(data: dict[str, Any]) -> dict[str, Any]:
+    missing = [name for name in ("document_number", "issuing_state", "primary_identifier", "nationality")
+               if not str(data.get(name) or "").strip()]
+    if missing:
+        raise InvalidInput(f"missing document field(s): {', '.join(missing)}", field=f"document.{missing[0]}")
+    document = {name: data.get(name) for name in MANUAL_FIELDS}
+    for name in ("document_code", "issuing_state", "document_number", "primary_identifier", "secondary_identifier",
+                 "nationality", "sex"):
+        document[name] = str(document.get(name) or "").strip().upper()
+    document["document_code"] = document["document_code"] or "P"
+    document["sex"] = document["sex"] if document["sex"] in {"M", "F"} else "X"
+    for name in ("issuing_state", "nationality"):
+        if mrz.lookup_state(str(document[name])) is None:
+            raise InvalidInput(f"{name.replace('_', ' ')}: unknown state code {document[name]!r}",
+                               field=f"document.{name}")
+    for name in ("birth_date", "expiry_date"):
+        value = document.get(name)
+        if isinstance(value, str):
+            try:
+                document[name] = date.fromisoformat(value) if value else None
+            except ValueError:
+                raise InvalidInput(f"{name.replace('_', ' ')}: expected YYYY-MM-DD, got {value!r}",
+                                   field=f"document.{name}") from None
+    return document
+
+
+def _resolve_direction(post: BorderPost, lane_code: str | None, direction: str | None) -> tuple[Lane | None, str]:
+    lane = None
+    if lane_code:
+        lane = post.lanes.filter(code=lane_code, active=True).first()
+        if lane is None:
+            raise InvalidInput(f"border post {post.code} has no active lane {lane_code!r}", field="lane")
+        if lane.direction in (Direction.ENTRY, Direction.EXIT):
+            if direction and direction != lane.direction:
+                raise InvalidInput(f"lane {lane.code} is an {lane.direction} lane, not {direction}", field="direction")
+            return lane, lane.direction
+    if direction not in (Direction.ENTRY, Direction.EXIT):
+        raise InvalidInput("direction must be 'entry' or 'exit'", field="direction")
+    return lane, direction
+
+
+def start_inspection(
+    actor: Any,
+    *,
+    border_post: BorderPost,
+    client_id: UUID,
+    direction: str | None = None,
+    lane_code: str | None = None,
+    mrz_text: str | None = None,
+    document: dict[str, Any] | None = None,
+    purpose: str = "",
+    travel_mode: str = "",
+    transport_id: str = "",
+    token: Any = None,
+) -> Started:
+    """Read the document, identify the traveller, run every check, and record the inspection.
+
+    The same ``client_id`` again returns the inspection already made (a retry after a lost
+    response), never a second one.
+    """
+    authz.require(actor, "inspections.primary", border_post, token=token)
+    existing = Inspection.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if existing.border_post_id != border_post.id or existing.officer_id != actor.pk:
+            raise Conflict("this client_id belongs to another inspection", field="client_id")
+        return Started(existing, False)
+    if border_post.status != BorderPost.Status.ACTIVE:
+        raise Conflict(f"border post {border_post.code} is {border_post.status}", field="border_post")
+    if bool(mrz_text and mrz_text.strip()) == bool(document):
+        raise InvalidInput("give either 'mrz' or 'document' (the fields typed by hand)", field="mrz")
+
+    started = time.perf_counter()
+    lane, direction = _resolve_direction(border_post, lane_code, direction)
+    if mrz_text and mrz_text.strip():
+        fields, mrz_result = _document_from_mrz(mrz_text)
+    else:
+        fields, mrz_result = _document_from_fields(document or {}), None
+
+    now = timezone.now()
+    resolution = travellers.resolve(actor, fields)
+    history = list(
+        Crossing.objects.filter(traveller=resolution.traveller)
+        .select_related("border_post", "document").order_by("-at")[:50]
+    )
+    context = registry.InspectionContext(
+        border_post=border_post, direction=direction, document=fields, mrz_result=mrz_result,
+        traveller=resolution.traveller, travel_document=resolution.document, at=now,
+        local_date=_post_day(border_post, now), history=history,
+        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence}},
+    )
+    found, hits, timings = registry.run_all(context)
+    document_data = mrz_result.to_dict() if mrz_result is not None else {
+        **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()}, "format": "manual",
+    }
+    inspection = Inspection(
+        client_id=client_id, border_post=border_post, lane=lane, direction=direction, officer=actor,
+        traveller=resolution.traveller, document=resolution.document, mrz=(mrz_text or "").strip(),
+        document_data=document_data, checks=[c.to_dict() for c in found], hits=hits,
+        suggested_action=registry.suggested_action(found, hits), purpose=purpose, travel_mode=travel_mode,
+        transport_id=transport_id.strip().upper()[:20],
+        duration_ms=int((time.perf_counter() - started) * 1000),
+    )
+    try:
+        with transaction.atomic():
+            inspection.save(force_insert=True)
+            audit.record(actor=actor, action="inspection.start", object_type="inspection",
+                         object_id=str(inspection.id), border_post_code=border_post.code,
+                         after={"direction": direction, "traveller": str(resolution.traveller.id),
+                                "document": str(resolution.document.id), "identity": resolution.how,
+                                "suggested_action": inspection.suggested_action,
+                                "checks": {c.code: c.status for c in found}, "hits": len(hits)})
+    except IntegrityError:
+        # The same client_id raced in from a retry: hand back the one that won.
+        winner = Inspection.objects.filter(client_id=client_id).first()
+        if winner is None:
+            raise
+        return Started(winner, False)
+    log.info("inspection %s post=%s doc=%s checks=%s ms=%s", inspection.id, border_post.code,
+             short_hash(fields["document_number"]), timings and {k: round(v, 1) for k, v in timings.items()},
+             inspection.duration_ms)
+    return Started(inspection, True)
+
+
+def get_inspection(actor: Any, inspection_id: UUID, token: Any = None) -> Inspection:
+    inspection = (
+        Inspection.objects.select_related("border_post", "traveller", "document", "officer")
+        .filter(id=inspection_id).first()
+    )
+    if inspection is None:
+        raise NotFound(f"no inspection {inspection_id}")
+    authz.require(actor, "identities.view", inspection.border_post, token=token)
+    return inspection
+
+
+def _check_reasons(codes: list[str]) -> list[str]:
+    if not codes:
+        raise InvalidInput("a refusal needs at least one reason", field="reasons")
+    known = set(RefusalReason.objects.filter(active=True, code__in=codes).values_list("code", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise InvalidInput(f"unknown refusal reason(s): {', '.join(unknown)}", field="reasons")
+    return list(dict.fromkeys(codes))
+
+
+def decide(
+    actor: Any,
+    inspection: Inspection,
+    *,
+    decision: str,
+    reasons: list[str] | None = None,
+    permitted_until: date | None = None,
+    note: str = "",
+    token: Any = None,
+) -> Crossing | Referral:
+    """Admit, refuse or refer. A second decision on the same inspection is a Conflict."""
+    post = inspection.border_post
+    if decision not in ("admit", "refuse", "refer"):
+        raise InvalidInput("decision must be admit, refuse or refer", field="decision")
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if locked.status == Inspection.Status.DECIDED:
+            raise Conflict("this inspection has already been decided")
+        if locked.status == Inspection.Status.REFERRED:
+            # Only secondary inspection decides a referred traveller, and it cannot refer again.
+            authz.require(actor, "inspections.secondary", post, token=token)
+            if decision == "refer":
+                raise Conflict("this traveller is already in secondary inspection")
+        else:
+            authz.require(actor, "inspections.primary", post, token=token)
+        if decision == "refer":
+            if not note.strip():
+                raise InvalidInput("a referral needs a reason", field="note")
+            referral = Referral.objects.create(inspection=locked, border_post=post, reason=note.strip(),
+                                               referred_by=actor)
+            locked.status = Inspection.Status.REFERRED
+            locked.save(update_fields=["status"])
+            audit.record(actor=actor, action="inspection.refer", object_type="inspection", object_id=str(locked.id),
+                         border_post_code=post.code, after={"referral": str(referral.id)}, reason=note.strip())
+            return referral
+        reason_codes = _check_reasons(reasons or []) if decision == "refuse" else []
+        if decision == "admit" and permitted_until is not None and locked.direction == Direction.EXIT:
+            raise InvalidInput("a permitted stay only applies to an entry", field="permitted_until")
+        now = timezone.now()
+        today = _post_day(post, now)
+        if permitted_until is not None and permitted_until < today:
+            raise InvalidInput("permitted_until is in the past", field="permitted_until")
+        traveller = locked.traveller
+        flags = [flag for check in locked.checks if check["code"] == "history"
+                 for flag in check.get("details", {}).get("flags", [])]
+        crossing = Crossing.objects.create(
+            inspection=locked, traveller=traveller, document=locked.document, border_post=post,
+            lane_code=locked.lane.code if locked.lane else "", direction=locked.direction, decision=decision,
+            reasons=reason_codes, note=note.strip(), officer=actor, at=now, time_zone=post.time_zone,
+            local_date=today, permitted_until=permitted_until if decision == "admit" else None,
+            purpose=locked.purpose, travel_mode=locked.travel_mode, transport_id=locked.transport_id,
+            nationality=traveller.nationality, sex=traveller.sex, birth_date=traveller.birth_date,
+            document_code=locked.document.document_code, flags=[f["code"] for f in flags],
+        )
+        locked.status = Inspection.Status.DECIDED
+        locked.save(update_fields=["status"])
+        open_referral = Referral.objects.filter(inspection=locked).first()
+        if open_referral is not None:
+            open_referral.status = Referral.Status.DECIDED
+            open_referral.decided_by = actor
+            open_referral.decided_at = now
+            open_referral.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(actor=actor, action=f"crossing.{decision}", object_type="crossing", object_id=str(crossing.id),
+                     border_post_code=post.code,
+                     after={"inspection": str(locked.id), "direction": crossing.direction, "reasons": reason_codes,
+                            "permitted_until": permitted_until, "secondary": open_referral is not None},
+                     reason=note.strip())
+    return crossing
+
+
+def add_referral_note(
+    actor: Any, referral: Referral, *, text: str = "", image: bytes | None = None, image_type: str = "",
+    token: Any = None,
+) -> ReferralNote:
+    authz.require(actor, "inspections.secondary", referral.border_post, token=token)
+    if referral.status != Referral.Status.WAITING:
+        raise Conflict("this referral has been decided; notes are closed")
+    if not text.strip() and not image:
+        raise InvalidInput("a note needs text or an image", field="text")
+    if image is not None:
+        if len(image) > MAX_IMAGE_BYTES:
+            raise InvalidInput(f"image larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB", field="image")
+        kind = "image/jpeg" if image[:3] == b"\xff\xd8\xff" else "image/png" if image[:8] == b"\x89PNG\r\n\x1a\n" else ""
+        if not kind:
+            raise InvalidInput("the image must be a JPEG or PNG file", field="image")
+        image_type = kind
+    with transaction.atomic():
+        note = ReferralNote.objects.create(referral=referral, author=actor, text=text.strip(), image=image,
+                                           image_type=image_type if image else "")
+        audit.record(actor=actor, action="referral.note", object_type="referral", object_id=str(referral.id),
+                     border_post_code=referral.border_post.code,
+                     after={"note": str(note.id), "image": bool(image), "chars": len(text.strip())})
+    return note
+
+
+# The default refusal grounds (Schengen Borders Code, Annex V, Part B); a data migration installs
+# them and administrators edit them afterwards.
+DEFAULT_REFUSAL_REASONS = [
+    ("A", "Has no valid travel document(s)"),
+    ("B", "Has a false, counterfeit or forged travel document"),
+    ("C", "Has no valid visa or residence permit"),
+    ("D", "Has a false, counterfeit or forged visa or residence permit"),
+    ("E", "Has no appropriate documentation justifying the purpose and conditions of stay"),
+    ("F", "Has already stayed the maximum permitted period"),
+    ("G", "Does not have sufficient means of subsistence"),
+    ("H", "Is a person for whom an alert has been issued for the purposes of refusing entry"),
+    ("I", "Is considered to be a threat to public policy, internal security, public health or international relations"),
+]
+

@@ -1,0 +1,143 @@
+"""Finding the traveller behind a document, and the supervisors' merge and split. All audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from rapidfuzz import fuzz
+
+from openbmis.audit import services as audit
+from openbmis.core.errors import Conflict, InvalidInput
+from openbmis.travellers.models import TravelDocument, Traveller
+
+# A new document is linked to an existing identity when birth date, nationality and sex are equal
+# and the names agree at least this well (token-sort ratio, 0-100): renewed passports keep the name,
+# but transliteration and added middle names vary a little.
+LINK_THRESHOLD = 88.0
+
+
+@dataclass(frozen=True)
+class Resolution:
+    traveller: Traveller
+    document: TravelDocument
+    how: str  # "known_document", "linked", "new"
+    confidence: float
+
+
+def _name(primary: str, secondary: str) -> str:
+    return f"{primary} {secondary}".strip()
+
+
+def resolve(actor: Any, fields: dict[str, Any]) -> Resolution:
+    """The traveller and document for these document fields, creating what is new.
+
+    ``fields``: document_code, issuing_state, document_number, primary_identifier,
+    secondary_identifier, nationality, birth_date (date or None), sex, expiry_date (date or None).
+    """
+    number = fields["document_number"]
+    issuer = fields["issuing_state"]
+    if not number or not issuer:
+        raise InvalidInput("a document number and issuing state are needed to identify the traveller",
+                           field="document_number" if not number else "issuing_state")
+    existing = TravelDocument.objects.select_related("traveller").filter(issuing_state=issuer, number=number).first()
+    if existing is not None:
+        traveller = existing.traveller
+        while traveller.merged_into_id is not None:
+            traveller = traveller.merged_into  # type: ignore[assignment]
+        return Resolution(traveller, existing, "known_document", existing.link_confidence)
+
+    matched, confidence, reason = _match_identity(fields)
+    with transaction.atomic():
+        how = "linked"
+        if matched is not None:
+            traveller = matched
+        else:
+            how = "new"
+            confidence, reason = 1.0, "created with this document"
+            traveller = Traveller.objects.create(
+                primary_identifier=fields["primary_identifier"], secondary_identifier=fields["secondary_identifier"],
+                birth_date=fields.get("birth_date"), nationality=fields["nationality"], sex=fields.get("sex") or "X",
+            )
+            audit.record(actor=actor, action="traveller.create", object_type="traveller", object_id=str(traveller.id),
+                         after={"nationality": traveller.nationality})
+        try:
+            with transaction.atomic():
+                document = TravelDocument.objects.create(
+                    traveller=traveller, document_code=fields["document_code"], issuing_state=issuer, number=number,
+                    expiry_date=fields.get("expiry_date"), link_confidence=confidence, link_reason=reason,
+                )
+        except IntegrityError:
+            # Another counter registered the same document a moment ago: use theirs.
+            document = TravelDocument.objects.select_related("traveller").get(issuing_state=issuer, number=number)
+            return Resolution(document.traveller, document, "known_document", document.link_confidence)
+        audit.record(actor=actor, action="document.register", object_type="travel_document",
+                     object_id=str(document.id), after={"traveller": str(traveller.id), "how": how,
+                                                        "confidence": round(confidence, 3)})
+    return Resolution(traveller, document, how, confidence)
+
+
+def _match_identity(fields: dict[str, Any]) -> tuple[Traveller | None, float, str]:
+    birth: date | None = fields.get("birth_date")
+    if birth is None:
+        return None, 0.0, ""
+    candidates = Traveller.objects.filter(
+        birth_date=birth, nationality=fields["nationality"], sex=fields.get("sex") or "X", merged_into__isnull=True,
+    )[:50]
+    wanted = _name(fields["primary_identifier"], fields["secondary_identifier"])
+    best: tuple[Traveller | None, float] = (None, 0.0)
+    for candidate in candidates:
+        score = fuzz.token_sort_ratio(wanted, _name(candidate.primary_identifier, candidate.secondary_identifier))
+        if score > best[1]:
+            best = (candidate, score)
+    if best[0] is not None and best[1] >= LINK_THRESHOLD:
+        # Never 1.0: that is kept for "created with this document". An exact name gives 0.95.
+        confidence = round(0.5 + 0.45 * (best[1] - LINK_THRESHOLD) / (100 - LINK_THRESHOLD), 3)
+        return best[0], confidence, f"same birth date, nationality and sex; name similarity {best[1]:.0f}/100"
+    return None, 0.0, ""
+
+
+def merge(actor: Any, source: Traveller, target: Traveller, reason: str) -> Traveller:
+    """Fold ``source`` into ``target``: its documents move; crossings follow their documents."""
+    if source.pk == target.pk:
+        raise InvalidInput("cannot merge a traveller into itself", field="target")
+    if source.merged_into_id is not None or target.merged_into_id is not None:
+        raise Conflict("one of these identities has already been merged")
+    if not reason.strip():
+        raise InvalidInput("a reason is required", field="reason")
+    with transaction.atomic():
+        moved = list(source.documents.values_list("id", flat=True))
+        source.documents.update(traveller=target)
+        source.crossings.update(traveller=target)
+        source.inspections.update(traveller=target)
+        source.merged_into = target
+        source.save(update_fields=["merged_into"])
+        audit.record(actor=actor, action="traveller.merge", object_type="traveller", object_id=str(source.id),
+                     before={"documents": [str(d) for d in moved]}, after={"merged_into": str(target.id)},
+                     reason=reason)
+    return target
+
+
+def split(actor: Any, document: TravelDocument, reason: str) -> Traveller:
+    """Detach a wrongly linked document (and its crossings) into a new identity."""
+    if not reason.strip():
+        raise InvalidInput("a reason is required", field="reason")
+    old = document.traveller
+    if old.documents.count() < 2:
+        raise Conflict("this is the traveller's only document; nothing to split")
+    with transaction.atomic():
+        new = Traveller.objects.create(
+            primary_identifier=old.primary_identifier, secondary_identifier=old.secondary_identifier,
+            birth_date=old.birth_date, nationality=old.nationality, sex=old.sex,
+        )
+        document.traveller = new
+        document.link_confidence = 1.0
+        document.link_reason = "split by a supervisor"
+        document.save(update_fields=["traveller", "link_confidence", "link_reason"])
+        document.crossings.update(traveller=new)
+        document.inspections.update(traveller=new)
+        audit.record(actor=actor, action="traveller.split", object_type="travel_document", object_id=str(document.id),
+                     before={"traveller": str(old.id)}, after={"traveller": str(new.id)}, reason=reason)
+    return new

@@ -352,7 +352,7 @@ def _compare_forms(q: CompiledForm, c: CompiledForm) -> tuple[float, list[tuple[
     ct, cs, cunv, _ = c
     if qunv or cunv:
         a = _align([s for s in qs if s], [s for s in cs if s], True)
-        return min(a.score, 0.95), a.pairs, "skeleton"
+        return 0.95 * a.score, a.pairs, "skeleton"
     a = _align(qt, ct, False)
     ratio = token_sort_ratio(" ".join(qt), " ".join(ct)) / 100.0
     return 0.95 * a.score + 0.05 * ratio, a.pairs, "tokens"

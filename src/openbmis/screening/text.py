@@ -307,6 +307,10 @@ def _tokens(ascii_text: str, organisation: bool) -> list[str]:
             low = low.replace(" " + phrase + " ", " " + canon + " ")
         low = re.sub(r"\b([a-z]) (?=[a-z]\b)", r"\1", low)  # "l x c" -> "lxc" (dotted initials)
     raw = _TOKEN_RE.findall(low)
+    if not raw:
+        # a name of symbols only still equals itself
+        symbols = "".join(ascii_text.lower().split())
+        return [symbols] if symbols else []
     tokens = [t for t in raw if t not in TITLES] or raw
     tokens = _number_words(tokens)
     if organisation:

@@ -43,11 +43,13 @@ class CscaMasterList(core.Sequence):
 class ImportedItem:
     """One certificate or CRL taken into the store."""
 
-    kind: str  # "csca", "link", "pinned_dsc", "dsc", "crl"
+    kind: str  # "csca", "link", "pinned_dsc", "dsc", "crl" ("master_list" in ImportReport.master_lists)
     subject: str
     serial: str
     source: str
     note: str = ""
+    # The item's DER, so that an application can store exactly what was taken in (not part of equality).
+    der: bytes = field(default=b"", repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +67,14 @@ class ImportReport:
 
     added: list[ImportedItem] = field(default_factory=list)
     rejected: list[RejectedItem] = field(default_factory=list)
+    # Verified master lists whose certificates were offered (subject and serial of the list's signer).
+    master_lists: list[ImportedItem] = field(default_factory=list)
 
     def extend(self, other: ImportReport) -> None:
         """Append another report's items."""
         self.added.extend(other.added)
         self.rejected.extend(other.rejected)
+        self.master_lists.extend(other.master_lists)
 
     def as_dict(self) -> dict[str, list[dict[str, str]]]:
         """JSON-ready view."""
@@ -176,6 +181,16 @@ class TrustStore:
         """CRLs, unverified until used."""
         return tuple(self._crls)
 
+    @property
+    def dscs(self) -> tuple[x509.Certificate, ...]:
+        """Document signer certificates imported for SODs that do not carry theirs."""
+        return tuple(self._dscs.values())
+
+    @property
+    def pinned(self) -> tuple[x509.Certificate, ...]:
+        """Non-CA certificates trusted as their own anchors (pinned document signers)."""
+        return tuple(self._pinned.values())
+
     def is_pinned(self, cert: x509.Certificate) -> bool:
         """True when ``cert`` was imported as a pinned document signer."""
         return _fingerprint(cert) in self._pinned
@@ -247,7 +262,7 @@ class TrustStore:
             report.rejected.append(RejectedItem(source, "already in the trust store", subject))
         elif _is_ca(cert) and is_self_signed(cert):
             self._anchors[key] = cert
-            report.added.append(ImportedItem("csca", subject, serial, source))
+            report.added.append(ImportedItem("csca", subject, serial, source, der=cert.dump()))
         elif _is_ca(cert):
             if self.build_path(cert) is None:
                 self._links[key] = cert
@@ -255,7 +270,7 @@ class TrustStore:
             else:
                 self._links[key] = cert
                 note = "link certificate verified against a trusted CSCA"
-            report.added.append(ImportedItem("link", subject, serial, source, note))
+            report.added.append(ImportedItem("link", subject, serial, source, note, der=cert.dump()))
         else:
             self._pinned[key] = cert
             report.added.append(
@@ -265,6 +280,7 @@ class TrustStore:
                     serial,
                     source,
                     "not a CA certificate: trusted as a pinned document signer",
+                    der=cert.dump(),
                 )
             )
         return report
@@ -289,7 +305,7 @@ class TrustStore:
             return report
         self._crls.append(revocation_list)
         note = "signature verified" if issuers else "issuer CSCA not in store; signature checked when used"
-        report.added.append(ImportedItem("crl", issuer, "", source, note))
+        report.added.append(ImportedItem("crl", issuer, "", source, note, der=revocation_list.dump()))
         return report
 
     def _issuers_by_name(self, name: x509.Name) -> list[tuple[x509.Certificate, bool]]:
@@ -314,7 +330,7 @@ class TrustStore:
             return report
         self._dscs[_fingerprint(cert)] = cert
         note = "chain verified" if issuers else "issuer CSCA not in store; chain checked when used"
-        report.added.append(ImportedItem("dsc", subject, serial, source, note))
+        report.added.append(ImportedItem("dsc", subject, serial, source, note, der=cert.dump()))
         return report
 
     def add_master_list(
@@ -328,15 +344,23 @@ class TrustStore:
         """
         report = ImportReport()
         try:
-            certs = self._verified_master_list(data, source, at)
+            certs, signer = self._verified_master_list(data, source, at)
         except EPassportError as exc:
             report.rejected.append(RejectedItem(source, str(exc)))
             return report
+        subject, serial = describe(signer)
+        report.master_lists.append(
+            ImportedItem(
+                "master_list", subject, serial, source, f"{len(certs)} certificate(s), signer verified", der=data
+            )
+        )
         for index, cert in enumerate(certs):
             report.extend(self.add_certificate(cert, f"{source} [{index}]"))
         return report
 
-    def _verified_master_list(self, data: bytes, source: str, at: datetime | None) -> list[x509.Certificate]:
+    def _verified_master_list(
+        self, data: bytes, source: str, at: datetime | None
+    ) -> tuple[list[x509.Certificate], x509.Certificate]:
         from .passive import check_signer_info  # the CMS signer check is shared with EF.SOD
 
         if data[:1] == b"\x77":  # tolerate an LDS-style wrapper, seen on some exports
@@ -376,7 +400,7 @@ class TrustStore:
             )
         if at is not None and not _valid_at(signer, at):
             raise TrustStoreError("master list signer certificate not valid at the given time", where=source)
-        return certs
+        return certs, signer
 
     def add_ldif(self, text: str | bytes, source: str = "LDIF") -> ImportReport:
         """Import a PKD LDIF file: DSCs, CRLs and master lists (each master list verified as above)."""
@@ -433,6 +457,8 @@ class TrustStore:
             try:
                 crl.CertificateList.load(data, strict=True).native  # noqa: B018
             except ASN1_ERRORS:
+                if lower.endswith((".cer", ".crt", ".der")):
+                    return self.add_certificate(data, name)  # named as a certificate: say it is not one
                 return self.add_master_list(data, name)
             return self.add_crl(data, name)
         return self.add_certificate(data, name)

@@ -159,20 +159,28 @@ _FILLER_LOOKALIKES = str.maketrans(
     }
 )
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
-# A K between fillers on both sides, two or more of them on at least one side, is a filler the OCR
-# misread: OCR-B's "<" and "K" share the diagonal strokes. One-letter K name parts between single
-# fillers are kept ("<K<" is left alone).
-_K_IN_FILLERS = re.compile(r"(?<=<<)K(?=<)|(?<=<)K(?=<<)|(?<=<<)K$")
+# OCR-B's "<" and "K" share their diagonal strokes, so a K amid fillers is often a misread filler. In a
+# run of "<" and "K" holding at least three "<", the Ks inside the run (and at its end when the line ends
+# there) become fillers; a K touching a letter or digit belongs to a name ("MARK<<", "<<KATE") and stays,
+# as does a one-letter part between single fillers ("<K<").
+_FILLER_RUN = re.compile(r"[<K]+")
+
+
+def _fillers(match: re.Match[str]) -> str:
+    run = match.group()
+    if run.count("<") < 3:
+        return run
+    text = match.string
+    head = len(run) - len(run.lstrip("K"))  # Ks glued to the character before the run
+    tail = len(run) - len(run.rstrip("K")) if match.end() < len(text) else 0
+    inner = run[head : len(run) - tail].replace("K", "<")
+    return run[:head] + inner + run[len(run) - tail :]
 
 
 def normalise_line(text: str) -> str:
     """One OCR line in the MRZ alphabet: upper case, look-alikes of ``<`` mapped, anything else dropped."""
     text = unicodedata.normalize("NFKC", text).translate(_FILLER_LOOKALIKES).upper()
-    text = _NOT_MRZ.sub("", text)
-    previous = None
-    while previous != text:  # "<<KK<<" needs two passes
-        previous, text = text, _K_IN_FILLERS.sub("<", text)
-    return text
+    return _FILLER_RUN.sub(_fillers, _NOT_MRZ.sub("", text))
 
 
 def _length_variants(line: str, target: int) -> list[str]:
@@ -330,7 +338,8 @@ def _load_image(source: bytes | str | os.PathLike[str] | IO[bytes]) -> Image.Ima
         else:
             data = source.read()
     except OSError as error:
-        raise fail(f"{source}: {error.strerror or error}", str(source)) from error
+        label = os.fspath(source) if isinstance(source, str | os.PathLike) else "the image file"
+        raise fail(f"{label!s}: {error.strerror or error}", str(label)) from error
     if not data:
         raise fail("the file is empty", "0 bytes")
     try:

@@ -335,7 +335,9 @@ def verify_chip(
         result = epassport.verify(sod, data_groups, trust_store=store, at=when, mrz=mrz)
     except epassport.EPassportError as exc:
         log.info("chip rejected sod=%s reason=%s", short_hash(sod.hex()), exc.code)
-        raise InvalidInput(f"EF.SOD: {exc}", field="sod", **exc.as_dict()) from None
+        problem = exc.as_dict()
+        raise InvalidInput(f"EF.SOD: {exc}", field="sod", code=problem["code"], where=problem["where"],
+                           expected=problem["expected"], found=problem["found"]) from None
     for number, check in sorted(result.data_group_checks.items()):
         if check.parse_error is not None:
             raise InvalidInput(f"DG{number}: {check.parse_error}", field=f"data_groups.{number}")

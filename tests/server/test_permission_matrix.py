@@ -165,6 +165,8 @@ PAGES = {
     "/border-posts/{code}/edit/": ({"administrator"}, "national_only"),
     "/account/users/": ({"administrator"}, "national_only"),
     "/audit/": ({"auditor"}, "national_only"),
+    "/inspect/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    "/secondary/": ({"secondary_officer", "supervisor"}, False),
     "/trust/": ({"administrator"}, "national_only"),
     "/trust/imports/": ({"administrator"}, "national_only"),
     "/trust/import/": ({"administrator"}, "national_only"),

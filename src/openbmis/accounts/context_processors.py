@@ -13,6 +13,8 @@ from openbmis.accounts import authz
 # (url name, label, permission or None for every logged-in user)
 NAVIGATION = [
     ("core:home", _("Home"), None),
+    ("inspections:counter", _("Counter"), "inspections.primary"),
+    ("inspections:queue", _("Secondary"), "inspections.secondary"),
     ("borderposts:list", _("Border posts"), "borderposts.view"),
     ("accounts:users", _("Users"), "accounts.manage"),
     ("audit:search", _("Audit trail"), "audit.view"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("border-posts/", include("openbmis.borderposts.urls")),
     path("audit/", include("openbmis.audit.urls")),
     path("trust/", include("openbmis.trust.urls")),
+    path("", include("openbmis.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

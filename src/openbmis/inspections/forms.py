@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openbmis.inspections.models import Purpose, RefusalReason, TravelMode
+
+
+class CounterForm(forms.Form):
+    """The primary inspection form: where, which way, and the document."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    border_post = forms.ChoiceField(label=_("Border post"))
+    lane = forms.ChoiceField(label=_("Lane"), required=False)
+    direction = forms.ChoiceField(label=_("Direction"), choices=[("entry", _("Entry")), ("exit", _("Exit"))])
+    mrz = forms.CharField(
+        label=_("MRZ"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 46, "autofocus": True, "spellcheck": "false",
+                                     "autocomplete": "off", "class": "mrz", "data-testid": "mrz"}),
+        help_text=_("Scan the document (the reader types the MRZ and Enter) or paste it."),
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "—"), *Purpose.choices], required=False)
+    travel_mode = forms.ChoiceField(label=_("Travel mode"), choices=[("", "—"), *TravelMode.choices], required=False)
+    transport_id = forms.CharField(label=_("Flight or vehicle"), max_length=20, required=False)
+    proceed_invalid = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, posts: list[tuple[str, str]], lanes: list[tuple[str, str]], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["border_post"].choices = posts
+        self.fields["lane"].choices = [("", "—"), *lanes]
+
+
+class ManualDocumentForm(forms.Form):
+    """Fields typed by hand: a document without an MRZ, or a correction of a misread one."""
+
+    document_code = forms.CharField(label=_("Document type"), max_length=2, initial="P")
+    issuing_state = forms.CharField(label=_("Issuing state"), max_length=3)
+    document_number = forms.CharField(label=_("Document number"), max_length=20)
+    primary_identifier = forms.CharField(label=_("Surname"), max_length=120)
+    secondary_identifier = forms.CharField(label=_("Given names"), max_length=120, required=False)
+    nationality = forms.CharField(label=_("Nationality"), max_length=3)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("F", _("Female")), ("M", _("Male")), ("X", _("Unspecified"))])
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("admit", _("Admit")), ("refuse", _("Refuse")), ("refer", _("Refer"))])
+    permitted_until = forms.DateField(label=_("Permitted until"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    reasons = forms.MultipleChoiceField(label=_("Refusal reasons"), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("Note or referral reason"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["reasons"].choices = [(r.code, f"{r.code} — {r.label}")
+                                          for r in RefusalReason.objects.filter(active=True)]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    image = forms.FileField(label=_("Document image (JPEG or PNG)"), required=False)

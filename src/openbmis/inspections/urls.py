@@ -1,0 +1,13 @@
+from django.urls import path
+
+from openbmis.inspections import views
+
+app_name = "inspections"
+urlpatterns = [
+    path("inspect/", views.counter, name="counter"),
+    path("inspect/<uuid:inspection_id>/", views.detail, name="detail"),
+    path("secondary/", views.queue, name="queue"),
+    path("secondary/<uuid:referral_id>/notes/", views.add_note, name="add_note"),
+    path("secondary/notes/<uuid:note_id>/image", views.note_image, name="note_image"),
+    path("travellers/<uuid:traveller_id>/", views.traveller, name="traveller"),
+]

@@ -1,0 +1,220 @@
+"""The counter (primary inspection), the secondary queue, and the traveller page."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from openbmis import mrz
+from openbmis.accounts import authz
+from openbmis.accounts.decorators import permission_required
+from openbmis.borderposts.models import BorderPost
+from openbmis.core.errors import AccessDenied, DomainError, NotFound
+from openbmis.inspections import services
+from openbmis.inspections.forms import CounterForm, DecisionForm, ManualDocumentForm, NoteForm
+from openbmis.inspections.models import Crossing, Inspection, Referral
+from openbmis.inspections.timeline import timeline
+from openbmis.travellers.models import Traveller
+
+SESSION_COUNTER = "openbmis_counter"
+
+
+def _posts(user: Any, permission: str) -> list[BorderPost]:
+    scope = authz.post_scope(user, permission)
+    posts = BorderPost.objects.filter(status=BorderPost.Status.ACTIVE).prefetch_related("lanes")
+    if not isinstance(scope, authz.AllPosts):
+        posts = posts.filter(id__in=scope)
+    return list(posts)
+
+
+def _counter_form(request: HttpRequest, data: Any = None) -> tuple[CounterForm, list[BorderPost]]:
+    posts = _posts(request.user, "inspections.primary")
+    remembered = request.session.get(SESSION_COUNTER, {})
+    chosen = (data or {}).get("border_post") or remembered.get("border_post") or (posts[0].code if posts else "")
+    post = next((p for p in posts if p.code == chosen), posts[0] if posts else None)
+    lanes = [(lane.code, f"{lane.code} ({lane.get_direction_display()})") for lane in post.lanes.all()] if post else []
+    initial = {"border_post": post.code if post else "", "lane": remembered.get("lane", ""),
+               "direction": remembered.get("direction", "entry"), "client_id": uuid.uuid4()}
+    form = CounterForm(data, posts=[(p.code, f"{p.code} — {p.name}") for p in posts], lanes=lanes, initial=initial)
+    return form, posts
+
+
+@permission_required("inspections.primary")
+@require_http_methods(["GET", "HEAD", "POST"])
+def counter(request: HttpRequest) -> HttpResponse:
+    """Scan or paste the MRZ; a readable MRZ starts the inspection at once, a misread one is shown
+    field by field with a form to correct it by hand."""
+    form, _posts_list = _counter_form(request, request.POST or None)
+    manual = ManualDocumentForm(prefix="doc")
+    reading = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        request.session[SESSION_COUNTER] = {"border_post": data["border_post"], "lane": data["lane"],
+                                            "direction": data["direction"]}
+        manual_mode = request.POST.get("mode") == "manual"
+        if manual_mode:
+            manual = ManualDocumentForm(request.POST, prefix="doc")
+        try:
+            post = BorderPost.objects.get(code=data["border_post"])
+            document = None
+            text = data["mrz"]
+            if manual_mode:
+                if not manual.is_valid():
+                    raise _FormInvalid()
+                document, text = manual.cleaned_data, None
+            elif not text.strip():
+                form.add_error("mrz", _("Scan or paste the MRZ, or enter the document by hand."))
+                raise _FormInvalid()
+            else:
+                reading = _read(text)
+                if reading is not None and not reading.valid and not data["proceed_invalid"]:
+                    manual = ManualDocumentForm(prefix="doc", initial=_fields_of(reading))
+                    raise _FormInvalid()
+            started = services.start_inspection(
+                request.user, border_post=post, client_id=data["client_id"], direction=data["direction"],
+                lane_code=data["lane"] or None, mrz_text=text, document=document, purpose=data["purpose"],
+                travel_mode=data["travel_mode"], transport_id=data["transport_id"],
+            )
+            return redirect("inspections:detail", inspection_id=started.inspection.id)
+        except _FormInvalid:
+            pass
+        except DomainError as exc:
+            target = exc.field if exc.field in form.fields else None
+            form.add_error(target, exc.message)
+    recent = Inspection.objects.filter(officer_id=request.user.pk).select_related("traveller")[:8]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "inspections/counter.html",
+                  {"form": form, "manual": manual, "reading": reading, "recent": recent}, status=status)
+
+
+class _FormInvalid(Exception):
+    """Internal: re-render the counter form with what is wrong."""
+
+
+def _read(text: str) -> mrz.MRZResult | None:
+    try:
+        return mrz.parse(text)
+    except mrz.MRZError:
+        return None
+
+
+def _fields_of(result: mrz.MRZResult) -> dict[str, Any]:
+    fields = result.fields()
+    return {"document_code": fields.document_code.replace("<", ""), "issuing_state": fields.issuing_state,
+            "document_number": fields.document_number, "primary_identifier": fields.primary_identifier,
+            "secondary_identifier": fields.secondary_identifier, "nationality": fields.nationality,
+            "birth_date": fields.birth_date, "sex": fields.sex, "expiry_date": fields.expiry_date}
+
+
+def _inspection_or_error(request: HttpRequest, inspection_id: Any) -> Inspection | HttpResponse:
+    try:
+        return services.get_inspection(request.user, inspection_id)
+    except NotFound as exc:
+        return render(request, "404.html", {"detail": exc.message}, status=404)
+    except AccessDenied as exc:
+        return render(request, "403.html", {"detail": exc.message}, status=403)
+
+
+@permission_required("identities.view")
+@require_http_methods(["GET", "HEAD", "POST"])
+def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
+    found = _inspection_or_error(request, inspection_id)
+    if isinstance(found, HttpResponse):
+        return found
+    inspection = found
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.decide(request.user, inspection, decision=data["decision"], reasons=data["reasons"],
+                                     permitted_until=data["permitted_until"], note=data["note"])
+            if isinstance(result, Referral):
+                messages.success(request, _("Referred to secondary inspection."))
+            elif result.decision == "admit":
+                messages.success(request, _("Admitted: %(name)s.") % {"name": inspection.traveller.full_name})
+            else:
+                messages.success(request, _("Refused: %(name)s.") % {"name": inspection.traveller.full_name})
+            if inspection.status == Inspection.Status.REFERRED:
+                return redirect("inspections:queue")
+            return redirect("inspections:counter")
+        except AccessDenied as exc:
+            return render(request, "403.html", {"detail": exc.message}, status=403)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    history = list(Crossing.objects.filter(traveller=inspection.traveller).exclude(inspection=inspection)
+                   .select_related("border_post", "document").order_by("-at")[:10])
+    can_decide = inspection.status == Inspection.Status.OPEN and authz.has_permission(
+        request.user, "inspections.primary", inspection.border_post_id)
+    can_decide_secondary = inspection.status == Inspection.Status.REFERRED and authz.has_permission(
+        request.user, "inspections.secondary", inspection.border_post_id)
+    referral = Referral.objects.filter(inspection=inspection).prefetch_related("notes__author").first()
+    context = {
+        "inspection": inspection, "form": form, "history": history, "referral": referral,
+        "can_decide": can_decide or can_decide_secondary, "secondary": can_decide_secondary,
+        "note_form": NoteForm(), "crossing": Crossing.objects.filter(inspection=inspection).first(),
+    }
+    return render(request, "inspections/detail.html", context, status=400 if request.method == "POST" else 200)
+
+
+@permission_required("inspections.secondary")
+def queue(request: HttpRequest) -> HttpResponse:
+    posts = _posts(request.user, "inspections.secondary")
+    waiting = (Referral.objects.filter(border_post__in=posts, status=Referral.Status.WAITING)
+               .select_related("border_post", "inspection__traveller", "referred_by").order_by("referred_at"))
+    now = timezone.now()
+    rows = [{"referral": r, "waiting_minutes": int((now - r.referred_at).total_seconds() // 60)} for r in waiting]
+    return render(request, "inspections/queue.html", {"rows": rows, "posts": posts})
+
+
+@permission_required("inspections.secondary")
+@require_POST
+def add_note(request: HttpRequest, referral_id: Any) -> HttpResponse:
+    referral = Referral.objects.select_related("border_post").filter(id=referral_id).first()
+    if referral is None:
+        return render(request, "404.html", {"detail": _("No such referral.")}, status=404)
+    form = NoteForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["image"]
+        try:
+            services.add_referral_note(request.user, referral, text=form.cleaned_data["text"],
+                                       image=upload.read() if upload else None)
+            messages.success(request, _("Note added."))
+        except AccessDenied as exc:
+            return render(request, "403.html", {"detail": exc.message}, status=403)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("inspections:detail", inspection_id=referral.inspection_id)
+
+
+@permission_required("inspections.secondary")
+def note_image(request: HttpRequest, note_id: Any) -> HttpResponse:
+    from openbmis.inspections.models import ReferralNote
+
+    note = ReferralNote.objects.select_related("referral__border_post").filter(id=note_id).first()
+    if note is None or not note.image:
+        return render(request, "404.html", {}, status=404)
+    if not authz.has_permission(request.user, "inspections.secondary", note.referral.border_post_id):
+        return render(request, "403.html", {}, status=403)
+    return HttpResponse(bytes(note.image), content_type=note.image_type)
+
+
+@permission_required("identities.view")
+def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
+    person = Traveller.objects.filter(id=traveller_id).first()
+    scope = authz.post_scope(request.user, "identities.view")
+    visible = person is not None and (
+        isinstance(scope, authz.AllPosts) or person.inspections.filter(border_post__in=scope).exists()
+    )
+    if person is None or not visible:
+        return render(request, "404.html", {"detail": _("No such traveller in your posts.")}, status=404)
+    events, in_country = timeline(person)
+    return render(request, "inspections/traveller.html",
+                  {"person": person, "events": events, "in_country": in_country,
+                   "documents": person.documents.all()})

@@ -1,0 +1,20 @@
+// The counter: a document reader in keyboard-wedge mode types the MRZ lines, each followed by Enter.
+// Submit as soon as the typed characters make up a whole MRZ (TD1 3x30, TD2/MRV-B 2x36,
+// TD3/MRV-A 2x44); before that, Enter just starts the next line.
+(function () {
+  "use strict";
+  var COMPLETE = { 90: true, 72: true, 88: true };
+  document.addEventListener("DOMContentLoaded", function () {
+    var field = document.querySelector("textarea.mrz");
+    if (!field) { return; }
+    field.focus();
+    field.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      var length = field.value.replace(/\s+/g, "").length;
+      if (COMPLETE[length]) {
+        event.preventDefault();
+        field.form.requestSubmit();
+      }
+    });
+  });
+})();

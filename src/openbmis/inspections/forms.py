@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +29,8 @@ class CounterForm(forms.Form):
 
     def __init__(self, *args: object, posts: list[tuple[str, str]], lanes: list[tuple[str, str]], **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["border_post"].choices = posts
-        self.fields["lane"].choices = [("", "—"), *lanes]
+        cast(forms.ChoiceField, self.fields["border_post"]).choices = posts
+        cast(forms.ChoiceField, self.fields["lane"]).choices = [("", "—"), *lanes]
 
 
 class ManualDocumentForm(forms.Form):
@@ -57,7 +58,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["reasons"].choices = [(r.code, f"{r.code} — {r.label}")
+        cast(forms.ChoiceField, self.fields["reasons"]).choices = [(r.code, f"{r.code} — {r.label}")
                                           for r in RefusalReason.objects.filter(active=True)]
 
 

@@ -148,7 +148,8 @@ class MRZResult:
 
     @property
     def specimen(self) -> bool:
-        return any(w.code == "specimen" for w in self.warnings)
+        # Most results carry no warning at all: skip building the generator for them.
+        return bool(self.warnings) and any(w.code == "specimen" for w in self.warnings)
 
     def fields(self) -> MRZFields:
         """The layout-independent fields (what :func:`~openbmis.mrz.make` takes back)."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from itertools import combinations
+from typing import NoReturn
 
-from .checkdigit import check_digit_value
+from .checkdigit import VALUE_TABLE, check_digit_value, weighted_check_digit
 from .errors import MRZFormatError
 from .layouts import CELL_NAMES, LAYOUTS, Cell, Layout, Segment
 from .model import Correction, FieldError, MRZFormat, MRZResult, MRZWarning
-from .states import lookup_state
+from .states import State, lookup_state, states
 
 DEFAULT_EXPIRY_HORIZON_YEARS = 50
 
@@ -19,6 +21,9 @@ _ALPHABET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGITS = frozenset("0123456789")
 _NAME_CHARS = _LETTERS | {"<"}
+# One C-level scan of a whole line instead of a set test per character ([0-9] is ASCII only here).
+_IS_MRZ_TEXT = re.compile(r"[0-9A-Z<]*").fullmatch
+_DIGIT_CHARS = "0123456789"  # check digit value -> the character an MRZ carries
 # The OCR confusions of the brief, in both directions. A digit in an alphabetic field or a letter in a
 # numeric field is mapped through these; in alphanumeric fields either side may be the true one.
 _LETTER_TO_DIGIT = {"O": "0", "I": "1", "Z": "2", "S": "5", "G": "6", "B": "8"}
@@ -52,49 +57,58 @@ def normalise(text: str) -> tuple[MRZFormat, tuple[str, ...]]:
         raise MRZFormatError(
             f"an MRZ must be text, not {type(text).__name__}", code="not_text", found=type(text).__name__
         )
-    upper = text.translate(_ASCII_UPPER)
+    # For ASCII text str.upper() is the same mapping as the ASCII-only table, in one C call; other text
+    # keeps the table, so no non-ASCII letter changes (upper() would turn "ß" into two characters).
+    upper = text.upper() if text.isascii() else text.translate(_ASCII_UPPER)
+    # Lines as typed and lines run together by a keyboard-wedge reader end up the same: every line
+    # break is white space to str.split(), and the lines of every format have equal lengths, so the
+    # MRZ is the white-space-free text cut into equal lines (lines that already fit are cut the same).
+    joined = "".join(upper.split())
+    shape = _CONCATENATED.get(len(joined))
+    if shape is None:
+        _raise_unrecognised(upper)
+    count, width = shape
+    if count == 2:
+        lines: tuple[str, ...] = (joined[:width], joined[width:])
+    else:
+        lines = (joined[:width], joined[width : 2 * width], joined[2 * width :])
+    kinds = _BY_LENGTH[(width,) * count]
+    fmt = kinds[1] if joined[0] == "V" else kinds[0]
+    return fmt, lines
+
+
+def _raise_unrecognised(upper: str) -> NoReturn:
+    """Raise the :class:`MRZFormatError` that names the line count and lengths of ``upper``."""
     lines = ["".join(line.split()) for line in upper.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         raise MRZFormatError("no MRZ: the input is empty", code="empty", expected="2 or 3 lines", found="")
     lengths = tuple(len(line) for line in lines)
-    kinds = _BY_LENGTH.get(lengths)
-    if kinds is None:
-        joined = "".join(lines)
-        shape = _CONCATENATED.get(len(joined))
-        if shape is None:
-            raise MRZFormatError(
-                f"unrecognised MRZ: {len(lines)} line(s) of length {', '.join(map(str, lengths))}; expected "
-                "3x30 (TD1), 2x36 (TD2, MRV-B) or 2x44 (TD3, MRV-A) characters, with or without line breaks",
-                code="unrecognised_format",
-                expected="3x30, 2x36 or 2x44",
-                found=f"{len(lines)}x({','.join(map(str, lengths))})",
-            )
-        count, width = shape
-        lines = [joined[i * width : (i + 1) * width] for i in range(count)]
-        kinds = _BY_LENGTH[tuple(width for _ in range(count))]
-    fmt = kinds[1] if lines[0][0] == "V" else kinds[0]
-    return fmt, tuple(lines)
+    raise MRZFormatError(
+        f"unrecognised MRZ: {len(lines)} line(s) of length {', '.join(map(str, lengths))}; expected "
+        "3x30 (TD1), 2x36 (TD2, MRV-B) or 2x44 (TD3, MRV-A) characters, with or without line breaks",
+        code="unrecognised_format",
+        expected="3x30, 2x36 or 2x44",
+        found=f"{len(lines)}x({','.join(map(str, lengths))})",
+    )
 
 
 class _Reader:
-    """One parse: the lines (a mutable character grid while repairing) and what was found in them."""
+    """The OCR-confusion repair of one MRZ that failed a check: a mutable grid of its characters.
 
-    __slots__ = ("layout", "grid", "rows", "names", "today", "horizon", "result", "repair", "number")
+    Only the MRZs that fail a check get here; :func:`_read` reads the repaired lines again.
+    """
 
-    def __init__(
-        self, fmt: MRZFormat, lines: tuple[str, ...], today: date, horizon: int, repair: bool
-    ) -> None:
-        self.layout: Layout = LAYOUTS[fmt]
-        # Reading works on the lines as strings; repair swaps in a mutable grid of characters.
-        self.grid: list[list[str]] = []
-        self.rows: tuple[str, ...] | list[list[str]] = lines
-        self.names = CELL_NAMES[fmt]
+    __slots__ = ("layout", "grid", "rows", "names", "today", "horizon", "result")
+
+    def __init__(self, result: MRZResult, today: date, horizon: int) -> None:
+        self.layout: Layout = LAYOUTS[result.format]
+        self.grid: list[list[str]] = [list(line) for line in result.lines]
+        self.rows: list[list[str]] = self.grid
+        self.names = CELL_NAMES[result.format]
         self.today = today
         self.horizon = horizon
-        self.repair = repair
-        self.result = MRZResult(format=fmt, lines=lines)
-        self.number: tuple[list[Cell], list[str], Cell, bool] | None = None
+        self.result = result
 
     # -- grid access -------------------------------------------------------------------------------
     def seg(self, segment: Segment) -> str:
@@ -104,12 +118,6 @@ class _Reader:
 
     def cell(self, cell: Cell) -> str:
         return self.rows[cell[0]][cell[1]]
-
-    def error(self, field: str, code: str, expected: str | None, found: str | None, message: str) -> None:
-        self.result.errors.append(FieldError(field, code, expected, found, message))
-
-    def warn(self, code: str, field: str | None, message: str) -> None:
-        self.result.warnings.append(MRZWarning(code, field, message))
 
     def _apply(self, changes: list[tuple[int, int, str]]) -> None:
         for line, column, new in changes:
@@ -162,13 +170,15 @@ class _Reader:
             yield "composite", composite, layout.composite_cd, False
 
     def _holds(self, cells: list[Cell], cd: Cell, filler_ok: bool, variants: bool = False) -> bool:
-        digit = self.cell(cd)
-        data = "".join(self.cell(c) for c in cells)
+        # Called for every candidate of the swap search: index the grid directly, no helper calls.
+        grid = self.grid
+        digit = grid[cd[0]][cd[1]]
+        data = "".join([grid[line][column] for line, column in cells])
         if filler_ok and digit in "<0" and data.strip("<") == "":
             return True
         if variants:
-            return digit in {str(check_digit_value(v)) for v in self._number_check()[1]}
-        return digit == str(check_digit_value(data))
+            return digit in {_DIGIT_CHARS[check_digit_value(v)] for v in self._number_check()[1]}
+        return digit == _DIGIT_CHARS[check_digit_value(data)]
 
     # -- repair ------------------------------------------------------------------------------------
     def repair_alpha_fields(self) -> None:
@@ -293,11 +303,11 @@ class _Reader:
             if name not in ("composite", "document_number")
         ):
             return  # a field check still fails: the composite cannot tell which repair is right
-        number_cells, _, _, long_number = self._number_check()
-        if not self._holds(number_cells, self._number_check()[2], False, long_number):
+        number_cells, _, number_cd, long_number = self._number_check()
+        if not self._holds(number_cells, number_cd, False, long_number):
             return
         free: list[Cell] = []
-        covered = set(number_cells) | {self._number_check()[2]}
+        covered = set(number_cells) | {number_cd}
         for segment in (layout.optional_data, layout.optional_data_2):
             if segment is None or layout.optional_data_cd is not None and segment == layout.optional_data:
                 continue
@@ -306,44 +316,94 @@ class _Reader:
         self._search(free, layout.composite_cd, test)
 
     # -- reading -----------------------------------------------------------------------------------
-    def read(self) -> MRZResult:
-        self.read_all()
-        if not self.repair or not self.result.errors:
-            return self.result
-        lines = self.result.lines
-        self.grid = [list(line) for line in lines]
-        self.rows = self.grid
+    def repair(self) -> MRZResult:
+        """The result read again from the repaired lines, or the given one when nothing was repaired."""
         self.repair_alpha_fields()
         self.repair_numeric_fields()
         self.repair_alphanumeric_fields()
         self.repair_composite()
         corrections = sorted(self.result.corrections, key=lambda c: (c.line, c.column))
         if not corrections:
-            self.rows = lines
             return self.result
         repaired = tuple("".join(row) for row in self.grid)
-        self.rows = repaired
-        self.result = MRZResult(format=self.layout.format, lines=repaired, corrections=corrections)
-        self.read_all()
-        return self.result
+        return _read(_PLANS[self.layout.format], repaired, self.today, self.horizon, corrections)
 
-    def read_all(self) -> None:
-        self.read_characters()
-        self.read_codes()
-        self.read_names()
-        self.read_number_and_optional()
-        self.read_dates()
-        self.read_sex()
-        self.read_check_digits()
 
-    def read_characters(self) -> None:
-        for line_no, row in enumerate(self.rows):
-            if _ALPHABET.issuperset(row):
-                continue
-            for column, char in enumerate(row):
-                if char not in _ALPHABET:
-                    field = self.names[line_no][column]
-                    self.error(
+class _Plan:
+    """A :class:`Layout` flattened for the read path: line numbers and ``slice`` objects, built once.
+
+    Reading an MRZ is a few dozen slices of two or three short strings; keeping them as ready slices
+    (rather than unpacking ``(line, start, end)`` tuples on every parse) is most of what makes the read
+    path fast.
+    """
+
+    __slots__ = (
+        "layout", "format", "cell_names", "code", "issuer", "names", "number", "number_cd", "nationality",
+        "birth", "birth_cd", "sex", "expiry", "expiry_cd", "optional", "optional_cd", "optional_2",
+        "composite", "composite_cd", "long_number", "optional_line", "optional_start", "optional_end",
+    )  # fmt: skip
+
+    def __init__(self, layout: Layout) -> None:
+        def seg(segment: Segment) -> tuple[int, slice]:
+            return segment[0], slice(segment[1], segment[2])
+
+        self.layout = layout
+        self.format = layout.format
+        self.cell_names = CELL_NAMES[layout.format]
+        self.code = seg(layout.document_code)
+        self.issuer = seg(layout.issuing_state)
+        self.names = seg(layout.names)
+        self.number = seg(layout.document_number)
+        self.number_cd = layout.document_number_cd
+        self.nationality = seg(layout.nationality)
+        self.birth = seg(layout.birth_date)
+        self.birth_cd = layout.birth_date_cd
+        self.sex = layout.sex
+        self.expiry = seg(layout.expiry_date)
+        self.expiry_cd = layout.expiry_date_cd
+        self.optional = seg(layout.optional_data)
+        self.optional_line, self.optional_start, self.optional_end = layout.optional_data
+        self.optional_cd = layout.optional_data_cd
+        self.optional_2 = None if layout.optional_data_2 is None else seg(layout.optional_data_2)
+        self.composite = tuple(seg(segment) for segment in layout.composite_ranges)
+        self.composite_cd = layout.composite_cd
+        self.long_number = layout.long_document_number
+
+
+_PLANS: dict[MRZFormat, _Plan] = {fmt: _Plan(layout) for fmt, layout in LAYOUTS.items()}
+
+# State codes keyed by their 3-character MRZ form ("D<<", "GBR"): one dict lookup per code instead of
+# stripping fillers first; the same answers as lookup_state() for the 3-character fields of an MRZ.
+# Built on first use, as states() reads the package data on first use.
+_PADDED_STATES: dict[str, State] = {}
+
+
+def _padded_states() -> dict[str, State]:
+    if not _PADDED_STATES:
+        _PADDED_STATES.update((code.ljust(3, "<"), state) for code, state in states().items())
+    return _PADDED_STATES
+
+
+def _read(
+    plan: _Plan, lines: tuple[str, ...], today: date, horizon: int, corrections: list[Correction]
+) -> MRZResult:
+    """Every field of ``lines`` and every failed check, in one pass (the order of errors is stable).
+
+    Order: characters, document code, states, names, document number, dates, sex, check digits.
+    """
+    errors: list[FieldError] = []
+    warnings: list[MRZWarning] = []
+    error = errors.append
+
+    # -- characters
+    for line_no, row in enumerate(lines):
+        if _IS_MRZ_TEXT(row):
+            continue
+        for column, char in enumerate(row):
+            if char not in _ALPHABET:
+                field = plan.cell_names[line_no][column]
+                error(
+                    FieldError(
                         field,
                         "invalid_character",
                         "A-Z, 0-9 or <",
@@ -351,181 +411,289 @@ class _Reader:
                         f"line {line_no + 1}, column {column + 1} ({field.replace('_', ' ')}): "
                         f"{char!r} is not an MRZ character",
                     )
+                )
 
-    def read_codes(self) -> None:
-        result, layout = self.result, self.layout
-        code = self.seg(layout.document_code)
-        result.document_code = code.rstrip("<")
-        if code[0] not in _LETTERS or not _NAME_CHARS.issuperset(code):
-            self.error(
+    # -- document code and state codes
+    line, part = plan.code
+    code = lines[line][part]
+    if code[0] not in _LETTERS or not _NAME_CHARS.issuperset(code):
+        error(
+            FieldError(
                 "document_code",
                 "invalid_document_code",
                 "a letter",
                 code,
                 f"document code {code!r} must start with a letter",
             )
-        specimen_reported = False
-        for name, segment in (("issuing_state", layout.issuing_state), ("nationality", layout.nationality)):
-            raw = self.seg(segment)
+        )
+    padded = _PADDED_STATES or _padded_states()
+    line, part = plan.issuer
+    issuer_raw = lines[line][part]
+    line, part = plan.nationality
+    nationality_raw = lines[line][part]
+    specimen_reported = False
+    for name, label, raw in (
+        ("issuing_state", "issuing state", issuer_raw),
+        ("nationality", "nationality", nationality_raw),
+    ):
+        state = padded.get(raw)
+        if state is None:
             value = raw.rstrip("<")
-            setattr(result, name, value)
-            label = name.replace("_", " ")
-            state = lookup_state(raw)
-            if state is None:
-                self.error(
+            error(
+                FieldError(
                     name,
                     "unknown_state",
                     "an ICAO Doc 9303 state code",
                     value,
                     f"{label} code {value!r} is not an ICAO Doc 9303 code",
                 )
-            elif state.is_specimen and not specimen_reported:
-                specimen_reported = True
-                self.warn(
-                    "specimen", name, f"{label} code {value} (Utopia) is used only on ICAO specimen documents"
+            )
+        elif state.category == "iso3166" or state.category == "icao":
+            continue  # the common case: nothing to report
+        elif state.is_specimen and not specimen_reported:
+            specimen_reported = True
+            warnings.append(
+                MRZWarning(
+                    "specimen",
+                    name,
+                    f"{label} code {raw.rstrip('<')} (Utopia) is used only on ICAO specimen documents",
                 )
-            elif state.is_deprecated:
-                self.warn("deprecated_state", name, f"{label} code {value} ({state.name}) is deprecated")
+            )
+        elif state.is_deprecated:
+            warnings.append(
+                MRZWarning(
+                    "deprecated_state", name, f"{label} code {raw.rstrip('<')} ({state.name}) is deprecated"
+                )
+            )
 
-    def read_names(self) -> None:
-        raw = self.seg(self.layout.names)
-        primary, separator, secondary = raw.partition("<<")
-        self.result.primary_identifier = primary.replace("<", " ").strip()
-        self.result.secondary_identifier = " ".join(secondary.replace("<", " ").split()) if separator else ""
-        if not _NAME_CHARS.issuperset(raw):
-            bad = "".join(sorted({c for c in raw if c not in _LETTERS and c != "<"}))
-            self.error(
+    # -- names
+    line, part = plan.names
+    raw = lines[line][part]
+    primary, separator, secondary = raw.partition("<<")
+    primary = primary.replace("<", " ").strip()
+    secondary = " ".join(secondary.replace("<", " ").split()) if separator else ""
+    if not _NAME_CHARS.issuperset(raw):
+        bad = "".join(sorted({c for c in raw if c not in _LETTERS and c != "<"}))
+        error(
+            FieldError(
                 "names",
                 "invalid_name",
                 "A-Z or <",
                 bad,
                 f"names may hold only letters and fillers, found {bad!r}",
             )
-        if raw[-1] != "<":
-            self.result.names_truncated = True
-            self.warn("name_truncated", "names", "the name fills its field and may have been truncated")
-        if not self.result.primary_identifier and not self.result.secondary_identifier:
-            self.error("names", "empty_name", "a name", "", "the name field is empty")
+        )
+    truncated = raw[-1] != "<"
+    if truncated:
+        warnings.append(
+            MRZWarning("name_truncated", "names", "the name fills its field and may have been truncated")
+        )
+    if not primary and not secondary:
+        error(FieldError("names", "empty_name", "a name", "", "the name field is empty"))
 
-    def read_number_and_optional(self) -> None:
-        result, layout = self.result, self.layout
-        self.number = self._number_check()
-        _, variants, cd, long_number = self.number
-        if long_number:
-            result.document_number = variants[0].rstrip("<")
-            line, start, end = layout.optional_data
-            rest = self.seg((line, cd[1] + 2, end)) if cd[1] + 1 < end else ""
-            result.optional_data = rest.replace("<", " ").strip()
-        else:
-            result.document_number = variants[0].rstrip("<")
-            result.optional_data = self.seg(layout.optional_data).replace("<", " ").strip()
-        if layout.optional_data_2 is not None:
-            result.optional_data_2 = self.seg(layout.optional_data_2).replace("<", " ").strip()
-        if not result.document_number:
-            self.error(
+    # -- document number (possibly continued in the optional data) and optional data
+    line, part = plan.number
+    number = lines[line][part]
+    number_cd = lines[plan.number_cd[0]][plan.number_cd[1]]
+    optional_row = lines[plan.optional_line]
+    long_number = False
+    variants: tuple[str, str] | None = None
+    if plan.long_number and number_cd == "<" and optional_row[plan.optional_start] != "<":
+        # TD1/TD2: a number longer than 9 characters continues in the optional data; its check digit
+        # is the last character before the next filler (ICAO Doc 9303 Part 5 4.2.2, Part 6 4.2.2).
+        start, end = plan.optional_start, plan.optional_end
+        stop = optional_row.find("<", start, end)
+        if stop < 0:
+            stop = end
+        if stop - start >= 2:
+            long_number = True
+            tail = optional_row[start : stop - 1]
+            variants = (number + tail, number + "<" + tail)
+            number_cd = optional_row[stop - 1]
+            document_number = variants[0].rstrip("<")
+            rest = optional_row[stop + 1 : end] if stop < end else ""
+            optional_data = rest.replace("<", " ").strip()
+    if not long_number:
+        document_number = number.rstrip("<")
+        optional_data = optional_row[plan.optional[1]].replace("<", " ").strip()
+    optional_data_2 = ""
+    if plan.optional_2 is not None:
+        line, part = plan.optional_2
+        optional_data_2 = lines[line][part].replace("<", " ").strip()
+    if not document_number:
+        error(
+            FieldError(
                 "document_number",
                 "empty_document_number",
                 "a document number",
                 "",
                 "the document number is empty",
             )
+        )
 
-    def read_dates(self) -> None:
-        layout = self.layout
-        self.result.birth_date = self._date("birth_date", self.seg(layout.birth_date), future=False)
-        self.result.expiry_date = self._date("expiry_date", self.seg(layout.expiry_date), future=True)
+    # -- dates
+    line, part = plan.birth
+    birth_raw = lines[line][part]
+    line, part = plan.expiry
+    expiry_raw = lines[line][part]
+    birth_date = _date("birth_date", birth_raw, False, today, horizon, errors, warnings)
+    expiry_date = _date("expiry_date", expiry_raw, True, today, horizon, errors, warnings)
 
-    def _date(self, field: str, raw: str, *, future: bool) -> date | None:
+    # -- sex
+    sex_raw = lines[plan.sex[0]][plan.sex[1]]
+    sex: str | None
+    if sex_raw == "M" or sex_raw == "F":
+        sex = sex_raw
+    elif sex_raw == "X" or sex_raw == "<":
+        sex = "X"
+    else:
+        sex = None
+        error(
+            FieldError("sex", "invalid_sex", "M, F, X or <", sex_raw, f"sex {sex_raw!r} must be M, F, X or <")
+        )
+
+    # -- check digits, over the character values of each whole line (see checkdigit.VALUE_TABLE)
+    values = [row.encode("ascii", "replace").translate(VALUE_TABLE) for row in lines]
+    birth_found = lines[plan.birth_cd[0]][plan.birth_cd[1]]
+    expiry_found = lines[plan.expiry_cd[0]][plan.expiry_cd[1]]
+    check_digits = {"document_number": number_cd, "birth_date": birth_found, "expiry_date": expiry_found}
+    if variants is not None:
+        _check_long_number(variants, number_cd, errors, warnings)
+    else:
+        line, part = plan.number
+        _check(errors, "document_number", values[line][part], number_cd)
+    line, part = plan.birth
+    _check(errors, "birth_date", values[line][part], birth_found)
+    line, part = plan.expiry
+    _check(errors, "expiry_date", values[line][part], expiry_found)
+    if plan.optional_cd is not None:
+        found = lines[plan.optional_cd[0]][plan.optional_cd[1]]
+        check_digits["optional_data"] = found
+        line, part = plan.optional
+        # An empty personal number may carry '<' or '0' as its check digit.
+        if not (found in "<0" and lines[line][part].strip("<") == ""):
+            _check(errors, "optional_data", values[line][part], found)
+    if plan.composite_cd is not None:
+        found = lines[plan.composite_cd[0]][plan.composite_cd[1]]
+        check_digits["composite"] = found
+        _check(errors, "composite", b"".join([values[line][part] for line, part in plan.composite]), found)
+
+    return MRZResult(
+        format=plan.format,
+        lines=lines,
+        document_code=code.rstrip("<"),
+        issuing_state=issuer_raw.rstrip("<"),
+        document_number=document_number,
+        primary_identifier=primary,
+        secondary_identifier=secondary,
+        nationality=nationality_raw.rstrip("<"),
+        birth_date=birth_date,
+        sex=sex,
+        expiry_date=expiry_date,
+        optional_data=optional_data,
+        optional_data_2=optional_data_2,
+        names_truncated=truncated,
+        check_digits=check_digits,
+        errors=errors,
+        corrections=corrections,
+        warnings=warnings,
+    )
+
+
+def _check(errors: list[FieldError], name: str, values: bytes, found: str) -> None:
+    """Report a check digit that differs from the one computed over ``values``."""
+    wanted = _DIGIT_CHARS[weighted_check_digit(values)]
+    if found != wanted:
+        label = _LABELS[name]
+        errors.append(
+            FieldError(
+                name, "check_digit", wanted, found, f"{label} check digit: expected {wanted}, found {found}"
+            )
+        )
+
+
+def _check_long_number(
+    variants: tuple[str, str], found: str, errors: list[FieldError], warnings: list[MRZWarning]
+) -> None:
+    """The check digit of a continued document number, which genuine documents compute two ways."""
+    expected = [str(check_digit_value(v)) for v in variants]
+    if found == expected[0]:
+        return
+    if found == expected[1]:
+        warnings.append(
+            MRZWarning(
+                "document_number_check_counts_filler",
+                "document_number",
+                "the check digit of this long document number counts the '<' before the continuation "
+                "(as on EU PRADO BEL-BO-03003); ICAO Doc 9303 Part 5 does not",
+            )
+        )
+        return
+    shown = expected[0] if expected[0] == expected[1] else f"{expected[0]} or {expected[1]}"
+    label = _LABELS["document_number"]
+    errors.append(
+        FieldError(
+            "document_number",
+            "check_digit",
+            shown,
+            found,
+            f"{label} check digit: expected {shown}, found {found}",
+        )
+    )
+
+
+def _date(
+    field: str,
+    raw: str,
+    future: bool,
+    today: date,
+    horizon: int,
+    errors: list[FieldError],
+    warnings: list[MRZWarning],
+) -> date | None:
+    """YYMMDD to a date: birth dates the latest not after ``today``, expiry dates up to the horizon."""
+    if not (raw.isdigit() and raw.isascii()):
+        # Unknown parts ('<' or 'X') and anything that is no date: the uncommon path.
         label = field.replace("_", " ")
-        unknown = [c in "<X" for c in raw]
-        if any(unknown):
+        if any(c in "<X" for c in raw):
             if all(c in _DIGITS or c in "<X" for c in raw) and not future:
-                self.warn(
-                    f"{field}_unknown",
-                    field,
-                    f"{label} is not known in full: {raw!r} ('<' or 'X' for unknown parts)",
+                warnings.append(
+                    MRZWarning(
+                        f"{field}_unknown",
+                        field,
+                        f"{label} is not known in full: {raw!r} ('<' or 'X' for unknown parts)",
+                    )
                 )
                 return None
             if raw == "<<<<<<" and future:
-                self.warn(f"{field}_missing", field, f"no {label} is given")
+                warnings.append(MRZWarning(f"{field}_missing", field, f"no {label} is given"))
                 return None
-        if not raw.isdigit() or not raw.isascii():
-            self.error(field, "invalid_date", "YYMMDD", raw, f"{label} {raw!r} is not a date (YYMMDD)")
-            return None
-        yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:])
-        if future:
-            limit = self.today.year + self.horizon
-            years = [limit - ((limit - yy) % 100)]
-        else:
-            latest = self.today.year - ((self.today.year - yy) % 100)
-            years = [latest, latest - 100]
-        for year in years:
+        errors.append(
+            FieldError(field, "invalid_date", "YYMMDD", raw, f"{label} {raw!r} is not a date (YYMMDD)")
+        )
+        return None
+    yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:])
+    if future:
+        limit = today.year + horizon
+        try:
+            return date(limit - ((limit - yy) % 100), mm, dd)
+        except ValueError:
+            pass
+    else:
+        # The latest century that puts the birth date on or before today.
+        latest = today.year - ((today.year - yy) % 100)
+        for year in (latest, latest - 100):
             try:
                 value = date(year, mm, dd)
             except ValueError:
                 continue
-            if future or value <= self.today:
+            if value <= today:
                 return value
-        self.error(field, "invalid_date", "a calendar date", raw, f"{label} {raw!r} is not a possible date")
-        return None
-
-    def read_sex(self) -> None:
-        raw = self.cell(self.layout.sex)
-        if raw in ("M", "F"):
-            self.result.sex = raw
-        elif raw in ("X", "<"):
-            self.result.sex = "X"
-        else:
-            self.result.sex = None
-            self.error("sex", "invalid_sex", "M, F, X or <", raw, f"sex {raw!r} must be M, F, X or <")
-
-    def read_check_digits(self) -> None:
-        layout = self.layout
-        _, variants, number_cd, long_number = self.number or self._number_check()
-        checks: list[tuple[str, str, str, bool]] = [
-            ("document_number", variants[0], self.cell(number_cd), False),
-            ("birth_date", self.seg(layout.birth_date), self.cell(layout.birth_date_cd), False),
-            ("expiry_date", self.seg(layout.expiry_date), self.cell(layout.expiry_date_cd), False),
-        ]
-        if layout.optional_data_cd is not None:
-            checks.append(
-                ("optional_data", self.seg(layout.optional_data), self.cell(layout.optional_data_cd), True)
-            )
-        if layout.composite_cd is not None:
-            composite = "".join(self.seg(segment) for segment in layout.composite_ranges)
-            checks.append(("composite", composite, self.cell(layout.composite_cd), False))
-        digits = self.result.check_digits
-        for name, data, found, filler_ok in checks:
-            digits[name] = found
-            if filler_ok and found in "<0" and data.strip("<") == "":
-                continue
-            label = _LABELS[name]
-            if name == "document_number" and long_number:
-                expected = [str(check_digit_value(v)) for v in variants]
-                if found == expected[0]:
-                    continue
-                if found == expected[1]:
-                    self.warn(
-                        "document_number_check_counts_filler",
-                        "document_number",
-                        "the check digit of this long document number counts the '<' before the continuation "
-                        "(as on EU PRADO BEL-BO-03003); ICAO Doc 9303 Part 5 does not",
-                    )
-                    continue
-                shown = expected[0] if expected[0] == expected[1] else f"{expected[0]} or {expected[1]}"
-                self.error(
-                    name, "check_digit", shown, found, f"{label} check digit: expected {shown}, found {found}"
-                )
-                continue
-            wanted = str(check_digit_value(data))
-            if found != wanted:
-                self.error(
-                    name,
-                    "check_digit",
-                    wanted,
-                    found,
-                    f"{label} check digit: expected {wanted}, found {found}",
-                )
+    label = field.replace("_", " ")
+    errors.append(
+        FieldError(field, "invalid_date", "a calendar date", raw, f"{label} {raw!r} is not a possible date")
+    )
+    return None
 
 
 def parse(
@@ -550,4 +718,9 @@ def parse(
     that failed; no other exception escapes.
     """
     fmt, lines = normalise(text)
-    return _Reader(fmt, lines, today or date.today(), expiry_horizon_years, repair).read()
+    today = today or date.today()
+    result = _read(_PLANS[fmt], lines, today, expiry_horizon_years, [])
+    if repair and result.errors:
+        # Repair only what failed: the search runs on the few MRZs with an error, never on valid ones.
+        return _Reader(result, today, expiry_horizon_years).repair()
+    return result

@@ -67,8 +67,15 @@ ORGANISATIONS = frozenset(
 )
 
 
+# Each code of a family mapped to its family: one dict lookup per code instead of a scan of the families.
+_FAMILY_OF: dict[str, frozenset[str]] = {
+    code: family for family in _ISSUER_NATIONALITY_FAMILIES for code in family
+}
+
+
 def same_state_family(issuer: str, nationality: str) -> bool:
     """Whether a document of ``issuer`` naturally carries ``nationality`` (equal or same family)."""
     if issuer == nationality:
         return True
-    return any(issuer in family and nationality in family for family in _ISSUER_NATIONALITY_FAMILIES)
+    family = _FAMILY_OF.get(issuer)
+    return family is not None and nationality in family

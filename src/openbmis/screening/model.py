@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -64,6 +65,11 @@ def _checked(year: int, month: int | None, day: int | None, text: str) -> DateSp
         raise QueryError(f"month out of range: {text!r}", field="date", expected="1..12", found=text)
     if day is not None and not 1 <= day <= 31:
         raise QueryError(f"day out of range: {text!r}", field="date", expected="1..31", found=text)
+    if day is not None and month is not None:
+        try:
+            _dt.date(year, month, day)
+        except ValueError as exc:
+            raise QueryError(f"no such day: {text!r}", field="date", expected="a calendar date", found=text) from exc
     return DateSpec(year, month, day)
 
 

@@ -208,7 +208,11 @@ def compile_entry(entry: WatchlistEntry) -> CompiledEntry:
 def compile_query(query: Query) -> CompiledQuery:
     query.validate()
     org = query.entity_type in {"organization", "vessel", "aircraft"}
-    names = tuple((n, _forms(n, org)) for n in query.all_names())
+    if query.entity_type == "unknown":
+        # read the name both ways: as a person's (particles, abd- compounds) and as an organisation's
+        names = tuple((n, tuple(dict.fromkeys(_forms(n, False) + _forms(n, True)))) for n in query.all_names())
+    else:
+        names = tuple((n, _forms(n, org)) for n in query.all_names())
     family = tuple(t for f in analyse_name(query.last_name) for t in f.tokens) if query.last_name else ()
     return CompiledQuery(
         query=query,
@@ -247,6 +251,18 @@ def _budget(length: int) -> int:
     return 3
 
 
+_FOLDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("ph", "f"), ("kh", "h"), ("dzh", "j"), ("zh", "j"),
+          ("ou", "u"), ("ck", "k"), ("q", "k"))  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def spelling_fold(token: str) -> str:
+    """German, French and English spellings of the same sounds folded together (Iwan/Ivan, Khasan/Hasan)."""
+    for src, dst in _FOLDS:
+        token = token.replace(src, dst)
+    return re.sub(r"(.)\1+", r"\1", token)
+
+
 @lru_cache(maxsize=262_144)
 def token_similarity(a: str, b: str) -> tuple[float, str]:
     """Similarity of two romanised tokens in [0, 1] and the rule that gave it."""
@@ -263,10 +279,13 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return 0.9, "variant"
     if len(a) >= 3 and len(b) >= 3 and vowel_key(a) == vowel_key(b):
         return 0.9, "vowels"
+    fa, fb = spelling_fold(a), spelling_fold(b)
+    if fa == fb:
+        return 0.9, "spelling"
     longest = max(len(a), len(b))
     budget = _budget(longest)
     if budget:
-        d = OSA.distance(a, b, score_cutoff=budget)
+        d = min(OSA.distance(a, b, score_cutoff=budget), OSA.distance(fa, fb, score_cutoff=budget))
         if d <= budget:
             return 1.0 - d / longest, "edit"
     sa, sb = latin_skeleton(a), latin_skeleton(b)

@@ -20,6 +20,7 @@ from openbmis.borderposts.models import BorderPost, Lane
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
 from openbmis.inspections import checks as registry
+from openbmis.inspections import signals
 from openbmis.inspections.models import Crossing, Direction, Inspection, Referral, ReferralNote, RefusalReason
 from openbmis.travellers import services as travellers
 
@@ -173,6 +174,7 @@ def start_inspection(
                                 "document": str(resolution.document.id), "identity": resolution.how,
                                 "suggested_action": inspection.suggested_action,
                                 "checks": {c.code: c.status for c in found}, "hits": len(hits)})
+            signals.inspection_started.send(sender=Inspection, inspection=inspection)
     except IntegrityError:
         # The same client_id raced in from a retry: hand back the one that won.
         winner = Inspection.objects.filter(client_id=client_id).first()
@@ -273,6 +275,7 @@ def decide(
                      after={"inspection": str(locked.id), "direction": crossing.direction, "reasons": reason_codes,
                             "permitted_until": permitted_until, "secondary": open_referral is not None},
                      reason=note.strip())
+        signals.crossing_recorded.send(sender=Crossing, crossing=crossing)
     return crossing
 
 

@@ -71,11 +71,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         entries = entries.filter(status=args.status)
     if args.kind:
         entries = entries.filter(kind=args.kind)
-    rows = [
+    rows: list[dict[str, str]] = [
         {
             "id": str(e.id), "kind": e.kind, "status": e.status, "country": e.country, "subject": e.subject,
-            "serial": e.serial, "not_before": e.not_before.isoformat() if e.not_before else None,
-            "not_after": e.not_after.isoformat() if e.not_after else None, "fingerprint": e.fingerprint,
+            "serial": e.serial, "not_before": e.not_before.isoformat() if e.not_before else "",
+            "not_after": e.not_after.isoformat() if e.not_after else "", "fingerprint": e.fingerprint,
         }
         for e in entries
     ]
@@ -83,7 +83,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows))
         return 0
     for row in rows:
-        until = str(row["not_after"] or "-")[:10]
+        until = row["not_after"][:10] or "-"
         print(f"{row['country'] or '--':<3} {row['kind']:<11} {row['status']:<7} until {until:<10} "
               f"{row['fingerprint'][:16]}  {row['subject']}")
     print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}")

@@ -31,9 +31,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 
-from openbmis.screening import Query, ScreeningIndex, analyse_name, load_watchlist, parse_date  # noqa: E402
+from openbmis.screening import Query, analyse_name, load_watchlist, parse_date  # noqa: E402
 from openbmis.screening.index import IndexBuilder  # noqa: E402
-from openbmis.screening.model import WatchlistEntry  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screening_data.distractors import generate  # noqa: E402
@@ -230,8 +229,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{set_name:10} {method:9} {r['queries']:>5}{flag:1}{r['recall']:>6.3f} {r['top1']:>6.3f} "
                   f"{r['hit_rate_real_lists']:>8.3f} {r['hit_rate_any_list']:>8.3f} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f}")  # fmt: skip
     print("* baseline on a random sample of that set (brute force over every name is slow)")
-    print("recall: expected entry among hits; top1: first UN-list hit is the expected entry; hit real: share of")
-    print("queries with a hit on UN/OFAC (false-hit rate for negatives); hit any: including synthetic entries")
+    print(
+        "recall: expected entry among hits; top1: first UN-list hit is the expected entry; hit real: share of"
+    )
+    print(
+        "queries with a hit on UN/OFAC (false-hit rate for negatives); hit any: including synthetic entries"
+    )
     if args.json:
         args.json.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
     return 0

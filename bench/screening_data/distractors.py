@@ -15,108 +15,192 @@ from openbmis.screening.model import DateSpec, WatchlistEntry
 
 W = str.split
 
-ARAB_M = W("Ahmed Mohamed Mahmoud Mustafa Khaled Omar Ali Hassan Hussein Ibrahim Youssef Tarek Karim Walid Samir "
-           "Nabil Adel Amr Hamza Bilal Faisal Fahad Majid Nasser Rashid Saad Saeed Salem Sultan Talal Yasser Ziad "
-           "Anas Bassam Jamal Kamal Marwan Murad Nizar Osama Qasim Rami Sami Tamer Wael Yahya Zakaria Abdelaziz "
-           "Abdullah Abdulrahman Hisham Ihab Imad Jihad Luay Mazen Mounir Radwan Suhail Tawfiq Usama Zuhair")
-ARAB_F = W("Fatima Aisha Maryam Khadija Zainab Layla Noor Huda Amal Rania Salma Yasmin Dina Hana Lina Mona Nadia "
-           "Rana Reem Sara Samira Souad Widad Zahra Asma Basma Ghada Hiba Iman Jamila Lubna Maha Nawal Rasha Suha")
-ARAB_FAM = W("Al-Hashimi Al-Masri Al-Khatib Haddad Nasser Saleh Mansour Khalil Aziz Darwish Hamdan Issa Jaber "
-             "Al-Amin Al-Najjar Al-Sayed Abbas Qureshi Al-Tamimi Al-Shammari Al-Otaibi Al-Qahtani Al-Dossari "
-             "Al-Harbi Al-Zahrani Bakr Barakat Farouk Ghanem Habib Hijazi Kanaan Khoury Maalouf Mahfouz Nassar "
-             "Rahal Sabbagh Shaheen Suleiman Taha Yassin Zaki Al-Baghdadi Al-Jubouri Al-Dulaimi Al-Obeidi")
-RU_M = W("Aleksandr Sergei Dmitri Andrei Alexei Ivan Mikhail Nikolai Vladimir Yuri Pavel Oleg Igor Viktor Roman "
-         "Maxim Denis Anton Artem Kirill Boris Gennady Konstantin Leonid Stanislav Vadim Vasily Yevgeny Fyodor")
-RU_F = W("Elena Olga Tatiana Natalia Irina Svetlana Anna Maria Ekaterina Yulia Anastasia Marina Galina Lyudmila "
-         "Oksana Vera Daria Polina Ksenia Larisa")
-RU_FAM = W("Ivanov Smirnov Kuznetsov Popov Vasiliev Petrov Sokolov Mikhailov Novikov Fedorov Morozov Volkov "
-           "Alekseev Lebedev Semenov Egorov Pavlov Kozlov Stepanov Nikolaev Orlov Andreev Makarov Nikitin Zakharov "
-           "Zaitsev Solovyov Borisov Yakovlev Grigoriev Romanov Vorobyov Sergeev Kuzmin Frolov Alexandrov Dmitriev "
-           "Korolev Gusev Kiselev Ilyin Maximov Polyakov Sorokin Vinogradov Kovalev Belov Medvedev Antonov Tarasov")
-ES_M = W("Jose Juan Luis Carlos Jorge Miguel Pedro Manuel Francisco Antonio Alejandro Fernando Ricardo Diego "
-         "Javier Rafael Eduardo Sergio Andres Pablo Raul Hector Oscar Mario Alberto Enrique Roberto Ramon Victor")
-ES_F = W("Maria Carmen Ana Laura Isabel Rosa Lucia Elena Patricia Sofia Marta Gabriela Valentina Camila Daniela "
-         "Paula Andrea Claudia Beatriz Adriana Veronica Mariana")
-ES_FAM = W("Garcia Rodriguez Martinez Lopez Gonzalez Hernandez Perez Sanchez Ramirez Torres Flores Rivera Gomez "
-           "Diaz Cruz Morales Reyes Gutierrez Ortiz Ramos Romero Alvarez Mendoza Ruiz Vargas Castillo Jimenez "
-           "Moreno Herrera Medina Aguilar Castro Vega Silva Rojas Navarro Salazar Delgado Fuentes Cabrera Soto")
-EN_M = W("James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew "
-         "Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason")
-EN_F = W("Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy Betty Margaret "
-         "Sandra Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah Stephanie Rebecca Laura")
-EN_FAM = W("Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore Martin Jackson "
-           "Thompson White Harris Clark Lewis Robinson Walker Young Allen King Wright Scott Hill Green Adams Baker "
-           "Nelson Carter Mitchell Roberts Turner Phillips Campbell Parker Evans Edwards Collins Stewart Morris "
-           "Murphy Cook Rogers Morgan Cooper Peterson Reed Bailey Bell Kelly Howard Ward Cox Richardson Wood")
-FR_M = W("Jean Pierre Michel Philippe Alain Nicolas Christophe Francois Laurent Eric Olivier Thierry Julien "
-         "Sebastien Mathieu Guillaume Antoine Vincent Bernard Jacques")
-FR_F = W("Marie Nathalie Isabelle Sylvie Catherine Sophie Christine Valerie Sandrine Celine Julie Aurelie Emilie")
-FR_FAM = W("Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefebvre Michel "
-           "Garcia David Bertrand Roux Vincent Fournier Morel Girard Andre Mercier Dupont Lambert Bonnet Francois")
-DE_M = W("Thomas Michael Andreas Stefan Christian Markus Martin Frank Klaus Jurgen Wolfgang Peter Uwe Matthias "
-         "Jan Tobias Florian Sebastian Dirk Holger")
+ARAB_M = W(
+    "Ahmed Mohamed Mahmoud Mustafa Khaled Omar Ali Hassan Hussein Ibrahim Youssef Tarek Karim Walid Samir "
+    "Nabil Adel Amr Hamza Bilal Faisal Fahad Majid Nasser Rashid Saad Saeed Salem Sultan Talal Yasser Ziad "
+    "Anas Bassam Jamal Kamal Marwan Murad Nizar Osama Qasim Rami Sami Tamer Wael Yahya Zakaria Abdelaziz "
+    "Abdullah Abdulrahman Hisham Ihab Imad Jihad Luay Mazen Mounir Radwan Suhail Tawfiq Usama Zuhair"
+)
+ARAB_F = W(
+    "Fatima Aisha Maryam Khadija Zainab Layla Noor Huda Amal Rania Salma Yasmin Dina Hana Lina Mona Nadia "
+    "Rana Reem Sara Samira Souad Widad Zahra Asma Basma Ghada Hiba Iman Jamila Lubna Maha Nawal Rasha Suha"
+)
+ARAB_FAM = W(
+    "Al-Hashimi Al-Masri Al-Khatib Haddad Nasser Saleh Mansour Khalil Aziz Darwish Hamdan Issa Jaber "
+    "Al-Amin Al-Najjar Al-Sayed Abbas Qureshi Al-Tamimi Al-Shammari Al-Otaibi Al-Qahtani Al-Dossari "
+    "Al-Harbi Al-Zahrani Bakr Barakat Farouk Ghanem Habib Hijazi Kanaan Khoury Maalouf Mahfouz Nassar "
+    "Rahal Sabbagh Shaheen Suleiman Taha Yassin Zaki Al-Baghdadi Al-Jubouri Al-Dulaimi Al-Obeidi"
+)
+RU_M = W(
+    "Aleksandr Sergei Dmitri Andrei Alexei Ivan Mikhail Nikolai Vladimir Yuri Pavel Oleg Igor Viktor Roman "
+    "Maxim Denis Anton Artem Kirill Boris Gennady Konstantin Leonid Stanislav Vadim Vasily Yevgeny Fyodor"
+)
+RU_F = W(
+    "Elena Olga Tatiana Natalia Irina Svetlana Anna Maria Ekaterina Yulia Anastasia Marina Galina Lyudmila "
+    "Oksana Vera Daria Polina Ksenia Larisa"
+)
+RU_FAM = W(
+    "Ivanov Smirnov Kuznetsov Popov Vasiliev Petrov Sokolov Mikhailov Novikov Fedorov Morozov Volkov "
+    "Alekseev Lebedev Semenov Egorov Pavlov Kozlov Stepanov Nikolaev Orlov Andreev Makarov Nikitin Zakharov "
+    "Zaitsev Solovyov Borisov Yakovlev Grigoriev Romanov Vorobyov Sergeev Kuzmin Frolov Alexandrov Dmitriev "
+    "Korolev Gusev Kiselev Ilyin Maximov Polyakov Sorokin Vinogradov Kovalev Belov Medvedev Antonov Tarasov"
+)
+ES_M = W(
+    "Jose Juan Luis Carlos Jorge Miguel Pedro Manuel Francisco Antonio Alejandro Fernando Ricardo Diego "
+    "Javier Rafael Eduardo Sergio Andres Pablo Raul Hector Oscar Mario Alberto Enrique Roberto Ramon Victor"
+)
+ES_F = W(
+    "Maria Carmen Ana Laura Isabel Rosa Lucia Elena Patricia Sofia Marta Gabriela Valentina Camila Daniela "
+    "Paula Andrea Claudia Beatriz Adriana Veronica Mariana"
+)
+ES_FAM = W(
+    "Garcia Rodriguez Martinez Lopez Gonzalez Hernandez Perez Sanchez Ramirez Torres Flores Rivera Gomez "
+    "Diaz Cruz Morales Reyes Gutierrez Ortiz Ramos Romero Alvarez Mendoza Ruiz Vargas Castillo Jimenez "
+    "Moreno Herrera Medina Aguilar Castro Vega Silva Rojas Navarro Salazar Delgado Fuentes Cabrera Soto"
+)
+EN_M = W(
+    "James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew "
+    "Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason"
+)
+EN_F = W(
+    "Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy Betty Margaret "
+    "Sandra Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah Stephanie Rebecca Laura"
+)
+EN_FAM = W(
+    "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore Martin Jackson "
+    "Thompson White Harris Clark Lewis Robinson Walker Young Allen King Wright Scott Hill Green Adams Baker "
+    "Nelson Carter Mitchell Roberts Turner Phillips Campbell Parker Evans Edwards Collins Stewart Morris "
+    "Murphy Cook Rogers Morgan Cooper Peterson Reed Bailey Bell Kelly Howard Ward Cox Richardson Wood"
+)
+FR_M = W(
+    "Jean Pierre Michel Philippe Alain Nicolas Christophe Francois Laurent Eric Olivier Thierry Julien "
+    "Sebastien Mathieu Guillaume Antoine Vincent Bernard Jacques"
+)
+FR_F = W(
+    "Marie Nathalie Isabelle Sylvie Catherine Sophie Christine Valerie Sandrine Celine Julie Aurelie Emilie"
+)
+FR_FAM = W(
+    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefebvre Michel "
+    "Garcia David Bertrand Roux Vincent Fournier Morel Girard Andre Mercier Dupont Lambert Bonnet Francois"
+)
+DE_M = W(
+    "Thomas Michael Andreas Stefan Christian Markus Martin Frank Klaus Jurgen Wolfgang Peter Uwe Matthias "
+    "Jan Tobias Florian Sebastian Dirk Holger"
+)
 DE_F = W("Sabine Petra Claudia Monika Andrea Susanne Birgit Stefanie Julia Katrin Anja Nicole Heike Ursula")
-DE_FAM = W("Muller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schafer Koch Bauer Richter "
-           "Klein Wolf Schroder Neumann Schwarz Zimmermann Braun Kruger Hofmann Hartmann Lange Schmitt Werner")
-TR_M = W("Mehmet Mustafa Ahmet Ali Huseyin Hasan Ibrahim Ismail Osman Yusuf Murat Omer Ramazan Halil Suleyman "
-         "Abdullah Mahmut Recep Emre Burak Serkan Kemal Cem Tolga")
+DE_FAM = W(
+    "Muller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schafer Koch Bauer Richter "
+    "Klein Wolf Schroder Neumann Schwarz Zimmermann Braun Kruger Hofmann Hartmann Lange Schmitt Werner"
+)
+TR_M = W(
+    "Mehmet Mustafa Ahmet Ali Huseyin Hasan Ibrahim Ismail Osman Yusuf Murat Omer Ramazan Halil Suleyman "
+    "Abdullah Mahmut Recep Emre Burak Serkan Kemal Cem Tolga"
+)
 TR_F = W("Fatma Ayse Emine Hatice Zeynep Elif Meryem Sultan Hacer Hulya Ozlem Derya Esra Gul Seda")
-TR_FAM = W("Yilmaz Kaya Demir Sahin Celik Yildiz Yildirim Ozturk Aydin Ozdemir Arslan Dogan Kilic Aslan Cetin "
-           "Kara Koc Kurt Ozkan Simsek Polat Korkmaz Erdogan Aksoy Guler")
-FA_M = W("Mohammad Ali Hossein Reza Mehdi Hamid Amir Saeed Majid Mahmoud Javad Hassan Ahmad Abbas Morteza "
-         "Mostafa Behrouz Dariush Farhad Kamran Kourosh Parviz Siamak")
+TR_FAM = W(
+    "Yilmaz Kaya Demir Sahin Celik Yildiz Yildirim Ozturk Aydin Ozdemir Arslan Dogan Kilic Aslan Cetin "
+    "Kara Koc Kurt Ozkan Simsek Polat Korkmaz Erdogan Aksoy Guler"
+)
+FA_M = W(
+    "Mohammad Ali Hossein Reza Mehdi Hamid Amir Saeed Majid Mahmoud Javad Hassan Ahmad Abbas Morteza "
+    "Mostafa Behrouz Dariush Farhad Kamran Kourosh Parviz Siamak"
+)
 FA_F = W("Zahra Fatemeh Maryam Masoumeh Zeinab Narges Shirin Parisa Leila Mahnaz Azadeh Niloufar Roya Soraya")
-FA_FAM = W("Mohammadi Hosseini Ahmadi Rezaei Moradi Karimi Rahimi Jafari Ghorbani Sadeghi Mousavi Hashemi "
-           "Rostami Azizi Kazemi Tehrani Esfahani Shirazi Tabrizi Hamedani Najafi Rahmani Safavi Bagheri")
-PS_M = W("Gul Zalmay Naqibullah Hekmatullah Rahmatullah Samiullah Noorullah Ahmad Zia Wahid Habib Jawed Khalid "
-         "Farid Nasir Shafiq Qadir Rafiq Sharif Azim Karim Wali Mirwais Hamid")
-PS_FAM = W("Khan Popal Durrani Barakzai Ghilzai Karzai Achakzai Wardak Safi Mohmand Yousafzai Afridi Shinwari "
-           "Stanikzai Ahmadzai Noorzai Alizai Kakar Mangal Zadran Niazi Sherzad Hotak")
-IN_M = W("Rahul Amit Rajesh Suresh Ramesh Vijay Anil Sanjay Sunil Ajay Arun Deepak Manoj Ashok Pradeep Rakesh "
-         "Vikram Arjun Rohit Karan Nikhil Harish Ganesh Mahesh Venkat Srinivas")
-IN_F = W("Priya Sunita Anita Kavita Pooja Neha Ritu Asha Lakshmi Meena Rekha Geeta Deepa Anjali Divya Shalini")
-IN_FAM = W("Sharma Verma Gupta Singh Kumar Patel Shah Mehta Reddy Rao Nair Iyer Menon Pillai Joshi Kulkarni "
-           "Desai Chatterjee Banerjee Mukherjee Das Bose Sen Ghosh Mishra Pandey Tiwari Yadav Chauhan Malhotra")
-ZH_SUR = W("Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie "
-           "Song Tang Han Feng Deng Cao Peng Zeng Xiao Tian Dong Pan Yuan Cai Jiang Yu Du Ye Cheng Wei Su Lu Ding")
-ZH_SYL = W("wei fang na min jing li qiang lei jun yang yong yan jie tao ming chao xiu hua ping gang hui hong "
-           "ying lan bo hai dong xin yu jian zhi hao long feng rui qing kai jia yi xiao lin wen tian bin")
+FA_FAM = W(
+    "Mohammadi Hosseini Ahmadi Rezaei Moradi Karimi Rahimi Jafari Ghorbani Sadeghi Mousavi Hashemi "
+    "Rostami Azizi Kazemi Tehrani Esfahani Shirazi Tabrizi Hamedani Najafi Rahmani Safavi Bagheri"
+)
+PS_M = W(
+    "Gul Zalmay Naqibullah Hekmatullah Rahmatullah Samiullah Noorullah Ahmad Zia Wahid Habib Jawed Khalid "
+    "Farid Nasir Shafiq Qadir Rafiq Sharif Azim Karim Wali Mirwais Hamid"
+)
+PS_FAM = W(
+    "Khan Popal Durrani Barakzai Ghilzai Karzai Achakzai Wardak Safi Mohmand Yousafzai Afridi Shinwari "
+    "Stanikzai Ahmadzai Noorzai Alizai Kakar Mangal Zadran Niazi Sherzad Hotak"
+)
+IN_M = W(
+    "Rahul Amit Rajesh Suresh Ramesh Vijay Anil Sanjay Sunil Ajay Arun Deepak Manoj Ashok Pradeep Rakesh "
+    "Vikram Arjun Rohit Karan Nikhil Harish Ganesh Mahesh Venkat Srinivas"
+)
+IN_F = W(
+    "Priya Sunita Anita Kavita Pooja Neha Ritu Asha Lakshmi Meena Rekha Geeta Deepa Anjali Divya Shalini"
+)
+IN_FAM = W(
+    "Sharma Verma Gupta Singh Kumar Patel Shah Mehta Reddy Rao Nair Iyer Menon Pillai Joshi Kulkarni "
+    "Desai Chatterjee Banerjee Mukherjee Das Bose Sen Ghosh Mishra Pandey Tiwari Yadav Chauhan Malhotra"
+)
+ZH_SUR = W(
+    "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie "
+    "Song Tang Han Feng Deng Cao Peng Zeng Xiao Tian Dong Pan Yuan Cai Jiang Yu Du Ye Cheng Wei Su Lu Ding"
+)
+ZH_SYL = W(
+    "wei fang na min jing li qiang lei jun yang yong yan jie tao ming chao xiu hua ping gang hui hong "
+    "ying lan bo hai dong xin yu jian zhi hao long feng rui qing kai jia yi xiao lin wen tian bin"
+)
 KO_SUR = W("Kim Lee Park Choi Jung Kang Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song Ryu Hong")
 KO_SYL = W("min seo ji hyun jun woo young soo jin hee sung ho jae eun yeon hye kyung dong hoon chul")
-JA_SUR = W("Sato Suzuki Takahashi Tanaka Watanabe Ito Yamamoto Nakamura Kobayashi Kato Yoshida Yamada Sasaki "
-           "Yamaguchi Matsumoto Inoue Kimura Hayashi Shimizu Yamazaki Mori Abe Ikeda Hashimoto Ishikawa")
-JA_GIV = W("Hiroshi Takashi Kenji Akira Yuki Haruto Sota Ren Daiki Kenta Yuto Shota Naoki Yuko Keiko Akiko "
-           "Yoko Naoko Emi Yui Aoi Sakura Haruka Misaki")
+JA_SUR = W(
+    "Sato Suzuki Takahashi Tanaka Watanabe Ito Yamamoto Nakamura Kobayashi Kato Yoshida Yamada Sasaki "
+    "Yamaguchi Matsumoto Inoue Kimura Hayashi Shimizu Yamazaki Mori Abe Ikeda Hashimoto Ishikawa"
+)
+JA_GIV = W(
+    "Hiroshi Takashi Kenji Akira Yuki Haruto Sota Ren Daiki Kenta Yuto Shota Naoki Yuko Keiko Akiko "
+    "Yoko Naoko Emi Yui Aoi Sakura Haruka Misaki"
+)
 VI_SUR = W("Nguyen Tran Le Pham Hoang Huynh Phan Vu Vo Dang Bui Do Ho Ngo Duong Ly")
 VI_MID = W("Van Thi Duc Minh Quoc Huu Thanh Ngoc Xuan")
-VI_GIV = W("Anh Binh Cuong Dung Hai Hung Khanh Long Nam Phuong Quang Son Thao Trang Tuan Viet Lan Mai Hoa Linh")
-ID_NAMES = W("Budi Agus Joko Siti Sri Dewi Rina Wahyu Hendra Bambang Eko Dwi Adi Yudi Rudi Agung Ratna Indah "
-             "Putri Nur Fitri Ahmad Muhammad Slamet Suharto Sukarno Wibowo Santoso Setiawan Pratama Saputra "
-             "Hidayat Nugroho Kurniawan Susanto Gunawan Halim Sutanto")
-NG_GIV = W("Chinedu Emeka Ifeanyi Obinna Chukwuemeka Oluwaseun Adebayo Babatunde Olumide Tunde Musa Abubakar "
-           "Usman Ibrahim Aminu Chioma Ngozi Adaeze Folake Funmilayo Aisha Hauwa Zainab Blessing Grace")
-NG_FAM = W("Okafor Okonkwo Eze Nwosu Obi Adeyemi Ogunleye Adebayo Balogun Olawale Bello Mohammed Abdullahi "
-           "Danjuma Yusuf Garba Lawal Suleiman Onyeka Chukwu Okeke Nnamdi Ajayi Oyelaran")
-EA_GIV = W("Abebe Bekele Tesfaye Haile Alemu Girma Mulugeta Dawit Yohannes Tadesse Kebede Selam Meron Hirut "
-           "Tigist Amina Hassan Juma Baraka Wanjiru Kamau Otieno Achieng Mwangi Njeri")
-EA_FAM = W("Tadesse Bekele Alemu Haile Wolde Gebre Desta Mengistu Kamau Mwangi Otieno Odhiambo Kiprop Mutua "
-           "Njoroge Wekesa Omondi Mohamed Abdi Farah Warsame Hussein Osman Nur")
-SO_GIV = W("Abdi Mohamed Ahmed Hassan Ali Omar Yusuf Abdirahman Abdullahi Faisal Hodan Sahra Ayan Hawa Fadumo")
+VI_GIV = W(
+    "Anh Binh Cuong Dung Hai Hung Khanh Long Nam Phuong Quang Son Thao Trang Tuan Viet Lan Mai Hoa Linh"
+)
+ID_NAMES = W(
+    "Budi Agus Joko Siti Sri Dewi Rina Wahyu Hendra Bambang Eko Dwi Adi Yudi Rudi Agung Ratna Indah "
+    "Putri Nur Fitri Ahmad Muhammad Slamet Suharto Sukarno Wibowo Santoso Setiawan Pratama Saputra "
+    "Hidayat Nugroho Kurniawan Susanto Gunawan Halim Sutanto"
+)
+NG_GIV = W(
+    "Chinedu Emeka Ifeanyi Obinna Chukwuemeka Oluwaseun Adebayo Babatunde Olumide Tunde Musa Abubakar "
+    "Usman Ibrahim Aminu Chioma Ngozi Adaeze Folake Funmilayo Aisha Hauwa Zainab Blessing Grace"
+)
+NG_FAM = W(
+    "Okafor Okonkwo Eze Nwosu Obi Adeyemi Ogunleye Adebayo Balogun Olawale Bello Mohammed Abdullahi "
+    "Danjuma Yusuf Garba Lawal Suleiman Onyeka Chukwu Okeke Nnamdi Ajayi Oyelaran"
+)
+EA_GIV = W(
+    "Abebe Bekele Tesfaye Haile Alemu Girma Mulugeta Dawit Yohannes Tadesse Kebede Selam Meron Hirut "
+    "Tigist Amina Hassan Juma Baraka Wanjiru Kamau Otieno Achieng Mwangi Njeri"
+)
+EA_FAM = W(
+    "Tadesse Bekele Alemu Haile Wolde Gebre Desta Mengistu Kamau Mwangi Otieno Odhiambo Kiprop Mutua "
+    "Njoroge Wekesa Omondi Mohamed Abdi Farah Warsame Hussein Osman Nur"
+)
+SO_GIV = W(
+    "Abdi Mohamed Ahmed Hassan Ali Omar Yusuf Abdirahman Abdullahi Faisal Hodan Sahra Ayan Hawa Fadumo"
+)
 PL_M = W("Piotr Krzysztof Andrzej Tomasz Pawel Marcin Michal Grzegorz Jakub Adam Lukasz Wojciech Marek")
 PL_F = W("Anna Maria Katarzyna Malgorzata Agnieszka Barbara Ewa Krystyna Magdalena Joanna Zofia")
-PL_FAM = W("Nowak Kowalski Wisniewski Wojcik Kowalczyk Kaminski Lewandowski Zielinski Szymanski Wozniak "
-           "Dabrowski Kozlowski Jankowski Mazur Kwiatkowski Krawczyk Piotrowski Grabowski")
+PL_FAM = W(
+    "Nowak Kowalski Wisniewski Wojcik Kowalczyk Kaminski Lewandowski Zielinski Szymanski Wozniak "
+    "Dabrowski Kozlowski Jankowski Mazur Kwiatkowski Krawczyk Piotrowski Grabowski"
+)
 GR_M = W("Georgios Dimitrios Konstantinos Ioannis Nikolaos Panagiotis Vasileios Christos Athanasios Michail")
 GR_F = W("Maria Eleni Aikaterini Vasiliki Sofia Angeliki Georgia Dimitra Konstantina Paraskevi")
-GR_FAM = W("Papadopoulos Papadakis Georgiou Oikonomou Karagiannis Vasileiou Nikolaidis Dimitriou Pappas "
-           "Konstantinidis Ioannidis Christodoulou Antoniou Makris Alexiou")
+GR_FAM = W(
+    "Papadopoulos Papadakis Georgiou Oikonomou Karagiannis Vasileiou Nikolaidis Dimitriou Pappas "
+    "Konstantinidis Ioannidis Christodoulou Antoniou Makris Alexiou"
+)
 IT_M = W("Giuseppe Giovanni Antonio Mario Luigi Francesco Angelo Vincenzo Pietro Salvatore Marco Luca Andrea")
 IT_F = W("Maria Anna Giuseppina Rosa Angela Giovanna Teresa Lucia Carmela Francesca Chiara Giulia")
-IT_FAM = W("Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo Conti DeLuca "
-           "Mancini Costa Giordano Rizzo Lombardi Moretti")
-PH_GIV = W("Jose Juan Mark John Michael Maria Ana Rosario Jennifer Michelle Ramon Rodrigo Arnel Jericho Marites")
-PH_FAM = W("Santos Reyes Cruz Bautista Ocampo Garcia Mendoza Torres Tomas Andrada Castillo Flores Villanueva "
-           "Ramos Castro Rivera Aquino Navarro Salazar Mercado Dela-Cruz")
+IT_FAM = W(
+    "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo Conti DeLuca "
+    "Mancini Costa Giordano Rizzo Lombardi Moretti"
+)
+PH_GIV = W(
+    "Jose Juan Mark John Michael Maria Ana Rosario Jennifer Michelle Ramon Rodrigo Arnel Jericho Marites"
+)
+PH_FAM = W(
+    "Santos Reyes Cruz Bautista Ocampo Garcia Mendoza Torres Tomas Andrada Castillo Flores Villanueva "
+    "Ramos Castro Rivera Aquino Navarro Salazar Mercado Dela-Cruz"
+)
 
 
 def _pick(rng: random.Random, pool: list[str]) -> str:

@@ -23,7 +23,16 @@ q3,Мария Гарсия Лопес,,,
 def test_match_writes_one_json_line_per_query(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "list.csv").write_text(WATCHLIST, encoding="utf-8")
     (tmp_path / "q.csv").write_text(QUERIES, encoding="utf-8")
-    rc = main(["screening", "match", "--watchlist", str(tmp_path / "list.csv"), "--queries", str(tmp_path / "q.csv")])
+    rc = main(
+        [
+            "screening",
+            "match",
+            "--watchlist",
+            str(tmp_path / "list.csv"),
+            "--queries",
+            str(tmp_path / "q.csv"),
+        ]
+    )
     assert rc == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["id"] for x in lines] == ["q1", "q2", "q3"]
@@ -38,7 +47,14 @@ def test_match_writes_one_json_line_per_query(tmp_path: Path, capsys: pytest.Cap
 def test_threshold_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "list.csv").write_text(WATCHLIST, encoding="utf-8")
     (tmp_path / "q.csv").write_text("id,name\nq1,Sidorov Ivan\n", encoding="utf-8")
-    args = ["screening", "match", "--watchlist", str(tmp_path / "list.csv"), "--queries", str(tmp_path / "q.csv")]
+    args = [
+        "screening",
+        "match",
+        "--watchlist",
+        str(tmp_path / "list.csv"),
+        "--queries",
+        str(tmp_path / "q.csv"),
+    ]
     assert main([*args, "--threshold", "0.99"]) == 0
     assert json.loads(capsys.readouterr().out)["hits"] == []
     assert main([*args, "--threshold", "2"]) == 2
@@ -58,6 +74,8 @@ def test_real_lists(testdata: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_unreadable_watchlist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "x.txt").write_text("hello\n", encoding="utf-8")
     (tmp_path / "q.csv").write_text("id,name\n1,A\n", encoding="utf-8")
-    rc = main(["screening", "match", "--watchlist", str(tmp_path / "x.txt"), "--queries", str(tmp_path / "q.csv")])
+    rc = main(
+        ["screening", "match", "--watchlist", str(tmp_path / "x.txt"), "--queries", str(tmp_path / "q.csv")]
+    )
     assert rc == 2
     assert "cannot tell the watchlist format" in capsys.readouterr().err

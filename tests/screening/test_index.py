@@ -71,7 +71,9 @@ def test_hits_are_explained(index: ScreeningIndex) -> None:
 def test_pickle_round_trip(index: ScreeningIndex) -> None:
     clone = pickle.loads(pickle.dumps(index))
     q = Query(name="Mohammed Hassan")
-    assert [(h.entry_id, h.score) for h in clone.search(q)] == [(h.entry_id, h.score) for h in index.search(q)]
+    assert [(h.entry_id, h.score) for h in clone.search(q)] == [
+        (h.entry_id, h.score) for h in index.search(q)
+    ]
     assert len(clone) == len(ENTRIES)
 
 
@@ -85,7 +87,11 @@ def test_duplicate_entries_refused() -> None:
 def test_index_finds_every_un_entry_by_its_own_name(testdata: Path) -> None:
     entries = load_watchlist(testdata / "watchlists" / "un_sc" / "un_consolidated_2026-02-27.xml").entries
     index = ScreeningIndex.from_entries(entries, ScoringConfig())
-    missed = [e.id for e in entries if e.id not in {h.entry_id for h in index.search(Query(name=e.names[0]), limit=50)}]
+    missed = [
+        e.id
+        for e in entries
+        if e.id not in {h.entry_id for h in index.search(Query(name=e.names[0]), limit=50)}
+    ]
     assert missed == []
 
 

@@ -46,7 +46,10 @@ def test_un_original_script_names_kept(testdata: Path) -> None:
         d = json.loads(line)
         if d["name_original_script"]:
             expected[d["reference_number"]] = " ".join(d["name_original_script"].split())
-    entries = {e.id: e for e in load_un_xml(testdata / "watchlists" / "un_sc" / "un_consolidated_2026-02-27.xml").entries}
+    entries = {
+        e.id: e
+        for e in load_un_xml(testdata / "watchlists" / "un_sc" / "un_consolidated_2026-02-27.xml").entries
+    }
     for ref, original in expected.items():
         names = {" ".join(n.split()) for n in entries[ref].names}
         assert original in names or original == entries[ref].names[0].strip(), ref
@@ -154,7 +157,9 @@ def test_un_xml_bad_elements_and_dtd(tmp_path: Path) -> None:
     assert [(e.location, e.field) for e in result.errors] == [("INDIVIDUAL[2] DATAID 2", "FIRST_NAME")]
     assert result.warnings and result.warnings[0].location == "INDIVIDUAL[1] X.1"
     bomb = tmp_path / "bomb.xml"
-    bomb.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><CONSOLIDATED_LIST/>', encoding="utf-8")
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><CONSOLIDATED_LIST/>', encoding="utf-8"
+    )
     with pytest.raises(FormatError):
         load_un_xml(bomb)
 

@@ -68,7 +68,9 @@ def test_reference_files_have_the_documented_counts(testdata: Path) -> None:
 def test_nomenklatura_match_pairs(testdata: Path, case: dict[str, Any]) -> None:
     # the one case with config nm_name_property=name: only the entry's own names count, not its aliases
     config = ScoringConfig(match_aliases=not case.get("config"))
-    explanation = compare(_query(case["query"], case["schema"]), _entry(case["result"], case["schema"]), config)
+    explanation = compare(
+        _query(case["query"], case["schema"]), _entry(case["result"], case["schema"]), config
+    )
     assert (explanation.score >= config.threshold) is case["matches"], explanation
 
 
@@ -118,7 +120,9 @@ def _name_score(search: str, indexed: str) -> float:
 @pytest.mark.parametrize(
     "indexed,better,worse",
     [
-        pytest.param(i, b, w, marks=pytest.mark.xfail(strict=True, reason="documented divergence from watchman"))
+        pytest.param(
+            i, b, w, marks=pytest.mark.xfail(strict=True, reason="documented divergence from watchman")
+        )
         if (i, b, w) in DIVERGENT
         else (i, b, w)
         for i, b, w, _, _ in _jw_pairs()

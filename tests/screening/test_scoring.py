@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from openbmis.screening import ALGORITHM, VERSION, DateSpec, Identifier, Query, WatchlistEntry, compare, parse_date
+from openbmis.screening import (
+    ALGORITHM,
+    VERSION,
+    DateSpec,
+    Identifier,
+    Query,
+    WatchlistEntry,
+    compare,
+    parse_date,
+)
 from openbmis.screening.scorer import compare_dates, confusable_key, normalise_identifier
 
 ENTRY = WatchlistEntry(
@@ -21,7 +30,13 @@ def score(q: Query) -> float:
 
 @pytest.mark.parametrize(
     "name",
-    ["Mohammed Ali Hassan", "Hassan Mohammed Ali", "HASSAN, Mohammed Ali", "Muhammad Ali Hasan", "Mohamed Aly Hassan"],
+    [
+        "Mohammed Ali Hassan",
+        "Hassan Mohammed Ali",
+        "HASSAN, Mohammed Ali",
+        "Muhammad Ali Hasan",
+        "Mohamed Aly Hassan",
+    ],
 )
 def test_order_free_and_spelling_variants_match(name: str) -> None:
     assert score(Query(name=name)) >= 0.7
@@ -60,8 +75,10 @@ def test_compare_dates(q: str, e: str, kind: str) -> None:
 
 def test_nationality_and_sex_qualify() -> None:
     base = "Mohammed Ali Hassan"
-    assert score(Query(name=base, countries=("SY",))) > score(Query(name=base)) > score(
-        Query(name=base, countries=("FR",))
+    assert (
+        score(Query(name=base, countries=("SY",)))
+        > score(Query(name=base))
+        > score(Query(name=base, countries=("FR",)))
     )
     assert score(Query(name=base)) > score(Query(name=base, sex="female"))
 

@@ -95,7 +95,9 @@ def _match(args: argparse.Namespace) -> int:
                     hits = index.search(_query(row), threshold=args.threshold, limit=args.limit)
                 except QueryError as exc:
                     print(f"warning: {args.queries.name}:{reader.line_num}: {exc}", file=sys.stderr)
-                    out.write(json.dumps({"id": qid, "hits": [], "error": str(exc)}, ensure_ascii=False) + "\n")
+                    out.write(
+                        json.dumps({"id": qid, "hits": [], "error": str(exc)}, ensure_ascii=False) + "\n"
+                    )
                     status = 1
                     continue
                 line = {"id": qid, "hits": [h.as_dict() for h in hits]}

@@ -14,13 +14,14 @@ application may build it once and load it in every worker.
 
 from __future__ import annotations
 
-import math
 import marshal
-from array import array
+import math
 import time
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -81,7 +82,9 @@ def query_extra_keys(form: CompiledForm) -> set[str]:
     for i in range(len(tokens) - 1):
         if not unvocalised:
             keys.add("t:" + tokens[i] + tokens[i + 1])
-        joined = latin_skeleton(tokens[i] + tokens[i + 1]) if not unvocalised else skeleton[i] + skeleton[i + 1]
+        joined = (
+            latin_skeleton(tokens[i] + tokens[i + 1]) if not unvocalised else skeleton[i] + skeleton[i + 1]
+        )
         if len(joined) >= 3:
             keys.add("k:" + joined)
     return keys
@@ -103,7 +106,7 @@ class _PackedStore:
         self.blob = b""
         self.offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
 
-    def append(self, record: object) -> int:
+    def append(self, record: Any) -> int:  # marshal accepts nested tuples of str, int, float, bool, None
         data = marshal.dumps(record)
         self._buffer += data
         self._lengths.append(len(data))
@@ -121,7 +124,7 @@ class _PackedStore:
 
     def get(self, i: int) -> object:
         start, end = int(self.offsets[i]), int(self.offsets[i + 1])
-        return marshal.loads(self.blob[start:end])
+        return marshal.loads(self.blob[start:end])  # noqa: S302 - bytes written by append() above
 
     def nbytes(self) -> int:
         return len(self.blob) + self.offsets.nbytes
@@ -144,7 +147,9 @@ class IndexBuilder:
     ``thresholds`` maps a list name to its hit threshold; lists not named use ``default_config``.
     """
 
-    def __init__(self, default_config: ScoringConfig | None = None, thresholds: dict[str, float] | None = None):
+    def __init__(
+        self, default_config: ScoringConfig | None = None, thresholds: dict[str, float] | None = None
+    ):
         self._entries = _PackedStore()
         # compact growable arrays: a million entries make tens of millions of (key, row) pairs
         self._name_entry = array("i")

@@ -69,7 +69,9 @@ def _checked(year: int, month: int | None, day: int | None, text: str) -> DateSp
         try:
             _dt.date(year, month, day)
         except ValueError as exc:
-            raise QueryError(f"no such day: {text!r}", field="date", expected="a calendar date", found=text) from exc
+            raise QueryError(
+                f"no such day: {text!r}", field="date", expected="a calendar date", found=text
+            ) from exc
     return DateSpec(year, month, day)
 
 

@@ -35,7 +35,6 @@ from openbmis.screening.text import (
     ORG_STOPWORDS,
     PARTICLES,
     SYNONYMS,
-    NameForm,
     analyse_name,
     latin_skeleton,
     vowel_key,
@@ -199,7 +198,8 @@ def compile_entry(entry: WatchlistEntry) -> CompiledEntry:
         countries=tuple(c for c in (country_code(c) for c in entry.countries) if c),
         sex=normalise_sex(entry.sex),
         identifiers=tuple(
-            Identifier(i.kind, normalise_identifier(i.number), country_code(i.country)) for i in entry.identifiers
+            Identifier(i.kind, normalise_identifier(i.number), country_code(i.country))
+            for i in entry.identifiers
         ),
         family_names=family,
     )
@@ -210,7 +210,9 @@ def compile_query(query: Query) -> CompiledQuery:
     org = query.entity_type in {"organization", "vessel", "aircraft"}
     if query.entity_type == "unknown":
         # read the name both ways: as a person's (particles, abd- compounds) and as an organisation's
-        names = tuple((n, tuple(dict.fromkeys(_forms(n, False) + _forms(n, True)))) for n in query.all_names())
+        names = tuple(
+            (n, tuple(dict.fromkeys(_forms(n, False) + _forms(n, True)))) for n in query.all_names()
+        )
     else:
         names = tuple((n, _forms(n, org)) for n in query.all_names())
     family = tuple(t for f in analyse_name(query.last_name) for t in f.tokens) if query.last_name else ()
@@ -220,7 +222,8 @@ def compile_query(query: Query) -> CompiledQuery:
         countries=tuple(c for c in (country_code(c) for c in query.countries) if c),
         sex=normalise_sex(query.sex),
         identifiers=tuple(
-            Identifier(i.kind, normalise_identifier(i.number), country_code(i.country)) for i in query.identifiers
+            Identifier(i.kind, normalise_identifier(i.number), country_code(i.country))
+            for i in query.identifiers
         ),
         family_names=family,
     )
@@ -454,7 +457,9 @@ def _name_feature(
     return best_s, best, matched_name
 
 
-def score_compiled(cq: CompiledQuery, ce: CompiledEntry, config: ScoringConfig) -> tuple[float, Explanation, str]:
+def score_compiled(
+    cq: CompiledQuery, ce: CompiledEntry, config: ScoringConfig
+) -> tuple[float, Explanation, str]:
     """Score one entry for one query; returns (score, explanation, the entry name that matched best)."""
     features: list[Feature] = []
     qt, et = cq.query.entity_type, ce.entity_type
@@ -467,8 +472,14 @@ def score_compiled(cq: CompiledQuery, ce: CompiledEntry, config: ScoringConfig) 
         if fam < 0.8:
             s *= 0.5
             features.append(
-                Feature("family_name", " ".join(cq.family_names), " ".join(ce.family_names), fam, 0.0,
-                        "family names disagree: name score halved")  # fmt: skip
+                Feature(
+                    "family_name",
+                    " ".join(cq.family_names),
+                    " ".join(ce.family_names),
+                    fam,
+                    0.0,
+                    "family names disagree: name score halved",
+                )  # fmt: skip
             )
     part = config.name_weight * s
     if name_feat is not None:
@@ -495,16 +506,28 @@ def score_compiled(cq: CompiledQuery, ce: CompiledEntry, config: ScoringConfig) 
         else:
             part *= 0.9
         features.append(
-            Feature("country", ",".join(cq.countries), ",".join(ce.countries), 1.0 if common else 0.0,
-                    part - before, "match" if common else "mismatch")  # fmt: skip
+            Feature(
+                "country",
+                ",".join(cq.countries),
+                ",".join(ce.countries),
+                1.0 if common else 0.0,
+                part - before,
+                "match" if common else "mismatch",
+            )  # fmt: skip
         )
     if cq.sex and ce.sex:
         before = part
         if cq.sex != ce.sex:
             part *= 0.85
         features.append(
-            Feature("sex", cq.sex, ce.sex, float(cq.sex == ce.sex), part - before,
-                    "match" if cq.sex == ce.sex else "mismatch")  # fmt: skip
+            Feature(
+                "sex",
+                cq.sex,
+                ce.sex,
+                float(cq.sex == ce.sex),
+                part - before,
+                "match" if cq.sex == ce.sex else "mismatch",
+            )  # fmt: skip
         )
     score = part
     id_feat = _identifier_feature(cq.identifiers, ce.identifiers)
@@ -536,7 +559,9 @@ def _identifier_feature(qids: Sequence[Identifier], eids: Sequence[Identifier]) 
             ):
                 strength, how = 0.75, "one number is the other's prefix (e.g. BIC and its branch)"
             if strength and (best is None or strength > best.similarity):
-                best = Feature("identifier", f"{q.kind}:{q.number}", f"{e.kind}:{e.number}", strength, 0.0, how)
+                best = Feature(
+                    "identifier", f"{q.kind}:{q.number}", f"{e.kind}:{e.number}", strength, 0.0, how
+                )
     return best
 
 
@@ -547,4 +572,12 @@ def compare(query: Query, entry: WatchlistEntry, config: ScoringConfig | None = 
     return explanation
 
 
-__all__ += ["name_similarity", "token_similarity", "compare_dates", "normalise_sex", "PRIMARY", "ALIAS", "WEAK"]
+__all__ += [
+    "name_similarity",
+    "token_similarity",
+    "compare_dates",
+    "normalise_sex",
+    "PRIMARY",
+    "ALIAS",
+    "WEAK",
+]

@@ -36,7 +36,9 @@ def detect_format(path: str | Path) -> str:
     if p.is_dir():
         if (p / "sdn.csv").is_file():
             return "ofac-sdn-csv"
-        raise FormatError(f"no sdn.csv in folder {p}", field="path", expected="folder with sdn.csv", found=str(p))
+        raise FormatError(
+            f"no sdn.csv in folder {p}", field="path", expected="folder with sdn.csv", found=str(p)
+        )
     if not p.is_file():
         raise FormatError(f"no such file {p}", field="path", expected="a file", found=str(p))
     with p.open("rb") as fh:
@@ -44,7 +46,9 @@ def detect_format(path: str | Path) -> str:
     if head.startswith(b"<"):
         if b"CONSOLIDATED_LIST" in head:
             return "un-sc-xml"
-        raise FormatError("XML that is not a UN consolidated list", field="format", expected="CONSOLIDATED_LIST")
+        raise FormatError(
+            "XML that is not a UN consolidated list", field="format", expected="CONSOLIDATED_LIST"
+        )
     if head.startswith((b"{", b"[")):
         return "ftm-json"
     first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip().lower()

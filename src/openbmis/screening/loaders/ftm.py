@@ -66,7 +66,9 @@ def entry_from_ftm(obj: object, list_name: str, location: str) -> tuple[Watchlis
             dates.append(parse_date(text))
         except QueryError:
             dropped.append(f"birthDate {text!r}")
-    countries = [c for key in ("nationality", "citizenship", "country", "jurisdiction") for c in _values(props, key)]
+    countries = [
+        c for key in ("nationality", "citizenship", "country", "jurisdiction") for c in _values(props, key)
+    ]
     ids = [Identifier(key, v) for key in _ID_PROPS for v in _values(props, key)]
     entry = WatchlistEntry(
         id=entity_id,

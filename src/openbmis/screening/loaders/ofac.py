@@ -131,8 +131,12 @@ def load_ofac_csv(path: str | Path, list_name: str = "ofac-sdn") -> LoadResult:
         if _TYPES[kind] == "vessel" and _clean(row[5]):
             identifiers.append(Identifier("call sign", _clean(row[5])))
         alias_rows = aliases.get(ent, [])
-        strong = [a for a, weak in alias_rows if not weak] + [a for a in parsed["aka"] if a not in dict(alias_rows)]
-        countries = parsed["nationality"] + ([_clean(row[9])] if _TYPES[kind] == "vessel" and _clean(row[9]) else [])
+        strong = [a for a, weak in alias_rows if not weak] + [
+            a for a in parsed["aka"] if a not in dict(alias_rows)
+        ]
+        countries = parsed["nationality"] + (
+            [_clean(row[9])] if _TYPES[kind] == "vessel" and _clean(row[9]) else []
+        )
         result.entries.append(
             WatchlistEntry(
                 id=ent,
@@ -146,7 +150,9 @@ def load_ofac_csv(path: str | Path, list_name: str = "ofac-sdn") -> LoadResult:
                 countries=tuple(countries),
                 sex=(parsed["gender"][0].lower() if parsed["gender"] else ""),
                 identifiers=tuple(identifiers),
-                programs=tuple(x.strip() for x in re.split(r"\]\s*\[", _clean(row[3]).strip("[]")) if x.strip()),
+                programs=tuple(
+                    x.strip() for x in re.split(r"\]\s*\[", _clean(row[3]).strip("[]")) if x.strip()
+                ),
                 remarks=remarks[:2000],
                 addresses=tuple(addresses.get(ent, ())),
             )

@@ -57,7 +57,9 @@ def load_template_csv(path: str | Path, list_name: str = "national") -> LoadResu
                 continue
             lst = get.get("list") or list_name
             if (lst, get["id"]) in seen:
-                result.errors.append(LoadError("duplicate id", location=location, field="id", found=get["id"]))
+                result.errors.append(
+                    LoadError("duplicate id", location=location, field="id", found=get["id"])
+                )
                 continue
             try:
                 dates: tuple[DateSpec, ...] = tuple(parse_date(d) for d in _multi(get.get("birth_dates", "")))

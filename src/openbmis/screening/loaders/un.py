@@ -116,7 +116,10 @@ def load_un_xml(source: str | Path | IO[bytes], list_name: str = "un-sc") -> Loa
                     root = el
                     if el.tag != "CONSOLIDATED_LIST":
                         raise FormatError(
-                            "not a UN consolidated list", field="root", expected="CONSOLIDATED_LIST", found=el.tag
+                            "not a UN consolidated list",
+                            field="root",
+                            expected="CONSOLIDATED_LIST",
+                            found=el.tag,
                         )
                 continue
             if el.tag in counts:
@@ -124,7 +127,9 @@ def load_un_xml(source: str | Path | IO[bytes], list_name: str = "un-sc") -> Loa
                 _entry(el, counts[el.tag], list_name, result)
                 el.clear()
     except ET.ParseError as exc:
-        raise FormatError(f"malformed XML: {exc}", field="xml", expected="well-formed XML", found=str(exc)) from exc
+        raise FormatError(
+            f"malformed XML: {exc}", field="xml", expected="well-formed XML", found=str(exc)
+        ) from exc
     finally:
         if isinstance(source, (str, Path)):
             stream.close()

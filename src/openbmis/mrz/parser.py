@@ -53,6 +53,12 @@ def normalise(text: str) -> tuple[MRZFormat, tuple[str, ...]]:
     readers), surrounding and inner white space, and lower case. Raises :class:`MRZFormatError` when
     the line count and lengths fit no format.
     """
+    fmt, flat = _flatten(text)
+    return fmt, _lines(flat, LAYOUTS[fmt].line_length)
+
+
+def _flatten(text: str) -> tuple[MRZFormat, str]:
+    """The format and the MRZ as one upper-case string without line breaks (see :func:`normalise`)."""
     if not isinstance(text, str):
         raise MRZFormatError(
             f"an MRZ must be text, not {type(text).__name__}", code="not_text", found=type(text).__name__
@@ -63,18 +69,19 @@ def normalise(text: str) -> tuple[MRZFormat, tuple[str, ...]]:
     # Lines as typed and lines run together by a keyboard-wedge reader end up the same: every line
     # break is white space to str.split(), and the lines of every format have equal lengths, so the
     # MRZ is the white-space-free text cut into equal lines (lines that already fit are cut the same).
-    joined = "".join(upper.split())
-    shape = _CONCATENATED.get(len(joined))
+    flat = "".join(upper.split())
+    shape = _CONCATENATED.get(len(flat))
     if shape is None:
         _raise_unrecognised(upper)
     count, width = shape
-    if count == 2:
-        lines: tuple[str, ...] = (joined[:width], joined[width:])
-    else:
-        lines = (joined[:width], joined[width : 2 * width], joined[2 * width :])
     kinds = _BY_LENGTH[(width,) * count]
-    fmt = kinds[1] if joined[0] == "V" else kinds[0]
-    return fmt, lines
+    return (kinds[1] if flat[0] == "V" else kinds[0]), flat
+
+
+def _lines(flat: str, width: int) -> tuple[str, ...]:
+    if len(flat) == 2 * width:
+        return (flat[:width], flat[width:])
+    return (flat[:width], flat[width : 2 * width], flat[2 * width :])
 
 
 def _raise_unrecognised(upper: str) -> NoReturn:
@@ -325,52 +332,62 @@ class _Reader:
         corrections = sorted(self.result.corrections, key=lambda c: (c.line, c.column))
         if not corrections:
             return self.result
-        repaired = tuple("".join(row) for row in self.grid)
+        repaired = "".join(["".join(row) for row in self.grid])
         return _read(_PLANS[self.layout.format], repaired, self.today, self.horizon, corrections)
 
 
 class _Plan:
-    """A :class:`Layout` flattened for the read path: line numbers and ``slice`` objects, built once.
+    """A :class:`Layout` flattened for the read path: ``slice`` objects and indexes into the MRZ as one
+    string (line after line), built once per format.
 
-    Reading an MRZ is a few dozen slices of two or three short strings; keeping them as ready slices
-    (rather than unpacking ``(line, start, end)`` tuples on every parse) is most of what makes the read
-    path fast.
+    Reading an MRZ is a few dozen slices of one short string; keeping them as ready slices (rather
+    than unpacking ``(line, start, end)`` tuples and indexing lines on every parse) is most of what
+    makes the read path fast.
     """
 
     __slots__ = (
-        "layout", "format", "cell_names", "code", "issuer", "names", "number", "number_cd", "nationality",
-        "birth", "birth_cd", "sex", "expiry", "expiry_cd", "optional", "optional_cd", "optional_2",
-        "composite", "composite_cd", "long_number", "optional_line", "optional_start", "optional_end",
+        "format", "width", "cell_names", "code", "issuer", "names", "number", "number_cd", "nationality",
+        "birth", "birth_cd", "sex", "expiry", "expiry_cd", "optional", "optional_start", "optional_end",
+        "optional_cd", "optional_2", "composite", "composite_cd", "long_number",
     )  # fmt: skip
 
     def __init__(self, layout: Layout) -> None:
-        def seg(segment: Segment) -> tuple[int, slice]:
-            return segment[0], slice(segment[1], segment[2])
+        width = layout.line_length
 
-        self.layout = layout
+        def span(segment: Segment) -> slice:
+            line, start, end = segment
+            return slice(line * width + start, line * width + end)
+
+        def at(cell: Cell) -> int:
+            return cell[0] * width + cell[1]
+
         self.format = layout.format
+        self.width = width
         self.cell_names = CELL_NAMES[layout.format]
-        self.code = seg(layout.document_code)
-        self.issuer = seg(layout.issuing_state)
-        self.names = seg(layout.names)
-        self.number = seg(layout.document_number)
-        self.number_cd = layout.document_number_cd
-        self.nationality = seg(layout.nationality)
-        self.birth = seg(layout.birth_date)
-        self.birth_cd = layout.birth_date_cd
-        self.sex = layout.sex
-        self.expiry = seg(layout.expiry_date)
-        self.expiry_cd = layout.expiry_date_cd
-        self.optional = seg(layout.optional_data)
-        self.optional_line, self.optional_start, self.optional_end = layout.optional_data
-        self.optional_cd = layout.optional_data_cd
-        self.optional_2 = None if layout.optional_data_2 is None else seg(layout.optional_data_2)
-        self.composite = tuple(seg(segment) for segment in layout.composite_ranges)
-        self.composite_cd = layout.composite_cd
+        self.code = span(layout.document_code)
+        self.issuer = span(layout.issuing_state)
+        self.names = span(layout.names)
+        self.number = span(layout.document_number)
+        self.number_cd = at(layout.document_number_cd)
+        self.nationality = span(layout.nationality)
+        self.birth = span(layout.birth_date)
+        self.birth_cd = at(layout.birth_date_cd)
+        self.sex = at(layout.sex)
+        self.expiry = span(layout.expiry_date)
+        self.expiry_cd = at(layout.expiry_date_cd)
+        self.optional = span(layout.optional_data)
+        self.optional_start: int = self.optional.start
+        self.optional_end: int = self.optional.stop
+        self.optional_cd = None if layout.optional_data_cd is None else at(layout.optional_data_cd)
+        self.optional_2 = None if layout.optional_data_2 is None else span(layout.optional_data_2)
+        self.composite = tuple(span(segment) for segment in layout.composite_ranges)
+        self.composite_cd = None if layout.composite_cd is None else at(layout.composite_cd)
         self.long_number = layout.long_document_number
 
 
 _PLANS: dict[MRZFormat, _Plan] = {fmt: _Plan(layout) for fmt, layout in LAYOUTS.items()}
+# bytes.translate(None, delete) leaves only the characters outside the MRZ alphabet: a C-level test.
+_ALPHABET_BYTES = "".join(sorted(_ALPHABET)).encode("ascii")
 
 # State codes keyed by their 3-character MRZ form ("D<<", "GBR"): one dict lookup per code instead of
 # stripping fillers first; the same answers as lookup_state() for the 3-character fields of an MRZ.
@@ -384,23 +401,22 @@ def _padded_states() -> dict[str, State]:
     return _PADDED_STATES
 
 
-def _read(
-    plan: _Plan, lines: tuple[str, ...], today: date, horizon: int, corrections: list[Correction]
-) -> MRZResult:
-    """Every field of ``lines`` and every failed check, in one pass (the order of errors is stable).
+def _read(plan: _Plan, flat: str, today: date, horizon: int, corrections: list[Correction]) -> MRZResult:
+    """Every field of the MRZ ``flat`` (its lines run together) and every failed check, in one pass.
 
-    Order: characters, document code, states, names, document number, dates, sex, check digits.
+    Order of errors and warnings: characters, document code, states, names, document number, dates,
+    sex, check digits.
     """
     errors: list[FieldError] = []
     warnings: list[MRZWarning] = []
     error = errors.append
 
-    # -- characters
-    for line_no, row in enumerate(lines):
-        if _IS_MRZ_TEXT(row):
-            continue
-        for column, char in enumerate(row):
+    # -- characters; "replace" turns a non-ASCII character into one "?", so positions hold
+    encoded = flat.encode("ascii", "replace")
+    if encoded.translate(None, _ALPHABET_BYTES):
+        for index, char in enumerate(flat):
             if char not in _ALPHABET:
+                line_no, column = divmod(index, plan.width)
                 field = plan.cell_names[line_no][column]
                 error(
                     FieldError(
@@ -414,8 +430,7 @@ def _read(
                 )
 
     # -- document code and state codes
-    line, part = plan.code
-    code = lines[line][part]
+    code = flat[plan.code]
     if code[0] not in _LETTERS or not _NAME_CHARS.issuperset(code):
         error(
             FieldError(
@@ -427,48 +442,30 @@ def _read(
             )
         )
     padded = _PADDED_STATES or _padded_states()
-    line, part = plan.issuer
-    issuer_raw = lines[line][part]
-    line, part = plan.nationality
-    nationality_raw = lines[line][part]
-    specimen_reported = False
-    for name, label, raw in (
-        ("issuing_state", "issuing state", issuer_raw),
-        ("nationality", "nationality", nationality_raw),
+    issuer_raw = flat[plan.issuer]
+    nationality_raw = flat[plan.nationality]
+    issuer = padded.get(issuer_raw)
+    nationality = padded.get(nationality_raw)
+    # Known ISO 3166 and ICAO codes, the common case, need nothing more.
+    if (
+        issuer is None
+        or nationality is None
+        or issuer.category not in _PLAIN
+        or nationality.category not in _PLAIN
     ):
-        state = padded.get(raw)
-        if state is None:
-            value = raw.rstrip("<")
-            error(
-                FieldError(
-                    name,
-                    "unknown_state",
-                    "an ICAO Doc 9303 state code",
-                    value,
-                    f"{label} code {value!r} is not an ICAO Doc 9303 code",
+        _report_states(
+            (
+                (
+                    ("issuing_state", "issuing state", issuer_raw, issuer),
+                    ("nationality", "nationality", nationality_raw, nationality),
                 )
-            )
-        elif state.category == "iso3166" or state.category == "icao":
-            continue  # the common case: nothing to report
-        elif state.is_specimen and not specimen_reported:
-            specimen_reported = True
-            warnings.append(
-                MRZWarning(
-                    "specimen",
-                    name,
-                    f"{label} code {raw.rstrip('<')} (Utopia) is used only on ICAO specimen documents",
-                )
-            )
-        elif state.is_deprecated:
-            warnings.append(
-                MRZWarning(
-                    "deprecated_state", name, f"{label} code {raw.rstrip('<')} ({state.name}) is deprecated"
-                )
-            )
+            ),
+            errors,
+            warnings,
+        )
 
     # -- names
-    line, part = plan.names
-    raw = lines[line][part]
+    raw = flat[plan.names]
     primary, separator, secondary = raw.partition("<<")
     primary = primary.replace("<", " ").strip()
     secondary = " ".join(secondary.replace("<", " ").split()) if separator else ""
@@ -485,41 +482,32 @@ def _read(
         )
     truncated = raw[-1] != "<"
     if truncated:
-        warnings.append(
-            MRZWarning("name_truncated", "names", "the name fills its field and may have been truncated")
-        )
+        warnings.append(_NAME_TRUNCATED)
     if not primary and not secondary:
         error(FieldError("names", "empty_name", "a name", "", "the name field is empty"))
 
     # -- document number (possibly continued in the optional data) and optional data
-    line, part = plan.number
-    number = lines[line][part]
-    number_cd = lines[plan.number_cd[0]][plan.number_cd[1]]
-    optional_row = lines[plan.optional_line]
-    long_number = False
+    number = flat[plan.number]
+    number_cd = flat[plan.number_cd]
     variants: tuple[str, str] | None = None
-    if plan.long_number and number_cd == "<" and optional_row[plan.optional_start] != "<":
+    start = plan.optional_start
+    if plan.long_number and number_cd == "<" and flat[start] != "<":
         # TD1/TD2: a number longer than 9 characters continues in the optional data; its check digit
         # is the last character before the next filler (ICAO Doc 9303 Part 5 4.2.2, Part 6 4.2.2).
-        start, end = plan.optional_start, plan.optional_end
-        stop = optional_row.find("<", start, end)
+        end = plan.optional_end
+        stop = flat.find("<", start, end)
         if stop < 0:
             stop = end
         if stop - start >= 2:
-            long_number = True
-            tail = optional_row[start : stop - 1]
+            tail = flat[start : stop - 1]
             variants = (number + tail, number + "<" + tail)
-            number_cd = optional_row[stop - 1]
+            number_cd = flat[stop - 1]
             document_number = variants[0].rstrip("<")
-            rest = optional_row[stop + 1 : end] if stop < end else ""
-            optional_data = rest.replace("<", " ").strip()
-    if not long_number:
+            optional_data = flat[stop + 1 : end].replace("<", " ").strip() if stop < end else ""
+    if variants is None:
         document_number = number.rstrip("<")
-        optional_data = optional_row[plan.optional[1]].replace("<", " ").strip()
-    optional_data_2 = ""
-    if plan.optional_2 is not None:
-        line, part = plan.optional_2
-        optional_data_2 = lines[line][part].replace("<", " ").strip()
+        optional_data = flat[plan.optional].replace("<", " ").strip()
+    optional_data_2 = "" if plan.optional_2 is None else flat[plan.optional_2].replace("<", " ").strip()
     if not document_number:
         error(
             FieldError(
@@ -532,15 +520,11 @@ def _read(
         )
 
     # -- dates
-    line, part = plan.birth
-    birth_raw = lines[line][part]
-    line, part = plan.expiry
-    expiry_raw = lines[line][part]
-    birth_date = _date("birth_date", birth_raw, False, today, horizon, errors, warnings)
-    expiry_date = _date("expiry_date", expiry_raw, True, today, horizon, errors, warnings)
+    birth_date = _date("birth_date", flat[plan.birth], False, today, horizon, errors, warnings)
+    expiry_date = _date("expiry_date", flat[plan.expiry], True, today, horizon, errors, warnings)
 
     # -- sex
-    sex_raw = lines[plan.sex[0]][plan.sex[1]]
+    sex_raw = flat[plan.sex]
     sex: str | None
     if sex_raw == "M" or sex_raw == "F":
         sex = sex_raw
@@ -552,35 +536,33 @@ def _read(
             FieldError("sex", "invalid_sex", "M, F, X or <", sex_raw, f"sex {sex_raw!r} must be M, F, X or <")
         )
 
-    # -- check digits, over the character values of each whole line (see checkdigit.VALUE_TABLE)
-    values = [row.encode("ascii", "replace").translate(VALUE_TABLE) for row in lines]
-    birth_found = lines[plan.birth_cd[0]][plan.birth_cd[1]]
-    expiry_found = lines[plan.expiry_cd[0]][plan.expiry_cd[1]]
+    # -- check digits, over the 7-3-1 values of the whole MRZ translated at once
+    values = encoded.translate(VALUE_TABLE)
+    birth_found = flat[plan.birth_cd]
+    expiry_found = flat[plan.expiry_cd]
     check_digits = {"document_number": number_cd, "birth_date": birth_found, "expiry_date": expiry_found}
     if variants is not None:
         _check_long_number(variants, number_cd, errors, warnings)
-    else:
-        line, part = plan.number
-        _check(errors, "document_number", values[line][part], number_cd)
-    line, part = plan.birth
-    _check(errors, "birth_date", values[line][part], birth_found)
-    line, part = plan.expiry
-    _check(errors, "expiry_date", values[line][part], expiry_found)
+    elif _DIGIT_CHARS[weighted_check_digit(values[plan.number])] != number_cd:
+        _check(errors, "document_number", values[plan.number], number_cd)
+    if _DIGIT_CHARS[weighted_check_digit(values[plan.birth])] != birth_found:
+        _check(errors, "birth_date", values[plan.birth], birth_found)
+    if _DIGIT_CHARS[weighted_check_digit(values[plan.expiry])] != expiry_found:
+        _check(errors, "expiry_date", values[plan.expiry], expiry_found)
     if plan.optional_cd is not None:
-        found = lines[plan.optional_cd[0]][plan.optional_cd[1]]
+        found = flat[plan.optional_cd]
         check_digits["optional_data"] = found
-        line, part = plan.optional
         # An empty personal number may carry '<' or '0' as its check digit.
-        if not (found in "<0" and lines[line][part].strip("<") == ""):
-            _check(errors, "optional_data", values[line][part], found)
+        if not (found in "<0" and flat[plan.optional].strip("<") == ""):
+            _check(errors, "optional_data", values[plan.optional], found)
     if plan.composite_cd is not None:
-        found = lines[plan.composite_cd[0]][plan.composite_cd[1]]
+        found = flat[plan.composite_cd]
         check_digits["composite"] = found
-        _check(errors, "composite", b"".join([values[line][part] for line, part in plan.composite]), found)
+        _check(errors, "composite", b"".join([values[part] for part in plan.composite]), found)
 
     return MRZResult(
         format=plan.format,
-        lines=lines,
+        lines=_lines(flat, plan.width),
         document_code=code.rstrip("<"),
         issuing_state=issuer_raw.rstrip("<"),
         document_number=document_number,
@@ -598,6 +580,44 @@ def _read(
         corrections=corrections,
         warnings=warnings,
     )
+
+
+_PLAIN = frozenset({"iso3166", "icao"})  # state categories that need no warning
+_NAME_TRUNCATED = MRZWarning(
+    "name_truncated", "names", "the name fills its field and may have been truncated"
+)
+
+
+def _report_states(
+    codes: tuple[tuple[str, str, str, State | None], ...],
+    errors: list[FieldError],
+    warnings: list[MRZWarning],
+) -> None:
+    """Errors for unknown state codes, warnings for the specimen code (once) and deprecated codes."""
+    specimen_reported = False
+    for name, label, raw, state in codes:
+        value = raw.rstrip("<")
+        if state is None:
+            errors.append(
+                FieldError(
+                    name,
+                    "unknown_state",
+                    "an ICAO Doc 9303 state code",
+                    value,
+                    f"{label} code {value!r} is not an ICAO Doc 9303 code",
+                )
+            )
+        elif state.is_specimen and not specimen_reported:
+            specimen_reported = True
+            warnings.append(
+                MRZWarning(
+                    "specimen", name, f"{label} code {value} (Utopia) is used only on ICAO specimen documents"
+                )
+            )
+        elif state.is_deprecated:
+            warnings.append(
+                MRZWarning("deprecated_state", name, f"{label} code {value} ({state.name}) is deprecated")
+            )
 
 
 def _check(errors: list[FieldError], name: str, values: bytes, found: str) -> None:
@@ -672,7 +692,8 @@ def _date(
             FieldError(field, "invalid_date", "YYMMDD", raw, f"{label} {raw!r} is not a date (YYMMDD)")
         )
         return None
-    yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:])
+    number = int(raw)  # one conversion, then arithmetic: cheaper than three slices and three int()s
+    yy, mm, dd = number // 10000, number // 100 % 100, number % 100
     if future:
         limit = today.year + horizon
         try:
@@ -717,9 +738,9 @@ def parse(
     :class:`MRZResult` with every field that could be read and a structured error for every check
     that failed; no other exception escapes.
     """
-    fmt, lines = normalise(text)
+    fmt, flat = _flatten(text)
     today = today or date.today()
-    result = _read(_PLANS[fmt], lines, today, expiry_horizon_years, [])
+    result = _read(_PLANS[fmt], flat, today, expiry_horizon_years, [])
     if repair and result.errors:
         # Repair only what failed: the search runs on the few MRZs with an error, never on valid ones.
         return _Reader(result, today, expiry_horizon_years).repair()

@@ -463,10 +463,12 @@ def scan(
 
     mark = time.perf_counter()
     read: list[tuple[_Box, str, float]] = []
+    strips: dict[_Box, np.ndarray] = {}
     for box in candidates:
+        strips[box] = _crop(picture, box)
         with _ENGINE_LOCK:
             try:
-                out = engine(_crop(picture, box), use_det=False, use_cls=False, use_rec=True)
+                out = engine(strips[box], use_det=False, use_cls=False, use_rec=True)
             except Exception:  # noqa: BLE001 - an unreadable strip is simply skipped
                 out = None
         texts = getattr(out, "txts", None) or ()
@@ -487,6 +489,11 @@ def scan(
             found=", ".join(str(len(normalise_line(t))) for _, t, _ in read) or "no text",
         )
     result, picked, fixed = chosen
+    if not result.valid:
+        picked_strips = [strips[box] for box, _, _ in picked]
+        result, fixed = _round_glyphs(
+            result, fixed, picked_strips, repair, today or date.today(), expiry_horizon_years
+        )
     lines = tuple(
         OCRLine(text=text, normalised=norm, confidence=conf, box=box.corners)
         for (box, text, conf), norm in zip(picked, fixed, strict=True)
@@ -500,6 +507,31 @@ def scan(
         candidates=len(candidates),
         timings=timings,
     )
+
+
+def _round_glyphs(
+    result: MRZResult, fixed: list[str], strips: list[np.ndarray], repair: bool, today: date, horizon: int
+) -> tuple[MRZResult, list[str]]:
+    """Retry an invalid reading with O/0 in alphanumeric fields decided by the document's own glyphs.
+
+    Accepted only when the parser then finds the MRZ valid (see :mod:`openbmis.mrz.ocr_glyphs`).
+    """
+    from .ocr_glyphs import round_glyph_suggestions
+
+    suggestions = round_glyph_suggestions(result.format, fixed, strips)
+    trials = [suggestions[:k] for k in range(1, len(suggestions) + 1)] + [[s] for s in suggestions[1:]]
+    for trial in trials[:12]:
+        lines = [list(line) for line in fixed]
+        for li, col, char, _margin in trial:
+            lines[li][col] = char
+        texts = ["".join(line) for line in lines]
+        try:
+            retry = parse("\n".join(texts), today=today, repair=repair, expiry_horizon_years=horizon)
+        except MRZError:
+            continue
+        if retry.valid:
+            return retry, texts
+    return result, fixed
 
 
 def _choose(

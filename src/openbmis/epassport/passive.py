@@ -21,12 +21,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Literal
 
 from asn1crypto import cms, core, x509
 
 from .crypto import curve_name, digest, hash_name, verify_signature
-from .errors import EPassportError, UnsupportedAlgorithm
+from .errors import EPassportError, ParseError, UnsupportedAlgorithm
 from .lds import DG1, parse_data_group
 from .sod import ASN1_ERRORS, LDS_SECURITY_OBJECT_OID, SOD, parse_sod
 from .trust import TrustStore, crl_signed_by
@@ -194,6 +195,16 @@ def check_signer_info(
     return problems
 
 
+@lru_cache(maxsize=4096)
+def _friendly_der(der: bytes) -> str:
+    return x509.Name.load(der).human_friendly
+
+
+def _friendly(name: x509.Name) -> str:
+    """The name as people read it, cached by its DER (asn1crypto rebuilds the string on every access)."""
+    return _friendly_der(name.dump())
+
+
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
@@ -229,6 +240,24 @@ def verify(
     Raises a :class:`~openbmis.epassport.errors.ParseError` when EF.SOD itself cannot be parsed; every other
     problem is reported in the result.
     """
+    try:
+        return _verify(sod, data_groups, trust_store=trust_store, at=at, mrz=mrz, strict=strict)
+    except EPassportError:
+        raise
+    except ASN1_ERRORS as exc:
+        # parse_sod reads only the fields used; asn1crypto parses the rest lazily, on first access here.
+        raise ParseError(f"malformed EF.SOD content ({exc})", where="EF.SOD") from None
+
+
+def _verify(
+    sod: bytes | SOD,
+    data_groups: Mapping[int, bytes],
+    *,
+    trust_store: TrustStore | None,
+    at: datetime | None,
+    mrz: str | None,
+    strict: bool,
+) -> VerificationResult:
     when = datetime.now(UTC) if at is None else (at if at.tzinfo else at.replace(tzinfo=UTC))
     parsed_sod = sod if isinstance(sod, SOD) else parse_sod(sod, strict=strict)
     report = _Report()
@@ -290,7 +319,7 @@ def verify(
             "certificate_chain",
             "passed",
             f"DSC is pinned in the trust store as its own trust anchor; its issuer CSCA "
-            f"({dsc.issuer.human_friendly}) was not checked",
+            f"({_friendly(dsc.issuer)}) was not checked",
         )
     elif len(store) == 0:
         report.set(
@@ -307,14 +336,14 @@ def verify(
                 report.set(
                     "certificate_chain",
                     "failed",
-                    f"DSC signature does not verify with any trusted CSCA named {dsc.issuer.human_friendly}",
+                    f"DSC signature does not verify with any trusted CSCA named {_friendly(dsc.issuer)}",
                     "chain_signature_invalid",
                 )
             elif store.issuers_of(dsc, match_key_id=False):
                 report.set(
                     "certificate_chain",
                     "failed",
-                    f"a CSCA named {dsc.issuer.human_friendly} is trusted, but not with the key that signed the DSC "
+                    f"a CSCA named {_friendly(dsc.issuer)} is trusted, but not with the key that signed the DSC "
                     "(authority key identifier differs)",
                     "unknown_csca_key",
                 )
@@ -322,7 +351,7 @@ def verify(
                 report.set(
                     "certificate_chain",
                     "failed",
-                    f"unknown CSCA: {dsc.issuer.human_friendly} is not in the trust store",
+                    f"unknown CSCA: {_friendly(dsc.issuer)} is not in the trust store",
                     "unknown_csca",
                 )
         else:
@@ -332,7 +361,7 @@ def verify(
             report.set(
                 "certificate_chain",
                 "passed",
-                f"DSC issued by trusted CSCA {found[-1].subject.human_friendly}"
+                f"DSC issued by trusted CSCA {_friendly(found[-1].subject)}"
                 + (f" through {links} link certificate(s)" if links else ""),
             )
     if dsc is None:
@@ -343,7 +372,7 @@ def verify(
             v = cert["tbs_certificate"]["validity"]
             nb, na = v["not_before"].native, v["not_after"].native
             if not nb <= when <= na:
-                expired.append(f"{cert.subject.human_friendly} valid {_iso(nb)} to {_iso(na)}")
+                expired.append(f"{_friendly(cert.subject)} valid {_iso(nb)} to {_iso(na)}")
         if expired:
             report.set(
                 "validity",
@@ -442,7 +471,7 @@ def verify(
     if dsc is not None:
         validity = dsc["tbs_certificate"]["validity"]
         signer = {
-            "subject": dsc.subject.human_friendly,
+            "subject": _friendly(dsc.subject),
             "serial": format(dsc.serial_number, "x"),
             "not_before": _iso(validity["not_before"].native),
             "not_after": _iso(validity["not_after"].native),
@@ -454,7 +483,7 @@ def verify(
         signer=signer,
         errors=report.errors,
         trust_anchor=anchor,
-        chain=[c.subject.human_friendly for c in path],
+        chain=[_friendly(c.subject) for c in path],
         data_groups=parsed_groups,
         sod=parsed_sod,
     )
@@ -465,7 +494,7 @@ def _check_revocation(
 ) -> None:
     candidates = store.crls_for(dsc.issuer)
     if not candidates:
-        report.set("revocation", "not_checked", f"no CRL from {dsc.issuer.human_friendly} in the trust store")
+        report.set("revocation", "not_checked", f"no CRL from {_friendly(dsc.issuer)} in the trust store")
         return
     issuer = path[0] if path else None
     if issuer is None:
@@ -502,4 +531,4 @@ def _check_revocation(
             f"DSC not listed, but every CRL is past its nextUpdate at {_iso(when)}",
         )
         return
-    report.set("revocation", "passed", f"DSC not listed on the verified CRL of {dsc.issuer.human_friendly}")
+    report.set("revocation", "passed", f"DSC not listed on the verified CRL of {_friendly(dsc.issuer)}")

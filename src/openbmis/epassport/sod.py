@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asn1crypto import algos, cms, core, x509
+from cryptography import x509 as cx509
 
 from .crypto import hash_name
 from .errors import EPassportError, ParseError, UnsupportedVersion, WrongContentType
@@ -102,6 +103,8 @@ class SOD:
     certificates: tuple[x509.Certificate, ...]
     raw: bytes
     tolerated: tuple[str, ...] = field(default=())
+    # The embedded certificate the SignerInfo identifies, found once at parse time.
+    signer_cert: x509.Certificate | None = field(default=None, repr=False, compare=False)
 
     @property
     def signed_attrs(self) -> cms.CMSAttributes | None:
@@ -116,17 +119,32 @@ class SOD:
 
     def signer_certificate(self) -> x509.Certificate | None:
         """The embedded certificate the SignerInfo identifies, or None when the SOD does not carry it."""
-        sid = self.signer_info["sid"]
-        for cert in self.certificates:
-            if sid.name == "issuer_and_serial_number":
-                if (
-                    cert.issuer == sid.chosen["issuer"]
-                    and cert.serial_number == sid.chosen["serial_number"].native
-                ):
-                    return cert
-            elif cert.key_identifier == sid.chosen.native:
+        if self.signer_cert is not None:
+            return self.signer_cert
+        return find_signer(self.signer_info, self.certificates)
+
+
+def names_equal(a: x509.Name, b: x509.Name) -> bool:
+    """X.509 name equality, with a byte-equality fast path (the RFC 5280 comparison is costly in asn1crypto)."""
+    return a.dump() == b.dump() or a == b
+
+
+def find_signer(
+    signer_info: cms.SignerInfo, certificates: tuple[x509.Certificate, ...]
+) -> x509.Certificate | None:
+    """The certificate among ``certificates`` that ``signer_info``'s sid identifies, or None."""
+    sid = signer_info["sid"]
+    if sid.name == "issuer_and_serial_number":
+        issuer, serial = sid.chosen["issuer"], sid.chosen["serial_number"].native
+        for cert in certificates:
+            if cert.serial_number == serial and names_equal(cert.issuer, issuer):
                 return cert
         return None
+    key_id = sid.chosen.native
+    for cert in certificates:
+        if cert.key_identifier == key_id:
+            return cert
+    return None
 
 
 def _load_strict(spec: Any, data: bytes, where: str, *, force: bool = True) -> Any:
@@ -144,10 +162,42 @@ def _load_strict(spec: Any, data: bytes, where: str, *, force: bool = True) -> A
     return value
 
 
+def _load_used_fields(data: bytes, where: str) -> SignedData:
+    """SignedData with only what passive authentication reads parsed now (asn1crypto parses lazily).
+
+    A full ``.native`` parse costs milliseconds, most of it in the embedded certificates' extensions; those are
+    checked here by cryptography's DER parser instead, which rejects malformed certificates in microseconds.
+    """
+    try:
+        signed = SignedData.load(data, strict=True)
+        signed["version"].native  # noqa: B018
+        signed["digest_algorithms"].native  # noqa: B018
+        for signer_info in signed["signer_infos"]:
+            signer_info["sid"].native  # noqa: B018
+            signer_info["digest_algorithm"].native  # noqa: B018
+            signer_info["signature_algorithm"].native  # noqa: B018
+            signer_info["signature"].native  # noqa: B018
+        certificates = signed["certificates"]
+        if not isinstance(certificates, core.Void):
+            for choice in certificates:
+                if choice.name == "certificate":
+                    cx509.load_der_x509_certificate(choice.chosen.dump())
+    except EPassportError:
+        raise
+    except ASN1_ERRORS as exc:
+        raise ParseError(f"malformed ASN.1 ({exc})", where=where) from None
+    return signed
+
+
 def _parse_signed_data(
-    content: bytes, *, where: str, econtent_type: str, mode: Strictness
+    content: bytes, *, where: str, econtent_type: str, mode: Strictness, full: bool = True
 ) -> tuple[SignedData, bytes]:
-    """Parse a DER ContentInfo holding SignedData, check its types and version, return it with the eContent."""
+    """Parse a DER ContentInfo holding SignedData, check its types and version, return it with the eContent.
+
+    ``full`` forces asn1crypto to parse every field now.  Without it only the fields passive authentication uses
+    are read here, and embedded certificates are checked with cryptography's (fast, strict) DER parser; the
+    caller must then treat a later asn1crypto error as a parse error (``verify`` does).
+    """
     info = _load_strict(_ContentInfo, content, f"{where} ContentInfo", force=False)
     content_type = info["content_type"].dotted
     if content_type != "1.2.840.113549.1.7.2":
@@ -159,11 +209,11 @@ def _parse_signed_data(
         )
     if isinstance(info["content"], core.Void):
         raise ParseError("SignedData content is absent", where=f"{where} ContentInfo.content")
-    signed = _load_strict(
-        SignedData,
-        read_tlv(info["content"].dump(), where=f"{where} ContentInfo.content").value,
-        f"{where} SignedData",
-    )
+    signed_der = read_tlv(info["content"].dump(), where=f"{where} ContentInfo.content").value
+    if full:
+        signed = _load_strict(SignedData, signed_der, f"{where} SignedData")
+    else:
+        signed = _load_used_fields(signed_der, f"{where} SignedData")
     try:
         version = signed["version"].native
         if version != "v3":
@@ -216,7 +266,7 @@ def _parse_sod(data: bytes, *, strict: bool = True) -> SOD:
     mode = Strictness(strict)
     outer = unwrap(bytes(data), SOD_TAG, where="EF.SOD", mode=mode)
     signed, econtent = _parse_signed_data(
-        outer.value, where="EF.SOD", econtent_type=LDS_SECURITY_OBJECT_OID, mode=mode
+        outer.value, where="EF.SOD", econtent_type=LDS_SECURITY_OBJECT_OID, mode=mode, full=False
     )
     lso = _load_strict(LDSSecurityObject, econtent, "LDSSecurityObject")
     try:
@@ -272,6 +322,7 @@ def _parse_sod(data: bytes, *, strict: bool = True) -> SOD:
         if not hashes:
             raise ParseError("no data group hashes", where="LDSSecurityObject.dataGroupHashValues")
         signer = signed["signer_infos"][0]
+        certificates = certificates_of(signed)
         sod = SOD(
             lds_version=version,
             hash_algorithm=hash_alg,
@@ -280,11 +331,11 @@ def _parse_sod(data: bytes, *, strict: bool = True) -> SOD:
             signed_data=signed,
             signer_info=signer,
             encap_content=econtent,
-            certificates=certificates_of(signed),
+            certificates=certificates,
             raw=bytes(data),
             tolerated=tuple(mode.tolerated),
+            signer_cert=find_signer(signer, certificates),
         )
-        sod.signer_certificate()
     except EPassportError:
         raise
     except ASN1_ERRORS as exc:

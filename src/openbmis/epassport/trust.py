@@ -21,6 +21,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from asn1crypto import core, crl, pem, x509
@@ -138,6 +139,16 @@ def _fingerprint(cert: x509.Certificate) -> bytes:
     return hashlib.sha256(cert.dump()).digest()
 
 
+@lru_cache(maxsize=4096)
+def _name_key_der(der: bytes) -> str:
+    return x509.Name.load(der).hashable
+
+
+def name_key(name: x509.Name) -> str:
+    """A string equal for equal X.509 names (RFC 5280 comparison), cached by the name's DER encoding."""
+    return _name_key_der(name.dump())
+
+
 def load_certificate(data: bytes, source: str) -> x509.Certificate:
     """Load a certificate from PEM or DER bytes; raise :class:`TrustStoreError` naming the source."""
     try:
@@ -164,6 +175,12 @@ class TrustStore:
         self._dscs: dict[bytes, x509.Certificate] = {}
         self._pinned: dict[bytes, x509.Certificate] = {}
         self._crls: list[crl.CertificateList] = []
+        self._paths: dict[tuple[bytes, int], list[x509.Certificate] | None] = {}
+        self.version = 0  # bumped by every change; verified chains are cached per version
+
+    def _changed(self) -> None:
+        self.version += 1
+        self._paths.clear()
 
     # ------------------------------------------------------------------ queries
     @property
@@ -211,10 +228,11 @@ class TrustStore:
     ) -> list[tuple[x509.Certificate, bool]]:
         """Candidate issuers named by ``cert``'s issuer (and, by default, its AKI when present): (cert, anchor)."""
         aki = cert.authority_key_identifier
+        issuer = name_key(cert.issuer)
         out: list[tuple[x509.Certificate, bool]] = []
         for pool, anchor in ((self._anchors, True), (self._links, False)):
             for candidate in pool.values():
-                if candidate.subject != cert.issuer:
+                if name_key(candidate.subject) != issuer:
                     continue
                 if (
                     match_key_id
@@ -227,7 +245,18 @@ class TrustStore:
         return out
 
     def build_path(self, cert: x509.Certificate, *, max_depth: int = 4) -> list[x509.Certificate] | None:
-        """A verified path [issuer, ..., anchor] above ``cert``, or None when none reaches an anchor."""
+        """A verified path [issuer, ..., anchor] above ``cert``, or None when none reaches an anchor.
+
+        The answer is cached per certificate until the store changes: a DSC signs many documents, and its
+        signature check by the CSCA is the costliest step after the SOD's own.
+        """
+        key = (_fingerprint(cert), max_depth)
+        if key not in self._paths:
+            self._paths[key] = self._build_path(cert, max_depth)
+        found = self._paths[key]
+        return None if found is None else list(found)
+
+    def _build_path(self, cert: x509.Certificate, max_depth: int) -> list[x509.Certificate] | None:
         if max_depth == 0:
             return None
         for candidate, anchor in self.issuers_of(cert):
@@ -242,7 +271,8 @@ class TrustStore:
 
     def crls_for(self, issuer: x509.Name) -> list[crl.CertificateList]:
         """CRLs issued by ``issuer``."""
-        return [c for c in self._crls if c.issuer == issuer]
+        wanted = name_key(issuer)
+        return [c for c in self._crls if name_key(c.issuer) == wanted]
 
     def __len__(self) -> int:
         return len(self._anchors) + len(self._links) + len(self._dscs) + len(self._pinned) + len(self._crls)
@@ -262,17 +292,21 @@ class TrustStore:
             report.rejected.append(RejectedItem(source, "already in the trust store", subject))
         elif _is_ca(cert) and is_self_signed(cert):
             self._anchors[key] = cert
+            self._changed()
             report.added.append(ImportedItem("csca", subject, serial, source, der=cert.dump()))
         elif _is_ca(cert):
             if self.build_path(cert) is None:
                 self._links[key] = cert
+                self._changed()
                 note = "link certificate; no verified path to a CSCA yet, trusted only once one is imported"
             else:
                 self._links[key] = cert
+                self._changed()
                 note = "link certificate verified against a trusted CSCA"
             report.added.append(ImportedItem("link", subject, serial, source, note, der=cert.dump()))
         else:
             self._pinned[key] = cert
+            self._changed()
             report.added.append(
                 ImportedItem(
                     "pinned_dsc",
@@ -304,13 +338,15 @@ class TrustStore:
             )
             return report
         self._crls.append(revocation_list)
+        self._changed()
         note = "signature verified" if issuers else "issuer CSCA not in store; signature checked when used"
         report.added.append(ImportedItem("crl", issuer, "", source, note, der=revocation_list.dump()))
         return report
 
     def _issuers_by_name(self, name: x509.Name) -> list[tuple[x509.Certificate, bool]]:
-        return [(c, True) for c in self._anchors.values() if c.subject == name] + [
-            (c, False) for c in self._links.values() if c.subject == name
+        key = name_key(name)
+        return [(c, True) for c in self._anchors.values() if name_key(c.subject) == key] + [
+            (c, False) for c in self._links.values() if name_key(c.subject) == key
         ]
 
     def add_dsc(self, data: bytes | x509.Certificate, source: str = "dsc") -> ImportReport:
@@ -329,6 +365,7 @@ class TrustStore:
             )
             return report
         self._dscs[_fingerprint(cert)] = cert
+        self._changed()
         note = "chain verified" if issuers else "issuer CSCA not in store; chain checked when used"
         report.added.append(ImportedItem("dsc", subject, serial, source, note, der=cert.dump()))
         return report
@@ -351,7 +388,12 @@ class TrustStore:
         subject, serial = describe(signer)
         report.master_lists.append(
             ImportedItem(
-                "master_list", subject, serial, source, f"{len(certs)} certificate(s), signer verified", der=data
+                "master_list",
+                subject,
+                serial,
+                source,
+                f"{len(certs)} certificate(s), signer verified",
+                der=data,
             )
         )
         for index, cert in enumerate(certs):

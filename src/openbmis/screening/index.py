@@ -154,6 +154,7 @@ class IndexBuilder:
         # compact growable arrays: a million entries make tens of millions of (key, row) pairs
         self._name_entry = array("i")
         self._name_pos = array("h")
+        self._name_len = array("b")
         self._key_hashes = array("I")
         self._key_rows = array("i")
         self._config = default_config or ScoringConfig()
@@ -177,11 +178,13 @@ class IndexBuilder:
             row = len(self._name_entry)
             self._name_entry.append(eidx)
             self._name_pos.append(-1)
+            self._name_len.append(0)
             self._add_keys(id_keys, row)
         for pos, (_, _, forms) in enumerate(ce.names):
             row = len(self._name_entry)
             self._name_entry.append(eidx)
             self._name_pos.append(min(pos, 32767))
+            self._name_len.append(min(127, sum(1 for t in forms[0][0] if t not in PARTICLES)))
             keys: set[str] = set(id_keys)
             for form in forms:
                 keys |= form_keys(form)
@@ -216,12 +219,15 @@ class IndexBuilder:
         self._entries.freeze()
         name_entry = np.frombuffer(self._name_entry, dtype=np.int32).copy()
         name_pos = np.frombuffer(self._name_pos, dtype=np.int16).copy()
+        name_len = np.frombuffer(self._name_len, dtype=np.int8).copy()
+        self._name_len = array("b")
         self._name_entry = array("i")
         self._name_pos = array("h")
         return ScreeningIndex(
             entries=self._entries,
             name_entry=name_entry,
             name_pos=name_pos,
+            name_len=name_len,
             keys=keys,
             offsets=offsets,
             postings=rows,
@@ -237,13 +243,14 @@ class ScreeningIndex:
     entries: _PackedStore
     name_entry: npt.NDArray[np.int32]
     name_pos: npt.NDArray[np.int16]
+    name_len: npt.NDArray[np.int8]
     keys: npt.NDArray[np.uint32]
     offsets: npt.NDArray[np.int64]
     postings: npt.NDArray[np.int32]
     config: ScoringConfig
     thresholds: dict[str, float] = field(default_factory=dict)
-    max_postings: int = 20_000
-    candidates: int = 40
+    max_postings: int = 5_000
+    candidates: int = 24
 
     @classmethod
     def from_entries(
@@ -265,6 +272,7 @@ class ScreeningIndex:
             self.entries.nbytes()
             + self.name_entry.nbytes
             + self.name_pos.nbytes
+            + self.name_len.nbytes
             + self.keys.nbytes
             + self.offsets.nbytes
             + self.postings.nbytes
@@ -325,6 +333,8 @@ class ScreeningIndex:
             stats.postings = len(ids)
         uniq, inverse = np.unique(ids, return_inverse=True)
         acc = np.bincount(inverse, weights=weights)
+        # among equally keyed rows prefer short names: extra parts are what the scorer will hold against them
+        acc /= 1.0 + 0.1 * self.name_len[uniq].astype(np.float64)
         k = min(self.candidates, len(uniq))
         if len(uniq) > k:
             top = np.argpartition(-acc, k - 1)[:k]

@@ -37,6 +37,7 @@ from openbmis.screening.text import (
     SYNONYMS,
     analyse_name,
     latin_skeleton,
+    plain_skeleton,
     vowel_key,
 )
 
@@ -231,6 +232,8 @@ def compile_query(query: Query) -> CompiledQuery:
 
 # --- tokens -------------------------------------------------------------------------------------------
 def token_weight(token: str) -> float:
+    if "|" in token:
+        token = token.split("|", 1)[0]
     if token in PARTICLES:
         return 0.3
     if token in _LEGAL_VALUES:
@@ -299,9 +302,19 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
 
 @lru_cache(maxsize=262_144)
 def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
-    """Similarity of two consonant skeletons (for names from unvocalised scripts)."""
+    """Similarity of two consonant skeletons (for names from unvocalised scripts); ``x|y`` offers two."""
+    if "|" in a or "|" in b:
+        return max(
+            (_skeleton_similarity(x, y) for x in a.split("|") for y in b.split("|")), key=lambda r: r[0]
+        )
+    return _skeleton_similarity(a, b)
+
+
+def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     if not a or not b:
         return 0.0, ""
+    if len(a) > 3 and a[0] == "l" and a[1:] == b or len(b) > 3 and b[0] == "l" and b[1:] == a:
+        return 0.9, "skeleton-article"  # el-/al- written onto the name: "Elsseid"
     if a == b:
         return 1.0, "skeleton"
     longest = max(len(a), len(b))
@@ -348,7 +361,7 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
             for j in range(len(right) - 1):
                 if j in rm or j + 1 in rm:
                     continue
-                s, how = sim(a, right[j] + right[j + 1])
+                s, how = sim(a, right[j].split("|")[0] + right[j + 1].split("|")[0])
                 if s >= 0.8:
                     lm[i] = s
                     rm[j] = rm[j + 1] = s
@@ -369,11 +382,23 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     return _Alignment(score, pairs)
 
 
+def _skeleton_tokens(form: CompiledForm) -> list[str]:
+    """Skeleton tokens of a form; a romanised token offers its digraph-free skeleton too ("a|b")."""
+    tokens, skeleton, unvocalised, _ = form
+    out = []
+    for t, s in zip(tokens, skeleton, strict=True):
+        if not s:
+            continue
+        plain = s if unvocalised else plain_skeleton(t)
+        out.append(s if plain == s or not plain else f"{s}|{plain}")
+    return out
+
+
 def _compare_forms(q: CompiledForm, c: CompiledForm) -> tuple[float, list[tuple[str, str, float, str]], str]:
     qt, qs, qunv, _ = q
     ct, cs, cunv, _ = c
     if qunv or cunv:
-        a = _align([s for s in qs if s], [s for s in cs if s], True)
+        a = _align(_skeleton_tokens(q), _skeleton_tokens(c), True)
         return 0.95 * a.score, a.pairs, "skeleton"
     a = _align(qt, ct, False)
     ratio = token_sort_ratio(" ".join(qt), " ".join(ct)) / 100.0

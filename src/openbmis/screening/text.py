@@ -24,6 +24,7 @@ __all__ = [
     "analyse_name",
     "fold",
     "latin_skeleton",
+    "plain_skeleton",
     "romanisations",
     "scripts_of",
     "vowel_key",
@@ -156,9 +157,14 @@ _ARABIC_SKELETON = {
     "د": "d", "ذ": "z", "ڈ": "d", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "j", "س": "s", "ش": "S", "ص": "s",
     "ض": "d", "ظ": "z", "غ": "j", "ف": "f", "ق": "k", "ك": "k", "ک": "k", "گ": "j", "ل": "l", "م": "m",
     "ن": "n", "ں": "n", "ه": "h", "ھ": "h", "ۀ": "h", "ہ": "h",
+    "ځ": "z", "څ": "s", "ږ": "j", "ښ": "S", "ټ": "t", "ډ": "d", "ړ": "r", "ڼ": "n",
 }  # fmt: skip
 # Letters romanised two ways (Arabic versus Persian/Urdu or Maghrebi usage): a second skeleton uses these.
-_ARABIC_ALTERNATIVE = {"ض": "z", "ذ": "d", "ظ": "d", "ث": "s", "ق": "j"}
+_ARABIC_ALTERNATIVES = ({"ض": "z", "ذ": "d", "ظ": "d", "ث": "s"}, {"ق": "j", "ظ": "t", "ذ": "t"})
+# Titles and honorifics written in Arabic script (qari, mullah, mawlawi, haji, sheikh, doctor).
+_ARABIC_TITLES = frozenset(
+    {"قاري", "ملا", "مولوي", "مولوی", "حاجي", "حاجی", "الحاج", "شيخ", "الشيخ", "مولانا", "الدكتور"}
+)
 _ARABIC_JOIN_PREVIOUS = frozenset({"الله", "الدين", "اللہ", "الدین"})
 _HEBREW_SKELETON = {
     "ב": "b", "ג": "j", "ד": "d", "ה": "h", "ז": "z", "ח": "h", "ט": "t", "כ": "k", "ך": "k", "ל": "l",
@@ -172,7 +178,7 @@ _ARABIC_ABD = "عبد"
 TITLES = frozenset(
     """mr mrs ms miss mx dr doctor prof professor sir dame lord lady sheikh shaykh sheik shaikh cheikh mullah
     mulla mullah maulvi mawlawi maulana mawlana molvi haji hajji hadji hajj alhaj alhaji imam qari mufti
-    amir emir colonel col general gen lieutenant lt captain capt major maj brigadier brig commander cmdr
+    colonel col general gen lieutenant lt captain capt major maj brigadier brig commander cmdr
     admiral adm sergeant sgt judge engineer eng rev reverend father fr bishop ayatollah hojatoleslam
     hojjatoleslam president minister senator ambassador""".split()
 )
@@ -380,7 +386,11 @@ def _number_words(tokens: list[str]) -> list[str]:
     return out
 
 
+_APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bf\u02be]")
+
+
 def _tokens(ascii_text: str, organisation: bool) -> list[str]:
+    ascii_text = _APOSTROPHES.sub("", ascii_text)  # Mus'ab, Ma'ruf: one word
     low = " " + _NON_ALNUM.sub(" ", ascii_text.lower()).strip() + " "
     if organisation:
         for phrase, canon in _LEGAL_PHRASES:
@@ -444,6 +454,21 @@ def latin_skeleton(token: str) -> str:
     return s
 
 
+_PLAIN_MAP = str.maketrans({"c": "k", "q": "k", "x": "k", "g": "j", "p": "b", "v": "f", "w": None, "y": None,
+                            "a": None, "e": None, "i": None, "o": None, "u": None, "'": None})  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def plain_skeleton(token: str) -> str:
+    """Consonant skeleton without digraphs: "Ishak" is s-h-k (سحاق), not sh-k; "Barich" is b-r-kh."""
+    if token.isdigit():
+        return token
+    s = re.sub(r"(.)\1+", r"\1", token.translate(_PLAIN_MAP))
+    if len(s) > 2 and s.endswith("h"):
+        s = s[:-1]
+    return s
+
+
 @lru_cache(maxsize=200_000)
 def vowel_key(token: str) -> str:
     """Token with doubled letters collapsed and each run of vowels replaced by ``*`` (Omar = Umar)."""
@@ -464,13 +489,39 @@ def _abjad_forms(text: str, scripts: frozenset[str]) -> list[NameForm]:
     """Skeleton forms read straight from Arabic or Hebrew letters (article, ``abd`` and ``-allah`` handled)."""
     hebrew = "HEBREW" in scripts
     words = [w for w in re.split(r"[\s\-\u200c\u200d،,.]+", unicodedata.normalize("NFKC", text)) if w]
+    joined = _abjad_parts(words, join=True)
+    separate = _abjad_parts(words, join=False)
+    forms: list[NameForm] = []
+    tables = (
+        [_HEBREW_SKELETON]
+        if hebrew
+        else [_ARABIC_SKELETON] + [{**_ARABIC_SKELETON, **alt} for alt in _ARABIC_ALTERNATIVES]
+    )
+    seen: set[tuple[str, ...]] = set()
+    for parts in (joined, separate):
+        for table in tables:
+            skel = tuple(s for s in (_abjad_skeleton(p, table) for p in parts) if s)
+            if skel and skel not in seen:
+                seen.add(skel)
+                forms.append(NameForm(tokens=skel, skeleton=skel, unvocalised=True, scheme="skeleton"))
+    return forms
+
+
+def _abjad_parts(words: list[str], join: bool) -> list[str]:
+    """Name parts from Arabic-script words: titles and nasab particles dropped, the article stripped,
+    ``abd`` split off; ``join`` writes "X allah" / "X al-din" as one part (Hidayatullah, Jalaluddin)."""
     parts: list[str] = []
     for w in words:
-        if w in _ARABIC_JOIN_PREVIOUS and parts:
-            parts[-1] += w
+        if w in _ARABIC_TITLES or w in {"بن", "ابن", "بنت", "ال", "آل", "ولد"}:
             continue
-        if w in {"بن", "ابن", "بنت", "ال", "آل"}:
+        if w in _ARABIC_JOIN_PREVIOUS and parts and parts[-1] != _ARABIC_ABD:
+            if join:
+                parts[-1] += w[2:]
+            else:
+                parts.append(w[2:])
             continue
+        if w.startswith("وال") and len(w) > 5:
+            w = w[1:]  # "wa-al-": the conjunction and the article written onto the name
         for art in _ARABIC_ARTICLE:
             if w.startswith(art) and len(w) > 3:
                 w = w[len(art) :]
@@ -481,15 +532,7 @@ def _abjad_forms(text: str, scripts: frozenset[str]) -> list[NameForm]:
             parts.extend((_ARABIC_ABD, rest))
             continue
         parts.append(w)
-    forms: list[NameForm] = []
-    tables = [_HEBREW_SKELETON] if hebrew else [_ARABIC_SKELETON, {**_ARABIC_SKELETON, **_ARABIC_ALTERNATIVE}]
-    seen: set[tuple[str, ...]] = set()
-    for table in tables:
-        skel = tuple(s for s in (_abjad_skeleton(p, table) for p in parts) if s)
-        if skel and skel not in seen:
-            seen.add(skel)
-            forms.append(NameForm(tokens=skel, skeleton=skel, unvocalised=True, scheme="skeleton"))
-    return forms
+    return parts
 
 
 def _make_form(tokens: list[str], unvocalised: bool, scheme: str, organisation: bool) -> NameForm:

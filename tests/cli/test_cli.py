@@ -31,7 +31,7 @@ def run(args, data_dir: Path, *, env=None, input_text=None, timeout=240):
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("demo")
-    result = run(["demo", "--no-serve"], data_dir)
+    result = run(["demo", "--no-serve", "--crossings", "400"], data_dir)
     assert result.returncode == 0, result.stderr
     return data_dir, result
 
@@ -39,6 +39,13 @@ def demo_dir(tmp_path_factory):
 def test_demo_prepares_data_and_prints_accounts(demo_dir):
     _, result = demo_dir
     assert "created: 6 border posts, 7 users" in result.stdout
+    data_dir, _ = demo_dir
+    db = sqlite3.connect(data_dir / "cli.sqlite3")
+    (count,) = db.execute("SELECT COUNT(*) FROM inspections_crossing").fetchone()
+    (entries,) = db.execute("SELECT COUNT(*) FROM inspections_crossing WHERE direction = 'entry'").fetchone()
+    # the synthetic traffic (400, the last trip may add its exit) plus the test travellers' history
+    assert 400 <= count <= 401 + 3
+    assert 0 < entries < count
     for username in ("officer", "secondary", "supervisor", "analyst", "admin", "auditor"):
         assert f"  {username} " in result.stdout
 
@@ -46,9 +53,9 @@ def test_demo_prepares_data_and_prints_accounts(demo_dir):
 def test_demo_second_run_reuses_everything(demo_dir):
     data_dir, _ = demo_dir
     started = time.monotonic()
-    result = run(["demo", "--no-serve"], data_dir)
+    result = run(["demo", "--no-serve", "--crossings", "400"], data_dir)
     assert result.returncode == 0, result.stderr
-    assert "created: 0 border posts, 0 users" in result.stdout
+    assert "created: 0 border posts, 0 users, 0 crossings" in result.stdout
     assert time.monotonic() - started < 60
 
 

@@ -35,6 +35,8 @@ POLICY = {
     ("GET", "/api/trust/entries"): ({"administrator"}, "national_only"),
     ("GET", "/api/trust/imports"): ({"administrator"}, "national_only"),
     ("POST", "/api/trust/imports"): ({"administrator"}, "national_only"),
+    ("GET", "/api/watchlists"): ({"administrator"}, "national_only"),
+    ("POST", "/api/screening/search"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
 }
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
@@ -47,12 +49,14 @@ RESOURCE_POLICY = {
     ("GET", "/api/crossings"): OFFICERS,
     ("GET", "/api/referrals"): {"secondary_officer", "supervisor"},
     ("GET", "/api/travellers/{traveller_id}"): OFFICERS,
+    ("GET", "/api/hits"): {"secondary_officer", "supervisor"},
+    ("POST", "/api/hits/{hit_id}/judgement"): {"secondary_officer", "supervisor"},
 }
 SPECIAL |= set(RESOURCE_POLICY)
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
 # Endpoints that read rather than create answer 200 to a POST.
-READ_POSTS = {"/api/documents/mrz"}
+READ_POSTS = {"/api/documents/mrz", "/api/screening/search"}
 
 
 def expected_allowed(role: str, placement: str, target: str, key: tuple[str, str]) -> bool:
@@ -69,6 +73,8 @@ def expected_allowed(role: str, placement: str, target: str, key: tuple[str, str
 def _body(method: str, path: str, n: int) -> dict | None:
     if method == "POST" and path == "/api/border-posts":
         return {"code": f"NEW-{n}", "name": "New post", "kind": "sea", "country": "UTO", "time_zone": "UTC"}
+    if path == "/api/screening/search":
+        return {"name": "Joseph Kamau", "birth_date": "1980-03-14"}
     if path == "/api/documents/mrz":
         return {"mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"}
     if path == "/api/documents/chip":
@@ -170,6 +176,10 @@ PAGES = {
     "/trust/": ({"administrator"}, "national_only"),
     "/trust/imports/": ({"administrator"}, "national_only"),
     "/trust/import/": ({"administrator"}, "national_only"),
+    "/watchlists/": ({"administrator"}, "national_only"),
+    "/watchlists/new/": ({"administrator"}, "national_only"),
+    "/hits/": ({"secondary_officer", "supervisor"}, False),
+    "/screening/search/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
 }
 
 PAGE_CASES = [
@@ -224,6 +234,19 @@ def _resources(two_posts, make_user):
     return made
 
 
+def _hit_for(inspection):
+    """A pending watchlist hit on the inspection, at its post (as screening files them)."""
+    from openbmis.watchlists import services as watchlists
+    from openbmis.watchlists.models import Hit
+
+    listed = watchlists.create_watchlist("test", name=f"Matrix {inspection.id}", owner="HQ")
+    watchlists.import_now("test", listed, file_name="m.csv", content=b"id,name\nM-1,Matrix Person\n", commit=True)
+    entry = listed.entries.get()
+    return Hit.objects.create(inspection=inspection, border_post=inspection.border_post, traveller=inspection.traveller,
+                              watchlist=listed, entry=entry, name=entry.name, score=0.9, algorithm="test",
+                              algorithm_version="0", data={})
+
+
 RESOURCE_CASES = [
     (key, role, placement, target)
     for key in RESOURCE_POLICY
@@ -244,6 +267,8 @@ def test_post_resources_access(two_posts, make_user, bearer, client, key, role, 
     method, template = key
     path = (template.replace("{inspection_id}", str(inspection.id))
             .replace("{traveller_id}", str(inspection.traveller_id)))
+    if "{hit_id}" in template:
+        path = path.replace("{hit_id}", str(_hit_for(inspection).id))
     body = None
     if template == "/api/inspections":
         body = {"border_post": post.code, "direction": "entry", "client_id": str(_uuid.uuid4()),
@@ -251,7 +276,9 @@ def test_post_resources_access(two_posts, make_user, bearer, client, key, role, 
                              "nationality": "KEN"}}
     elif template.endswith("/decision"):
         body = {"decision": "admit"}
-    elif template in ("/api/crossings", "/api/referrals"):
+    elif template.endswith("/judgement"):
+        body = {"status": "unsure", "reason": "matrix"}
+    elif template in ("/api/crossings", "/api/referrals", "/api/hits"):
         path += f"?border_post={post.code}"
     headers = bearer(user)
     if body is not None:

@@ -15,10 +15,13 @@ NAVIGATION = [
     ("core:home", _("Home"), None),
     ("inspections:counter", _("Counter"), "inspections.primary"),
     ("inspections:queue", _("Secondary"), "inspections.secondary"),
+    ("watchlists:hits", _("Hits"), "hits.adjudicate"),
+    ("watchlists:search", _("Screening"), "screening.search"),
     ("borderposts:list", _("Border posts"), "borderposts.view"),
     ("accounts:users", _("Users"), "accounts.manage"),
     ("audit:search", _("Audit trail"), "audit.view"),
     ("trust:list", _("Trust store"), "trust.view"),
+    ("watchlists:list", _("Watchlists"), "watchlists.view"),
     ("accounts:tokens", _("API tokens"), None),
 ]
 

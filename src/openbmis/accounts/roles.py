@@ -92,6 +92,22 @@ _PERMISSIONS = [
         "statistics.view", frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR}), "statistics:read", True,
         "See aggregate statistics",
     ),
+    Permission(
+        "watchlists.view", frozenset({Role.ADMINISTRATOR}), "watchlists:read", False,
+        "See the watchlists, their entries and import history",
+    ),
+    Permission(
+        "watchlists.manage", frozenset({Role.ADMINISTRATOR}), "watchlists:write", False,
+        "Create watchlists and import, preview and commit their versions",
+    ),
+    Permission(
+        "hits.adjudicate", frozenset({Role.SECONDARY_OFFICER, Role.SUPERVISOR}), "hits:write", True,
+        "Work the watchlist hit queue and judge hits (match, no match, unsure)",
+    ),
+    Permission(
+        "screening.search", OFFICERS, "screening:search", True,
+        "Search the watchlists ad hoc (name, birth date, nationality, document)",
+    ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}
 SCOPES: frozenset[str] = frozenset(p.scope for p in _PERMISSIONS)

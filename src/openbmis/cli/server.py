@@ -49,13 +49,22 @@ def _serve(host: str, port: int, threads: int) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
+    from tqdm import tqdm
 
     from openbmis.demo import seed
 
     settings.CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
     _migrate()
-    created = seed.load()
-    print(f"Demo data ready (created: {created['border_posts']} border posts, {created['users']} users).")
+    with tqdm(total=args.crossings, unit="crossing", desc="demo traffic", file=sys.stderr,
+              disable=not sys.stderr.isatty()) as bar:
+
+        def progress(done: int) -> None:
+            bar.update(done - bar.n)
+
+        created = seed.load(crossings=args.crossings, progress=progress)
+    print(f"Demo data ready (created: {created['border_posts']} border posts, {created['users']} users, "
+          f"{created['crossings']} crossings).")
+    print("Test travellers for every path at the counter: docs/demo.md")
     print(f"Demo accounts (password for all: {seed.DEMO_PASSWORD}):")
     for user in seed.USERS:
         where = user.post or "national"
@@ -226,6 +235,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser("demo", help="migrate, load the demo data set and serve it")
     _add_serve_options(p)
     p.add_argument("--no-serve", action="store_true", help="prepare the demo but do not start the server")
+    p.add_argument("--crossings", type=int, default=100_000,
+                   help="synthetic crossings over the last 90 days, generated once (default 100000)")
     p.set_defaults(handler=cmd_demo)
 
     p = subparsers.add_parser("serve", help="serve the web UI and API")

@@ -11,8 +11,12 @@ from django.db import transaction
 from openbmis.accounts import services as accounts
 from openbmis.accounts.models import User
 from openbmis.accounts.roles import Role
+from openbmis.audit import services as audit
 from openbmis.borderposts import services as borderposts
 from openbmis.borderposts.models import BorderPost
+from openbmis.demo import crossings as traffic
+from openbmis.demo import test_travellers
+from openbmis.inspections.models import Crossing
 
 DEMO_PASSWORD = "openbmis-demo"
 ACTOR = "demo-seed"
@@ -63,9 +67,15 @@ USERS = [
 EXTRA_LOADERS: list[Callable[[], None]] = []
 
 
-def load() -> dict[str, int]:
-    """Create what is missing; return counts of what was created."""
-    created = {"border_posts": 0, "users": 0}
+DEMO_CROSSINGS = 100_000
+
+
+def load(crossings: int = DEMO_CROSSINGS, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Create what is missing; return counts of what was created.
+
+    ``crossings``: how much synthetic traffic to generate over the last 90 days when there is none yet.
+    """
+    created = {"border_posts": 0, "users": 0, "crossings": 0, "test_traveller_crossings": 0}
     with transaction.atomic():
         for spec in POSTS:
             data = dict(spec)
@@ -83,6 +93,13 @@ def load() -> dict[str, int]:
             post = BorderPost.objects.get(code=demo.post) if demo.post else None
             accounts.assign_role(ACTOR, user, demo.role, post)
             created["users"] += 1
+    if crossings and not Crossing.objects.exists():
+        generated = traffic.generate(crossings, progress=progress)
+        created["crossings"] = generated.crossings
+        audit.record(actor=ACTOR, action="demo.traffic", object_type="crossing",
+                     after={"crossings": generated.crossings, "travellers": generated.travellers,
+                            "refusals": generated.refusals, "referrals": generated.referrals})
+    created["test_traveller_crossings"] = test_travellers.load_history()
     for loader in EXTRA_LOADERS:
         loader()
     return created

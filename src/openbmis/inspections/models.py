@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
@@ -71,7 +72,7 @@ class Inspection(UUIDModel):
     travel_mode = models.CharField(max_length=8, choices=TravelMode.choices, blank=True)
     transport_id = models.CharField(_("flight or vehicle"), max_length=20, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     duration_ms = models.PositiveIntegerField(default=0, help_text=_("time taken to read and check"))
 
     class Meta:
@@ -135,7 +136,7 @@ class Referral(UUIDModel):
     border_post = models.ForeignKey("borderposts.BorderPost", on_delete=models.PROTECT, related_name="referrals")
     reason = models.TextField(_("referral reason"))
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    referred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    referred_at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "openbmis.trust",
     "openbmis.travellers",
     "openbmis.inspections",
+    "openbmis.watchlists",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("openbmis.audit.urls")),
     path("trust/", include("openbmis.trust.urls")),
     path("", include("openbmis.inspections.urls")),
+    path("", include("openbmis.watchlists.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

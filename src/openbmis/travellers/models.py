@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
@@ -23,7 +24,7 @@ class Traveller(UUIDModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
         help_text=_("set when a supervisor merged this identity into another"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["primary_identifier", "secondary_identifier"]
@@ -49,7 +50,7 @@ class TravelDocument(UUIDModel):
                     "nationality and sex"),
     )
     link_reason = models.CharField(max_length=200, blank=True)
-    first_seen_at = models.DateTimeField(auto_now_add=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-first_seen_at"]

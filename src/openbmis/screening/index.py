@@ -332,9 +332,8 @@ class ScreeningIndex:
             stats.keys = len(use)
             stats.postings = len(ids)
         uniq, inverse = np.unique(ids, return_inverse=True)
-        acc = np.bincount(inverse, weights=weights)
         # among equally keyed rows prefer short names: extra parts are what the scorer will hold against them
-        acc /= 1.0 + 0.1 * self.name_len[uniq].astype(np.float64)
+        acc = np.bincount(inverse, weights=weights) / (1.0 + 0.1 * self.name_len[uniq].astype(np.float64))
         k = min(self.candidates, len(uniq))
         if len(uniq) > k:
             top = np.argpartition(-acc, k - 1)[:k]

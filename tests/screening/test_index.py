@@ -13,6 +13,7 @@ from openbmis.screening import (
     IndexBuilder,
     Query,
     ScoringConfig,
+    ScreeningError,
     ScreeningIndex,
     WatchlistEntry,
     load_watchlist,
@@ -80,8 +81,9 @@ def test_pickle_round_trip(index: ScreeningIndex) -> None:
 def test_duplicate_entries_refused() -> None:
     builder = IndexBuilder()
     builder.add(ENTRIES[0])
-    with pytest.raises(ValueError):
+    with pytest.raises(ScreeningError) as err:
         builder.add(ENTRIES[0])
+    assert err.value.field == "id"
 
 
 def test_index_finds_every_un_entry_by_its_own_name(testdata: Path) -> None:

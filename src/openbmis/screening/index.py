@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from openbmis.screening.errors import ScreeningError
 from openbmis.screening.model import Hit, Query, WatchlistEntry
 from openbmis.screening.scorer import (
     CompiledEntry,
@@ -165,7 +166,8 @@ class IndexBuilder:
         """Compile and add one entry; a second entry with the same (list, id) replaces nothing: it is refused."""
         key = f"{entry.list_name}\x1f{entry.id}"
         if key in self._ids:
-            raise ValueError(f"duplicate entry {entry.list_name}/{entry.id}")
+            raise ScreeningError(f"duplicate entry {entry.list_name}/{entry.id}", field="id", expected="unique id",
+                                 found=entry.id)  # fmt: skip
         ce = compile_entry(entry)
         eidx = self._entries.append(ce.to_tuple())
         self._ids[key] = eidx
@@ -409,7 +411,7 @@ class DocumentIndex:
         cc = country_code(country) or country.strip().lower()
         num = normalise_identifier(number)
         if not num:
-            raise ValueError("empty document number")
+            raise ScreeningError("empty document number", field="number", expected="a number", found=number)
         rec = (list_name, entry_id, num, status)
         self._exact.setdefault((cc, num), []).append(rec)
         self._loose.setdefault((cc, confusable_key(num)), []).append(rec)

@@ -157,10 +157,14 @@ def test_all_sixteen_negative_files_are_covered(testdata):
 # --- generated PKI ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("algorithm", ["rsa", "p256"])
-def test_generated_document_verifies_and_keeps_the_photo(client, headers, admin, algorithm):
+def test_generated_document_verifies_and_keeps_the_photo(client, headers, admin, officer, two_posts, algorithm):
+    from openbmis.inspections import services as inspections
+
     doc = _PKI.document(algorithm)
     services.import_file(admin, file_name="csca.der", data=doc.csca.cert.dump())
-    inspection = uuid.uuid4()
+    mrz_text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    inspection = inspections.start_inspection(officer, border_post=two_posts[0], client_id=uuid.uuid4(),
+                                              direction="entry", mrz_text=mrz_text).inspection.id
     data = post(client, headers, body_for(doc.sod, doc.dgs, inspection_id=str(inspection))).json()
     assert data["status"] == "verified", data
     assert data["inspection_id"] == str(inspection)

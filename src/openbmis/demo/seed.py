@@ -67,6 +67,15 @@ USERS = [
 EXTRA_LOADERS: list[Callable[[], None]] = []
 
 
+def _watchlists() -> None:
+    from openbmis.watchlists.demo import load_demo_lists
+
+    load_demo_lists()
+
+
+EXTRA_LOADERS.append(_watchlists)
+
+
 DEMO_CROSSINGS = 100_000
 
 

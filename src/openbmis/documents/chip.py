@@ -20,6 +20,7 @@ from pydantic import Field
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.core.errors import InvalidInput
+from openbmis.inspections import services as inspections
 from openbmis.trust import services
 
 router = Router(tags=["documents"])
@@ -65,6 +66,17 @@ def verify_chip(request: HttpRequest, payload: ChipIn) -> Status[dict[str, Any]]
     parsed is a 422 naming `sod` or `data_groups.N`.
     """
     authz.require(request.user, "documents.check", token=token_of(request))
+    inspection = None
+    mrz_text = payload.mrz
+    if payload.at is not None and payload.inspection_id is not None:
+        raise InvalidInput("'at' (a pinned validation time) cannot be used for a verification attached to an "
+                           "inspection: a live inspection is checked as of now", field="at")
+    if payload.inspection_id is not None:
+        # The read belongs to an inspection: the caller must be able to work at its post, and the
+        # chip's DG1 is compared with the MRZ read from the data page unless another one is sent.
+        inspection = inspections.get_inspection(request.user, payload.inspection_id, token_of(request))
+        authz.require(request.user, "documents.check", inspection.border_post, token=token_of(request))
+        mrz_text = mrz_text or inspection.mrz or None
     sod = _decode(payload.sod, "sod") if payload.sod else None
     groups: dict[int, bytes] = {}
     for key, value in payload.data_groups.items():
@@ -75,9 +87,11 @@ def verify_chip(request: HttpRequest, payload: ChipIn) -> Status[dict[str, Any]]
             raise InvalidInput(f"{field}: larger than {MAX_FILE_B64} base64 characters", field=field)
         groups[int(key)] = _decode(value, field)
     record, report = services.verify_chip(
-        request.user, sod=sod, data_groups=groups, mrz=payload.mrz, inspection_id=payload.inspection_id,
+        request.user, sod=sod, data_groups=groups, mrz=mrz_text, inspection_id=payload.inspection_id,
         at=payload.at,
     )
+    if inspection is not None:
+        inspections.record_chip_check(request.user, inspection, record)
     photo = services.photo_base64(record)
     return Status(201, {
         "id": str(record.id),

@@ -318,3 +318,42 @@ DEFAULT_REFUSAL_REASONS = [
     ("I", "Is considered to be a threat to public policy, internal security, public health or international relations"),
 ]
 
+
+
+CHIP_STATUS = {
+    # ChipVerification.status -> (check status, severity)
+    "verified": ("pass", "info"),
+    "failed": ("fail", "error"),
+    "unknown_csca": ("warn", "warning"),
+    "no_chip_data": ("not_checked", "info"),
+}
+
+
+def record_chip_check(actor: Any, inspection: Inspection, verification: Any) -> Inspection:
+    """Put a chip verification's outcome into the inspection's ``chip`` check (it arrives after the
+    inspection started: the reader sends the chip files when it has read them)."""
+    status, severity = CHIP_STATUS[verification.status]
+    messages = {
+        "verified": "Chip verified: signature, certificate chain and data-group hashes are valid.",
+        "failed": f"Chip verification FAILED at step '{verification.failed_step}'.",
+        "unknown_csca": "The chip's signer is not in the trust store (unknown CSCA): authenticity not proven.",
+        "no_chip_data": "No chip data was read.",
+    }
+    check = registry.Check("chip", status, severity, messages[verification.status],  # type: ignore[arg-type]
+                           {"verification": str(verification.id), "status": verification.status,
+                            "failed_step": verification.failed_step or None,
+                            "photo": bool(verification.photo)})
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if locked.status == Inspection.Status.DECIDED:
+            raise Conflict("this inspection has been decided; the chip result is kept but not attached")
+        before = next((c for c in locked.checks if c["code"] == "chip"), None)
+        locked.checks = [check.to_dict() if c["code"] == "chip" else c for c in locked.checks]
+        found = [registry.Check(c["code"], c["status"], c["severity"], c["message"], c.get("details", {}))
+                 for c in locked.checks]
+        locked.suggested_action = registry.suggested_action(found, locked.hits)
+        locked.save(update_fields=["checks", "suggested_action"])
+        audit.record(actor=actor, action="inspection.chip", object_type="inspection", object_id=str(locked.id),
+                     border_post_code=inspection.border_post.code, before={"chip": before and before["status"]},
+                     after={"chip": status, "verification": str(verification.id)})
+    return locked

@@ -218,3 +218,33 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     return render(request, "inspections/traveller.html",
                   {"person": person, "events": events, "in_country": in_country,
                    "documents": person.documents.all()})
+
+
+@permission_required("identities.view")
+def chip_photo(request: HttpRequest, inspection_id: Any) -> HttpResponse:
+    """The DG2 face image of the chip read for this inspection, as JPEG (browsers rarely show JPEG 2000)."""
+    import io
+
+    from PIL import Image
+
+    from openbmis.trust.models import ChipVerification
+
+    found = _inspection_or_error(request, inspection_id)
+    if isinstance(found, HttpResponse):
+        return found
+    record = (ChipVerification.objects.filter(inspection_id=found.id).exclude(photo=None)
+              .order_by("-created_at").first())
+    if record is None or not record.photo:
+        return render(request, "404.html", {"detail": _("No chip photo for this inspection.")}, status=404)
+    data = bytes(record.photo)
+    if record.photo_mime_type != "image/jpeg":
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                buffer = io.BytesIO()
+                image.convert("RGB").save(buffer, format="JPEG", quality=90)
+                data = buffer.getvalue()
+        except (OSError, ValueError):
+            return render(request, "404.html", {"detail": _("The chip photo could not be decoded.")}, status=415)
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,99 @@
+"""A chip read attached to an inspection: the chip check and the photo on the inspection screen."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "epassport"))  # the generated test PKI
+
+from epassport_pki import Pki, dg1, dg2_19794, make_sod  # noqa: E402
+
+from openbmis.inspections import services  # noqa: E402
+from openbmis.trust import services as trust  # noqa: E402
+
+SPECIMEN_MRZ = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+
+
+def _jp2() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 32), (180, 140, 120)).save(buffer, format="JPEG2000")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def chip(make_user):
+    pki = Pki()
+    csca, dsc = pki.country("p256")
+    trust.import_file(make_user("administrator"), file_name="csca.der", data=csca.cert.dump())
+    groups = {1: dg1(), 2: dg2_19794(_jp2(), 1)}
+    return make_sod(groups, dsc), groups
+
+
+def _body(sod, groups, inspection_id):
+    return json.dumps({"sod": base64.b64encode(sod).decode(), "inspection_id": str(inspection_id),
+                       "data_groups": {str(n): base64.b64encode(v).decode() for n, v in groups.items()}})
+
+
+def _start(officer, post):
+    return services.start_inspection(officer, border_post=post, client_id=uuid.uuid4(), direction="entry",
+                                     mrz_text=SPECIMEN_MRZ).inspection
+
+
+def test_chip_result_fills_the_chip_check_and_the_photo_shows(chip, officer, two_posts, client, bearer,
+                                                               session_client):
+    inspection = _start(officer, two_posts[0])
+    assert next(c for c in inspection.checks if c["code"] == "chip")["status"] == "not_checked"
+    sod, groups = chip
+    response = client.post("/api/documents/chip", _body(sod, groups, inspection.id), content_type="application/json",
+                           headers=bearer(officer))
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "verified"
+    inspection.refresh_from_db()
+    check = next(c for c in inspection.checks if c["code"] == "chip")
+    assert check["status"] == "pass" and check["details"]["photo"] is True
+    browser = session_client(officer)
+    page = browser.get(f"/inspect/{inspection.id}/")
+    assert b'data-testid="chip-photo"' in page.content
+    photo = browser.get(f"/inspect/{inspection.id}/chip-photo")
+    assert photo["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(photo.content)).size == (24, 32)
+
+
+def test_mismatching_page_mrz_fails_the_chip_check(chip, officer, two_posts, client, bearer, mrz_for):
+    inspection = services.start_inspection(officer, border_post=two_posts[0], client_id=uuid.uuid4(),
+                                           direction="entry", mrz_text=mrz_for()).inspection
+    sod, groups = chip
+    data = client.post("/api/documents/chip", _body(sod, groups, inspection.id), content_type="application/json",
+                       headers=bearer(officer)).json()
+    assert data["status"] == "failed" and data["failed_step"] == "mrz_match"
+    inspection.refresh_from_db()
+    assert next(c for c in inspection.checks if c["code"] == "chip")["status"] == "fail"
+    assert inspection.suggested_action == "refer"
+
+
+def test_chip_for_another_posts_inspection_is_refused(chip, officer, two_posts, make_user, client, bearer):
+    other_officer = make_user("primary_officer", two_posts[1])
+    inspection = _start(other_officer, two_posts[1])
+    sod, groups = chip
+    response = client.post("/api/documents/chip", _body(sod, groups, inspection.id),
+                           content_type="application/json", headers=bearer(officer))
+    assert response.status_code == 403
+    inspection.refresh_from_db()
+    assert next(c for c in inspection.checks if c["code"] == "chip")["status"] == "not_checked"
+
+
+def test_decided_inspection_takes_no_chip_result(chip, officer, two_posts, client, bearer):
+    inspection = _start(officer, two_posts[0])
+    services.decide(officer, inspection, decision="refuse", reasons=["A"])
+    sod, groups = chip
+    response = client.post("/api/documents/chip", _body(sod, groups, inspection.id),
+                           content_type="application/json", headers=bearer(officer))
+    assert response.status_code == 409

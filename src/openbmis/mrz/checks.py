@@ -61,6 +61,13 @@ def _finding(code: str, severity: Severity, message: str, field: str | None = No
     return check
 
 
+# The "document_type" finding depends only on the document code and the format, a small set (P, V,
+# I, ID, AC... by five formats): keep each one built, as the findings are immutable. Bounded, because
+# the document code of an invalid MRZ can be any two characters.
+_DOCUMENT_TYPES: dict[tuple[str, str], DocumentCheck] = {}
+_DOCUMENT_TYPES_MAX = 1024
+
+
 def check_document(
     result: MRZResult,
     on: date,
@@ -79,7 +86,7 @@ def check_document(
     """
     checks: list[DocumentCheck] = []
     add = checks.append
-    if not result.valid:
+    if result.errors:  # not result.valid
         add(
             _finding(
                 "mrz_invalid",
@@ -107,14 +114,17 @@ def check_document(
                     "document_code",
                 )
             )
-        add(
-            _finding(
+        type_finding = _DOCUMENT_TYPES.get((code, result.format))
+        if type_finding is None:
+            type_finding = _finding(
                 "document_type",
                 "info",
                 f"{_KINDS.get(letter, 'document')} (code {code}, format {result.format})",
                 "document_code",
             )
-        )
+            if len(_DOCUMENT_TYPES) < _DOCUMENT_TYPES_MAX:
+                _DOCUMENT_TYPES[(code, result.format)] = type_finding
+        add(type_finding)
     if result.expiry_date is not None:
         days = (result.expiry_date - on).days
         if days < 0:

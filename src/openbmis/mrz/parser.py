@@ -23,12 +23,16 @@ _DIGITS = frozenset("0123456789")
 _NAME_CHARS = _LETTERS | {"<"}
 # One C-level scan of a whole line instead of a set test per character ([0-9] is ASCII only here).
 _IS_MRZ_TEXT = re.compile(r"[0-9A-Z<]*").fullmatch
+_HAS_NON_NAME = re.compile(r"[^A-Z<]").search  # the same test as not _NAME_CHARS.issuperset(name)
 _DIGIT_CHARS = "0123456789"  # check digit value -> the character an MRZ carries
 # The OCR confusions of the brief, in both directions. A digit in an alphabetic field or a letter in a
 # numeric field is mapped through these; in alphanumeric fields either side may be the true one.
 _LETTER_TO_DIGIT = {"O": "0", "I": "1", "Z": "2", "S": "5", "G": "6", "B": "8"}
 _DIGIT_TO_LETTER = {digit: letter for letter, digit in _LETTER_TO_DIGIT.items()}
 _SWAP = _LETTER_TO_DIGIT | _DIGIT_TO_LETTER
+# Cheap tests that a field holds anything the repair could change at all (most fields do not).
+_HAS_DIGIT_TO_LETTER = re.compile("[" + "".join(_DIGIT_TO_LETTER) + "]").search
+_HAS_LETTER_TO_DIGIT = re.compile("[" + "".join(_LETTER_TO_DIGIT) + "]").search
 _MAX_FLIPS = 3  # at most this many simultaneous swaps inside one alphanumeric field
 _MAX_CANDIDATE_POSITIONS = 14
 _BY_LENGTH: dict[tuple[int, ...], tuple[MRZFormat, MRZFormat]] = {
@@ -106,7 +110,7 @@ class _Reader:
     Only the MRZs that fail a check get here; :func:`_read` reads the repaired lines again.
     """
 
-    __slots__ = ("layout", "grid", "rows", "names", "today", "horizon", "result")
+    __slots__ = ("layout", "grid", "rows", "names", "today", "horizon", "result", "cells")
 
     def __init__(self, result: MRZResult, today: date, horizon: int) -> None:
         self.layout: Layout = LAYOUTS[result.format]
@@ -116,6 +120,7 @@ class _Reader:
         self.today = today
         self.horizon = horizon
         self.result = result
+        self.cells = _CELLS[result.format]
 
     # -- grid access -------------------------------------------------------------------------------
     def seg(self, segment: Segment) -> str:
@@ -141,8 +146,7 @@ class _Reader:
         the check-digit position; genuine documents use each (EU PRADO BEL-BO-11005 vs BEL-BO-03003).
         """
         layout = self.layout
-        line, start, end = layout.document_number
-        cells = [(line, c) for c in range(start, end)]
+        cells = self.cells.number
         cd = layout.document_number_cd
         if layout.long_document_number and self.cell(cd) == "<":
             oline, ostart, oend = layout.optional_data
@@ -160,21 +164,15 @@ class _Reader:
 
     def _checks(self) -> Iterator[tuple[str, list[Cell], Cell, bool]]:
         """(name, data cells, check-digit cell, may the digit be '<' over empty data) for each check."""
-        layout = self.layout
-        cells, _, cd, _ = self._number_check()
-        yield "document_number", cells, cd, False
-        for name, segment, cd_cell in (
-            ("birth_date", layout.birth_date, layout.birth_date_cd),
-            ("expiry_date", layout.expiry_date, layout.expiry_date_cd),
-        ):
-            line, start, end = segment
-            yield name, [(line, c) for c in range(start, end)], cd_cell, False
+        layout, cells = self.layout, self.cells
+        number_cells, _, cd, _ = self._number_check()
+        yield "document_number", number_cells, cd, False
+        yield "birth_date", cells.birth, layout.birth_date_cd, False
+        yield "expiry_date", cells.expiry, layout.expiry_date_cd, False
         if layout.optional_data_cd is not None:
-            line, start, end = layout.optional_data
-            yield "optional_data", [(line, c) for c in range(start, end)], layout.optional_data_cd, True
+            yield "optional_data", cells.optional, layout.optional_data_cd, True
         if layout.composite_cd is not None:
-            composite = [(line, c) for line, start, end in layout.composite_ranges for c in range(start, end)]
-            yield "composite", composite, layout.composite_cd, False
+            yield "composite", cells.composite, layout.composite_cd, False
 
     def _holds(self, cells: list[Cell], cd: Cell, filler_ok: bool, variants: bool = False) -> bool:
         # Called for every candidate of the swap search: index the grid directly, no helper calls.
@@ -198,6 +196,8 @@ class _Reader:
             (layout.names, "name"),
         ):
             line, start, end = segment
+            if not _HAS_DIGIT_TO_LETTER("".join(self.grid[line][start:end])):
+                continue
             changes = [
                 (line, c, _DIGIT_TO_LETTER[self.grid[line][c]])
                 for c in range(start, end)
@@ -238,13 +238,14 @@ class _Reader:
 
     def repair_numeric_fields(self) -> None:
         """Letters in dates and check digits map to digits, kept only if the check digit then holds."""
-        layout = self.layout
-        for segment, cd in (
-            (layout.birth_date, layout.birth_date_cd),
-            (layout.expiry_date, layout.expiry_date_cd),
+        layout, grid = self.layout, self.grid
+        for segment, cells, cd in (
+            (layout.birth_date, self.cells.birth, layout.birth_date_cd),
+            (layout.expiry_date, self.cells.expiry, layout.expiry_date_cd),
         ):
             line, start, end = segment
-            cells = [(line, c) for c in range(start, end)]
+            if not _HAS_LETTER_TO_DIGIT("".join(grid[line][start:end]) + grid[cd[0]][cd[1]]):
+                continue
             changes = self._letters_to_digits([*cells, cd])
             if changes and not self._holds(cells, cd, False):
                 self._try(changes, [(cells, cd, False, False)])
@@ -255,8 +256,7 @@ class _Reader:
         cells, _, cd, long_number = self._number_check()
         targets: list[tuple[list[Cell], Cell, bool, bool]] = [(cells, cd, False, long_number)]
         if layout.optional_data_cd is not None:
-            line, start, end = layout.optional_data
-            targets.append(([(line, c) for c in range(start, end)], layout.optional_data_cd, True, False))
+            targets.append((self.cells.optional, layout.optional_data_cd, True, False))
         for cells, cd, filler_ok, variants in targets:
             if self._holds(cells, cd, filler_ok, variants):
                 continue
@@ -300,7 +300,7 @@ class _Reader:
         layout = self.layout
         if layout.composite_cd is None:
             return
-        composite = [(line, c) for line, start, end in layout.composite_ranges for c in range(start, end)]
+        composite = self.cells.composite
         test = [(composite, layout.composite_cd, False, False)]
         if self._holds(composite, layout.composite_cd, False):
             return
@@ -334,6 +334,25 @@ class _Reader:
             return self.result
         repaired = "".join(["".join(row) for row in self.grid])
         return _read(_PLANS[self.layout.format], repaired, self.today, self.horizon, corrections)
+
+
+class _FieldCells:
+    """The cells of the fields that carry a check digit, built once per format (and never mutated)."""
+
+    __slots__ = ("number", "birth", "expiry", "optional", "composite")
+
+    def __init__(self, layout: Layout) -> None:
+        def cells(*segments: Segment) -> list[Cell]:
+            return [(line, column) for line, start, end in segments for column in range(start, end)]
+
+        self.number = cells(layout.document_number)
+        self.birth = cells(layout.birth_date)
+        self.expiry = cells(layout.expiry_date)
+        self.optional = cells(layout.optional_data)
+        self.composite = cells(*layout.composite_ranges)
+
+
+_CELLS: dict[MRZFormat, _FieldCells] = {fmt: _FieldCells(layout) for fmt, layout in LAYOUTS.items()}
 
 
 class _Plan:
@@ -469,7 +488,7 @@ def _read(plan: _Plan, flat: str, today: date, horizon: int, corrections: list[C
     primary, separator, secondary = raw.partition("<<")
     primary = primary.replace("<", " ").strip()
     secondary = " ".join(secondary.replace("<", " ").split()) if separator else ""
-    if not _NAME_CHARS.issuperset(raw):
+    if _HAS_NON_NAME(raw):
         bad = "".join(sorted({c for c in raw if c not in _LETTERS and c != "<"}))
         error(
             FieldError(

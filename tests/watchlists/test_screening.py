@@ -198,3 +198,18 @@ def test_ad_hoc_search_ranks_and_explains(national, stolen, make_user, two_posts
     with pytest.raises(AccessDenied):
         services.search(make_user("analyst", None), name="Joseph Kamau")
     assert matching.current().person_lists == 1
+
+
+def test_demo_lists_catch_the_documented_test_traveller(inspect):
+    from openbmis.demo.seed import EXTRA_LOADERS
+    from openbmis.watchlists.demo import load_demo_lists
+
+    assert any(loader.__name__ == "_watchlists" for loader in EXTRA_LOADERS)
+    assert load_demo_lists() == 2
+    assert load_demo_lists() == 0  # idempotent
+    # the MRZ printed in docs/demo.md for KAMAU, JOSEPH
+    body = inspect(mrz="P<KENKAMAU<<JOSEPH<<<<<<<<<<<<<<<<<<<<<<<<<<\nK0000013<6KEN8003144M3306301<<<<<<<<<<<<<<<4").json()
+    assert check(body, "watchlist")["status"] == "fail"
+    assert check(body, "stolen_lost")["status"] == "fail"
+    assert {(h["kind"], h["external_id"]) for h in body["hits"]} >= {("person", "NAL-0001"), ("document", "SLD-0001")}
+    assert body["suggested_action"] == "refer"

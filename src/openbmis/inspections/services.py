@@ -142,11 +142,13 @@ def start_inspection(
         fields, mrz_result = _document_from_fields(document or {}), None
 
     now = timezone.now()
-    resolution = travellers.resolve(actor, fields)
-    history = list(
-        Crossing.objects.filter(traveller=resolution.traveller)
-        .select_related("border_post", "document").order_by("-at")[:50]
-    )
+    resolution = travellers.identify(fields)
+    history = []
+    if not resolution.traveller._state.adding:  # a known or linked traveller has a history
+        history = list(
+            Crossing.objects.filter(traveller=resolution.traveller)
+            .select_related("border_post", "document").order_by("-at")[:50]
+        )
     context = registry.InspectionContext(
         border_post=border_post, direction=direction, document=fields, mrz_result=mrz_result,
         traveller=resolution.traveller, travel_document=resolution.document, at=now,
@@ -157,21 +159,24 @@ def start_inspection(
     document_data = mrz_result.to_dict() if mrz_result is not None else {
         **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()}, "format": "manual",
     }
-    inspection = Inspection(
-        client_id=client_id, border_post=border_post, lane=lane, direction=direction, officer=actor,
-        traveller=resolution.traveller, document=resolution.document, mrz=(mrz_text or "").strip(),
-        document_data=document_data, checks=[c.to_dict() for c in found], hits=hits,
-        suggested_action=registry.suggested_action(found, hits), purpose=purpose, travel_mode=travel_mode,
-        transport_id=transport_id.strip().upper()[:20],
-        duration_ms=int((time.perf_counter() - started) * 1000),
-    )
     try:
+        # One short write transaction: the new identity (if any), the inspection and one audit event.
         with transaction.atomic():
+            resolution = travellers.register(actor, resolution, audited=False)
+            inspection = Inspection(
+                client_id=client_id, border_post=border_post, lane=lane, direction=direction, officer=actor,
+                traveller=resolution.traveller, document=resolution.document, mrz=(mrz_text or "").strip(),
+                document_data=document_data, checks=[c.to_dict() for c in found], hits=hits,
+                suggested_action=registry.suggested_action(found, hits), purpose=purpose, travel_mode=travel_mode,
+                transport_id=transport_id.strip().upper()[:20],
+                duration_ms=int((time.perf_counter() - started) * 1000),
+            )
             inspection.save(force_insert=True)
             audit.record(actor=actor, action="inspection.start", object_type="inspection",
                          object_id=str(inspection.id), border_post_code=border_post.code,
                          after={"direction": direction, "traveller": str(resolution.traveller.id),
                                 "document": str(resolution.document.id), "identity": resolution.how,
+                                "link_confidence": round(resolution.confidence, 3),
                                 "suggested_action": inspection.suggested_action,
                                 "checks": {c.code: c.status for c in found}, "hits": len(hits)})
             signals.inspection_started.send(sender=Inspection, inspection=inspection)

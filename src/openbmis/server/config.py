@@ -44,6 +44,7 @@ class Config:
     lockout_minutes: int
     secure_cookies: bool
     csrf_trusted_origins: tuple[str, ...] = field(default=())
+    statistics_min_cell: int = 5  # counts below it are suppressed for roles without identities access
 
     @property
     def debug(self) -> bool:
@@ -167,4 +168,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         lockout_minutes=_int(env, "OPENBMIS_LOCKOUT_MINUTES", 15, 1),
         secure_cookies=secure_cookies,
         csrf_trusted_origins=_list(env, "OPENBMIS_CSRF_TRUSTED_ORIGINS") or (),
+        statistics_min_cell=_int(env, "OPENBMIS_STATISTICS_MIN_CELL", 5, 1),
     )

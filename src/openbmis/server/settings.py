@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "openbmis.travellers",
     "openbmis.inspections",
     "openbmis.watchlists",
+    "openbmis.statistics",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,7 @@ if not DEBUG:
 OPENBMIS_LOCKOUT_ATTEMPTS = CONFIG.lockout_attempts
 OPENBMIS_LOCKOUT_MINUTES = CONFIG.lockout_minutes
 OPENBMIS_INSTALLATION = CONFIG.installation
+OPENBMIS_STATISTICS_MIN_CELL = CONFIG.statistics_min_cell
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]

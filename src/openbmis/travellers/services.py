@@ -31,8 +31,9 @@ def _name(primary: str, secondary: str) -> str:
     return f"{primary} {secondary}".strip()
 
 
-def resolve(actor: Any, fields: dict[str, Any]) -> Resolution:
-    """The traveller and document for these document fields, creating what is new.
+def identify(fields: dict[str, Any]) -> Resolution:
+    """Who carries this document? Reads only: what is new comes back unsaved (``how`` = linked or new),
+    so that checks can run before anything is written; :func:`register` then saves it.
 
     ``fields``: document_code, issuing_state, document_number, primary_identifier,
     secondary_identifier, nationality, birth_date (date or None), sex, expiry_date (date or None).
@@ -48,35 +49,57 @@ def resolve(actor: Any, fields: dict[str, Any]) -> Resolution:
         while traveller.merged_into_id is not None:
             traveller = traveller.merged_into  # type: ignore[assignment]
         return Resolution(traveller, existing, "known_document", existing.link_confidence)
-
     matched, confidence, reason = _match_identity(fields)
-    with transaction.atomic():
-        how = "linked"
-        if matched is not None:
-            traveller = matched
-        else:
-            how = "new"
-            confidence, reason = 1.0, "created with this document"
-            traveller = Traveller.objects.create(
-                primary_identifier=fields["primary_identifier"], secondary_identifier=fields["secondary_identifier"],
-                birth_date=fields.get("birth_date"), nationality=fields["nationality"], sex=fields.get("sex") or "X",
-            )
-            audit.record(actor=actor, action="traveller.create", object_type="traveller", object_id=str(traveller.id),
-                         after={"nationality": traveller.nationality})
-        try:
-            with transaction.atomic():
-                document = TravelDocument.objects.create(
-                    traveller=traveller, document_code=fields["document_code"], issuing_state=issuer, number=number,
-                    expiry_date=fields.get("expiry_date"), link_confidence=confidence, link_reason=reason,
-                )
-        except IntegrityError:
-            # Another counter registered the same document a moment ago: use theirs.
-            document = TravelDocument.objects.select_related("traveller").get(issuing_state=issuer, number=number)
-            return Resolution(document.traveller, document, "known_document", document.link_confidence)
-        audit.record(actor=actor, action="document.register", object_type="travel_document",
-                     object_id=str(document.id), after={"traveller": str(traveller.id), "how": how,
-                                                        "confidence": round(confidence, 3)})
+    how = "linked"
+    if matched is not None:
+        traveller = matched
+    else:
+        how, confidence, reason = "new", 1.0, "created with this document"
+        traveller = Traveller(
+            primary_identifier=fields["primary_identifier"], secondary_identifier=fields["secondary_identifier"],
+            birth_date=fields.get("birth_date"), nationality=fields["nationality"], sex=fields.get("sex") or "X",
+        )
+    document = TravelDocument(
+        traveller=traveller, document_code=fields["document_code"], issuing_state=issuer, number=number,
+        expiry_date=fields.get("expiry_date"), link_confidence=confidence, link_reason=reason,
+    )
     return Resolution(traveller, document, how, confidence)
+
+
+def register(actor: Any, resolution: Resolution, *, audited: bool = True) -> Resolution:
+    """Save what :func:`identify` found new. Call inside the caller's transaction.
+
+    ``audited=False`` leaves the audit event to the caller, which records what was created as part
+    of its own event (the inspection does: one event per inspection keeps the counter fast).
+    If another counter registered the same document meanwhile, theirs is returned.
+    """
+    if resolution.how == "known_document":
+        return resolution
+    traveller, document = resolution.traveller, resolution.document
+    try:
+        with transaction.atomic():
+            if resolution.how == "new":
+                traveller.save(force_insert=True)
+            document.traveller = traveller
+            document.save(force_insert=True)
+    except IntegrityError:
+        existing = TravelDocument.objects.select_related("traveller").get(
+            issuing_state=document.issuing_state, number=document.number)
+        return Resolution(existing.traveller, existing, "known_document", existing.link_confidence)
+    if audited:
+        if resolution.how == "new":
+            audit.record(actor=actor, action="traveller.create", object_type="traveller",
+                         object_id=str(traveller.id), after={"nationality": traveller.nationality})
+        audit.record(actor=actor, action="document.register", object_type="travel_document",
+                     object_id=str(document.id), after={"traveller": str(traveller.id), "how": resolution.how,
+                                                        "confidence": round(resolution.confidence, 3)})
+    return resolution
+
+
+def resolve(actor: Any, fields: dict[str, Any]) -> Resolution:
+    """:func:`identify` and :func:`register` in one transaction, audited."""
+    with transaction.atomic():
+        return register(actor, identify(fields))
 
 
 def _match_identity(fields: dict[str, Any]) -> tuple[Traveller | None, float, str]:

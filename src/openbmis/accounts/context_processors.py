@@ -17,6 +17,7 @@ NAVIGATION = [
     ("inspections:queue", _("Secondary"), "inspections.secondary"),
     ("watchlists:hits", _("Hits"), "hits.adjudicate"),
     ("watchlists:search", _("Screening"), "screening.search"),
+    ("statistics:dashboard", _("Statistics"), "statistics.view"),
     ("borderposts:list", _("Border posts"), "borderposts.view"),
     ("accounts:users", _("Users"), "accounts.manage"),
     ("audit:search", _("Audit trail"), "audit.view"),

@@ -1,0 +1,55 @@
+"""Statistics over REST: the same numbers the dashboard shows, from the roll-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from openbmis.accounts.api_auth import token_of
+from openbmis.statistics import queries
+
+router = Router(tags=["statistics"])
+
+
+class FlowsQuery(Schema):
+    since: date | None = Field(default=None, alias="from", description="first local day (default: 30 days to `to`)")
+    until: date | None = Field(default=None, alias="to", description="last local day, inclusive (default: today)")
+    group_by: str = Field(default="day", description="comma-separated: " + ", ".join(queries.FLOW_KEYS))
+    border_post: str | None = Field(default=None, description="post code(s), comma-separated")
+    direction: Literal["entry", "exit"] | None = None
+    nationality: str | None = Field(default=None, description="ICAO nationality code(s), comma-separated")
+    document_type: str | None = Field(default=None, description="document code, e.g. P")
+
+
+class FlowRow(Schema):
+    key: dict[str, Any]
+    entries: int | None
+    exits: int | None
+    refusals: int | None
+
+
+class FlowsOut(Schema):
+    rows: list[FlowRow]
+    totals: dict[str, int | None]
+    suppressed: int = Field(description="cells hidden because they count fewer than the threshold")
+
+
+@router.get("/flows", response=FlowsOut, summary="Arrivals, departures and refusals grouped as asked")
+def flows(request: HttpRequest, params: Query[FlowsQuery]) -> dict[str, Any]:
+    """Counts come from the roll-ups, per the post's local day. `entries` are admitted entries (arrivals),
+    `exits` admitted exits (departures), `refusals` refused entries and exits. For callers who may not see
+    identities at every post counted, counts below `OPENBMIS_STATISTICS_MIN_CELL` are `null` and counted
+    in `suppressed`. Example: `/api/statistics/flows?from=2026-01-01&to=2026-03-31&group_by=month,nationality`.
+    """
+    filters = queries.parse_filters(request.user, {
+        "from": params.since, "to": params.until, "border_post": params.border_post,
+        "direction": params.direction, "nationality": params.nationality, "document_type": params.document_type,
+    }, token=token_of(request))
+    keys = queries.parse_group_by(params.group_by)
+    table = queries.flows(filters, keys)
+    return {"rows": [{"key": key, **values} for key, values in table.rows], "totals": table.totals,
+            "suppressed": table.suppressed}

@@ -1,0 +1,142 @@
+"""The dashboard's panels: what each one counts and how its rows are labelled (for screen, exports and PDF)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from openbmis.core.errors import InvalidInput, NotFound
+from openbmis.inspections.models import Purpose, RefusalReason, TravelMode
+from openbmis.mrz import lookup_state
+from openbmis.statistics import queries
+from openbmis.statistics.models import AgeGroup, ReferralCount
+
+TOP_NATIONALITIES = 10
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    title: Any
+    kind: str  # "flows", or a key of queries.COUNT_MODELS
+    keys: tuple[str, ...]
+    chart: str  # line or bar
+    top: int | None = None
+
+
+PANELS: dict[str, Panel] = {p.name: p for p in [
+    Panel("time", gettext_lazy("Arrivals and departures over time"), "flows", ("day",), "line"),
+    Panel("border_post", gettext_lazy("By border post"), "flows", ("border_post",), "bar"),
+    Panel("nationality", gettext_lazy("By citizenship (top 10 and the rest)"), "flows", ("nationality",), "bar",
+          TOP_NATIONALITIES),
+    Panel("sex_age", gettext_lazy("By sex and age group"), "flows", ("age_group", "sex"), "bar"),
+    Panel("residence", gettext_lazy("Residents and non-residents"), "flows", ("residence",), "bar"),
+    Panel("purpose", gettext_lazy("By purpose of travel"), "flows", ("purpose",), "bar"),
+    Panel("travel_mode", gettext_lazy("By travel mode"), "flows", ("travel_mode",), "bar"),
+    Panel("refusals", gettext_lazy("Refusals by ground"), "refusals", ("reason",), "bar"),
+    Panel("referrals", gettext_lazy("Referrals to secondary inspection and their outcomes"), "referrals",
+          ("outcome",), "bar"),
+    Panel("hits", gettext_lazy("Watchlist hits by judgement"), "hits", ("status",), "bar"),
+]}
+
+
+def get_panel(name: str) -> Panel:
+    try:
+        return PANELS[name]
+    except KeyError:
+        raise NotFound(f"no statistics panel {name!r}", field="panel") from None
+
+
+def panel_table(panel: Panel, filters: queries.Filters, interval: str = "day") -> queries.Table:
+    if interval not in queries.TIME_KEYS:
+        raise InvalidInput(f"interval must be day, week or month, got {interval!r}", field="interval")
+    if panel.kind == "flows":
+        keys = [interval] if panel.name == "time" else list(panel.keys)
+        return queries.flows(filters, keys, top=panel.top)
+    return queries.counts(filters, panel.kind, list(panel.keys))
+
+
+def _hit_labels() -> dict[str, Any]:
+    try:
+        from openbmis.watchlists.models import Hit
+    except ImportError:
+        return {}
+    return dict(Hit.Status.choices)
+
+
+def label(key: str, value: Any) -> str:
+    """A reader's label for one key value (the code stays visible where codes are the standard)."""
+    if value == queries.OTHER:
+        return _("All others")
+    if value in (None, ""):
+        return _("Not stated")
+    if key == "nationality":
+        state = lookup_state(str(value))
+        return f"{value} {state.name}" if state else str(value)
+    if key == "sex":
+        return {"F": _("Female"), "M": _("Male"), "X": _("Unspecified")}.get(value, str(value))
+    if key == "age_group":
+        return str(dict(AgeGroup.choices).get(value, value))
+    if key == "purpose":
+        return str(dict(Purpose.choices).get(value, value))
+    if key == "travel_mode":
+        return str(dict(TravelMode.choices).get(value, value))
+    if key == "residence":
+        return _("Residents") if value == queries.RESIDENT else _("Non-residents")
+    if key == "reason":
+        reason = RefusalReason.objects.filter(code=value).first()
+        return f"{value}: {reason.label}" if reason else str(value)
+    if key == "outcome":
+        return str(dict(ReferralCount.Outcome.choices).get(value, value))
+    if key == "status":
+        return str(_hit_labels().get(value, value))
+    return str(value)
+
+
+def row_label(table: queries.Table, key: dict[str, Any]) -> str:
+    return " · ".join(label(name, key[name]) for name in table.keys)
+
+
+def headers(table: queries.Table) -> list[str]:
+    columns = [str(queries.KEY_LABELS.get(k, k)) for k in table.keys]
+    columns += [str(queries.MEASURE_LABELS[m]) for m in table.measures]
+    if table.measures == list(queries.MEASURES):
+        columns.append(str(queries.MEASURE_LABELS["net"]))
+    return columns
+
+
+def net(values: dict[str, int | None]) -> int | None:
+    entries, exits = values.get("entries"), values.get("exits")
+    return None if entries is None or exits is None else entries - exits
+
+
+def _net_cell(values: dict[str, int | None]) -> str | int:
+    """Net flow, or ``..`` when arrivals or departures are suppressed (it would give them away)."""
+    value = net(values)
+    return ".." if value is None else value
+
+
+def cell(value: int | None, filters: queries.Filters) -> str | int:
+    """What a cell shows: the count, or ``<N`` where it is suppressed."""
+    return f"<{filters.min_cell}" if value is None else value
+
+
+def table_rows(table: queries.Table, filters: queries.Filters) -> list[list[Any]]:
+    """The table as shown on screen and exported: labels, then counts (``<N`` where suppressed)."""
+    flows = table.measures == list(queries.MEASURES)
+    rows = []
+    for key, values in table.rows:
+        row: list[Any] = [label(name, key[name]) for name in table.keys]
+        row += [cell(values[m], filters) for m in table.measures]
+        if flows:
+            row.append(_net_cell(values))
+        rows.append(row)
+    total: list[Any] = [_("Total")] + [""] * (len(table.keys) - 1)
+    total += [cell(table.totals[m], filters) for m in table.measures]
+    if flows:
+        total.append(_net_cell(table.totals))
+    rows.append(total)
+    return rows

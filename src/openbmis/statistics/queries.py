@@ -1,0 +1,327 @@
+"""Read path of the statistics: validated filters, grouped counts from the roll-ups, small-cell suppression.
+
+The dashboard, the API, the exports and the monthly report all call :func:`flows` and :func:`counts`, so
+they show the same numbers. Nothing here reads the raw crossings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Model, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils.translation import gettext_lazy as _
+
+from openbmis.accounts import authz
+from openbmis.borderposts.models import BorderPost
+from openbmis.core.errors import InvalidInput
+from openbmis.inspections.models import Purpose
+from openbmis.mrz import lookup_state
+from openbmis.statistics.models import FlowCount, HitCount, ReferralCount, RefusalCount
+
+TIME_KEYS = ("day", "week", "month")
+FLOW_KEYS = (*TIME_KEYS, "border_post", "nationality", "sex", "age_group", "purpose", "travel_mode", "residence")
+MEASURES = ("entries", "exits", "refusals")
+MAX_DAYS = 3700  # ten years and change: longer periods are almost certainly a typo
+DOCUMENT_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]?$")
+OTHER = "other"
+RESIDENT, NON_RESIDENT = "resident", "non_resident"
+
+_FIELD = {"day": "day", "week": "week", "month": "month", "border_post": "border_post__code",
+          "nationality": "nationality", "sex": "sex", "age_group": "age_group", "purpose": "purpose",
+          "travel_mode": "travel_mode", "residence": "purpose", "reason": "reason", "outcome": "outcome",
+          "status": "status"}
+
+KEY_LABELS = {
+    "day": _("Day"), "week": _("Week (from Monday)"), "month": _("Month"), "border_post": _("Border post"),
+    "nationality": _("Citizenship"), "sex": _("Sex"), "age_group": _("Age group"), "purpose": _("Purpose of travel"),
+    "travel_mode": _("Travel mode"), "residence": _("Residence"), "reason": _("Ground of refusal"),
+    "outcome": _("Outcome"), "status": _("Judgement"),
+}
+MEASURE_LABELS = {"entries": _("Arrivals"), "exits": _("Departures"), "refusals": _("Refusals"),
+                  "net": _("Net flow"), "count": _("Count")}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A validated selection: the period (local days, inclusive) and the optional narrowing filters."""
+
+    start: date
+    end: date
+    posts: tuple[BorderPost, ...] = ()  # empty: every post in the caller's scope
+    direction: str | None = None
+    nationalities: tuple[str, ...] = ()
+    document_code: str | None = None
+    scope: authz.PostScope = field(default=authz.ALL_POSTS, compare=False)
+    suppress: bool = False  # hide cells below the threshold
+    min_cell: int = 5
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def shifted(self, start: date, end: date) -> Filters:
+        return replace(self, start=start, end=end)
+
+    def previous_period(self) -> Filters:
+        return self.shifted(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def last_year(self) -> Filters:
+        return self.shifted(_year_before(self.start), _year_before(self.end))
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as URL parameters (for links from the dashboard to tables and exports)."""
+        query = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        if self.posts:
+            query["border_post"] = ",".join(p.code for p in self.posts)
+        if self.direction:
+            query["direction"] = self.direction
+        if self.nationalities:
+            query["nationality"] = ",".join(self.nationalities)
+        if self.document_code:
+            query["document_type"] = self.document_code
+        return query
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _parse_date(raw: str | date | None, name: str) -> date | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise InvalidInput(f"{name!r} must be a calendar date YYYY-MM-DD, got {raw!r}", field=name,
+                           expected="YYYY-MM-DD", found=str(raw)) from None
+
+
+def _codes(raw: str | Sequence[str] | None) -> list[str]:
+    if raw is None:
+        return []
+    items = raw.split(",") if isinstance(raw, str) else [part for item in raw for part in item.split(",")]
+    return [item.strip().upper() for item in items if item.strip()]
+
+
+def parse_filters(
+    user: Any,
+    params: Mapping[str, Any],
+    *,
+    token: Any = None,
+    today: date | None = None,
+    default_days: int = 30,
+) -> Filters:
+    """Validate the filters of a request and bind them to what the user may see.
+
+    Raises InvalidInput (an impossible period, an unknown post, nationality or document type) or
+    AccessDenied (a post outside the caller's statistics scope).
+    """
+    authz.require(user, "statistics.view", token=token)
+    today = today or date.today()
+    end = _parse_date(params.get("to"), "to") or today
+    start = _parse_date(params.get("from"), "from") or end - timedelta(days=default_days - 1)
+    if start > end:
+        raise InvalidInput(f"the period starts ({start}) after it ends ({end})", field="from",
+                           expected=f"a date on or before {end}", found=start.isoformat())
+    if (end - start).days + 1 > MAX_DAYS:
+        raise InvalidInput(f"the period is longer than {MAX_DAYS} days", field="from", found=start.isoformat())
+    scope = authz.post_scope(user, "statistics.view", token)
+    posts: list[BorderPost] = []
+    for code in _codes(params.get("border_post")):
+        post = BorderPost.objects.filter(code=code).first()
+        if post is None:
+            raise InvalidInput(f"unknown border post {code!r}", field="border_post", found=code)
+        authz.require(user, "statistics.view", post, token=token)
+        posts.append(post)
+    direction = (params.get("direction") or "").strip().lower() or None
+    if direction not in (None, "entry", "exit"):
+        raise InvalidInput(f"direction must be entry or exit, got {direction!r}", field="direction",
+                           expected="entry or exit", found=direction)
+    nationalities = _codes(params.get("nationality"))
+    for code in nationalities:
+        if lookup_state(code) is None:
+            raise InvalidInput(f"unknown nationality code {code!r} (ICAO Doc 9303 Part 3)", field="nationality",
+                               found=code)
+    document = (params.get("document_type") or params.get("document_code") or "").strip().upper() or None
+    if document is not None and not DOCUMENT_CODE_RE.match(document):
+        raise InvalidInput(f"unknown document type {document!r}: one or two letters such as P, PD, I or V",
+                           field="document_type", found=document)
+    chosen = [p.id for p in posts] if posts else None
+    return Filters(
+        start=start, end=end, posts=tuple(posts), direction=direction, nationalities=tuple(nationalities),
+        document_code=document, scope=scope, suppress=not may_see_small_cells(user, token, scope, chosen),
+        min_cell=int(getattr(settings, "OPENBMIS_STATISTICS_MIN_CELL", 5)),
+    )
+
+
+def may_see_small_cells(user: Any, token: Any, scope: authz.PostScope, posts: list[Any] | None) -> bool:
+    """Small counts are shown only to whoever may see identities at every post counted."""
+    identities = authz.post_scope(user, "identities.view", token)
+    if isinstance(identities, authz.AllPosts):
+        return True
+    wanted: Iterable[Any]
+    if posts is not None:
+        wanted = posts
+    elif isinstance(scope, authz.AllPosts):
+        return False
+    else:
+        wanted = scope
+    wanted = set(wanted)
+    return bool(wanted) and wanted <= identities
+
+
+def _restrict(queryset: QuerySet[Any], filters: Filters, *, direction: bool = True) -> QuerySet[Any]:
+    queryset = queryset.filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.posts:
+        queryset = queryset.filter(border_post__in=[p.id for p in filters.posts])
+    elif not isinstance(filters.scope, authz.AllPosts):
+        queryset = queryset.filter(border_post__in=filters.scope)
+    if filters.direction and direction:
+        queryset = queryset.filter(direction=filters.direction)
+    if filters.nationalities:
+        queryset = queryset.filter(nationality__in=filters.nationalities)
+    if filters.document_code:
+        queryset = queryset.filter(document_code=filters.document_code)
+    return queryset
+
+
+def _grouped(queryset: QuerySet[Any], keys: Sequence[str]) -> QuerySet[Any]:
+    if "week" in keys:
+        queryset = queryset.annotate(week=TruncWeek("day"))
+    if "month" in keys:
+        queryset = queryset.annotate(month=TruncMonth("day"))
+    fields = list(dict.fromkeys(_FIELD[k] for k in keys))
+    return queryset.values(*fields).order_by(*fields)
+
+
+def _key(row: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    key: dict[str, Any] = {}
+    for name in keys:
+        value = row[_FIELD[name]]
+        if name == "residence":
+            value = RESIDENT if value == Purpose.RESIDENT else NON_RESIDENT
+        elif name == "month" and value is not None:
+            value = value.strftime("%Y-%m")
+        elif isinstance(value, date):
+            value = value.isoformat()
+        key[name] = value
+    return key
+
+
+@dataclass
+class Table:
+    """Grouped counts: each row is (key, values); values are ints, or None where suppressed."""
+
+    keys: list[str]
+    measures: list[str]
+    rows: list[tuple[dict[str, Any], dict[str, int | None]]]
+    totals: dict[str, int | None]
+    suppressed: int = 0
+
+
+def parse_group_by(raw: str | Sequence[str] | None, allowed: Sequence[str] = FLOW_KEYS) -> list[str]:
+    keys = [k.strip().lower() for k in (raw.split(",") if isinstance(raw, str) else (raw or [])) if k.strip()]
+    if not keys:
+        raise InvalidInput("group_by is required, e.g. group_by=month,nationality", field="group_by")
+    for name in keys:
+        if name not in allowed:
+            raise InvalidInput(f"cannot group by {name!r}; choose from {', '.join(allowed)}", field="group_by",
+                               found=name, expected=", ".join(allowed))
+    if len([k for k in keys if k in TIME_KEYS]) > 1:
+        raise InvalidInput("group by one time unit at most (day, week or month)", field="group_by")
+    if len(set(keys)) != len(keys):
+        raise InvalidInput("a key is repeated in group_by", field="group_by")
+    return keys
+
+
+def flows(filters: Filters, keys: Sequence[str], *, top: int | None = None) -> Table:
+    """Arrivals (admitted entries), departures (admitted exits) and refusals, grouped by ``keys``.
+
+    ``top``: keep the largest ``top`` rows by arrivals + departures and add the rest as one ``other`` row.
+    """
+    queryset = _grouped(_restrict(FlowCount.objects.all(), filters), keys).annotate(
+        entries=Sum("count", filter=Q(direction="entry", decision="admit"), default=0),
+        exits=Sum("count", filter=Q(direction="exit", decision="admit"), default=0),
+        refusals=Sum("count", filter=Q(decision="refuse"), default=0),
+    )
+    merged: dict[tuple[Any, ...], dict[str, int]] = {}
+    keyed: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in queryset:
+        key = _key(row, keys)
+        marker = tuple(key.values())
+        values = merged.setdefault(marker, dict.fromkeys(MEASURES, 0))
+        keyed[marker] = key
+        for measure in MEASURES:
+            values[measure] += int(row[measure] or 0)
+    rows = [(keyed[m], v) for m, v in merged.items()]
+    if top is not None and len(rows) > top:
+        rows.sort(key=lambda r: (-(r[1]["entries"] + r[1]["exits"] + r[1]["refusals"]), str(r[0])))
+        rest = dict.fromkeys(MEASURES, 0)
+        for _unused, values in rows[top:]:
+            for measure in MEASURES:
+                rest[measure] += values[measure]
+        rows = rows[:top] + [({k: OTHER for k in keys}, rest)]
+    return _suppress(filters, list(keys), list(MEASURES), rows)
+
+
+COUNT_MODELS: dict[str, tuple[type[Model], str]] = {
+    "refusals": (RefusalCount, "reason"),
+    "referrals": (ReferralCount, "outcome"),
+    "hits": (HitCount, "status"),
+}
+
+
+def counts(filters: Filters, kind: str, keys: Sequence[str] | None = None) -> Table:
+    """Refusals by ground, referrals by outcome or watchlist hits by judgement (``kind``), with the filters."""
+    model, dimension = COUNT_MODELS[kind]
+    keys = list(keys or [dimension])
+    queryset = _grouped(_restrict(model._default_manager.all(), filters), keys).annotate(n=Sum("count"))
+    rows = [(_key(row, keys), {"count": int(row["n"] or 0)}) for row in queryset]
+    return _suppress(filters, keys, ["count"], rows)
+
+
+def _suppress(filters: Filters, keys: list[str], measures: list[str],
+              rows: list[tuple[dict[str, Any], dict[str, int]]]) -> Table:
+    """Hide counts from 1 to min_cell - 1; when a column has exactly one such cell, also hide its next
+    smallest count, so that the total does not give the hidden one away."""
+    totals: dict[str, int | None] = {m: sum(v[m] for _k, v in rows) for m in measures}
+    shown: list[tuple[dict[str, Any], dict[str, int | None]]] = [(k, dict(v)) for k, v in rows]
+    suppressed = 0
+    if filters.suppress:
+        threshold = filters.min_cell
+        for measure in measures:
+            small = [i for i, (_k, v) in enumerate(rows) if 0 < v[measure] < threshold]
+            if len(small) == 1:
+                others = sorted((v[measure], i) for i, (_k, v) in enumerate(rows)
+                                if i != small[0] and v[measure] > 0)
+                if others:
+                    small.append(others[0][1])
+            for index in small:
+                shown[index][1][measure] = None
+                suppressed += 1
+            total = totals[measure]
+            if total is not None and 0 < total < threshold:
+                totals[measure] = None
+                suppressed += 1
+    return Table(keys=keys, measures=measures, rows=shown, totals=totals, suppressed=suppressed)
+
+
+def comparison(filters: Filters) -> dict[str, dict[str, int | None]]:
+    """Totals of the period, the period before it (same length) and the same period a year earlier."""
+    result = {}
+    for name, selection in (("current", filters), ("previous", filters.previous_period()),
+                            ("last_year", filters.last_year())):
+        table = flows(selection, ["border_post"])
+        result[name] = dict(table.totals)
+    return result

@@ -1,0 +1,255 @@
+"""The monthly report as PDF (reportlab): national and per post, vector charts, tables and definitions."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from openbmis.accounts import authz
+from openbmis.borderposts.models import BorderPost
+from openbmis.core.errors import InvalidInput
+from openbmis.statistics import panels, queries, services
+from openbmis.statistics.models import MonthlyReport
+
+ARRIVALS = colors.HexColor("#1f6feb")
+DEPARTURES = colors.HexColor("#d97706")
+REPORT_PANELS = ("nationality", "sex_age", "residence", "purpose", "travel_mode", "refusals", "referrals", "hits")
+
+
+def parse_month(raw: str) -> date:
+    try:
+        year, month = (int(part) for part in raw.strip().split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        raise InvalidInput(f"month must be YYYY-MM, got {raw!r}", field="month", expected="YYYY-MM",
+                           found=raw) from None
+
+
+def month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _definitions() -> list[str]:
+    return [
+        _("Arrivals: entries admitted at a border post during the period; departures: exits admitted."),
+        _("Refusals: entries or exits refused, counted once per crossing; by ground, once per ground given."),
+        _("Net flow: arrivals minus departures."),
+        _("Citizenship: the nationality on the travel document presented, recorded at the time of crossing."),
+        _("Residents: travellers returning to their country of residence (purpose of travel 'returning "
+          "resident'); everyone else counts as a non-resident."),
+        _("Days are the calendar days at the border post; age is the age on that day."),
+        _("Referrals: travellers sent to secondary inspection, counted on the day they were referred."),
+        _("Watchlist hits: possible matches filed for an officer's judgement, counted on the day they were filed."),
+        _("These counts follow the UN Recommendations on Statistics of International Migration (Rev. 1) for flows "
+          "by citizenship and residence. See docs/statistics.md."),
+    ]
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> Table:
+    table = Table([headers, *rows], repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+        ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+        ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, colors.HexColor("#f2f4f7")]),
+    ]))
+    return table
+
+
+def _numbers(values: list[int | None]) -> list[int]:
+    return [v or 0 for v in values]
+
+
+def _line_chart(table: queries.Table) -> Drawing:
+    drawing = Drawing(170 * mm, 60 * mm)
+    chart = HorizontalLineChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 45 * mm
+    chart.data = [_numbers([v["entries"] for _k, v in table.rows]) or [0],
+                  _numbers([v["exits"] for _k, v in table.rows]) or [0]]
+    labels = [k["day"][-2:] for k, _v in table.rows] or [""]
+    chart.categoryAxis.categoryNames = labels
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.lines[0].strokeColor, chart.lines[1].strokeColor = ARRIVALS, DEPARTURES
+    drawing.add(chart)
+    drawing.add(_legend(165 * mm, 58 * mm))
+    return drawing
+
+
+def _legend(x: float, y: float) -> Legend:
+    legend = Legend()
+    legend.x, legend.y = x - 40 * mm, y
+    legend.fontSize = 7
+    legend.alignment = "right"
+    legend.colorNamePairs = [(ARRIVALS, str(queries.MEASURE_LABELS["entries"])),
+                             (DEPARTURES, str(queries.MEASURE_LABELS["exits"]))]
+    legend.columnMaximum = 1
+    return legend
+
+
+def _bar_chart(table: queries.Table) -> Drawing:
+    rows = table.rows[:12]
+    height = max(30, 8 * len(rows) + 12) * mm / 2
+    drawing = Drawing(170 * mm, height + 10 * mm)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 55 * mm, 5 * mm, 105 * mm, height
+    if "entries" in table.measures:
+        chart.data = [_numbers([v["entries"] for _k, v in rows]), _numbers([v["exits"] for _k, v in rows])]
+        chart.bars[0].fillColor, chart.bars[1].fillColor = ARRIVALS, DEPARTURES
+    else:
+        chart.data = [_numbers([v["count"] for _k, v in rows])]
+        chart.bars[0].fillColor = ARRIVALS
+    if not rows:
+        chart.data = [[0]]
+    chart.categoryAxis.categoryNames = [panels.row_label(table, k)[:34] for k, _v in rows] or [""]
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.labels.fontSize = 6
+    chart.valueAxis.valueMin = 0
+    drawing.add(chart)
+    return drawing
+
+
+def build_pdf(filters: queries.Filters, title: str) -> bytes:
+    """The report for ``filters`` (a month), then one section per post when it covers several posts."""
+    buffer = io.BytesIO()
+    styles = getSampleStyleSheet()
+    story: list[Any] = [Paragraph(title, styles["Title"])]
+    story.append(Paragraph(_("Period %(start)s to %(end)s. Made %(now)s.") % {
+        "start": filters.start, "end": filters.end, "now": timezone.now().strftime("%Y-%m-%d %H:%M UTC")},
+        styles["Normal"]))
+    if filters.suppress:
+        story.append(Paragraph(_("Counts from 1 to %(n)s are shown as <%(m)s to protect individuals.")
+                               % {"n": filters.min_cell - 1, "m": filters.min_cell}, styles["Normal"]))
+    story += _section(filters, styles, national=True)
+    posts = list(filters.posts) or _posts(filters)
+    if len(posts) > 1:
+        for post in posts:
+            story.append(PageBreak())
+            story.append(Paragraph(f"{post.code} {post.name}", styles["Heading1"]))
+            story += _section(replace(filters, posts=(post,)), styles, national=False)
+    story.append(PageBreak())
+    story.append(Paragraph(_("Definitions"), styles["Heading1"]))
+    for line in _definitions():
+        story.append(Paragraph(line, styles["Normal"]))
+        story.append(Spacer(1, 2 * mm))
+    document = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="OpenBMIS",
+                                 leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm)
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _posts(filters: queries.Filters) -> list[BorderPost]:
+    posts = BorderPost.objects.all()
+    if not isinstance(filters.scope, authz.AllPosts):
+        posts = posts.filter(id__in=filters.scope)
+    return list(posts)
+
+
+def _section(filters: queries.Filters, styles: Any, national: bool) -> list[Any]:
+    story: list[Any] = []
+    comparison = queries.comparison(filters)
+    head = [_("Measure"), _("This month"), _("Month before"), _("Same month last year")]
+    rows = []
+    for measure in queries.MEASURES:
+        rows.append([str(queries.MEASURE_LABELS[measure])] + [
+            panels.cell(comparison[period][measure], filters) for period in ("current", "previous", "last_year")])
+    rows.append([str(queries.MEASURE_LABELS["net"])] + [
+        panels._net_cell(comparison[period]) for period in ("current", "previous", "last_year")])
+    story.append(Paragraph(_("Summary"), styles["Heading2"]))
+    story.append(_table(head, rows))
+    daily = queries.flows(filters, ["day"])
+    story.append(Paragraph(_("Arrivals and departures per day"), styles["Heading2"]))
+    story.append(_line_chart(daily))
+    names = (("border_post",) if national else ()) + REPORT_PANELS
+    for name in names:
+        panel = panels.PANELS[name]
+        table = panels.panel_table(panel, filters)
+        block: list[Any] = [Paragraph(str(panel.title), styles["Heading2"])]
+        if table.rows:
+            block.append(_bar_chart(table))
+        block.append(_table(panels.headers(table), panels.table_rows(table, filters)))
+        story.append(KeepTogether(block))
+    return story
+
+
+def generate(user: Any, month: date, post: BorderPost | None, *, suppress: bool | None = None,
+             token: Any = None) -> tuple[bytes, queries.Filters]:
+    params = {"from": month.isoformat(), "to": month_end(month).isoformat(),
+              "border_post": post.code if post else None}
+    filters = queries.parse_filters(user, params, token=token)
+    if suppress is not None:
+        filters = replace(filters, suppress=suppress)
+    where = f"{post.code} {post.name}" if post else _("national")
+    title = _("Migration statistics %(month)s: %(where)s") % {"month": month.strftime("%Y-%m"), "where": where}
+    return build_pdf(filters, title), filters
+
+
+def on_demand(user: Any, month: str, post_code: str | None) -> tuple[bytes, str]:
+    """A report made now for the user (suppressed unless they may see identities); audited."""
+    first = parse_month(month)
+    post = None
+    if post_code:
+        post = BorderPost.objects.filter(code=post_code.strip().upper()).first()
+        if post is None:
+            raise InvalidInput(f"unknown border post {post_code!r}", field="border_post", found=post_code)
+    pdf, filters = generate(user, first, post)
+    from openbmis.audit import services as audit
+
+    audit.record(actor=user, action="statistics.report", object_type="monthly_report",
+                 object_label=first.strftime("%Y-%m"), border_post_code=post.code if post else "",
+                 after={"suppressed": filters.suppress, "bytes": len(pdf), "on_demand": True})
+    return pdf, f"openbmis-{first:%Y-%m}-{post.code if post else 'national'}.pdf"
+
+
+class _Scheduler:
+    """The account the schedule reports as: national statistics, no identities (so small cells are hidden)."""
+
+    is_authenticated = True
+    is_active = True
+    pk = None
+    _openbmis_grants = [authz.Grant(authz.Role.ANALYST, None)]
+    can_view_identities = False
+
+    def get_username(self) -> str:
+        return "scheduler"
+
+
+def generate_and_store(actor: Any, month: date, post: BorderPost | None, suppress: bool = True) -> MonthlyReport:
+    pdf, filters = generate(_Scheduler(), month, post, suppress=suppress)
+    return services.store_report(actor, month, post, pdf, filters.suppress)
+
+
+def ensure_scheduled_report(today: date | None = None) -> str:
+    """Make last month's national report once the month is over (called by the refresh job)."""
+    today = today or timezone.localdate()
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if MonthlyReport.objects.filter(month=last, border_post__isnull=True).exists():
+        return ""
+    generate_and_store("scheduler", last, None, suppress=True)
+    return last.strftime("%Y-%m")

@@ -1,0 +1,399 @@
+"""Write path of the statistics: build, refresh and check the roll-ups; store monthly reports.
+
+The roll-ups are recomputed one local day at a time (delete the day, INSERT ... SELECT ... GROUP BY
+from the raw crossings), so recomputing a day twice is harmless. The incremental refresh finds the
+days touched since the watermark by the crossings' UUIDv7 ids, which sort by the time the row was
+made, not by ``at``: crossings back-dated by the demo or recorded offline are still found. Ids are
+re-read from a few minutes before the watermark, because a transaction that took an id earlier
+may commit later.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, F, Max, Q, Sum, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from openbmis.audit import services as audit
+from openbmis.borderposts.models import BorderPost
+from openbmis.inspections.models import Crossing, Referral
+from openbmis.statistics.models import (
+    AGE_BOUNDS,
+    AgeGroup,
+    FlowCount,
+    HitCount,
+    MonthlyReport,
+    ReferralCount,
+    RefusalCount,
+    RollupState,
+)
+
+log = logging.getLogger(__name__)
+
+# How far before the watermark the refresh re-reads ids (a transaction open longer is not expected).
+SAFETY = timedelta(minutes=10)
+DAY_CHUNK = 200
+
+FLOW_DIMENSIONS = ("direction", "decision", "nationality", "document_code", "sex", "age_group", "purpose",
+                   "travel_mode")
+
+
+def _yyyymmdd(name: str) -> Any:
+    return ExtractYear(name) * 10000 + ExtractMonth(name) * 100 + ExtractDay(name)
+
+
+def age_group_expression() -> tuple[Case, Any]:
+    """The age group (CASE) and the yyyymmdd difference it reads as ``age_diff``, in SQL: (local yyyymmdd - birth yyyymmdd) >= years * 10000
+    exactly when the traveller had reached that age, so no division or date function is needed."""
+    diff = _yyyymmdd("local_date") - _yyyymmdd("birth_date")
+    whens = [When(Q(age_diff__gte=years * 10000), then=Value(str(group))) for years, group in AGE_BOUNDS]
+    return Case(*whens, default=Value(str(AgeGroup.UNKNOWN)), output_field=CharField()), diff
+
+
+def _flow_select(days: list[date] | None) -> tuple[str, list[Any]]:
+    """SELECT of the flow roll-up rows for ``days`` (all when None), columns in FlowCount's order."""
+    case, diff = age_group_expression()
+    queryset = Crossing.objects.all()
+    if days is not None:
+        queryset = queryset.filter(local_date__in=days)
+    queryset = (
+        queryset.annotate(age_diff=diff)
+        .values(
+            c_day=F("local_date"), c_post=F("border_post_id"), c_direction=F("direction"),
+            c_decision=F("decision"), c_nationality=F("nationality"), c_document=F("document_code"),
+            c_sex=F("sex"), c_age=case, c_purpose=F("purpose"), c_mode=F("travel_mode"),
+        )
+        .annotate(c_count=Count("id"))
+        .order_by()
+    )
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+FLOW_COLUMNS = ("day", "border_post_id", "direction", "decision", "nationality", "document_code", "sex", "age_group",
+                "purpose", "travel_mode", "count")
+
+
+def _insert_flows(days: list[date] | None) -> None:
+    select, params = _flow_select(days)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in FLOW_COLUMNS)
+    # The SELECT is Django's own compiled query; every value in it is a bound parameter.
+    sql = f"INSERT INTO {quote(FlowCount._meta.db_table)} ({columns}) {select}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _local_day(moment: datetime, zone: str, zones: dict[str, zoneinfo.ZoneInfo]) -> date:
+    if zone not in zones:
+        zones[zone] = zoneinfo.ZoneInfo(zone)
+    return moment.astimezone(zones[zone]).date()
+
+
+def _recompute_refusals(days: list[date] | None) -> None:
+    refused = Crossing.objects.filter(decision=Crossing.Decision.REFUSE)
+    if days is not None:
+        refused = refused.filter(local_date__in=days)
+    counter: Counter[tuple[Any, ...]] = Counter()
+    for day, post_id, direction, nationality, document, reasons in refused.values_list(
+        "local_date", "border_post_id", "direction", "nationality", "document_code", "reasons"
+    ).iterator(chunk_size=5000):
+        for reason in sorted(set(reasons or [])) or [""]:
+            counter[(day, post_id, direction, nationality, document, str(reason)[:8])] += 1
+    RefusalCount.objects.bulk_create(
+        [RefusalCount(day=k[0], border_post_id=k[1], direction=k[2], nationality=k[3], document_code=k[4],
+                      reason=k[5], count=n) for k, n in counter.items()],
+        batch_size=2000,
+    )
+
+
+def _referrals_on(days: list[date] | None) -> Iterable[tuple[date, Referral]]:
+    """Referrals whose local day referred is in ``days`` (all when None)."""
+    queryset = Referral.objects.select_related("border_post", "inspection", "inspection__traveller",
+                                               "inspection__document", "inspection__crossing")
+    if days is not None:
+        # UTC moments within a day either side of the local days; the local day decides.
+        low = datetime.combine(min(days) - timedelta(days=1), datetime.min.time(), tzinfo=zoneinfo.ZoneInfo("UTC"))
+        high = datetime.combine(max(days) + timedelta(days=2), datetime.min.time(), tzinfo=zoneinfo.ZoneInfo("UTC"))
+        queryset = queryset.filter(referred_at__gte=low, referred_at__lt=high)
+    wanted = set(days) if days is not None else None
+    zones: dict[str, zoneinfo.ZoneInfo] = {}
+    for referral in queryset.iterator(chunk_size=2000):
+        day = _local_day(referral.referred_at, referral.border_post.time_zone, zones)
+        if wanted is None or day in wanted:
+            yield day, referral
+
+
+def _outcome(referral: Referral) -> str:
+    crossing = getattr(referral.inspection, "crossing", None)
+    if crossing is None:
+        return ReferralCount.Outcome.WAITING
+    return ReferralCount.Outcome.REFUSED if crossing.decision == Crossing.Decision.REFUSE else \
+        ReferralCount.Outcome.ADMITTED
+
+
+def _recompute_referrals(days: list[date] | None) -> None:
+    counter: Counter[tuple[Any, ...]] = Counter()
+    for day, referral in _referrals_on(days):
+        inspection = referral.inspection
+        counter[(day, referral.border_post_id, inspection.direction, inspection.traveller.nationality[:3],
+                 inspection.document.document_code[:2], _outcome(referral))] += 1
+    ReferralCount.objects.bulk_create(
+        [ReferralCount(day=k[0], border_post_id=k[1], direction=k[2], nationality=k[3], document_code=k[4],
+                       outcome=k[5], count=n) for k, n in counter.items()],
+        batch_size=2000,
+    )
+
+
+def _recompute_hits() -> int:
+    """Hit counts are recomputed whole: judgements change existing hits, and hits are few."""
+    try:
+        from openbmis.watchlists.models import Hit
+    except ImportError:  # the watchlist capability is not installed
+        return 0
+    HitCount.objects.all().delete()
+    zones: dict[str, zoneinfo.ZoneInfo] = {}
+    counter: Counter[tuple[Any, ...]] = Counter()
+    hits = Hit.objects.select_related("border_post", "traveller", "inspection", "inspection__document")
+    for hit in hits.iterator(chunk_size=2000):
+        day = _local_day(hit.created_at, hit.border_post.time_zone, zones)
+        inspection = hit.inspection
+        direction = inspection.direction if inspection is not None else ""
+        document = inspection.document.document_code[:2] if inspection is not None else ""
+        counter[(day, hit.border_post_id, direction, hit.traveller.nationality[:3], document, hit.status)] += 1
+    HitCount.objects.bulk_create(
+        [HitCount(day=k[0], border_post_id=k[1], direction=k[2], nationality=k[3], document_code=k[4],
+                  status=k[5], count=n) for k, n in counter.items()],
+        batch_size=2000,
+    )
+    return sum(counter.values())
+
+
+def _recompute_days(days: list[date]) -> None:
+    for offset in range(0, len(days), DAY_CHUNK):
+        chunk = days[offset: offset + DAY_CHUNK]
+        FlowCount.objects.filter(day__in=chunk).delete()
+        RefusalCount.objects.filter(day__in=chunk).delete()
+        _insert_flows(chunk)
+        _recompute_refusals(chunk)
+
+
+def _recompute_referral_days(days: list[date]) -> None:
+    for offset in range(0, len(days), DAY_CHUNK):
+        chunk = days[offset: offset + DAY_CHUNK]
+        ReferralCount.objects.filter(day__in=chunk).delete()
+        _recompute_referrals(chunk)
+
+
+def _uuid_floor(moment_ms: int) -> uuid.UUID:
+    """The smallest UUIDv7 made at ``moment_ms`` (milliseconds since the epoch)."""
+    return uuid.UUID(int=max(moment_ms, 0) << 80)
+
+
+def _uuid_ms(value: uuid.UUID) -> int:
+    return value.int >> 80
+
+
+@dataclass
+class RefreshResult:
+    rebuilt: bool = False
+    days: int = 0
+    referral_days: int = 0
+    hits: int = 0
+    last_crossing_id: uuid.UUID | None = None
+
+
+def _locked_state() -> RollupState:
+    RollupState.objects.get_or_create(id=1)
+    return RollupState.objects.select_for_update().get(id=1)
+
+
+def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None = None) -> RefreshResult:
+    """Recreate every roll-up from the raw records (one transaction: readers never see it half-built).
+
+    ``progress(done_days, total_days)`` is called as the days are written.
+    """
+    result = RefreshResult(rebuilt=True)
+    with transaction.atomic():
+        state = _locked_state()
+        newest = Crossing.objects.aggregate(m=Max("id"))["m"]
+        newest_referral = Referral.objects.aggregate(m=Max("id"))["m"]
+        FlowCount.objects.all().delete()
+        RefusalCount.objects.all().delete()
+        ReferralCount.objects.all().delete()
+        days = sorted(Crossing.objects.values_list("local_date", flat=True).distinct().order_by())
+        total = len(days)
+        if progress is not None:
+            progress(0, total)
+        step = 31
+        for offset in range(0, total, step):
+            chunk = days[offset: offset + step]
+            _insert_flows(chunk)
+            _recompute_refusals(chunk)
+            if progress is not None:
+                progress(min(offset + step, total), total)
+        _recompute_referrals(None)
+        result.hits = _recompute_hits()
+        result.days = total
+        state.last_crossing_id = newest
+        state.last_referral_id = newest_referral
+        state.refreshed_at = state.rebuilt_at = timezone.now()
+        state.save()
+        audit.record(actor=actor, action="statistics.rebuild", object_type="statistics",
+                     after={"days": total, "crossings": FlowCount.objects.aggregate(n=Sum("count"))["n"] or 0})
+    result.last_crossing_id = newest
+    return result
+
+
+def refresh() -> RefreshResult:
+    """Roll up what was recorded since the watermark; a full rebuild when there is none yet."""
+    with transaction.atomic():
+        state = _locked_state()
+        if state.rebuilt_at is not None:
+            return _refresh_from(state)
+    return rebuild("system")
+
+
+def _refresh_from(state: RollupState) -> RefreshResult:
+    result = RefreshResult()
+    crossing_bound = _uuid_floor(_uuid_ms(state.last_crossing_id) - int(SAFETY.total_seconds() * 1000)) \
+        if state.last_crossing_id else None
+    referral_bound = _uuid_floor(_uuid_ms(state.last_referral_id) - int(SAFETY.total_seconds() * 1000)) \
+        if state.last_referral_id else None
+    new = Crossing.objects.all() if crossing_bound is None else Crossing.objects.filter(id__gt=crossing_bound)
+    days = sorted(set(new.values_list("local_date", flat=True).distinct().order_by()))
+    newest = new.aggregate(m=Max("id"))["m"] or state.last_crossing_id
+    _recompute_days(days)
+    # Referrals change when they are decided (the decision writes a crossing) and when they are made.
+    zones: dict[str, zoneinfo.ZoneInfo] = {}
+    touched = Referral.objects.select_related("border_post")
+    condition = Q()
+    if referral_bound is not None:
+        condition |= Q(id__gt=referral_bound)
+    if crossing_bound is not None:
+        condition |= Q(inspection__crossing__id__gt=crossing_bound)
+    if referral_bound is None or crossing_bound is None:
+        condition = Q()
+    referral_days = sorted({_local_day(r.referred_at, r.border_post.time_zone, zones)
+                            for r in touched.filter(condition).only("referred_at", "border_post__time_zone")})
+    newest_referral = Referral.objects.aggregate(m=Max("id"))["m"]
+    _recompute_referral_days(referral_days)
+    result.hits = _recompute_hits()
+    state.last_crossing_id = newest
+    state.last_referral_id = newest_referral
+    state.refreshed_at = timezone.now()
+    state.save(update_fields=["last_crossing_id", "last_referral_id", "refreshed_at"])
+    result.days, result.referral_days, result.last_crossing_id = len(days), len(referral_days), newest
+    return result
+
+
+def recompute(days: Iterable[date]) -> None:
+    """Recompute the given days now (for writers that bypass the ids' order, e.g. sync of old records)."""
+    wanted = sorted(set(days))
+    with transaction.atomic():
+        _locked_state()
+        _recompute_days(wanted)
+        _recompute_referral_days(wanted)
+
+
+def _enqueue_refresh() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from openbmis.statistics.tasks import refresh_rollups_job
+
+    try:
+        path = refresh_rollups_job.module_path
+        if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
+            return  # one waiting job reads everything since the watermark
+        refresh_rollups_job.enqueue()
+    except Exception:  # the crossing is recorded; the next refresh or rebuild catches up
+        log.exception("could not enqueue the statistics refresh")
+
+
+def on_crossing_recorded(sender: Any, crossing: Crossing, **kwargs: Any) -> None:
+    """Signal receiver: roll the new crossing up in the background, once its transaction commits."""
+    transaction.on_commit(_enqueue_refresh)
+
+
+# --- consistency check --------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    days: int = 0
+    crossings: int = 0
+    rolled_up: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
+    """Compare the roll-ups with counts over the raw records, per day, post, direction and decision."""
+    report = CheckReport()
+    key = ("local_date", "border_post_id", "direction", "decision")
+    raw = {tuple(row[:4]): row[4] for row in
+           Crossing.objects.values_list(*key).annotate(n=Count("id")).order_by().values_list(*key, "n")}
+    rolled = {tuple(row[:4]): row[4] for row in
+              FlowCount.objects.values_list("day", "border_post_id", "direction", "decision")
+              .annotate(n=Sum("count")).order_by().values_list("day", "border_post_id", "direction", "decision", "n")}
+    codes = dict(BorderPost.objects.values_list("id", "code"))
+    report.crossings = sum(raw.values())
+    report.rolled_up = sum(rolled.values())
+    report.days = len({k[0] for k in raw} | {k[0] for k in rolled})
+    for k in sorted(set(raw) | set(rolled), key=lambda k: (k[0], str(k[1]), k[2], k[3])):
+        if raw.get(k, 0) != rolled.get(k, 0):
+            report.problems.append(
+                f"{k[0]} {codes.get(k[1], k[1])} {k[2]}/{k[3]}: {raw.get(k, 0)} crossings, "
+                f"{rolled.get(k, 0)} in the roll-up")
+    if progress is not None:
+        progress(1, 3)
+    refusal_raw: Counter[tuple[Any, ...]] = Counter()
+    for day, post_id, reasons in Crossing.objects.filter(decision="refuse").values_list(
+            "local_date", "border_post_id", "reasons").iterator(chunk_size=5000):
+        for reason in sorted(set(reasons or [])) or [""]:
+            refusal_raw[(day, post_id, str(reason)[:8])] += 1
+    refusal_rolled = {(d, p, r): n for d, p, r, n in RefusalCount.objects.values_list(
+        "day", "border_post_id", "reason").annotate(n=Sum("count")).order_by().values_list(
+        "day", "border_post_id", "reason", "n")}
+    for k in sorted(set(refusal_raw) | set(refusal_rolled), key=lambda k: (k[0], str(k[1]), k[2])):
+        if refusal_raw.get(k, 0) != refusal_rolled.get(k, 0):
+            report.problems.append(f"{k[0]} {codes.get(k[1], k[1])} refusals for reason {k[2] or '-'}: "
+                                   f"{refusal_raw.get(k, 0)} crossings, {refusal_rolled.get(k, 0)} in the roll-up")
+    if progress is not None:
+        progress(2, 3)
+    referral_raw = Referral.objects.count()
+    referral_rolled = ReferralCount.objects.aggregate(n=Sum("count"))["n"] or 0
+    if referral_raw != referral_rolled:
+        report.problems.append(f"referrals: {referral_raw} recorded, {referral_rolled} in the roll-up")
+    if progress is not None:
+        progress(3, 3)
+    return report
+
+
+# --- monthly reports ----------------------------------------------------------------------------------
+
+
+def store_report(actor: Any, month: date, post: BorderPost | None, pdf: bytes, suppressed: bool) -> MonthlyReport:
+    """Keep a generated monthly report (and audit that it was made)."""
+    label = actor.get_username() if getattr(actor, "is_authenticated", False) else str(actor)
+    with transaction.atomic():
+        report = MonthlyReport.objects.create(month=month.replace(day=1), border_post=post, suppressed=suppressed,
+                                              pdf=pdf, created_by=label[:150])
+        audit.record(actor=actor, action="statistics.report", object_type="monthly_report",
+                     object_id=str(report.id), object_label=f"{month:%Y-%m}",
+                     border_post_code=post.code if post else "", after={"suppressed": suppressed,
+                                                                         "bytes": len(pdf)})
+    return report

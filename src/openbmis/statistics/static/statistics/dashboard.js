@@ -1,0 +1,79 @@
+/* Dashboard charts: read the figures the server embedded (JSON), draw them with the vendored ECharts.
+   No inline script (strict CSP); a click on a chart opens its table at the row clicked. */
+(function () {
+  "use strict";
+  var COLORS = { entries: "#1f6feb", exits: "#d97706", refusals: "#b3261e", net: "#1e7b34", count: "#0b4f8a" };
+
+  function readJSON(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function option(panel, labels) {
+    var series = panel.measures.map(function (m, i) {
+      return { name: panel.measure_labels[i], type: panel.chart, data: panel.series[m], smooth: false,
+               itemStyle: { color: COLORS[m] }, lineStyle: { color: COLORS[m] }, showSymbol: false,
+               connectNulls: false };
+    });
+    if (panel.chart === "line" && panel.series.entries && panel.series.exits) {
+      var net = panel.series.entries.map(function (v, i) {
+        var out = panel.series.exits[i];
+        return v === null || out === null ? null : v - out;
+      });
+      series.push({ name: labels.net, type: "line", data: net, showSymbol: false, itemStyle: { color: COLORS.net },
+                    lineStyle: { color: COLORS.net, type: "dashed" } });
+    }
+    var horizontal = panel.chart === "bar";
+    var categories = { type: "category", data: panel.labels, inverse: horizontal,
+                       axisLabel: { width: 150, overflow: "truncate" } };
+    var values = { type: "value" };
+    return {
+      animation: false,
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      legend: { top: 0 },
+      grid: { left: horizontal ? 160 : 50, right: 20, top: 30, bottom: 30 },
+      xAxis: horizontal ? values : categories,
+      yAxis: horizontal ? categories : values,
+      series: series
+    };
+  }
+
+  function draw() {
+    var data = readJSON("statistics-data");
+    var labels = readJSON("statistics-labels") || {};
+    if (!data || typeof echarts === "undefined") { return; }
+    document.querySelectorAll(".chart[data-panel]").forEach(function (node) {
+      var panel = data[node.dataset.panel];
+      if (!panel) { return; }
+      var points = 0;
+      panel.measures.forEach(function (m) {
+        panel.series[m].forEach(function (v) { if (v !== null && v !== 0) { points += 1; } });
+      });
+      node.dataset.points = String(points);
+      if (!panel.labels.length) {
+        node.classList.add("empty");
+        node.textContent = labels.empty || "";
+        node.dataset.drawn = "empty";
+        return;
+      }
+      var chart = echarts.init(node, null, { renderer: "canvas" });
+      chart.setOption(option(panel, labels));
+      chart.on("click", function (params) {
+        window.location.href = panel.table_url + "#row-" + params.dataIndex;
+      });
+      node.dataset.drawn = "yes";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+    document.body.dataset.chartsReady = "yes";
+  }
+
+  function autoSubmit() {
+    var form = document.getElementById("stat-filters");
+    if (!form) { return; }
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () { form.submit(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { autoSubmit(); draw(); });
+})();

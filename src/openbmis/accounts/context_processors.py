@@ -17,6 +17,8 @@ NAVIGATION = [
     ("inspections:queue", _("Secondary"), "inspections.secondary"),
     ("watchlists:hits", _("Hits"), "hits.adjudicate"),
     ("watchlists:search", _("Screening"), "screening.search"),
+    ("permits:rules", _("Visas"), "permits.view"),
+    ("permits:overstays", _("Overstays"), "overstays.view"),
     ("statistics:dashboard", _("Statistics"), "statistics.view"),
     ("borderposts:list", _("Border posts"), "borderposts.view"),
     ("accounts:users", _("Users"), "accounts.manage"),

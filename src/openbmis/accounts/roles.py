@@ -108,6 +108,18 @@ _PERMISSIONS = [
         "screening.search", OFFICERS, "screening:search", True,
         "Search the watchlists ad hoc (name, birth date, nationality, document)",
     ),
+    Permission(
+        "permits.view", OFFICERS | {Role.ANALYST, Role.ADMINISTRATOR}, "permits:read", True,
+        "See visa policy rules, the visa and permit registry and entry bans",
+    ),
+    Permission(
+        "permits.manage", frozenset({Role.ADMINISTRATOR}), "permits:write", False,
+        "Edit visa policy rules, register visas and permits, import e-visas, grant extensions, impose bans",
+    ),
+    Permission(
+        "overstays.view", frozenset({Role.ANALYST, Role.SUPERVISOR}), "overstays:read", True,
+        "See and export the overstay list and run the overstay detection",
+    ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}
 SCOPES: frozenset[str] = frozenset(p.scope for p in _PERMISSIONS)

@@ -76,6 +76,16 @@ def _watchlists() -> None:
 EXTRA_LOADERS.append(_watchlists)
 
 
+def _statistics() -> None:
+    """Roll up the demo traffic (a full build the first time, then only what is new)."""
+    from openbmis.statistics.services import refresh
+
+    refresh()
+
+
+EXTRA_LOADERS.append(_statistics)
+
+
 DEMO_CROSSINGS = 100_000
 
 

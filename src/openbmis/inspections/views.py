@@ -217,7 +217,8 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     events, in_country = timeline(person)
     return render(request, "inspections/traveller.html",
                   {"person": person, "events": events, "in_country": in_country,
-                   "documents": person.documents.all()})
+                   "documents": person.documents.all(), "can_manage": _manageable(request, person)
+                   if authz.has_permission(request.user, "travellers.manage") else False})
 
 
 @permission_required("identities.view")
@@ -248,3 +249,59 @@ def chip_photo(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _manageable(request: HttpRequest, person: Traveller) -> bool:
+    """Supervisors manage identities of travellers inspected at their posts (national: all)."""
+    scope = authz.post_scope(request.user, "travellers.manage")
+    if isinstance(scope, authz.AllPosts):
+        return True
+    return bool(scope) and person.inspections.filter(border_post__in=scope).exists()
+
+
+@permission_required("travellers.manage")
+@require_POST
+def merge_traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
+    from openbmis.travellers import services as travellers
+
+    source = Traveller.objects.filter(id=traveller_id).first()
+    target = Traveller.objects.filter(id=request.POST.get("target", "").strip() or None).first() if (
+        _is_uuid(request.POST.get("target", ""))) else None
+    if source is None or not _manageable(request, source):
+        return render(request, "404.html", {"detail": _("No such traveller in your posts.")}, status=404)
+    if target is None or not _manageable(request, target):
+        messages.error(request, _("Give the id of the traveller to merge into (one inspected at your posts)."))
+        return redirect("inspections:traveller", traveller_id=source.id)
+    try:
+        travellers.merge(request.user, source, target, request.POST.get("reason", ""))
+        messages.success(request, _("Identities merged."))
+        return redirect("inspections:traveller", traveller_id=target.id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("inspections:traveller", traveller_id=source.id)
+
+
+@permission_required("travellers.manage")
+@require_POST
+def split_document(request: HttpRequest, document_id: Any) -> HttpResponse:
+    from openbmis.travellers import services as travellers
+    from openbmis.travellers.models import TravelDocument
+
+    document = TravelDocument.objects.select_related("traveller").filter(id=document_id).first()
+    if document is None or not _manageable(request, document.traveller):
+        return render(request, "404.html", {"detail": _("No such document in your posts.")}, status=404)
+    try:
+        new = travellers.split(request.user, document, request.POST.get("reason", ""))
+        messages.success(request, _("Document split into a new identity."))
+        return redirect("inspections:traveller", traveller_id=new.id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("inspections:traveller", traveller_id=document.traveller_id)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value.strip())
+    except ValueError:
+        return False
+    return True

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "openbmis.travellers",
     "openbmis.inspections",
     "openbmis.watchlists",
+    "openbmis.permits",
     "openbmis.statistics",
 ]
 

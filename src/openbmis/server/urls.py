@@ -10,6 +10,7 @@ urlpatterns = [
     path("trust/", include("openbmis.trust.urls")),
     path("", include("openbmis.inspections.urls")),
     path("", include("openbmis.watchlists.urls")),
+    path("", include("openbmis.permits.urls")),
     path("statistics/", include("openbmis.statistics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

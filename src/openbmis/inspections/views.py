@@ -122,6 +122,14 @@ def _inspection_or_error(request: HttpRequest, inspection_id: Any) -> Inspection
         return render(request, "403.html", {"detail": exc.message}, status=403)
 
 
+def _suggested_until(inspection: Inspection) -> str | None:
+    """The stay check's permitted last day: the default date of an admit decision."""
+    for check in inspection.checks:
+        if check.get("code") == "stay":
+            return (check.get("details") or {}).get("permitted_until")
+    return None
+
+
 @permission_required("identities.view")
 @require_http_methods(["GET", "HEAD", "POST"])
 def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
@@ -129,7 +137,7 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     inspection = found
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, initial={"permitted_until": _suggested_until(inspection)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -265,8 +273,8 @@ def merge_traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     from openbmis.travellers import services as travellers
 
     source = Traveller.objects.filter(id=traveller_id).first()
-    target = Traveller.objects.filter(id=request.POST.get("target", "").strip() or None).first() if (
-        _is_uuid(request.POST.get("target", ""))) else None
+    target_id = request.POST.get("target", "").strip()
+    target = Traveller.objects.filter(id=target_id).first() if _is_uuid(target_id) else None
     if source is None or not _manageable(request, source):
         return render(request, "404.html", {"detail": _("No such traveller in your posts.")}, status=404)
     if target is None or not _manageable(request, target):

@@ -412,13 +412,17 @@ _ALPHABET_BYTES = "".join(sorted(_ALPHABET)).encode("ascii")
 # State codes keyed by their 3-character MRZ form ("D<<", "GBR"): one dict lookup per code instead of
 # stripping fillers first; the same answers as lookup_state() for the 3-character fields of an MRZ.
 # Built on first use, as states() reads the package data on first use.
-_PADDED_STATES: dict[str, State] = {}
+# The table is built whole and then published, so a thread never sees it half filled.
+_PADDED_STATES: dict[str, State] | None = None
 
 
 def _padded_states() -> dict[str, State]:
-    if not _PADDED_STATES:
-        _PADDED_STATES.update((code.ljust(3, "<"), state) for code, state in states().items())
-    return _PADDED_STATES
+    global _PADDED_STATES
+    table = _PADDED_STATES
+    if table is None:
+        table = {code.ljust(3, "<"): state for code, state in states().items()}
+        _PADDED_STATES = table
+    return table
 
 
 def _read(plan: _Plan, flat: str, today: date, horizon: int, corrections: list[Correction]) -> MRZResult:

@@ -489,11 +489,10 @@ def scan(
             found=", ".join(str(len(normalise_line(t))) for _, t, _ in read) or "no text",
         )
     result, picked, fixed = chosen
-    if not result.valid:
-        picked_strips = [strips[box] for box, _, _ in picked]
-        result, fixed = _round_glyphs(
-            result, fixed, picked_strips, repair, today or date.today(), expiry_horizon_years
-        )
+    picked_strips = [strips[box] for box, _, _ in picked]
+    result, fixed = _glyph_check(
+        result, fixed, picked_strips, repair, today or date.today(), expiry_horizon_years
+    )
     lines = tuple(
         OCRLine(text=text, normalised=norm, confidence=conf, box=box.corners)
         for (box, text, conf), norm in zip(picked, fixed, strict=True)
@@ -509,17 +508,19 @@ def scan(
     )
 
 
-def _round_glyphs(
+def _glyph_check(
     result: MRZResult, fixed: list[str], strips: list[np.ndarray], repair: bool, today: date, horizon: int
 ) -> tuple[MRZResult, list[str]]:
-    """Retry an invalid reading with O/0 in alphanumeric fields decided by the document's own glyphs.
+    """Re-decide look-alikes (O/0, I/1...) in alphanumeric fields by the document's own glyphs.
 
-    Accepted only when the parser then finds the MRZ valid (see :mod:`openbmis.mrz.ocr_glyphs`).
+    Check digits cannot see every confusion: two O read as 0 at weights 7 and 3 change the sum by 240
+    and leave it valid. So, valid or not, the reading is retried with the characters the glyphs
+    suggest (see :mod:`openbmis.mrz.ocr_glyphs`); a retry is accepted only if the parser finds it valid.
     """
-    from .ocr_glyphs import round_glyph_suggestions
+    from .ocr_glyphs import glyph_suggestions
 
-    suggestions = round_glyph_suggestions(result.format, fixed, strips)
-    trials = [suggestions[:k] for k in range(1, len(suggestions) + 1)] + [[s] for s in suggestions[1:]]
+    suggestions = glyph_suggestions(result.format, fixed, strips)
+    trials = [suggestions[:k] for k in range(len(suggestions), 0, -1)] + [[s] for s in suggestions]
     for trial in trials[:12]:
         lines = [list(line) for line in fixed]
         for li, col, char, _margin in trial:

@@ -1,15 +1,16 @@
-"""Telling the letter O from the digit 0 by comparing glyphs within one document.
+"""Telling O from 0 (and I/1, Z/2, S/5, G/6, B/8) by comparing glyphs within one document.
 
-A text recogniser trained on general print reads OCR-B's ``O`` and ``0`` alike. In names, dates and
+A text recogniser trained on general print reads OCR-B's ``O`` and ``0`` alike (and sometimes I/1...). In names, dates and
 state codes the field type settles it (the parser's repair), and in a document number a check digit
 usually does; but when two positions of the same 7-3-1 weight both show a round glyph, the check digit
 cannot say which is the letter. The document itself can: its dates and check digits print zeros, its
 names and state codes print letters O, in the very same typeface, size, blur and tilt. This module cuts
 the MRZ strip into character cells (the MRZ is fixed pitch), averages the certain zeros and the certain
-Os into two prototypes, and tells which of them each uncertain round glyph resembles more.
+Os into two prototypes, and tells which of them each uncertain round glyph resembles more; likewise for
+the other look-alike pairs.
 
 Only a suggestion: :mod:`openbmis.mrz.ocr` accepts it when the parser then finds every check digit
-valid, and without both prototypes in the document nothing is suggested.
+valid, and without both prototypes of a pair in the document nothing is suggested for that pair.
 """
 
 from __future__ import annotations
@@ -22,7 +23,23 @@ from .model import MRZFormat
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["round_glyph_suggestions"]
+__all__ = ["PAIRS", "glyph_suggestions"]
+
+#: The look-alikes of OCR-B that a check digit may fail to separate (those of the parser's repair).
+PAIRS = {
+    "O": "0",
+    "0": "O",
+    "I": "1",
+    "1": "I",
+    "Z": "2",
+    "2": "Z",
+    "S": "5",
+    "5": "S",
+    "G": "6",
+    "6": "G",
+    "B": "8",
+    "8": "B",
+}
 
 _CELL_W, _CELL_H = 16, 24  # cells are resampled to this size before comparison
 _DIGIT_FIELDS = frozenset(
@@ -102,14 +119,17 @@ def _similarity(cell: np.ndarray, prototype: np.ndarray) -> float:
     return best
 
 
-def round_glyph_suggestions(
+def glyph_suggestions(
     fmt: MRZFormat, lines: list[str], strips: list[np.ndarray]
 ) -> list[tuple[int, int, str, float]]:
-    """Where an ``O``/``0`` in a document number or optional data looks like the other character.
+    """Where a character of a document number or optional data looks like its OCR look-alike.
 
     ``lines`` are the normalised OCR lines (each exactly the format's length) and ``strips`` the line
-    images they were read from. Returns ``(line, column, suggested character, margin)``, the clearest
-    first; empty when the document offers no certain zero or no certain O to learn from.
+    images they were read from. For each pair of :data:`PAIRS` the certain glyphs of the document (a
+    pair's digit printed in a date or check digit, its letter in a name or state code) are averaged
+    into prototypes; a glyph of an alphanumeric field read as either is compared with both. Returns
+    ``(line, column, suggested character, margin)`` where the other prototype fits better, the
+    clearest first; pairs lacking either prototype are left alone.
     """
     import numpy as np
 
@@ -118,31 +138,30 @@ def round_glyph_suggestions(
         return []
     names = layout.cell_names()
     per_line = [_cells(strip, len(text)) for strip, text in zip(strips, lines, strict=True)]
-    zeros: list[np.ndarray] = []
-    letters: list[np.ndarray] = []
+    samples: dict[str, list[np.ndarray]] = {}
     uncertain: list[tuple[int, int, str]] = []
     for li, (text, cells) in enumerate(zip(lines, per_line, strict=True)):
         if cells is None or len(text) != layout.line_length:
             continue
         for col, char in enumerate(text):
-            if char not in "O0":
+            if char not in PAIRS:
                 continue
             field = names[li][col]
             if field in _DIGIT_FIELDS:
-                zeros.append(cells[col])
+                samples.setdefault(char if char.isdigit() else PAIRS[char], []).append(cells[col])
             elif field in _LETTER_FIELDS:
-                letters.append(cells[col])
+                samples.setdefault(char if char.isalpha() else PAIRS[char], []).append(cells[col])
             elif field in _OPEN_FIELDS:
                 uncertain.append((li, col, char))
-    if not zeros or not letters or not uncertain:
-        return []
-    zero, letter = np.mean(zeros, axis=0), np.mean(letters, axis=0)
+    prototypes = {char: np.mean(cells, axis=0) for char, cells in samples.items()}
     out: list[tuple[int, int, str, float]] = []
     for li, col, char in uncertain:
+        other = PAIRS[char]
         cells = per_line[li]
-        assert cells is not None  # uncertain cells come from lines that have cells
-        as_zero, as_letter = _similarity(cells[col], zero), _similarity(cells[col], letter)
-        looks = "O" if as_letter > as_zero else "0"
-        if looks != char:
-            out.append((li, col, looks, abs(as_letter - as_zero)))
+        if cells is None or char not in prototypes or other not in prototypes:
+            continue
+        as_read = _similarity(cells[col], prototypes[char])
+        as_other = _similarity(cells[col], prototypes[other])
+        if as_other > as_read:
+            out.append((li, col, other, as_other - as_read))
     return sorted(out, key=lambda s: -s[3])

@@ -102,7 +102,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     # and imports numpy, Pillow and rapidocr only when it reads an image).
     from openbmis.mrz.ocr import OCRError, scan
 
-    today = date.fromisoformat(args.today) if args.today else None
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        print(f"openbmis mrz scan: --today {args.today!r} is not a YYYY-MM-DD date", file=sys.stderr)
+        return 2
     try:
         result = scan(args.image, today=today, repair=not args.no_repair)
     except OCRError as error:
@@ -120,8 +124,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(
             f"{out['format']}: {status} ({result.seconds:.2f} s, min confidence {out['ocr']['min_confidence']})"
         )
-        for error in out["errors"]:
-            print(f"  error: {error['message']}")
+        for problem in out["errors"]:
+            print(f"  error: {problem['message']}")
         for fix in out["corrections"]:
             print(f"  corrected {fix['field']}: {fix['original']} -> {fix['corrected']}")
     return 0 if result.valid else 1

@@ -104,9 +104,12 @@ def evaluate(
     """Run a query set; a hit is (list, entry id, score), best first."""
     found = top1 = real_hit = any_hit = 0
     lat: list[float] = []
+    cpu: list[float] = []
     for q, truth in queries:
         t = time.perf_counter()
+        c = time.process_time()
         hits = search(q)
+        cpu.append((time.process_time() - c) * 1000)
         lat.append((time.perf_counter() - t) * 1000)
         ids = {h[1] for h in hits}
         if truth and truth & ids:
@@ -128,6 +131,8 @@ def evaluate(
         "p50_ms": pct(lat, 0.5),
         "p95_ms": pct(lat, 0.95),
         "mean_ms": statistics.fmean(lat) if lat else 0.0,
+        "cpu_p50_ms": pct(cpu, 0.5),
+        "cpu_p95_ms": pct(cpu, 0.95),
     }
 
 
@@ -219,7 +224,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{meta['keys']:,} keys, {meta['postings']:,} postings")  # fmt: skip
     print(f"build {build_s:.1f} s; index data {meta['index_nbytes_mb']:.0f} MiB; "
           f"process RSS {rss0:.0f} -> {rss1:.0f} MiB (+{rss1 - rss0:.0f})")  # fmt: skip
-    header = f"{'set':10} {'method':9} {'n':>5} {'recall':>7} {'top1':>6} {'hit real':>8} {'hit any':>8} {'p50 ms':>8} {'p95 ms':>8}"
+    header = (
+        f"{'set':10} {'method':9} {'n':>5} {'recall':>7} {'top1':>6} {'hit real':>8} {'hit any':>8} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8}"
+    )
     print(header)
     for set_name in queries:
         for method in ("engine", "baseline"):
@@ -227,7 +235,11 @@ def main(argv: list[str] | None = None) -> int:
             assert isinstance(r, dict)
             flag = "*" if r.get("sampled") else ""
             print(f"{set_name:10} {method:9} {r['queries']:>5}{flag:1}{r['recall']:>6.3f} {r['top1']:>6.3f} "
-                  f"{r['hit_rate_real_lists']:>8.3f} {r['hit_rate_any_list']:>8.3f} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f}")  # fmt: skip
+                  f"{r['hit_rate_real_lists']:>8.3f} {r['hit_rate_any_list']:>8.3f} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} "
+                  f"{r['cpu_p50_ms']:>8.2f} {r['cpu_p95_ms']:>8.2f}")  # fmt: skip
+    load = os.getloadavg()
+    print(f"load average during the run (2 shared cores): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
+          "wall-clock latency includes waiting for the CPU, cpu columns count this process's CPU time only")  # fmt: skip
     print("* baseline on a random sample of that set (brute force over every name is slow)")
     print(
         "recall: expected entry among hits; top1: first UN-list hit is the expected entry; hit real: share of"

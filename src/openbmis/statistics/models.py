@@ -56,6 +56,24 @@ class FlowCount(models.Model):
         return f"{self.day} {self.direction}/{self.decision}: {self.count}"
 
 
+class FlowDay(models.Model):
+    """FlowCount without sex, age, purpose and travel mode: the small table most panels read."""
+
+    day = models.DateField()
+    border_post = models.ForeignKey("borderposts.BorderPost", on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=5)
+    decision = models.CharField(max_length=6)
+    nationality = models.CharField(max_length=3)
+    document_code = models.CharField(max_length=2)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "border_post"], name="stat_flowday_day_post")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.direction}/{self.decision}: {self.count}"
+
+
 class RefusalCount(models.Model):
     """Refused crossings per day, post and ground of refusal (one crossing counts once per ground)."""
 

@@ -113,7 +113,7 @@ def net(values: dict[str, int | None]) -> int | None:
     return None if entries is None or exits is None else entries - exits
 
 
-def _net_cell(values: dict[str, int | None]) -> str | int:
+def net_cell(values: dict[str, int | None]) -> str | int:
     """Net flow, or ``..`` when arrivals or departures are suppressed (it would give them away)."""
     value = net(values)
     return ".." if value is None else value
@@ -132,11 +132,11 @@ def table_rows(table: queries.Table, filters: queries.Filters) -> list[list[Any]
         row: list[Any] = [label(name, key[name]) for name in table.keys]
         row += [cell(values[m], filters) for m in table.measures]
         if flows:
-            row.append(_net_cell(values))
+            row.append(net_cell(values))
         rows.append(row)
     total: list[Any] = [_("Total")] + [""] * (len(table.keys) - 1)
     total += [cell(table.totals[m], filters) for m in table.measures]
     if flows:
-        total.append(_net_cell(table.totals))
+        total.append(net_cell(table.totals))
     rows.append(total)
     return rows

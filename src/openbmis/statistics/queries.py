@@ -22,11 +22,12 @@ from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import InvalidInput
 from openbmis.inspections.models import Purpose
 from openbmis.mrz import lookup_state
-from openbmis.statistics.models import FlowCount, HitCount, ReferralCount, RefusalCount
+from openbmis.statistics.models import FlowCount, FlowDay, HitCount, ReferralCount, RefusalCount
 
 TIME_KEYS = ("day", "week", "month")
 FLOW_KEYS = (*TIME_KEYS, "border_post", "nationality", "sex", "age_group", "purpose", "travel_mode", "residence")
 MEASURES = ("entries", "exits", "refusals")
+SMALL_KEYS = {"day", "week", "month", "border_post", "nationality"}  # answered from FlowDay
 MAX_DAYS = 3700  # ten years and change: longer periods are almost certainly a typo
 DOCUMENT_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]?$")
 OTHER = "other"
@@ -250,7 +251,9 @@ def flows(filters: Filters, keys: Sequence[str], *, top: int | None = None) -> T
 
     ``top``: keep the largest ``top`` rows by arrivals + departures and add the rest as one ``other`` row.
     """
-    queryset = _grouped(_restrict(FlowCount.objects.all(), filters), keys).annotate(
+    small = set(keys) <= SMALL_KEYS
+    source = FlowDay.objects.all() if small else FlowCount.objects.all()
+    queryset = _grouped(_restrict(source, filters), keys).annotate(
         entries=Sum("count", filter=Q(direction="entry", decision="admit"), default=0),
         exits=Sum("count", filter=Q(direction="exit", decision="admit"), default=0),
         refusals=Sum("count", filter=Q(decision="refuse"), default=0),
@@ -317,11 +320,22 @@ def _suppress(filters: Filters, keys: list[str], measures: list[str],
     return Table(keys=keys, measures=measures, rows=shown, totals=totals, suppressed=suppressed)
 
 
-def comparison(filters: Filters) -> dict[str, dict[str, int | None]]:
-    """Totals of the period, the period before it (same length) and the same period a year earlier."""
-    result = {}
+def first_day() -> date | None:
+    """The first day the roll-ups hold: before it there are no records, which is not the same as zero."""
+    row = FlowDay.objects.order_by("day").values_list("day", flat=True).first()
+    return row
+
+
+def comparison(filters: Filters) -> dict[str, dict[str, int | None] | None]:
+    """Totals of the period, the period before it (same length) and the same period a year earlier;
+    None for a period that ends before the first recorded day (no records, rather than zero)."""
+    earliest = first_day()
+    result: dict[str, dict[str, int | None] | None] = {}
     for name, selection in (("current", filters), ("previous", filters.previous_period()),
                             ("last_year", filters.last_year())):
+        if name != "current" and (earliest is None or selection.end < earliest):
+            result[name] = None
+            continue
         table = flows(selection, ["border_post"])
         result[name] = dict(table.totals)
     return result

@@ -175,12 +175,15 @@ def _section(filters: queries.Filters, styles: Any, national: bool) -> list[Any]
     story: list[Any] = []
     comparison = queries.comparison(filters)
     head = [_("Measure"), _("This month"), _("Month before"), _("Same month last year")]
-    rows = []
+    rows: list[list[Any]] = []
+    periods = ("current", "previous", "last_year")
     for measure in queries.MEASURES:
-        rows.append([str(queries.MEASURE_LABELS[measure])] + [
-            panels.cell(comparison[period][measure], filters) for period in ("current", "previous", "last_year")])
-    rows.append([str(queries.MEASURE_LABELS["net"])] + [
-        panels._net_cell(comparison[period]) for period in ("current", "previous", "last_year")])
+        rows.append([str(queries.MEASURE_LABELS[measure]), *[
+            _("no records") if comparison[p] is None else panels.cell(comparison[p][measure], filters)  # type: ignore[index]
+            for p in periods]])
+    rows.append([str(queries.MEASURE_LABELS["net"]), *[
+        _("no records") if comparison[p] is None else panels.net_cell(comparison[p])  # type: ignore[arg-type]
+        for p in periods]])
     story.append(Paragraph(_("Summary"), styles["Heading2"]))
     story.append(_table(head, rows))
     daily = queries.flows(filters, ["day"])

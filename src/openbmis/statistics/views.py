@@ -65,19 +65,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _error(request, "statistics/dashboard.html", exc, context)
     kpis = []
+    current_totals = comparison["current"] or {}
     for measure in ("entries", "exits", "refusals"):
-        current = comparison["current"][measure]
-        kpis.append({
-            "label": queries.MEASURE_LABELS[measure], "value": panels.cell(current, filters), "measure": measure,
-            "previous": panels.cell(comparison["previous"][measure], filters),
-            "last_year": panels.cell(comparison["last_year"][measure], filters),
-            "change": _change(current, comparison["previous"][measure]),
-            "change_year": _change(current, comparison["last_year"][measure]),
-        })
+        current = current_totals.get(measure)
+        kpi: dict[str, Any] = {"label": queries.MEASURE_LABELS[measure], "value": panels.cell(current, filters),
+                               "measure": measure}
+        for name, change in (("previous", "change"), ("last_year", "change_year")):
+            before = comparison[name]
+            if before is None:
+                kpi[name], kpi[change] = _("no records"), ""
+            else:
+                kpi[name] = panels.cell(before[measure], filters)
+                kpi[change] = _change(current, before[measure])
+        kpis.append(kpi)
     state = RollupState.objects.filter(id=1).first()
     context.update({
         "filters": filters, "data": data, "kpis": kpis, "state": state,
-        "net": panels.net(comparison["current"]),
+        "net": panels.net(current_totals),
         "previous": filters.previous_period(), "last_year": filters.last_year(),
         "labels": {"net": str(queries.MEASURE_LABELS["net"]), "empty": _("No crossings match these filters.")},
         "panels": [{"name": name, "title": panel.title, "table_url": data[name]["table_url"]}

@@ -93,6 +93,8 @@ def test_judgement_flow_and_remembered_no_match(national, inspect, mrz_for, kama
     assert again["previous_no_match"]["by"] == "wl-secondary"
     assert again["previous_no_match"]["reason"] == "different father's name on file"
     assert again["previous_no_match"]["date"] == memory.judged_at.date().isoformat()
+    assert again["explanation_text"].startswith(
+        f"previously judged no match by wl-secondary on {memory.judged_at.date().isoformat()}")
     row = Hit.objects.get(inspection_id=second["id"])
     assert row.status == "pending" and row.previous_no_match_id == memory.id
     # A later "match" for the pair forgets the "no match".

@@ -9,11 +9,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # What each role must see in the main navigation, and what it must not.
 EXPECTED_NAV = {
-    "primary_officer": {"Home", "Counter", "Screening", "Border posts", "API tokens"},
-    "secondary_officer": {"Home", "Counter", "Secondary", "Hits", "Screening", "Border posts", "API tokens"},
-    "supervisor": {"Home", "Counter", "Secondary", "Hits", "Screening", "Border posts", "API tokens"},
-    "analyst": {"Home", "Border posts", "API tokens"},
-    "administrator": {"Home", "Border posts", "Users", "Trust store", "Watchlists", "API tokens"},
+    "primary_officer": {"Home", "Counter", "Screening", "Visas", "Border posts", "API tokens"},
+    "secondary_officer": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Border posts", "API tokens"},
+    "supervisor": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Overstays", "Border posts",
+                   "API tokens"},
+    "analyst": {"Home", "Visas", "Overstays", "Border posts", "API tokens"},
+    "administrator": {"Home", "Visas", "Border posts", "Users", "Trust store", "Watchlists", "API tokens"},
     "auditor": {"Home", "Border posts", "Audit trail", "API tokens"},
 }
 NEEDS_TOTP = {"administrator", "auditor"}

@@ -20,6 +20,7 @@ TARGETS = ("own", "other")
 
 # The policy, as the issue states it: who may do what, and whether it is limited to their post.
 EVERYONE = set(ROLES)
+PERMITS_VIEW = {"primary_officer", "secondary_officer", "supervisor", "analyst", "administrator"}
 POLICY = {
     # (method, path template): (roles allowed, post_scoped: True = only at the post the role is held)
     ("GET", "/api/me"): (EVERYONE, False),
@@ -37,6 +38,18 @@ POLICY = {
     ("POST", "/api/trust/imports"): ({"administrator"}, "national_only"),
     ("GET", "/api/watchlists"): ({"administrator"}, "national_only"),
     ("POST", "/api/screening/search"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    ("GET", "/api/visa-policies"): (PERMITS_VIEW, False),
+    ("POST", "/api/visa-policies"): ({"administrator"}, "national_only"),
+    ("GET", "/api/visas"): (PERMITS_VIEW, False),
+    ("POST", "/api/visas"): ({"administrator"}, "national_only"),
+    ("POST", "/api/visas/match"): (PERMITS_VIEW, False),
+    ("POST", "/api/evisas/import"): ({"administrator"}, "national_only"),
+    ("GET", "/api/residence-permits"): (PERMITS_VIEW, False),
+    ("POST", "/api/residence-permits"): ({"administrator"}, "national_only"),
+    ("GET", "/api/entry-bans"): (PERMITS_VIEW, False),
+    ("POST", "/api/entry-bans"): ({"administrator"}, "national_only"),
+    ("GET", "/api/overstays"): ({"analyst", "supervisor"}, False),
+    ("POST", "/api/overstays/detect"): ({"analyst", "supervisor"}, False),
 }
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
@@ -56,7 +69,22 @@ SPECIAL |= set(RESOURCE_POLICY)
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
 # Endpoints that read rather than create answer 200 to a POST.
-READ_POSTS = {"/api/documents/mrz", "/api/screening/search"}
+READ_POSTS = {"/api/documents/mrz", "/api/screening/search", "/api/visas/match"}
+
+
+PERMITS_BODIES = {
+    "/api/visa-policies": {"name": "Matrix", "nationality": "FRA", "category": "exempt", "max_stay_days": 90,
+                           "window_days": 180, "valid_from": "2024-01-01"},
+    "/api/visas": {"number": "VM1", "entries": "single", "valid_from": "2025-01-01", "valid_until": "2025-12-31",
+                   "duration_days": 30, "surname": "PATEL", "nationality": "IND", "passport_number": "P1"},
+    "/api/visas/match": {"mrz": "V<UTOPATEL<<RAJ<<<<<<<<<<<<<<<<<<<<<\nVS12345679IND8308300M3012316<<<<<<<<"},
+    "/api/evisas/import": {"file_name": "e.csv", "content": "number,surname,given_names,nationality,birth_date,"
+                           "passport_number,valid_from,valid_until,duration_days,entries\n"
+                           "EV1,PATEL,RAJ,IND,,P1,2025-01-01,2025-12-31,30,multiple\n"},
+    "/api/residence-permits": {"kind": "work", "number": "WM1", "surname": "PATEL", "nationality": "IND",
+                               "passport_number": "P1", "valid_from": "2025-01-01", "valid_until": "2026-01-01"},
+    "/api/entry-bans": {"surname": "PATEL", "nationality": "IND", "starts_on": "2025-01-01", "reason": "matrix"},
+}
 
 
 def expected_allowed(role: str, placement: str, target: str, key: tuple[str, str]) -> bool:
@@ -81,6 +109,8 @@ def _body(method: str, path: str, n: int) -> dict | None:
         return {"data_groups": {}}  # no chip data: recorded as such (201)
     if method == "POST" and path == "/api/trust/imports":
         return {"file_name": "junk.cer", "content": "bm90IGEgY2VydGlmaWNhdGU="}  # recorded, item rejected (201)
+    if method == "POST" and path in PERMITS_BODIES:
+        return PERMITS_BODIES[path]
     if method == "PATCH":
         return {"name": f"Renamed {n}"}
     return None
@@ -180,6 +210,16 @@ PAGES = {
     "/watchlists/new/": ({"administrator"}, "national_only"),
     "/hits/": ({"secondary_officer", "supervisor"}, False),
     "/screening/search/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    "/permits/": (PERMITS_VIEW, False),
+    "/permits/visas/": (PERMITS_VIEW, False),
+    "/permits/bans/": (PERMITS_VIEW, False),
+    "/permits/rules/new/": ({"administrator"}, "national_only"),
+    "/permits/visas/new/": ({"administrator"}, "national_only"),
+    "/permits/visas/import/": ({"administrator"}, "national_only"),
+    "/permits/residence/new/": ({"administrator"}, "national_only"),
+    "/permits/bans/new/": ({"administrator"}, "national_only"),
+    "/overstays/": ({"analyst", "supervisor"}, False),
+    "/overstays/export.csv": ({"analyst", "supervisor"}, False),
 }
 
 PAGE_CASES = [

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PermitsConfig(AppConfig):
+    name = "openbmis.permits"
+    label = "permits"
+    verbose_name = "Visas, permits and stay"
+
+    def ready(self) -> None:
+        from openbmis.inspections import checks, signals
+        from openbmis.permits import checkers, services
+
+        checks.register("visa", checkers.check_visa)
+        checks.register("stay", checkers.check_stay)
+        checks.register("entry_ban", checkers.check_entry_ban)
+        signals.crossing_recorded.connect(services.on_crossing_recorded, dispatch_uid="permits.crossing_recorded")

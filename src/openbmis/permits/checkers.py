@@ -1,0 +1,176 @@
+"""The counter's visa, stay and entry-ban checks (slots ``visa``, ``stay``, ``entry_ban``). They only read."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from openbmis import stay
+from openbmis.inspections.checks import Check, InspectionContext, Outcome
+from openbmis.inspections.models import Crossing
+from openbmis.permits import services
+from openbmis.permits.models import Visa, VisaPolicyRule
+
+# Enough history for any rolling window we expect (the checker reads further back when needed).
+HISTORY_DAYS = 400
+
+
+def _number(context: InspectionContext) -> str:
+    return str(context.document.get("document_number") or "").upper()
+
+
+def _nationality(context: InspectionContext) -> str:
+    return str(context.document.get("nationality") or context.traveller.nationality or "")
+
+
+def _rule(context: InspectionContext) -> VisaPolicyRule | None:
+    return services.find_rule(_nationality(context), str(context.document.get("document_code") or ""),
+                              context.local_date, context.document.get("birth_date") or context.traveller.birth_date)
+
+
+def _rule_details(rule: VisaPolicyRule) -> dict[str, Any]:
+    return {"rule_id": str(rule.id), "rule": rule.name, "category": rule.category, "stay_kind": rule.stay_kind,
+            "max_stay_days": rule.max_stay_days, "window_days": rule.window_days}
+
+
+def _usable_visa(context: InspectionContext) -> tuple[Visa | None, list[str]]:
+    problems: list[str] = []
+    for visa in services.find_visas(_nationality(context), _number(context)):
+        problem = services.visa_problem(visa, context.local_date, _nationality(context))
+        if problem is None:
+            return visa, problems
+        problems.append(problem)
+    return None, problems
+
+
+def _visa_details(visa: Visa) -> dict[str, Any]:
+    return {"visa_id": str(visa.id), "visa_number": visa.number, "entries": visa.entries,
+            "valid_from": visa.valid_from.isoformat(), "valid_until": visa.valid_until.isoformat(),
+            "duration_days": visa.duration_days, "source": visa.source}
+
+
+def check_visa(context: InspectionContext) -> Outcome:
+    """Entry: does this nationality and document need a visa or permit, and is there a valid one?"""
+    if context.direction != "entry":
+        return Outcome(Check("visa", "not_checked", "info", "Visas are checked at entry."))
+    permit = services.valid_permit(_nationality(context), _number(context), context.local_date)
+    if permit is not None:
+        return Outcome(Check("visa", "pass", "info",
+                             f"{permit.get_kind_display()} {permit.number} valid until {permit.valid_until}.",
+                             {"permit_id": str(permit.id), "permit": permit.number,
+                              "valid_until": permit.valid_until.isoformat()}))
+    rule = _rule(context)
+    if rule is None:
+        return Outcome(Check("visa", "not_checked", "warning",
+                             f"No visa policy rule for {_nationality(context)} holders of this document: "
+                             "verify the entry conditions manually."))
+    details = _rule_details(rule)
+    visa, problems = _usable_visa(context)
+    if visa is not None:
+        details.update(_visa_details(visa))
+        return Outcome(Check("visa", "pass", "info",
+                             f"Visa {visa.number} ({visa.get_entries_display().lower()}) valid until "
+                             f"{visa.valid_until}.", details))
+    details["problems"] = problems
+    found = (" " + "; ".join(problems) + ".") if problems else ""
+    if rule.category == VisaPolicyRule.Category.EXEMPT:
+        return Outcome(Check("visa", "pass", "info", f"Visa-exempt ({rule.name}).", details))
+    if rule.category == VisaPolicyRule.Category.ON_ARRIVAL:
+        return Outcome(Check("visa", "warn", "warning",
+                             f"Visa on arrival ({rule.name}): issue it at the counter.{found}", details))
+    if rule.category == VisaPolicyRule.Category.SPECIAL:
+        note = f" {rule.note}" if rule.note else ""
+        return Outcome(Check("visa", "warn", "warning", f"Special case ({rule.name}): verify.{note}", details))
+    return Outcome(Check("visa", "fail", "error",
+                         f"Visa required ({rule.name}) and no valid visa or permit is registered.{found}", details))
+
+
+def _movements(context: InspectionContext) -> list[stay.Movement]:
+    """The traveller's admitted crossings, oldest first, reading past the context's history when needed."""
+    history = list(context.history)
+    since = context.local_date - timedelta(days=HISTORY_DAYS)
+    if history and history[-1].local_date > since and len(history) >= 50:
+        history = list(Crossing.objects.filter(traveller=context.traveller, local_date__gte=since)
+                       .only("direction", "decision", "local_date", "at").order_by("-at"))
+    return [stay.Movement(c.direction, c.local_date) for c in reversed(history) if c.decision == "admit"]
+
+
+def check_stay(context: InspectionContext) -> Outcome:
+    """Entry: the permitted last day of stay. Exit: the days overstayed, if any."""
+    if context.direction == "exit":
+        return _check_exit(context)
+    permit = services.valid_permit(_nationality(context), _number(context), context.local_date)
+    if permit is not None:
+        return Outcome(Check("stay", "pass", "info", f"Resident: may stay until {permit.valid_until}.",
+                             {"permitted_until": permit.valid_until.isoformat(), "basis": "permit"}))
+    rule = _rule(context)
+    visa, _problems = _usable_visa(context)
+    history = stay.stays_from_movements(_movements(context))
+    expiry = context.document.get("expiry_date")
+    hard_end = expiry if isinstance(expiry, date) else None
+    details: dict[str, Any] = {}
+    if visa is not None:
+        end = min(d for d in (visa.valid_until, hard_end) if d is not None)
+        until = stay.permitted_until(stay.FixedStay(visa.duration_days), context.local_date, valid_until=end)
+        details = {"basis": "visa", "visa_number": visa.number}
+    elif rule is not None and services.stay_rule(rule) is not None:
+        stay_rule = services.stay_rule(rule)
+        assert stay_rule is not None
+        until = stay.permitted_until(stay_rule, context.local_date, history, valid_until=hard_end)
+        details = {"basis": "rule", **_rule_details(rule)}
+        if isinstance(stay_rule, stay.RollingWindow):
+            details["days_used"] = stay.days_used(history, context.local_date - timedelta(days=1), stay_rule.window)
+    else:
+        reason = "no visa policy rule" if rule is None else f"{rule.name} sets no stay without a visa"
+        return Outcome(Check("stay", "not_checked", "warning", f"Permitted stay not computed ({reason}): "
+                                                                "set it by hand."))
+    details["missing_exits"] = [d.isoformat() for d in history.missing_exits]
+    if until < context.local_date:
+        details["permitted_until"] = None
+        return Outcome(Check("stay", "fail", "error",
+                             "No days of stay left: the allowance of the rolling window is used up.", details))
+    details["permitted_until"] = until.isoformat()
+    days = (until - context.local_date).days + 1
+    if history.missing_exits:
+        return Outcome(Check("stay", "warn", "warning",
+                             f"May stay until {until} ({days} days); earlier stays without a recorded exit were "
+                             "counted up to the next entry.", details))
+    return Outcome(Check("stay", "pass", "info", f"May stay until {until} ({days} days).", details))
+
+
+def _check_exit(context: InspectionContext) -> Outcome:
+    admitted = [c for c in context.history if c.decision == "admit"]
+    entry = admitted[0] if admitted and admitted[0].direction == "entry" else None
+    if entry is None:
+        return Outcome(Check("stay", "not_checked", "warning", "No entry recorded: the stay cannot be counted.",
+                             {"overstay_days": None}))
+    until = services.extended_until(entry)
+    if until is None:
+        return Outcome(Check("stay", "pass", "info", f"Entered {entry.local_date}; no limit on the stay recorded.",
+                             {"overstay_days": 0, "entry_id": str(entry.id), "permitted_until": None}))
+    days = stay.overstay_days(until, context.local_date)
+    details = {"overstay_days": days, "permitted_until": until.isoformat(), "entry_id": str(entry.id),
+               "entry_date": entry.local_date.isoformat(),
+               "days_stayed": (context.local_date - entry.local_date).days + 1}
+    if days:
+        return Outcome(Check("stay", "fail", "error",
+                             f"Overstayed by {days} day{'s' if days != 1 else ''}: permitted until {until}, "
+                             f"entered {entry.local_date}.", details))
+    return Outcome(Check("stay", "pass", "info", f"Within the permitted stay (until {until}).", details))
+
+
+def check_entry_ban(context: InspectionContext) -> Outcome:
+    if context.direction != "entry":
+        return Outcome(Check("entry_ban", "not_checked", "info", "Entry bans are checked at entry."))
+    bans = services.active_bans(traveller=context.traveller, document=context.document, day=context.local_date)
+    if not bans:
+        return Outcome(Check("entry_ban", "pass", "info", "No entry ban in force."))
+    ban = bans[0]
+    until = f"until {ban.ends_on}" if ban.ends_on else "indefinitely"
+    return Outcome(Check("entry_ban", "fail", "error",
+                         f"Entry ban in force since {ban.starts_on}, {until} ({ban.get_source_display().lower()}): "
+                         f"{ban.reason}",
+                         {"bans": [{"id": str(b.id), "starts_on": b.starts_on.isoformat(),
+                                    "ends_on": b.ends_on.isoformat() if b.ends_on else None, "source": b.source,
+                                    "matched_by": "traveller" if b.traveller_id == context.traveller.id
+                                    else "identity"} for b in bans]}))

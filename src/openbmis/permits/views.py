@@ -1,0 +1,235 @@
+"""Visa policy, registry and bans in the UI (administrators edit, officers and analysts read); the overstay
+list with filters and CSV export (analysts and supervisors)."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from openbmis.accounts import authz
+from openbmis.accounts.decorators import permission_required
+from openbmis.core.errors import DomainError, NotFound
+from openbmis.permits import services, tasks
+from openbmis.permits.forms import (
+    BanForm,
+    EVisaImportForm,
+    ExtensionForm,
+    OverstayFilterForm,
+    PermitForm,
+    RuleForm,
+    VisaForm,
+)
+from openbmis.permits.models import EntryBan, ResidencePermit, Visa, VisaPolicyRule
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def _can_manage(request: HttpRequest) -> bool:
+    return authz.has_permission(request.user, "permits.manage")
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@permission_required("permits.view")
+def rules(request: HttpRequest) -> HttpResponse:
+    return render(request, "permits/rules.html", {"rules": VisaPolicyRule.objects.all(),
+                                                  "can_manage": _can_manage(request)})
+
+
+@permission_required("permits.manage")
+@require_http_methods(["GET", "HEAD", "POST"])
+def rule_edit(request: HttpRequest, rule_id: UUID | None = None) -> HttpResponse:
+    rule = None
+    if rule_id is not None:
+        try:
+            rule = services.get_rule(rule_id)
+        except NotFound as exc:
+            return render(request, "404.html", {"detail": exc.message}, status=404)
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.RULE_FIELDS}
+        try:
+            if rule is None:
+                services.create_rule(request.user, **data)
+            else:
+                services.update_rule(request.user, services.get_rule(rule.id), **data)
+            messages.success(request, _("Visa policy rule saved."))
+            return redirect("permits:rules")
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(request, "permits/form.html", {"form": form, "title": _("Visa policy rule")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required("permits.view")
+def visas(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip().upper()
+    found = Visa.objects.all()
+    permits = ResidencePermit.objects.all()
+    if query:
+        found = found.filter(passport_number=query) | found.filter(number=query)
+        permits = permits.filter(passport_number=query) | permits.filter(number=query)
+    return render(request, "permits/visas.html", {"visas": found[:200], "permits": permits[:200], "q": query,
+                                                  "can_manage": _can_manage(request)})
+
+
+def _model_form_view(request: HttpRequest, form: Any, create: Any, title: str, done: str) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            create(request.user, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect(done)
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(request, "permits/form.html", {"form": form, "title": title},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required("permits.manage")
+@require_http_methods(["GET", "HEAD", "POST"])
+def visa_new(request: HttpRequest) -> HttpResponse:
+    return _model_form_view(request, VisaForm(request.POST or None), services.create_visa, _("Register a visa"),
+                            "permits:visas")
+
+
+@permission_required("permits.manage")
+@require_http_methods(["GET", "HEAD", "POST"])
+def permit_new(request: HttpRequest) -> HttpResponse:
+    return _model_form_view(request, PermitForm(request.POST or None), services.create_permit,
+                            _("Register a residence or work permit"), "permits:visas")
+
+
+@permission_required("permits.manage")
+@require_http_methods(["GET", "HEAD", "POST"])
+def evisa_import(request: HttpRequest) -> HttpResponse:
+    form = EVisaImportForm(request.POST or None, request.FILES or None)
+    errors: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", _("The file is larger than 50 MB."))
+        else:
+            try:
+                report = services.import_evisas(request.user, file_name=upload.name, content=upload.read())
+                messages.success(request, _("%(rows)s e-visas imported (%(created)s new, %(updated)s updated).")
+                                 % {"rows": report.rows, "created": report.created, "updated": report.updated})
+                return redirect("permits:visas")
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                errors = exc.details.get("errors", [])
+    return render(request, "permits/import.html", {"form": form, "errors": errors,
+                                                   "columns": services.EVISA_COLUMNS},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required("permits.view")
+def bans(request: HttpRequest) -> HttpResponse:
+    return render(request, "permits/bans.html", {"bans": EntryBan.objects.filter(lifted_at__isnull=True)[:500],
+                                                 "can_manage": _can_manage(request)})
+
+
+@permission_required("permits.manage")
+@require_http_methods(["GET", "HEAD", "POST"])
+def ban_new(request: HttpRequest) -> HttpResponse:
+    return _model_form_view(request, BanForm(request.POST or None), services.impose_ban, _("Impose an entry ban"),
+                            "permits:bans")
+
+
+@permission_required("permits.manage")
+@require_POST
+def ban_lift(request: HttpRequest, ban_id: UUID) -> HttpResponse:
+    ban = EntryBan.objects.filter(id=ban_id).first()
+    if ban is None:
+        return render(request, "404.html", {}, status=404)
+    try:
+        services.lift_ban(request.user, ban, request.POST.get("reason", "").strip() or "lifted")
+        messages.success(request, _("Entry ban lifted."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("permits:bans")
+
+
+@permission_required("permits.manage")
+@require_http_methods(["GET", "HEAD", "POST"])
+def extend(request: HttpRequest, traveller_id: UUID) -> HttpResponse:
+    traveller = services.Traveller.objects.filter(id=traveller_id).first()
+    if traveller is None:
+        return render(request, "404.html", {}, status=404)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_extension(request.user, traveller, **form.cleaned_data)
+            messages.success(request, _("Stay extended."))
+            return redirect("permits:overstays")
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(request, "permits/form.html", {"form": form, "title": _("Extend the stay of %(name)s")
+                                                 % {"name": traveller.full_name}},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _filtered(request: HttpRequest) -> tuple[OverstayFilterForm, Any]:
+    form = OverstayFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if not request.GET:
+        filters = {"status": "open"}
+        form = OverstayFilterForm(initial=filters)
+    rows = services.overstays_for(request.user, **filters)
+    return form, rows
+
+
+@permission_required("overstays.view")
+def overstays(request: HttpRequest) -> HttpResponse:
+    try:
+        form, rows = _filtered(request)
+    except NotFound as exc:
+        return render(request, "404.html", {"detail": exc.message}, status=404)
+    query = request.GET.urlencode() or "status=open"
+    return render(request, "permits/overstays.html", {"form": form, "rows": rows[:500], "total": rows.count(),
+                                                      "query": query, "can_extend": _can_manage(request)})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@permission_required("overstays.view")
+def overstays_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    try:
+        _form, rows = _filtered(request)
+    except NotFound as exc:
+        return render(request, "404.html", {"detail": exc.message}, status=404)
+    writer = csv.writer(_Echo())
+    header = ["traveller_id", "surname", "given_names", "nationality", "birth_date", "post_of_entry", "entry_date",
+              "permitted_until", "days_overstayed", "status", "detected_at", "ended_at"]
+
+    def lines() -> Any:
+        yield writer.writerow(header)
+        for o in rows.iterator(chunk_size=2000):
+            yield writer.writerow([o.traveller_id, o.traveller.primary_identifier, o.traveller.secondary_identifier,
+                                   o.nationality, o.traveller.birth_date or "", o.border_post.code, o.entry_date,
+                                   o.permitted_until, o.days, o.status, o.detected_at.isoformat(),
+                                   o.ended_at.isoformat() if o.ended_at else ""])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="overstays.csv"'
+    return response
+
+
+@permission_required("overstays.view")
+@require_POST
+def detect(request: HttpRequest) -> HttpResponse:
+    tasks.run_now()
+    tasks.schedule_daily()
+    messages.success(request, _("Overstay detection queued: the list updates when the worker has run it."))
+    return redirect("permits:overstays")

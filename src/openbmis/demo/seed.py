@@ -86,6 +86,15 @@ def _statistics() -> None:
 EXTRA_LOADERS.append(_statistics)
 
 
+def _permits() -> None:
+    from openbmis.permits.demo import load_demo_policy
+
+    load_demo_policy()
+
+
+EXTRA_LOADERS.append(_permits)
+
+
 DEMO_CROSSINGS = 100_000
 
 

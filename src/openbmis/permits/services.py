@@ -10,7 +10,6 @@ import csv
 import io
 import logging
 import time
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -541,7 +540,7 @@ def _overstaying_entries(latest_today: date) -> tuple[int, list[Crossing]]:
                 if until_day < limit:
                     wanted.append((traveller_id, datetime.fromtimestamp(entry_epoch, tz=UTC)))
             ids = [t for t, _ in wanted]
-            entries = []
+            entries: list[Crossing] = []
             for start in range(0, len(ids), 5000):
                 chunk = ids[start:start + 5000]
                 found = (Crossing.objects.filter(traveller_id__in=chunk, decision="admit", direction="entry",

@@ -12,3 +12,4 @@ class InspectionsConfig(AppConfig):
         checks.register("mrz", checkers.check_mrz)
         checks.register("document", checkers.check_document)
         checks.register("history", checkers.check_history)
+        checks.register("chip", checkers.check_chip)

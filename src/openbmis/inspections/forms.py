@@ -36,6 +36,10 @@ class CounterForm(forms.Form):
 class ManualDocumentForm(forms.Form):
     """Fields typed by hand: a document without an MRZ, or a correction of a misread one."""
 
+    # It shares the counter's <form>: browser-side "required" would block scanning an MRZ. The
+    # server checks these fields when the officer submits them.
+    use_required_attribute = False
+
     document_code = forms.CharField(label=_("Document type"), max_length=2, initial="P")
     issuing_state = forms.CharField(label=_("Issuing state"), max_length=3)
     document_number = forms.CharField(label=_("Document number"), max_length=20)

@@ -149,9 +149,9 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
                 messages.success(request, _("Admitted: %(name)s.") % {"name": inspection.traveller.full_name})
             else:
                 messages.success(request, _("Refused: %(name)s.") % {"name": inspection.traveller.full_name})
-            if inspection.status == Inspection.Status.REFERRED:
-                return redirect("inspections:queue")
-            return redirect("inspections:counter")
+            # A referral goes back to the counter; a secondary decision goes back to the queue.
+            decided_in_secondary = inspection.status == Inspection.Status.REFERRED
+            return redirect("inspections:queue" if decided_in_secondary else "inspections:counter")
         except AccessDenied as exc:
             return render(request, "403.html", {"detail": exc.message}, status=403)
         except DomainError as exc:
@@ -167,6 +167,8 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
         "inspection": inspection, "form": form, "history": history, "referral": referral,
         "can_decide": can_decide or can_decide_secondary, "secondary": can_decide_secondary,
         "note_form": NoteForm(), "crossing": Crossing.objects.filter(inspection=inspection).first(),
+        "can_adjudicate": bool(inspection.hits) and authz.has_permission(
+            request.user, "hits.adjudicate", inspection.border_post_id),
     }
     return render(request, "inspections/detail.html", context, status=400 if request.method == "POST" else 200)
 

@@ -136,6 +136,7 @@ USE_TZ = True
 TIME_ZONE = CONFIG.time_zone
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the project-wide assets (apps keep their own in <app>/static)
 # Only set once `collectstatic` has made it; until then WhiteNoise serves from the package.
 if (CONFIG.data_dir / "static").is_dir():
     STATIC_ROOT = CONFIG.data_dir / "static"

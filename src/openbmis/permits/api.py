@@ -241,7 +241,7 @@ class OverstayOut(Schema):
 def overstay_out(o: Any) -> dict[str, Any]:
     return {"id": o.id, "traveller_id": o.traveller_id, "name": o.traveller.full_name, "nationality": o.nationality,
             "border_post": o.border_post.code, "entry_date": o.entry_date, "permitted_until": o.permitted_until,
-            "days": o.days, "status": o.status, "detected_at": o.detected_at, "ended_at": o.ended_at}
+            "days": o.current_days, "status": o.status, "detected_at": o.detected_at, "ended_at": o.ended_at}
 
 
 @router.get("/overstays", response=list[OverstayOut], summary="Overstays (analysts and supervisors)")

@@ -206,6 +206,7 @@ class Overstay(UUIDModel):
     entry_date = models.DateField()
     permitted_until = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    # While open, ``days`` is as first detected (current_days counts to today); once ended, the final count.
     days = models.PositiveIntegerField(default=0, help_text=_("days overstayed (at exit, or at the last detection)"))
     detected_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -220,3 +221,13 @@ class Overstay(UUIDModel):
 
     def __str__(self) -> str:
         return f"overstay {self.id}"
+
+    @property
+    def current_days(self) -> int:
+        """Days overstayed: up to today (post of entry's calendar day) while open, as recorded once ended."""
+        if self.status != self.Status.OPEN:
+            return self.days
+        from openbmis import stay
+
+        zone = self.border_post.time_zone if self.border_post_id else "UTC"
+        return stay.overstay_days(self.permitted_until, stay.local_day(timezone.now(), zone))

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
@@ -498,114 +499,104 @@ class DetectionReport:
                 "ended": self.ended, "seconds": round(self.seconds, 3)}
 
 
-# The last admitted crossing of each traveller, in one pass over the crossings (no sort): the latest
-# crossing time, and the latest entry encoded with its permitted last day so that both come out of
-# the same aggregate.  Travellers whose latest crossing is that entry are in the country.
-_LAST_ENTRY_SQL_PG = """
-SELECT traveller_id, last_at, key / 100000 AS entry_epoch, key % 100000 AS until_day
+# One pass over the admitted crossings, grouped by traveller, no sort: the latest crossing, the latest
+# entry, and the latest entry whose permitted last day is before the threshold.  A traveller is in the
+# country when the latest crossing is an entry, and overstaying when it is that expired entry.
+_LAST_CROSSINGS_SQL = """
+SELECT traveller_id, last_at, last_at = last_expired AS expired, count(*) OVER () AS in_country
 FROM (
   SELECT traveller_id, max(at) AS last_at,
-         max(CASE WHEN direction = 'entry'
-             THEN floor(extract(epoch FROM at))::bigint * 100000
-                  + coalesce(permitted_until - date '1970-01-01', 99999) END) AS key
+         max(at) FILTER (WHERE direction = 'entry') AS last_entry,
+         max(at) FILTER (WHERE direction = 'entry' AND permitted_until < %s) AS last_expired
   FROM inspections_crossing WHERE decision = 'admit' GROUP BY traveller_id
 ) last
-WHERE key IS NOT NULL AND floor(extract(epoch FROM last_at))::bigint = key / 100000
+WHERE last_at = last_entry
 """
-_LAST_ENTRY_SQL = """
-SELECT c.traveller_id, c.id, c.permitted_until
-FROM inspections_crossing c
-JOIN (SELECT traveller_id, max(at) AS last_at FROM inspections_crossing WHERE decision = 'admit'
-      GROUP BY traveller_id) last ON last.traveller_id = c.traveller_id AND last.last_at = c.at
-WHERE c.decision = 'admit' AND c.direction = 'entry'
-"""
-EPOCH = date(1970, 1, 1)
+ENTRY_FIELDS = ("id", "traveller_id", "at", "permitted_until", "local_date", "time_zone", "border_post_id",
+                "nationality")
+CHUNK = 5000
 
 
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+def _sqlite_text(value: datetime) -> str:
+    # SQLite keeps an aware datetime as naive UTC text, which raw SQL returns as it is.
+    return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
-def _overstaying_entries(latest_today: date) -> tuple[int, list[Crossing]]:
-    """(travellers in the country, their entries whose permitted day is before ``latest_today``)."""
+def _overstaying_entries(threshold: date) -> tuple[int, list[dict[str, Any]]]:
+    """(travellers in the country, the entries of those whose permitted day is before ``threshold``)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The grouping holds one small row per traveller: keep it in memory rather than spill.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute(_LAST_ENTRY_SQL_PG)
-            limit = (latest_today - EPOCH).days
-            in_country = 0
-            wanted: list[tuple[Any, datetime]] = []
-            for traveller_id, _last_at, entry_epoch, until_day in cursor:
-                in_country += 1
-                if until_day < limit:
-                    wanted.append((traveller_id, datetime.fromtimestamp(entry_epoch, tz=UTC)))
-            ids = [t for t, _ in wanted]
-            entries: list[Crossing] = []
-            for start in range(0, len(ids), 5000):
-                chunk = ids[start:start + 5000]
-                found = (Crossing.objects.filter(traveller_id__in=chunk, decision="admit", direction="entry",
-                                                 permitted_until__lt=latest_today)
-                         .order_by("traveller_id", "-at").distinct("traveller_id")
-                         .only("id", "traveller_id", "at", "permitted_until", "local_date", "time_zone",
-                               "border_post_id", "nationality"))
-                entries.extend(found)
-            return in_country, entries
-        cursor.execute(_LAST_ENTRY_SQL)
-        rows = cursor.fetchall()
-    in_country = len(rows)
-    ids = [row[1] for row in rows if row[2] is not None and _as_date(row[2]) < latest_today]
-    entries = list(Crossing.objects.filter(id__in=ids).only(
-        "id", "traveller_id", "at", "permitted_until", "local_date", "time_zone", "border_post_id", "nationality"))
+        cursor.execute(_LAST_CROSSINGS_SQL, [threshold])
+        in_country = 0
+        wanted: dict[Any, Any] = {}
+        for traveller_id, last_at, expired, total in cursor.fetchall():
+            in_country = total
+            if expired:
+                # SQLite hands back a UUID as bare hex: make every key a UUID.
+                wanted[traveller_id if isinstance(traveller_id, UUID) else UUID(str(traveller_id))] = last_at
+    ids = list(wanted)
+    entries: list[dict[str, Any]] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        rows = Crossing.objects.filter(traveller_id__in=chunk, decision="admit", direction="entry",
+                                       permitted_until__lt=threshold)
+        if connection.vendor == "postgresql":
+            rows = rows.order_by("traveller_id", "-at").distinct("traveller_id")
+        for row in rows.values(*ENTRY_FIELDS):
+            # The latest expired entry of each traveller is the one the grouping found.
+            if row["at"] == wanted.get(row["traveller_id"]) or _sqlite_text(row["at"]) == wanted.get(
+                    row["traveller_id"]):
+                entries.append(row)
     return in_country, entries
 
 
 def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -> DetectionReport:
-    """Find travellers whose permitted stay has ended without an exit; open, update and end overstays.
+    """Find travellers whose permitted stay has ended without an exit; open new overstays, end old ones.
 
     The permitted last day is the one the admit decision recorded, as extended since; the day is the
-    calendar day at the post of entry.
+    calendar day at the post of entry.  An open overstay's days are counted when read (they grow daily).
     """
     started = time.perf_counter()
     now = now or timezone.now()
     # The day after today in UTC is at least today everywhere: the SQL selects broadly, Python decides
     # per post time zone.
-    latest_today = now.date() + timedelta(days=1)
+    threshold = now.date() + timedelta(days=1)
     with transaction.atomic():
-        in_country, entries = _overstaying_entries(latest_today)
+        in_country, entries = _overstaying_entries(threshold)
         extensions: dict[Any, date] = {}
-        entry_ids = [e.id for e in entries]
-        for start in range(0, len(entry_ids), 5000):
-            for entry_id, until in (StayExtension.objects.filter(entry_id__in=entry_ids[start:start + 5000])
+        entry_ids = [e["id"] for e in entries]
+        for start in range(0, len(entry_ids), CHUNK):
+            for entry_id, until in (StayExtension.objects.filter(entry_id__in=entry_ids[start:start + CHUNK])
                                     .values("entry_id").annotate(until=Max("until")).values_list("entry_id", "until")):
                 extensions[entry_id] = until
-        found: dict[Any, tuple[Crossing, date, int]] = {}
+        found: dict[Any, tuple[dict[str, Any], date]] = {}
         zones: dict[str, date] = {}
         for entry in entries:
-            if entry.time_zone not in zones:
-                zones[entry.time_zone] = stay.local_day(now, entry.time_zone)
-            today = zones[entry.time_zone]
-            assert entry.permitted_until is not None
-            until = max(entry.permitted_until, extensions.get(entry.id, entry.permitted_until))
-            if until < today:
-                found[entry.traveller_id] = (entry, until, stay.overstay_days(until, today))
-        open_now = {o.traveller_id: o for o in Overstay.objects.filter(status=Overstay.Status.OPEN)}
+            zone = entry["time_zone"]
+            if zone not in zones:
+                zones[zone] = stay.local_day(now, zone)
+            until = max(entry["permitted_until"], extensions.get(entry["id"], entry["permitted_until"]))
+            if until < zones[zone]:
+                found[entry["traveller_id"]] = (entry, until)
+        open_now = {traveller_id: (overstay_id, entry_id) for overstay_id, traveller_id, entry_id in
+                    Overstay.objects.filter(status=Overstay.Status.OPEN).values_list("id", "traveller_id", "entry_id")}
         new_rows = []
-        for traveller_id, (entry, until, days) in found.items():
-            current = open_now.pop(traveller_id, None)
-            if current is not None and current.entry_id == entry.id:
-                if current.days != days or current.permitted_until != until:
-                    current.days, current.permitted_until = days, until
-                    current.save(update_fields=["days", "permitted_until"])
+        for traveller_id, (entry, until) in found.items():
+            current = open_now.get(traveller_id)
+            if current is not None and current[1] == entry["id"]:
+                del open_now[traveller_id]
                 continue
-            if current is not None:  # an older stay's overstay: superseded
-                open_now[traveller_id] = current
-            new_rows.append(Overstay(traveller_id=traveller_id, entry=entry, border_post_id=entry.border_post_id,
-                                     nationality=entry.nationality, entry_date=entry.local_date,
-                                     permitted_until=until, days=days, detected_at=now))
+            today = zones[entry["time_zone"]]
+            new_rows.append(Overstay(traveller_id=traveller_id, entry_id=entry["id"],
+                                     border_post_id=entry["border_post_id"], nationality=entry["nationality"],
+                                     entry_date=entry["local_date"], permitted_until=until,
+                                     days=stay.overstay_days(until, today), detected_at=now))
         # Open overstays no longer found: the traveller left or the stay was extended (normally ended
         # at once by the exit or the extension; this catches any that were missed).
         ended = 0
-        for stale in open_now.values():
+        for stale in Overstay.objects.filter(id__in=[v[0] for v in open_now.values()]).select_related("traveller"):
             last = last_admitted(stale.traveller)
             exited = last is not None and last.direction == "exit"
             stale.status = Overstay.Status.EXITED if exited else Overstay.Status.EXTENDED
@@ -673,7 +664,10 @@ def overstays(status: str = "", nationality: str = "", post_ids: Any = None, sin
     if until:
         rows = rows.filter(permitted_until__lte=until)
     if min_days:
-        rows = rows.filter(days__gte=min_days)
+        # An open overstay grows daily: its days are counted from today, an ended one's are stored.
+        latest = timezone.localdate() - timedelta(days=min_days)
+        rows = rows.filter(Q(status=Overstay.Status.OPEN, permitted_until__lte=latest)
+                           | (~Q(status=Overstay.Status.OPEN) & Q(days__gte=min_days)))
     return rows
 
 

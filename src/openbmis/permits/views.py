@@ -218,7 +218,7 @@ def overstays_csv(request: HttpRequest) -> HttpResponse:
         for o in rows.iterator(chunk_size=2000):
             yield writer.writerow([o.traveller_id, o.traveller.primary_identifier, o.traveller.secondary_identifier,
                                    o.nationality, o.traveller.birth_date or "", o.border_post.code, o.entry_date,
-                                   o.permitted_until, o.days, o.status, o.detected_at.isoformat(),
+                                   o.permitted_until, o.current_days, o.status, o.detected_at.isoformat(),
                                    o.ended_at.isoformat() if o.ended_at else ""])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

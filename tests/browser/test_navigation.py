@@ -11,10 +11,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 EXPECTED_NAV = {
     "primary_officer": {"Home", "Counter", "Screening", "Visas", "Border posts", "API tokens"},
     "secondary_officer": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Border posts", "API tokens"},
-    "supervisor": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Overstays", "Border posts",
-                   "API tokens"},
-    "analyst": {"Home", "Visas", "Overstays", "Border posts", "API tokens"},
-    "administrator": {"Home", "Visas", "Border posts", "Users", "Trust store", "Watchlists", "API tokens"},
+    "supervisor": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Overstays", "Statistics",
+                   "Border posts", "API tokens"},
+    "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens"},
+    "administrator": {"Home", "Visas", "Statistics", "Border posts", "Users", "Trust store", "Watchlists",
+                      "API tokens"},
     "auditor": {"Home", "Border posts", "Audit trail", "API tokens"},
 }
 NEEDS_TOTP = {"administrator", "auditor"}

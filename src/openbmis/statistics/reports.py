@@ -6,6 +6,7 @@ import io
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,11 @@ from openbmis.statistics.models import MonthlyReport
 ARRIVALS = colors.HexColor("#1f6feb")
 DEPARTURES = colors.HexColor("#d97706")
 REPORT_PANELS = ("nationality", "sex_age", "residence", "purpose", "travel_mode", "refusals", "referrals", "hits")
+
+
+def _paragraph(text: str, style: Any) -> Paragraph:
+    """A paragraph of plain text: reportlab reads markup in paragraphs, so '<5' must be escaped."""
+    return Paragraph(escape(str(text)), style)
 
 
 def parse_month(raw: str) -> date:
@@ -139,24 +145,24 @@ def build_pdf(filters: queries.Filters, title: str) -> bytes:
     """The report for ``filters`` (a month), then one section per post when it covers several posts."""
     buffer = io.BytesIO()
     styles = getSampleStyleSheet()
-    story: list[Any] = [Paragraph(title, styles["Title"])]
-    story.append(Paragraph(_("Period %(start)s to %(end)s. Made %(now)s.") % {
+    story: list[Any] = [_paragraph(title, styles["Title"])]
+    story.append(_paragraph(_("Period %(start)s to %(end)s. Made %(now)s.") % {
         "start": filters.start, "end": filters.end, "now": timezone.now().strftime("%Y-%m-%d %H:%M UTC")},
         styles["Normal"]))
     if filters.suppress:
-        story.append(Paragraph(_("Counts from 1 to %(n)s are shown as <%(m)s to protect individuals.")
+        story.append(_paragraph(_("Counts from 1 to %(n)s are shown as <%(m)s to protect individuals.")
                                % {"n": filters.min_cell - 1, "m": filters.min_cell}, styles["Normal"]))
     story += _section(filters, styles, national=True)
     posts = list(filters.posts) or _posts(filters)
     if len(posts) > 1:
         for post in posts:
             story.append(PageBreak())
-            story.append(Paragraph(f"{post.code} {post.name}", styles["Heading1"]))
+            story.append(_paragraph(f"{post.code} {post.name}", styles["Heading1"]))
             story += _section(replace(filters, posts=(post,)), styles, national=False)
     story.append(PageBreak())
-    story.append(Paragraph(_("Definitions"), styles["Heading1"]))
+    story.append(_paragraph(_("Definitions"), styles["Heading1"]))
     for line in _definitions():
-        story.append(Paragraph(line, styles["Normal"]))
+        story.append(_paragraph(line, styles["Normal"]))
         story.append(Spacer(1, 2 * mm))
     document = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="OpenBMIS",
                                  leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm)
@@ -184,16 +190,16 @@ def _section(filters: queries.Filters, styles: Any, national: bool) -> list[Any]
     rows.append([str(queries.MEASURE_LABELS["net"]), *[
         _("no records") if comparison[p] is None else panels.net_cell(comparison[p])  # type: ignore[arg-type]
         for p in periods]])
-    story.append(Paragraph(_("Summary"), styles["Heading2"]))
+    story.append(_paragraph(_("Summary"), styles["Heading2"]))
     story.append(_table(head, rows))
     daily = queries.flows(filters, ["day"])
-    story.append(Paragraph(_("Arrivals and departures per day"), styles["Heading2"]))
+    story.append(_paragraph(_("Arrivals and departures per day"), styles["Heading2"]))
     story.append(_line_chart(daily))
     names = (("border_post",) if national else ()) + REPORT_PANELS
     for name in names:
         panel = panels.PANELS[name]
         table = panels.panel_table(panel, filters)
-        block: list[Any] = [Paragraph(str(panel.title), styles["Heading2"])]
+        block: list[Any] = [_paragraph(str(panel.title), styles["Heading2"])]
         if table.rows:
             block.append(_bar_chart(table))
         block.append(_table(panels.headers(table), panels.table_rows(table, filters)))

@@ -1,0 +1,163 @@
+"""Small-cell suppression, exports that open in a spreadsheet library and match the screen, the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from statistics_helpers import NOW, raw_flows
+
+from openbmis.statistics import queries, services
+
+FIRST = (NOW - timedelta(days=62)).date()
+LAST = NOW.date()
+PERIOD = {"from": FIRST.isoformat(), "to": LAST.isoformat()}
+
+
+@pytest.fixture
+def built(traffic):
+    services.rebuild("test")
+    return traffic
+
+
+def _filters(min_cell=5, suppress=True):
+    from datetime import date
+
+    return queries.Filters(start=date(2026, 1, 1), end=date(2026, 1, 31), suppress=suppress, min_cell=min_cell)
+
+
+@pytest.mark.parametrize(("column", "shown", "suppressed"), [
+    # counts 1..4 hidden; zeros and counts from 5 shown
+    ([0, 1, 4, 5, 100], [0, None, None, 5, 100], 2),
+    # one small cell alone: the next smallest is hidden too, so the total cannot give it away
+    ([3, 7, 9, 100], [None, None, 9, 100], 2),
+    ([2, 0, 50], [None, 0, None], 2),
+    ([10, 20], [10, 20], 0),
+])
+def test_primary_and_secondary_suppression(column, shown, suppressed):
+    rows = [({"sex": str(i)}, {"count": value}) for i, value in enumerate(column)]
+    table = queries._suppress(_filters(), ["sex"], ["count"], rows)
+    assert [v["count"] for _k, v in table.rows] == shown
+    assert table.suppressed == suppressed
+    assert table.totals["count"] == sum(column)
+
+
+def test_threshold_is_configurable_and_off_for_identity_readers():
+    rows = [({"sex": "F"}, {"count": 7}), ({"sex": "M"}, {"count": 30})]
+    assert queries._suppress(_filters(min_cell=10), ["sex"], ["count"], rows).rows[0][1]["count"] is None
+    assert queries._suppress(_filters(min_cell=5), ["sex"], ["count"], rows).rows[0][1]["count"] == 7
+    assert queries._suppress(_filters(min_cell=10, suppress=False), ["sex"], ["count"], rows).suppressed == 0
+
+
+def test_who_sees_small_cells(built, analyst, analyst_with_identities, make_user, demo_posts):
+    assert queries.parse_filters(analyst, PERIOD).suppress
+    assert not queries.parse_filters(analyst_with_identities, PERIOD).suppress
+    supervisor = make_user("supervisor", demo_posts[0])
+    # a supervisor sees identities at their own post: small cells there are shown
+    assert not queries.parse_filters(supervisor, PERIOD).suppress
+    administrator = make_user("administrator", None)
+    assert queries.parse_filters(administrator, PERIOD).suppress
+
+
+def test_api_flows_same_numbers_as_the_dashboard_and_suppressed(built, analyst, session_client, settings):
+    settings.OPENBMIS_STATISTICS_MIN_CELL = 5
+    client = session_client(analyst)
+    query = {**PERIOD, "border_post": "SEA-PHV"}
+    api = client.get("/api/statistics/flows", {**query, "group_by": "nationality"}).json()
+    page = client.get("/statistics/", query)
+    assert page.status_code == 200
+    panel = page.context["data"]["border_post"]
+    assert api["totals"]["entries"] == panel["series"]["entries"][0]
+    # a small post by citizenship has cells under 5: they are null and counted
+    assert api["suppressed"] > 0
+    assert any(row["entries"] is None for row in api["rows"])
+    assert all(row["entries"] is None or row["entries"] >= 5 or row["entries"] == 0 for row in api["rows"])
+    # the exact figures, computed independently over the raw crossings
+    filters = queries.parse_filters(analyst, query)
+    expected = raw_flows(filters, lambda c: c.nationality)
+    for row in api["rows"]:
+        for index, measure in enumerate(("entries", "exits", "refusals")):
+            if row[measure] is not None:
+                assert row[measure] == expected[row["key"]["nationality"]][index]
+    assert api["totals"]["entries"] == sum(v[0] for v in expected.values())
+
+
+def _screen_rows(html: str) -> list[list[str]]:
+    body = html.split("<tbody>")[1].split("</tfoot>")[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip().replace("&lt;", "<").replace("&amp;", "&").replace("&#x27;", "'")
+             for cell in re.findall(r"<t[dh]>(.*?)</t[dh]>", row, re.S)] for row in rows]
+
+
+@pytest.mark.parametrize("panel", ["nationality", "sex_age", "refusals", "time"])
+def test_exports_open_and_match_the_screen(built, analyst, session_client, panel):
+    client = session_client(analyst)
+    query = {**PERIOD, "border_post": "LND-HIG", "interval": "week"}
+    page = client.get(f"/statistics/table/{panel}/", query)
+    assert page.status_code == 200
+    screen = _screen_rows(page.content.decode())
+    assert len(screen) >= 2
+    headers = page.context["headers"]
+
+    response = client.get(f"/statistics/table/{panel}/", {**query, "format": "xlsx"})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    cells = [[("" if c is None else str(c)) for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert cells[0] == headers
+    assert cells[1:] == screen
+    assert any("docs/statistics.md" in str(row[0]) for row in book["notes"].iter_rows(values_only=True))
+
+    response = client.get(f"/statistics/table/{panel}/", {**query, "format": "csv"})
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    data = [line for line in lines if not line[0].startswith("#")]
+    assert data[0] == headers
+    assert data[1:] == screen
+
+
+def test_export_suppression_depends_on_identity_access(built, analyst, analyst_with_identities, session_client):
+    query = {**PERIOD, "border_post": "SEA-PHV", "format": "csv"}
+    hidden = session_client(analyst).get("/statistics/table/nationality/", query).content.decode("utf-8-sig")
+    assert "<5" in hidden and "suppressed" in hidden
+    shown = session_client(analyst_with_identities).get("/statistics/table/nationality/", query)
+    assert "<5" not in shown.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(("params", "status", "field"), [
+    ({"from": "2026-03-10", "to": "2026-03-01"}, 422, "from"),  # impossible period
+    ({"from": "2026-02-30"}, 422, "query.from"),  # no such day
+    ({"border_post": "NOPE"}, 422, "border_post"),
+    ({"nationality": "ZZZ"}, 422, "nationality"),
+    ({"document_type": "P1X"}, 422, "document_type"),
+    ({"group_by": "colour"}, 422, "group_by"),
+    ({"group_by": "day,month"}, 422, "group_by"),
+    ({"direction": "sideways"}, 422, "query.direction"),
+    ({"from": "1990-01-01", "to": "2026-01-01"}, 422, "from"),  # longer than ten years
+])
+def test_bad_input_is_a_clear_4xx(built, analyst, session_client, params, status, field):
+    response = session_client(analyst).get("/api/statistics/flows", params)
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body.get("field") == field or any(e["field"] == field for e in body.get("errors", []))
+    assert body["detail"]
+
+
+def test_post_outside_scope_is_forbidden_not_empty(built, make_user, demo_posts, session_client):
+    supervisor = make_user("supervisor", demo_posts[0])  # AIR-CAP
+    client = session_client(supervisor)
+    assert client.get("/api/statistics/flows", {"border_post": "LND-BRG"}).status_code == 403
+    mine = client.get("/api/statistics/flows", {**PERIOD, "group_by": "border_post"}).json()
+    assert {row["key"]["border_post"] for row in mine["rows"]} == {"AIR-CAP"}
+    page = client.get("/statistics/", {"border_post": "LND-BRG"})
+    assert page.status_code == 403 and b"LND-BRG" in page.content
+    assert b"statistics-data" not in page.content  # no chart drawn for a refused filter
+
+
+def test_dashboard_error_shows_a_message_not_charts(built, analyst, session_client):
+    page = session_client(analyst).get("/statistics/", {"from": "2026-03-10", "to": "2026-03-01"})
+    assert page.status_code == 400
+    assert b'data-testid="error"' in page.content and b"statistics-data" not in page.content

@@ -160,7 +160,9 @@ def test_retroactive_screening_finds_a_traveller_in_the_country(national, load, 
         inspections.decide(officer, i, decision="admit")
     from openbmis.inspections.models import Crossing
 
-    Crossing.objects.filter(traveller__birth_date=date(1961, 1, 1)).update(at=timezone.now() - timedelta(days=90))
+    for direction, days_ago in (("entry", 95), ("exit", 90)):
+        Crossing.objects.filter(traveller__birth_date=date(1961, 1, 1), direction=direction).update(
+            at=timezone.now() - timedelta(days=days_ago))
     record = load(national, template_csv([{"id": "NAT-7", "name": "Peter Mwangi", "countries": "KEN"}]))
     alerts = services.screen_retroactively(national, record.version, days=30)
     assert [(a.traveller.birth_date, a.source, a.inspection_id) for a in alerts] == [

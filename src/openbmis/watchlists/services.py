@@ -594,7 +594,8 @@ def _candidates(since: datetime) -> Any:
     from openbmis.inspections.models import Crossing
     from openbmis.travellers.models import Traveller
 
-    last = Crossing.objects.filter(traveller=OuterRef("pk"), decision="admit").order_by("-at")
+    # uuid7 ids follow the order of recording: they break ties between crossings recorded at the same instant.
+    last = Crossing.objects.filter(traveller=OuterRef("pk"), decision="admit").order_by("-at", "-id")
     return (
         Traveller.objects.annotate(last_direction=Subquery(last.values("direction")[:1]),
                                    last_at=Subquery(last.values("at")[:1]),

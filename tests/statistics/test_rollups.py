@@ -90,7 +90,7 @@ def test_two_keys_and_top_n(traffic_built, analyst_with_identities):
     expected = raw_flows(filters, lambda c: (c.local_date.strftime("%Y-%m"), c.sex))
     assert _flows_from_rollup(table) == expected
     top = queries.flows(filters, ["nationality"], top=3)
-    assert len(top.rows) == 4 and top.rows[-1][0] == {"nationality": "other"}
+    assert len(top.rows) == 4 and top.rows[-1][0] == {"nationality": queries.OTHER}
     by_nat = raw_flows(filters, lambda c: c.nationality)
     largest = sorted(by_nat, key=lambda n: -sum(by_nat[n]))[:3]
     assert [k["nationality"] for k, _v in top.rows[:3]] == largest
@@ -159,3 +159,24 @@ def test_age_groups_at_the_boundaries(db, demo_posts, fast_hasher, birth, day, g
     services.rebuild("test")
     assert set(FlowCount.objects.values_list("age_group", flat=True)) == {group}
     assert age_on(birth, day) == group
+
+
+def test_overstays_are_counted_from_the_permits_capability(traffic, analyst_with_identities):
+    from openbmis.permits import services as permits
+    from openbmis.permits.models import Overstay
+
+    later = NOW + timedelta(days=200)  # past the 90- and 180-day stays of those still in the country
+    permits.detect_overstays(now=later)
+    assert Overstay.objects.exists()
+    services.rebuild("test")
+    end = later.date()
+    filters = queries.parse_filters(analyst_with_identities, {"from": FIRST.isoformat(), "to": end.isoformat(),
+                                                              "direction": "exit"}, today=end)
+    table = queries.counts(filters, "overstays")
+    expected: dict[str, int] = {}
+    for overstay in Overstay.objects.all():
+        first_day = overstay.permitted_until + timedelta(days=1)
+        if FIRST <= first_day <= end:
+            expected[overstay.status] = expected.get(overstay.status, 0) + 1
+    assert {k["status"]: v["count"] for k, v in table.rows} == expected
+    assert sum(expected.values()) > 0

@@ -133,6 +133,23 @@ class HitCount(models.Model):
         return f"{self.day} {self.status}: {self.count}"
 
 
+class OverstayCount(models.Model):
+    """Overstays (from the permits capability) per first day overstayed, post of entry and status."""
+
+    day = models.DateField(help_text=_("the first day past the permitted stay"))
+    border_post = models.ForeignKey("borderposts.BorderPost", on_delete=models.PROTECT, related_name="+")
+    nationality = models.CharField(max_length=3)
+    document_code = models.CharField(max_length=2, blank=True)
+    status = models.CharField(max_length=8)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "border_post"], name="stat_overstay_day_post")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status}: {self.count}"
+
+
 class RollupState(models.Model):
     """The one row that says how far the roll-ups have read (the watermark)."""
 

@@ -39,13 +39,24 @@ PANELS: dict[str, Panel] = {p.name: p for p in [
     Panel("refusals", gettext_lazy("Refusals by ground"), "refusals", ("reason",), "bar"),
     Panel("referrals", gettext_lazy("Referrals to secondary inspection and their outcomes"), "referrals",
           ("outcome",), "bar"),
+    Panel("overstays", gettext_lazy("Overstays by first day overstayed and status"), "overstays", ("status",),
+          "bar"),
     Panel("hits", gettext_lazy("Watchlist hits by judgement"), "hits", ("status",), "bar"),
 ]}
 
 
+def available() -> dict[str, Panel]:
+    """The panels this installation can fill (overstays need the permits capability)."""
+    from django.apps import apps
+
+    if apps.is_installed("openbmis.permits"):
+        return PANELS
+    return {name: panel for name, panel in PANELS.items() if panel.kind != "overstays"}
+
+
 def get_panel(name: str) -> Panel:
     try:
-        return PANELS[name]
+        return available()[name]
     except KeyError:
         raise NotFound(f"no statistics panel {name!r}", field="panel") from None
 
@@ -57,6 +68,16 @@ def panel_table(panel: Panel, filters: queries.Filters, interval: str = "day") -
         keys = [interval] if panel.name == "time" else list(panel.keys)
         return queries.flows(filters, keys, top=panel.top)
     return queries.counts(filters, panel.kind, list(panel.keys))
+
+
+def _overstay_labels() -> dict[str, Any]:
+    from django.apps import apps
+
+    if not apps.is_installed("openbmis.permits"):
+        return {}
+    from openbmis.permits.models import Overstay
+
+    return dict(Overstay.Status.choices)
 
 
 def _hit_labels() -> dict[str, Any]:
@@ -92,7 +113,7 @@ def label(key: str, value: Any) -> str:
     if key == "outcome":
         return str(dict(ReferralCount.Outcome.choices).get(value, value))
     if key == "status":
-        return str(_hit_labels().get(value, value))
+        return str({**_overstay_labels(), **_hit_labels()}.get(value, value))
     return str(value)
 
 

@@ -22,7 +22,14 @@ from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import InvalidInput
 from openbmis.inspections.models import Purpose
 from openbmis.mrz import lookup_state
-from openbmis.statistics.models import FlowCount, FlowDay, HitCount, ReferralCount, RefusalCount
+from openbmis.statistics.models import (
+    FlowCount,
+    FlowDay,
+    HitCount,
+    OverstayCount,
+    ReferralCount,
+    RefusalCount,
+)
 
 TIME_KEYS = ("day", "week", "month")
 FLOW_KEYS = (*TIME_KEYS, "border_post", "nationality", "sex", "age_group", "purpose", "travel_mode", "residence")
@@ -30,7 +37,7 @@ MEASURES = ("entries", "exits", "refusals")
 SMALL_KEYS = {"day", "week", "month", "border_post", "nationality"}  # answered from FlowDay
 MAX_DAYS = 3700  # ten years and change: longer periods are almost certainly a typo
 DOCUMENT_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]?$")
-OTHER = "other"
+OTHER = "(other)"  # the rest after the top N: not a code any dimension uses ("other" is a purpose)
 RESIDENT, NON_RESIDENT = "resident", "non_resident"
 
 _FIELD = {"day": "day", "week": "week", "month": "month", "border_post": "border_post__code",
@@ -282,6 +289,7 @@ COUNT_MODELS: dict[str, tuple[type[Model], str]] = {
     "refusals": (RefusalCount, "reason"),
     "referrals": (ReferralCount, "outcome"),
     "hits": (HitCount, "status"),
+    "overstays": (OverstayCount, "status"),
 }
 
 
@@ -289,7 +297,9 @@ def counts(filters: Filters, kind: str, keys: Sequence[str] | None = None) -> Ta
     """Refusals by ground, referrals by outcome or watchlist hits by judgement (``kind``), with the filters."""
     model, dimension = COUNT_MODELS[kind]
     keys = list(keys or [dimension])
-    queryset = _grouped(_restrict(model._default_manager.all(), filters), keys).annotate(n=Sum("count"))
+    # Overstays belong to an entry: the direction filter does not apply to them.
+    restricted = _restrict(model._default_manager.all(), filters, direction=kind != "overstays")
+    queryset = _grouped(restricted, keys).annotate(n=Sum("count"))
     rows = [(_key(row, keys), {"count": int(row["n"] or 0)}) for row in queryset]
     return _suppress(filters, keys, ["count"], rows)
 
@@ -328,12 +338,13 @@ def first_day() -> date | None:
 
 def comparison(filters: Filters) -> dict[str, dict[str, int | None] | None]:
     """Totals of the period, the period before it (same length) and the same period a year earlier;
-    None for a period that ends before the first recorded day (no records, rather than zero)."""
+    None for a period that starts before the first recorded day (no complete records, rather than zero)."""
     earliest = first_day()
     result: dict[str, dict[str, int | None] | None] = {}
     for name, selection in (("current", filters), ("previous", filters.previous_period()),
                             ("last_year", filters.last_year())):
-        if name != "current" and (earliest is None or selection.end < earliest):
+        # A period that starts before the first recorded day is incomplete: comparing with it would mislead.
+        if name != "current" and (earliest is None or selection.start < earliest):
             result[name] = None
             continue
         table = flows(selection, ["border_post"])

@@ -36,7 +36,8 @@ from openbmis.statistics.models import MonthlyReport
 
 ARRIVALS = colors.HexColor("#1f6feb")
 DEPARTURES = colors.HexColor("#d97706")
-REPORT_PANELS = ("nationality", "sex_age", "residence", "purpose", "travel_mode", "refusals", "referrals", "hits")
+REPORT_PANELS = ("nationality", "sex_age", "residence", "purpose", "travel_mode", "refusals", "referrals",
+                 "overstays", "hits")
 
 
 def _paragraph(text: str, style: Any) -> Paragraph:
@@ -67,6 +68,8 @@ def _definitions() -> list[str]:
           "resident'); everyone else counts as a non-resident."),
         _("Days are the calendar days at the border post; age is the age on that day."),
         _("Referrals: travellers sent to secondary inspection, counted on the day they were referred."),
+        _("Overstays: stays that went past their permitted last day, counted on the first day overstayed, by the "
+          "post of entry; open (still in the country), exited late, or ended by an extension."),
         _("Watchlist hits: possible matches filed for an officer's judgement, counted on the day they were filed."),
         _("These counts follow the UN Recommendations on Statistics of International Migration (Rev. 1) for flows "
           "by citizenship and residence. See docs/statistics.md."),
@@ -185,10 +188,10 @@ def _section(filters: queries.Filters, styles: Any, national: bool) -> list[Any]
     periods = ("current", "previous", "last_year")
     for measure in queries.MEASURES:
         rows.append([str(queries.MEASURE_LABELS[measure]), *[
-            _("no records") if comparison[p] is None else panels.cell(comparison[p][measure], filters)  # type: ignore[index]
+            _("no complete records") if comparison[p] is None else panels.cell(comparison[p][measure], filters)  # type: ignore[index]
             for p in periods]])
     rows.append([str(queries.MEASURE_LABELS["net"]), *[
-        _("no records") if comparison[p] is None else panels.net_cell(comparison[p])  # type: ignore[arg-type]
+        _("no complete records") if comparison[p] is None else panels.net_cell(comparison[p])  # type: ignore[arg-type]
         for p in periods]])
     story.append(_paragraph(_("Summary"), styles["Heading2"]))
     story.append(_table(head, rows))
@@ -197,6 +200,8 @@ def _section(filters: queries.Filters, styles: Any, national: bool) -> list[Any]
     story.append(_line_chart(daily))
     names = (("border_post",) if national else ()) + REPORT_PANELS
     for name in names:
+        if name not in panels.available():
+            continue
         panel = panels.PANELS[name]
         table = panels.panel_table(panel, filters)
         block: list[Any] = [_paragraph(str(panel.title), styles["Heading2"])]

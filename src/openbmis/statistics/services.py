@@ -34,6 +34,7 @@ from openbmis.statistics.models import (
     FlowDay,
     HitCount,
     MonthlyReport,
+    OverstayCount,
     ReferralCount,
     RefusalCount,
     RollupState,
@@ -224,6 +225,28 @@ def _recompute_hits() -> int:
     return sum(counter.values())
 
 
+def _recompute_overstays() -> int:
+    """Overstay counts are recomputed whole: an overstay changes status when the traveller leaves."""
+    from django.apps import apps
+
+    if not apps.is_installed("openbmis.permits"):
+        return 0
+    from openbmis.permits.models import Overstay
+
+    OverstayCount.objects.all().delete()
+    counter: Counter[tuple[Any, ...]] = Counter()
+    for until, post_id, nationality, document, status in Overstay.objects.values_list(
+            "permitted_until", "border_post_id", "nationality", "entry__document_code", "status").iterator(
+            chunk_size=5000):
+        counter[(until + timedelta(days=1), post_id, nationality[:3], (document or "")[:2], status)] += 1
+    OverstayCount.objects.bulk_create(
+        [OverstayCount(day=k[0], border_post_id=k[1], nationality=k[2], document_code=k[3], status=k[4], count=n)
+         for k, n in counter.items()],
+        batch_size=2000,
+    )
+    return sum(counter.values())
+
+
 def _recompute_days(days: list[date]) -> None:
     for offset in range(0, len(days), DAY_CHUNK):
         chunk = days[offset: offset + DAY_CHUNK]
@@ -270,6 +293,7 @@ class RefreshResult:
     days: int = 0
     referral_days: int = 0
     hits: int = 0
+    overstays: int = 0
     last_crossing_id: uuid.UUID | None = None
 
 
@@ -306,6 +330,7 @@ def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None =
                 progress(min(offset + step, total), total)
         _recompute_referrals(None)
         result.hits = _recompute_hits()
+        result.overstays = _recompute_overstays()
         result.days = total
         state.last_crossing_id = newest
         state.last_referral_id = newest_referral
@@ -357,6 +382,7 @@ def _refresh_from(state: RollupState) -> RefreshResult:
     newest_referral = Referral.objects.aggregate(m=Max("id"))["m"]
     _recompute_referral_days(referral_days)
     result.hits = _recompute_hits()
+    result.overstays = _recompute_overstays()
     state.last_crossing_id = newest
     state.last_referral_id = newest_referral
     state.refreshed_at = timezone.now()
@@ -452,6 +478,15 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
     referral_rolled = ReferralCount.objects.aggregate(n=Sum("count"))["n"] or 0
     if referral_raw != referral_rolled:
         report.problems.append(f"referrals: {referral_raw} recorded, {referral_rolled} in the roll-up")
+    from django.apps import apps
+
+    if apps.is_installed("openbmis.permits"):
+        from openbmis.permits.models import Overstay
+
+        overstay_raw = Overstay.objects.count()
+        overstay_rolled = OverstayCount.objects.aggregate(n=Sum("count"))["n"] or 0
+        if overstay_raw != overstay_rolled:
+            report.problems.append(f"overstays: {overstay_raw} recorded, {overstay_rolled} in the roll-up")
     if progress is not None:
         progress(3, 3)
     return report

@@ -60,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                "intervals": [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]}
     try:
         filters = queries.parse_filters(request.user, request.GET)
-        data = {name: _panel_payload(panel, filters, interval) for name, panel in panels.PANELS.items()}
+        data = {name: _panel_payload(panel, filters, interval) for name, panel in panels.available().items()}
         comparison = queries.comparison(filters)
     except DomainError as exc:
         return _error(request, "statistics/dashboard.html", exc, context)
@@ -73,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for name, change in (("previous", "change"), ("last_year", "change_year")):
             before = comparison[name]
             if before is None:
-                kpi[name], kpi[change] = _("no records"), ""
+                kpi[name], kpi[change] = _("no complete records"), ""
             else:
                 kpi[name] = panels.cell(before[measure], filters)
                 kpi[change] = _change(current, before[measure])
@@ -83,9 +83,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filters": filters, "data": data, "kpis": kpis, "state": state,
         "net": panels.net(current_totals),
         "previous": filters.previous_period(), "last_year": filters.last_year(),
-        "labels": {"net": str(queries.MEASURE_LABELS["net"]), "empty": _("No crossings match these filters.")},
-        "panels": [{"name": name, "title": panel.title, "table_url": data[name]["table_url"]}
-                   for name, panel in panels.PANELS.items()],
+        "labels": {"net": str(queries.MEASURE_LABELS["net"]), "empty": _("Nothing recorded for these filters."),
+                   "hidden": _("Every count here is below the threshold and hidden; see the table.")},
+        "panels": [{"name": name, "title": panel.title, "table_url": data[name]["table_url"],
+                    "suppressed": data[name]["suppressed"]}
+                   for name, panel in panels.available().items()],
+        "overstays_available": "overstays" in panels.available(),
     })
     return render(request, "statistics/dashboard.html", context)
 

@@ -50,10 +50,11 @@
         panel.series[m].forEach(function (v) { if (v !== null && v !== 0) { points += 1; } });
       });
       node.dataset.points = String(points);
-      if (!panel.labels.length) {
+      if (!panel.labels.length || (points === 0 && panel.suppressed > 0)) {
+        // Say why there is nothing to draw, rather than an empty chart that looks like real zeros.
         node.classList.add("empty");
-        node.textContent = labels.empty || "";
-        node.dataset.drawn = "empty";
+        node.textContent = panel.labels.length ? labels.hidden : labels.empty;
+        node.dataset.drawn = panel.labels.length ? "hidden" : "empty";
         return;
       }
       var chart = echarts.init(node, null, { renderer: "canvas" });

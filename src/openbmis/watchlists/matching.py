@@ -217,12 +217,12 @@ def remember(traveller_id: Any, hits: list[dict[str, Any]]) -> None:
         target = memory.entry_id or memory.document_alert_id
         by_target[str(target)] = memory
     for hit in hits:
-        memory = _memory_data(by_target.get(hit["entry_id"]))
-        hit["previous_no_match"] = memory
-        if memory is not None:
+        earlier = _memory_data(by_target.get(hit["entry_id"]))
+        hit["previous_no_match"] = earlier
+        if earlier is not None:
             # The inspection screen shows this one line: the earlier judgement must be visible there too.
-            hit["explanation_text"] = (f"previously judged no match by {memory['by']} on {memory['date']} "
-                                       f"({memory['reason'][:80]}); {hit['explanation_text']}")[:600]
+            hit["explanation_text"] = (f"previously judged no match by {earlier['by']} on {earlier['date']} "
+                                       f"({earlier['reason'][:80]}); {hit['explanation_text']}")[:600]
 
 
 def _entry_or_alert(ids: list[UUID]) -> Any:

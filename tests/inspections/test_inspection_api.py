@@ -184,3 +184,27 @@ def test_crossings_list_and_traveller_timeline_respect_post_scope(inspect, decid
 def test_impossible_period_is_422(client, bearer, officer, bad):
     response = client.get("/api/crossings", bad, headers=bearer(officer))
     assert response.status_code == 422
+
+
+def test_a_crashing_check_is_reported_not_fatal(inspect, mrz_for):
+    from django.db import connection
+
+    from openbmis.inspections import checks
+
+    def broken(context):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM inspections_crossing")
+        raise AssertionError("unreachable")
+
+    original = checks.registered("visa")
+    checks.register("visa", broken)
+    try:
+        response = inspect(mrz=mrz_for())
+    finally:
+        if original is not None:
+            checks.register("visa", original)
+        else:
+            checks._REGISTRY.pop("visa", None)
+    assert response.status_code == 201, response.content
+    visa = next(c for c in response.json()["checks"] if c["code"] == "visa")
+    assert visa["status"] == "not_checked" and "could not run" in visa["message"]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db import connection, transaction
+
 log = logging.getLogger(__name__)
 
 Status = Literal["pass", "warn", "fail", "not_checked"]
@@ -89,7 +91,13 @@ def run_all(context: InspectionContext) -> tuple[list[Check], list[dict[str, Any
             continue
         started = time.perf_counter()
         try:
-            outcome = checker(context)
+            if connection.in_atomic_block:
+                # A failed query would abort the caller's transaction (PostgreSQL): keep the
+                # failure inside a savepoint so that it stays this check's problem alone.
+                with transaction.atomic():
+                    outcome = checker(context)
+            else:
+                outcome = checker(context)
         except Exception as exc:  # noqa: BLE001 - one failing check must not stop the inspection
             log.exception("check %s crashed", code)
             checks.append(Check(code, "not_checked", "warning",

@@ -22,6 +22,11 @@ class CounterForm(forms.Form):
                                      "autocomplete": "off", "class": "mrz", "data-testid": "mrz"}),
         help_text=_("Scan the document (the reader types the MRZ and Enter) or paste it."),
     )
+    image = forms.FileField(
+        label=_("Or a photo of the data page"), required=False,
+        help_text=_("For posts without a document reader: a camera or scanner image (JPEG or PNG)."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
     purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "—"), *Purpose.choices], required=False)
     travel_mode = forms.ChoiceField(label=_("Travel mode"), choices=[("", "—"), *TravelMode.choices], required=False)
     transport_id = forms.CharField(label=_("Flight or vehicle"), max_length=20, required=False)

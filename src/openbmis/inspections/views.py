@@ -34,7 +34,7 @@ def _posts(user: Any, permission: str) -> list[BorderPost]:
     return list(posts)
 
 
-def _counter_form(request: HttpRequest, data: Any = None) -> tuple[CounterForm, list[BorderPost]]:
+def _counter_form(request: HttpRequest, data: Any = None, files: Any = None) -> tuple[CounterForm, list[BorderPost]]:
     posts = _posts(request.user, "inspections.primary")
     remembered = request.session.get(SESSION_COUNTER, {})
     chosen = (data or {}).get("border_post") or remembered.get("border_post") or (posts[0].code if posts else "")
@@ -42,7 +42,7 @@ def _counter_form(request: HttpRequest, data: Any = None) -> tuple[CounterForm, 
     lanes = [(lane.code, f"{lane.code} ({lane.get_direction_display()})") for lane in post.lanes.all()] if post else []
     initial = {"border_post": post.code if post else "", "lane": remembered.get("lane", ""),
                "direction": remembered.get("direction", "entry"), "client_id": uuid.uuid4()}
-    form = CounterForm(data, posts=[(p.code, f"{p.code} — {p.name}") for p in posts], lanes=lanes, initial=initial)
+    form = CounterForm(data, files, posts=[(p.code, f"{p.code} — {p.name}") for p in posts], lanes=lanes, initial=initial)
     return form, posts
 
 
@@ -51,7 +51,7 @@ def _counter_form(request: HttpRequest, data: Any = None) -> tuple[CounterForm, 
 def counter(request: HttpRequest) -> HttpResponse:
     """Scan or paste the MRZ; a readable MRZ starts the inspection at once, a misread one is shown
     field by field with a form to correct it by hand."""
-    form, _posts_list = _counter_form(request, request.POST or None)
+    form, _posts_list = _counter_form(request, request.POST or None, request.FILES or None)
     manual = ManualDocumentForm(prefix="doc")
     reading = None
     if request.method == "POST" and form.is_valid():
@@ -69,10 +69,12 @@ def counter(request: HttpRequest) -> HttpResponse:
                 if not manual.is_valid():
                     raise _FormInvalid()
                 document, text = manual.cleaned_data, None
+            elif not text.strip() and data.get("image"):
+                text = _scan_image(form, data["image"])
             elif not text.strip():
                 form.add_error("mrz", _("Scan or paste the MRZ, or enter the document by hand."))
                 raise _FormInvalid()
-            else:
+            if text and not manual_mode:
                 reading = _read(text)
                 if reading is not None and not reading.valid and not data["proceed_invalid"]:
                     manual = ManualDocumentForm(prefix="doc", initial=_fields_of(reading))
@@ -96,6 +98,25 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 class _FormInvalid(Exception):
     """Internal: re-render the counter form with what is wrong."""
+
+
+def _scan_image(form: CounterForm, upload: Any) -> str:
+    """Read the MRZ from a photo (the optional OCR extra); put what was read into the form."""
+    try:
+        from openbmis.mrz.ocr import OCRError, scan
+    except ImportError:
+        form.add_error("image", _("Reading photos needs the OCR extra (pip install openbmis[ocr])."))
+        raise _FormInvalid() from None
+    try:
+        result = scan(upload.read())
+    except OCRError as exc:
+        form.add_error("image", str(exc))
+        raise _FormInvalid() from None
+    text = "\n".join(result.mrz.lines)
+    # Show the officer what was read, so that a misreading can be corrected in the MRZ field.
+    form.data = form.data.copy()
+    form.data["mrz"] = text
+    return text
 
 
 def _read(text: str) -> mrz.MRZResult | None:

@@ -114,8 +114,9 @@ def _scan_image(form: CounterForm, upload: Any) -> str:
         raise _FormInvalid() from None
     text = "\n".join(result.mrz.lines)
     # Show the officer what was read, so that a misreading can be corrected in the MRZ field.
-    form.data = form.data.copy()
-    form.data["mrz"] = text
+    shown = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict, immutable until copied
+    shown["mrz"] = text
+    form.data = shown
     return text
 
 

@@ -293,7 +293,7 @@ def import_evisas(actor: Any, *, file_name: str, content: bytes | str) -> Import
 
 def find_visas(nationality: str, passport_number: str) -> list[Visa]:
     return list(Visa.objects.filter(nationality=nationality, passport_number=passport_number.upper())
-                .annotate(used=Max("uses__id")).order_by("-valid_from"))
+                .order_by("-valid_from"))
 
 
 def visa_problem(visa: Visa, day: date, nationality: str) -> str | None:

@@ -79,3 +79,20 @@ def test_malformed_body_names_the_field(session_client, make_user):
     response = client.post("/api/tokens", {"name": "x"}, content_type="application/json")
     assert response.status_code == 422
     assert "scopes" in response.json()["detail"]
+
+
+def test_analyst_sees_identities_only_when_granted(client, make_user, bearer, session_client):
+    from openbmis.audit.models import AuditEvent
+
+    analyst = make_user("analyst")
+    assert client.get("/api/crossings", headers=bearer(analyst)).status_code == 403
+    admin = session_client(make_user("administrator"))
+    response = admin.post(f"/account/users/{analyst.username}/", {"action": "grant_identities", "reason": ""})
+    analyst.refresh_from_db()
+    assert analyst.can_view_identities is False  # a reason is required
+    admin.post(f"/account/users/{analyst.username}/", {"action": "grant_identities", "reason": "overstay study"})
+    analyst.refresh_from_db()
+    assert analyst.can_view_identities is True
+    assert AuditEvent.objects.filter(action="user.identity_access", reason="overstay study").exists()
+    assert client.get("/api/crossings", headers=bearer(analyst)).status_code == 200
+    assert response.status_code == 302

@@ -76,6 +76,20 @@ def remove_role(actor: Any, assignment: RoleAssignment) -> None:
                      object_label=assignment.user.username, before=before)
 
 
+def set_identity_access(actor: Any, user: User, allowed: bool, reason: str) -> None:
+    """Grant or withdraw an analyst's access to identities (beyond aggregates). Audited with the reason."""
+    if not reason.strip():
+        raise InvalidInput("a reason is required", field="reason")
+    if user.can_view_identities == allowed:
+        return
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(can_view_identities=allowed)
+        audit.record(actor=actor, action="user.identity_access", object_type="user", object_id=str(user.id),
+                     object_label=user.username, before={"can_view_identities": not allowed},
+                     after={"can_view_identities": allowed}, reason=reason.strip())
+    user.can_view_identities = allowed
+
+
 def requires_two_factor(user: User) -> bool:
     return user.role_assignments.filter(role__in=[r.value for r in TWO_FACTOR_ROLES]).exists()
 

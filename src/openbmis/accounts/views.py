@@ -138,6 +138,10 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
             if action == "unlock":
                 services.unlock(request.user, user)
                 messages.success(request, _("Account unlocked."))
+            elif action in ("grant_identities", "withdraw_identities"):
+                services.set_identity_access(request.user, user, action == "grant_identities",
+                                             request.POST.get("reason", ""))
+                messages.success(request, _("Access to identities updated."))
             elif action == "remove_role":
                 assignment = get_object_or_404(RoleAssignment, id=request.POST.get("assignment"), user=user)
                 services.remove_role(request.user, assignment)

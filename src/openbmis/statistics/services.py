@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Func, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -278,6 +278,12 @@ def _days_out_of_step(days: list[date]) -> set[date]:
     return out
 
 
+def _newest_id(queryset: Any) -> uuid.UUID | None:
+    """The largest id (PostgreSQL has no MAX(uuid); the primary-key index answers ORDER BY ... LIMIT 1)."""
+    value = queryset.order_by("-id").values_list("id", flat=True).first()
+    return value  # type: ignore[no-any-return]
+
+
 def _uuid_floor(moment_ms: int) -> uuid.UUID:
     """The smallest UUIDv7 made at ``moment_ms`` (milliseconds since the epoch)."""
     return uuid.UUID(int=max(moment_ms, 0) << 80)
@@ -310,8 +316,8 @@ def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None =
     result = RefreshResult(rebuilt=True)
     with transaction.atomic():
         state = _locked_state()
-        newest = Crossing.objects.aggregate(m=Max("id"))["m"]
-        newest_referral = Referral.objects.aggregate(m=Max("id"))["m"]
+        newest = _newest_id(Crossing.objects.all())
+        newest_referral = _newest_id(Referral.objects.all())
         FlowCount.objects.all().delete()
         FlowDay.objects.all().delete()
         RefusalCount.objects.all().delete()
@@ -358,7 +364,7 @@ def _refresh_from(state: RollupState) -> RefreshResult:
     referral_bound = _uuid_floor(_uuid_ms(state.last_referral_id) - int(SAFETY.total_seconds() * 1000)) \
         if state.last_referral_id else None
     new = Crossing.objects.all() if crossing_bound is None else Crossing.objects.filter(id__gt=crossing_bound)
-    newest = new.aggregate(m=Max("id"))["m"] or state.last_crossing_id
+    newest = _newest_id(new) or state.last_crossing_id
     after = new if state.last_crossing_id is None else new.filter(id__gt=state.last_crossing_id)
     dirty = set(after.values_list("local_date", flat=True).distinct().order_by())
     # Days seen only in the safety window may be complete already: crossings are never changed or
@@ -379,7 +385,7 @@ def _refresh_from(state: RollupState) -> RefreshResult:
         condition = Q()
     referral_days = sorted({_local_day(r.referred_at, r.border_post.time_zone, zones)
                             for r in touched.filter(condition).only("referred_at", "border_post__time_zone")})
-    newest_referral = Referral.objects.aggregate(m=Max("id"))["m"]
+    newest_referral = _newest_id(Referral.objects.all())
     _recompute_referral_days(referral_days)
     result.hits = _recompute_hits()
     result.overstays = _recompute_overstays()

@@ -74,6 +74,34 @@ class FlowDay(models.Model):
         return f"{self.day} {self.direction}/{self.decision}: {self.count}"
 
 
+class FlowDim(models.Model):
+    """FlowCount without citizenship, in three groupings (sex and age; purpose; travel mode): what the
+    breakdown panels read when no citizenship is chosen. Columns outside the row's grouping are empty."""
+
+    class Grouping(models.TextChoices):
+        SEX_AGE = "sex_age"
+        PURPOSE = "purpose"
+        TRAVEL_MODE = "travel_mode"
+
+    grouping = models.CharField(max_length=12, choices=Grouping.choices)
+    day = models.DateField()
+    border_post = models.ForeignKey("borderposts.BorderPost", on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=5)
+    decision = models.CharField(max_length=6)
+    document_code = models.CharField(max_length=2)
+    sex = models.CharField(max_length=1, blank=True)
+    age_group = models.CharField(max_length=8, blank=True)
+    purpose = models.CharField(max_length=12, blank=True)
+    travel_mode = models.CharField(max_length=8, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["grouping", "day", "border_post"], name="stat_flowdim_day_post")]
+
+    def __str__(self) -> str:
+        return f"{self.grouping} {self.day}: {self.count}"
+
+
 class RefusalCount(models.Model):
     """Refused crossings per day, post and ground of refusal (one crossing counts once per ground)."""
 

@@ -25,6 +25,7 @@ from openbmis.mrz import lookup_state
 from openbmis.statistics.models import (
     FlowCount,
     FlowDay,
+    FlowDim,
     HitCount,
     OverstayCount,
     ReferralCount,
@@ -253,13 +254,27 @@ def parse_group_by(raw: str | Sequence[str] | None, allowed: Sequence[str] = FLO
     return keys
 
 
+DIM_KEYS = {"sex": "sex_age", "age_group": "sex_age", "purpose": "purpose", "residence": "purpose",
+            "travel_mode": "travel_mode"}
+PLAIN_KEYS = {"day", "week", "month", "border_post"}
+
+
+def _flow_source(filters: Filters, keys: Sequence[str]) -> QuerySet[Any]:
+    """The smallest roll-up that answers: FlowDay, FlowDim (one grouping, no citizenship), else FlowCount."""
+    if set(keys) <= SMALL_KEYS:
+        return FlowDay.objects.all()
+    groupings = {DIM_KEYS.get(k) for k in keys if k not in PLAIN_KEYS}
+    if not filters.nationalities and len(groupings) == 1 and None not in groupings:
+        return FlowDim.objects.filter(grouping=groupings.pop())
+    return FlowCount.objects.all()
+
+
 def flows(filters: Filters, keys: Sequence[str], *, top: int | None = None) -> Table:
     """Arrivals (admitted entries), departures (admitted exits) and refusals, grouped by ``keys``.
 
     ``top``: keep the largest ``top`` rows by arrivals + departures and add the rest as one ``other`` row.
     """
-    small = set(keys) <= SMALL_KEYS
-    source = FlowDay.objects.all() if small else FlowCount.objects.all()
+    source = _flow_source(filters, keys)
     queryset = _grouped(_restrict(source, filters), keys).annotate(
         entries=Sum("count", filter=Q(direction="entry", decision="admit"), default=0),
         exits=Sum("count", filter=Q(direction="exit", decision="admit"), default=0),

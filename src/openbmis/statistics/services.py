@@ -32,6 +32,7 @@ from openbmis.statistics.models import (
     AgeGroup,
     FlowCount,
     FlowDay,
+    FlowDim,
     HitCount,
     MonthlyReport,
     OverstayCount,
@@ -138,6 +139,31 @@ def _insert_flow_days(days: list[date] | None) -> None:
     sql = f"INSERT INTO {quote(FlowDay._meta.db_table)} ({columns}) {select}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
+
+
+DIM_GROUPINGS = {"sex_age": ("sex", "age_group"), "purpose": ("purpose",), "travel_mode": ("travel_mode",)}
+DIM_COLUMNS = ("grouping", "day", "border_post_id", "direction", "decision", "document_code", "sex", "age_group",
+               "purpose", "travel_mode", "count")
+
+
+def _insert_flow_dims(days: list[date] | None) -> None:
+    """FlowDim from FlowCount: one INSERT ... SELECT per grouping."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in DIM_COLUMNS)
+    for grouping, kept in DIM_GROUPINGS.items():
+        source = FlowCount.objects.all()
+        if days is not None:
+            source = source.filter(day__in=days)
+        values: dict[str, Any] = {"c_grouping": Value(grouping)}
+        values.update({f"c_{c}": F(c) for c in ("day", "border_post_id", "direction", "decision", "document_code")})
+        values.update({f"c_{c}": F(c) if c in kept else Value("") for c in ("sex", "age_group", "purpose",
+                                                                            "travel_mode")})
+        grouped = source.values(**values).annotate(c_count=Sum("count")).order_by()
+        select, params = grouped.query.sql_with_params()
+        # The SELECT is Django's own compiled query; every value in it is a bound parameter.
+        sql = f"INSERT INTO {quote(FlowDim._meta.db_table)} ({columns}) {select}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
 
 
 def _local_day(moment: datetime, zone: str, zones: dict[str, zoneinfo.ZoneInfo]) -> date:
@@ -252,9 +278,11 @@ def _recompute_days(days: list[date]) -> None:
         chunk = days[offset: offset + DAY_CHUNK]
         FlowCount.objects.filter(day__in=chunk).delete()
         FlowDay.objects.filter(day__in=chunk).delete()
+        FlowDim.objects.filter(day__in=chunk).delete()
         RefusalCount.objects.filter(day__in=chunk).delete()
         _insert_flows(chunk)
         _insert_flow_days(chunk)
+        _insert_flow_dims(chunk)
         _recompute_refusals(chunk)
 
 
@@ -320,6 +348,7 @@ def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None =
         newest_referral = _newest_id(Referral.objects.all())
         FlowCount.objects.all().delete()
         FlowDay.objects.all().delete()
+        FlowDim.objects.all().delete()
         RefusalCount.objects.all().delete()
         ReferralCount.objects.all().delete()
         days = sorted(Crossing.objects.values_list("local_date", flat=True).distinct().order_by())
@@ -331,6 +360,7 @@ def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None =
             chunk = days[offset: offset + step]
             _insert_flows(chunk)
             _insert_flow_days(chunk)
+            _insert_flow_dims(chunk)
             _recompute_refusals(chunk)
             if progress is not None:
                 progress(min(offset + step, total), total)
@@ -456,6 +486,13 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
     codes: dict[Any, str] = dict(BorderPost.objects.values_list("id", "code"))
     if rolled_days != {k: v for k, v in rolled.items() if v}:
         report.problems.append("the per-day table (FlowDay) differs from the full roll-up (FlowCount)")
+    for grouping in DIM_GROUPINGS:
+        dims = {tuple(row[:4]): row[4] for row in
+                FlowDim.objects.filter(grouping=grouping).values_list("day", "border_post_id", "direction", "decision")
+                .annotate(n=Sum("count")).order_by().values_list("day", "border_post_id", "direction", "decision",
+                                                                 "n")}
+        if dims != rolled_days:
+            report.problems.append(f"the {grouping} table (FlowDim) differs from the per-day table (FlowDay)")
     report.crossings = sum(raw.values())
     report.rolled_up = sum(rolled.values())
     report.days = len({k[0] for k in raw} | {k[0] for k in rolled})

@@ -96,3 +96,16 @@ def test_cli_rebuild_check_report(traffic, tmp_path, capsys):
     assert out.read_bytes().startswith(b"%PDF-")
     assert main(["statistics", "report", "--month", "February", "--quiet"]) == 2
     assert main(["statistics", "report", "--month", "2026-02", "--border-post", "NOPE", "--quiet"]) == 2
+
+
+def test_post_scoped_reader_gets_their_posts_only(built, make_user, demo_posts):
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0
+    supervisor = make_user("supervisor", demo_posts[0])  # AIR-CAP, sees identities there
+    pdf, filters = reports.generate(supervisor, date(2026, 2, 1), None)
+    text = _text(pdf)
+    assert "Migration statistics 2026-02: AIR-CAP" in text
+    assert "LND-BRG" not in text, text[text.find("LND-BRG") - 300: text.find("LND-BRG") + 50]
+    assert "2026-02: national" not in text
+    assert not filters.suppress

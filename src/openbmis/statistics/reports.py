@@ -219,7 +219,12 @@ def generate(user: Any, month: date, post: BorderPost | None, *, suppress: bool 
     filters = queries.parse_filters(user, params, token=token)
     if suppress is not None:
         filters = replace(filters, suppress=suppress)
-    where = f"{post.code} {post.name}" if post else _("national")
+    if post is not None:
+        where = f"{post.code} {post.name}"
+    elif isinstance(filters.scope, authz.AllPosts):
+        where = _("national")
+    else:  # a post-scoped reader's "national" report covers their posts only, and says so
+        where = ", ".join(sorted(p.code for p in _posts(filters)))
     title = _("Migration statistics %(month)s: %(where)s") % {"month": month.strftime("%Y-%m"), "where": where}
     return build_pdf(filters, title), filters
 

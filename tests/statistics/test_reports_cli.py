@@ -64,6 +64,7 @@ def test_report_bad_month_is_a_clear_message(built, analyst, session_client):
 
 
 def test_scheduled_report_is_made_once_after_the_month(built):
+    assert reports.ensure_scheduled_report(date(2026, 1, 5)) == ""  # December 2025: before any record
     assert reports.ensure_scheduled_report(date(2026, 3, 15)) == "2026-02"
     assert reports.ensure_scheduled_report(date(2026, 3, 20)) == ""  # already made
     stored = MonthlyReport.objects.get()

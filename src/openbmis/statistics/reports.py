@@ -270,5 +270,8 @@ def ensure_scheduled_report(today: date | None = None) -> str:
     last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     if MonthlyReport.objects.filter(month=last, border_post__isnull=True).exists():
         return ""
+    first = queries.first_day()
+    if first is None or first > month_end(last):
+        return ""  # no records for that month: a report of zeros would look like real data
     generate_and_store("scheduler", last, None, suppress=True)
     return last.strftime("%Y-%m")

@@ -81,7 +81,22 @@ def test_dashboard_draws_filters_and_drills_down(live_server, page, traffic, mak
     assert labels == ["LND-BRG"]
     page.screenshot(path=str(OUTPUT / "statistics-dashboard-lnd-brg.png"), full_page=True)
 
-    # drill down: the link under a chart opens its table with the same filters
+    # drill down: a click on a bar opens the panel's table at that row
+    page.locator("[data-panel=nationality]").scroll_into_view_if_needed()
+    x, y = page.evaluate("""() => {
+        const node = document.querySelector('[data-panel=nationality]');
+        const chart = echarts.getInstanceByDom(node);
+        const value = chart.getOption().series[0].data[1];
+        const point = chart.convertToPixel({seriesIndex: 0}, [value / 2, 1]);
+        const box = node.getBoundingClientRect();
+        return [box.left + point[0], box.top + point[1]];
+    }""")
+    page.mouse.click(x, y)
+    page.wait_for_url("**/statistics/table/nationality/**#row-1")
+    assert page.locator("[data-testid=stat-table] tbody tr#row-1").count() == 1
+    page.go_back()
+    page.wait_for_selector("body[data-charts-ready=yes]")
+    # and the link under a chart opens its table with the same filters
     page.click("[data-testid=table-nationality]")
     page.wait_for_selector("[data-testid=stat-table]")
     assert "border_post=LND-BRG" in page.url

@@ -63,6 +63,12 @@ class InspectionContext:
     history: list[Any]  # the traveller's previous crossings, newest first (admitted and refused)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per inspection: checkers that need the same lookup share it."""
+        if key not in self.extra:
+            self.extra[key] = compute()
+        return self.extra[key]
+
 
 Checker = Callable[[InspectionContext], Outcome]
 _REGISTRY: dict[str, Checker] = {}

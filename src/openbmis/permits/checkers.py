@@ -24,8 +24,9 @@ def _nationality(context: InspectionContext) -> str:
 
 
 def _rule(context: InspectionContext) -> VisaPolicyRule | None:
-    return services.find_rule(_nationality(context), str(context.document.get("document_code") or ""),
-                              context.local_date, context.document.get("birth_date") or context.traveller.birth_date)
+    return context.memo("permits.rule", lambda: services.find_rule(  # type: ignore[no-any-return]
+        _nationality(context), str(context.document.get("document_code") or ""), context.local_date,
+        context.document.get("birth_date") or context.traveller.birth_date))
 
 
 def _rule_details(rule: VisaPolicyRule) -> dict[str, Any]:
@@ -53,7 +54,8 @@ def check_visa(context: InspectionContext) -> Outcome:
     """Entry: does this nationality and document need a visa or permit, and is there a valid one?"""
     if context.direction != "entry":
         return Outcome(Check("visa", "not_checked", "info", "Visas are checked at entry."))
-    permit = services.valid_permit(_nationality(context), _number(context), context.local_date)
+    permit = context.memo("permits.permit", lambda: services.valid_permit(
+        _nationality(context), _number(context), context.local_date))
     if permit is not None:
         return Outcome(Check("visa", "pass", "info",
                              f"{permit.get_kind_display()} {permit.number} valid until {permit.valid_until}.",
@@ -65,7 +67,7 @@ def check_visa(context: InspectionContext) -> Outcome:
                              f"No visa policy rule for {_nationality(context)} holders of this document: "
                              "verify the entry conditions manually."))
     details = _rule_details(rule)
-    visa, problems = _usable_visa(context)
+    visa, problems = context.memo("permits.visa", lambda: _usable_visa(context))
     if visa is not None:
         details.update(_visa_details(visa))
         return Outcome(Check("visa", "pass", "info",
@@ -99,12 +101,13 @@ def check_stay(context: InspectionContext) -> Outcome:
     """Entry: the permitted last day of stay. Exit: the days overstayed, if any."""
     if context.direction == "exit":
         return _check_exit(context)
-    permit = services.valid_permit(_nationality(context), _number(context), context.local_date)
+    permit = context.memo("permits.permit", lambda: services.valid_permit(
+        _nationality(context), _number(context), context.local_date))
     if permit is not None:
         return Outcome(Check("stay", "pass", "info", f"Resident: may stay until {permit.valid_until}.",
                              {"permitted_until": permit.valid_until.isoformat(), "basis": "permit"}))
     rule = _rule(context)
-    visa, _problems = _usable_visa(context)
+    visa, _problems = context.memo("permits.visa", lambda: _usable_visa(context))
     history = stay.stays_from_movements(_movements(context))
     expiry = context.document.get("expiry_date")
     hard_end = expiry if isinstance(expiry, date) else None

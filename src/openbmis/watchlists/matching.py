@@ -240,7 +240,7 @@ def _summary(hits: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dic
 
 def check_watchlist(context: InspectionContext) -> Outcome:
     """Screen the traveller's name, birth date, nationality, sex and document against the person lists."""
-    snapshot = current()
+    snapshot: Snapshot = context.memo("watchlists.snapshot", current)
     if snapshot.person_lists == 0:
         return Outcome(Check("watchlist", "not_checked", "info", "No active watchlist of persons to screen against."))
     doc = context.document
@@ -273,7 +273,7 @@ def check_watchlist(context: InspectionContext) -> Outcome:
 
 def check_stolen_lost(context: InspectionContext) -> Outcome:
     """Look the document up on the lists of stolen, lost, revoked and invalidated documents."""
-    snapshot = current()
+    snapshot: Snapshot = context.memo("watchlists.snapshot", current)
     if snapshot.document_lists == 0:
         return Outcome(Check("stolen_lost", "not_checked", "info", "No active list of stolen or lost documents."))
     doc = context.document

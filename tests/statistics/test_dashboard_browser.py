@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from openbmis.statistics import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PERIOD = "from=2026-01-15&to=2026-03-15"
-
-
-@pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.errors = errors  # type: ignore[attr-defined]
-        yield page
-        browser.close()
 
 
 def _drawn(page) -> dict[str, str]:
@@ -52,7 +25,7 @@ def _series_sum(page, panel: str) -> int:
           .slice(0, 2).flatMap(s => s.data).reduce((a, v) => a + (v || 0), 0); }""", panel)
 
 
-def test_dashboard_draws_filters_and_drills_down(live_server, page, traffic, make_user):
+def test_dashboard_draws_filters_and_drills_down(live_server, page, screenshots, traffic, make_user):
     services.rebuild("test")
     make_user("analyst", None, username="chart-analyst", password="browser-pass-1")
     page.goto(f"{live_server.url}/statistics/?{PERIOD}")
@@ -66,7 +39,7 @@ def test_dashboard_draws_filters_and_drills_down(live_server, page, traffic, mak
         assert state == "yes" and int(points) > 0, (panel, drawn[panel])
     all_posts = _series_sum(page, "border_post")
     assert all_posts > 0
-    page.screenshot(path=str(OUTPUT / "statistics-dashboard.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "statistics-dashboard.png"), full_page=True)
 
     # a filter: one post (the select submits itself); the charts redraw with that post's figures only
     page.select_option("[data-testid=filter-post]", "LND-BRG")
@@ -79,7 +52,7 @@ def test_dashboard_draws_filters_and_drills_down(live_server, page, traffic, mak
     labels = page.evaluate("echarts.getInstanceByDom(document.querySelector('[data-panel=border_post]'))"
                            ".getOption().yAxis[0].data")
     assert labels == ["LND-BRG"]
-    page.screenshot(path=str(OUTPUT / "statistics-dashboard-lnd-brg.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "statistics-dashboard-lnd-brg.png"), full_page=True)
 
     # drill down: a click on a bar opens the panel's table at that row
     page.locator("[data-panel=nationality]").scroll_into_view_if_needed()
@@ -101,4 +74,4 @@ def test_dashboard_draws_filters_and_drills_down(live_server, page, traffic, mak
     page.wait_for_selector("[data-testid=stat-table]")
     assert "border_post=LND-BRG" in page.url
     assert page.locator("[data-testid=stat-table] tbody tr").count() >= 2
-    assert not [e for e in page.errors if "Content Security Policy" in e], page.errors  # type: ignore[attr-defined]
+    assert not [e for e in page.errors if "Content Security Policy" in e], page.errors

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from datetime import date
 
 import pytest
-
-from openbmis import mrz
 
 TEMPLATE_HEADER = ("id", "name", "aliases", "birth_dates", "countries", "sex", "documents", "remarks")
 
@@ -27,16 +24,6 @@ def template_csv(rows: list[dict[str, str]], header: tuple[str, ...] = TEMPLATE_
 def documents_csv(rows: list[dict[str, str]]) -> bytes:
     header = ("id", "issuing_state", "number", "status", "document_type", "reported_on", "remarks")
     return template_csv(rows, header)
-
-
-def make_mrz(**overrides) -> str:
-    fields = dict(
-        format="TD3", document_code="P", issuing_state="KEN", document_number="X1234567",
-        primary_identifier="ODHIAMBO", secondary_identifier="AMINA", nationality="KEN",
-        birth_date=date(1990, 5, 17), sex="F", expiry_date=date(2031, 1, 1), optional_data="",
-    )
-    fields.update(overrides)
-    return mrz.make(fields)
 
 
 KAMAU = dict(primary_identifier="KAMAU", secondary_identifier="JOSEPH", birth_date=date(1980, 3, 14),
@@ -133,22 +120,3 @@ def secondary(make_user, two_posts):
     return make_user("secondary_officer", two_posts[0], username="wl-secondary")
 
 
-@pytest.fixture
-def inspect(client, bearer, officer):
-    """inspect(user=officer, **body) -> response of POST /api/inspections."""
-    headers_by_user = {}
-
-    def call(user=None, **body):
-        user = user or officer
-        if user.pk not in headers_by_user:
-            headers_by_user[user.pk] = bearer(user)
-        payload = {"border_post": "TST-A", "direction": "entry", "client_id": str(uuid.uuid4()), **body}
-        return client.post("/api/inspections", payload, content_type="application/json",
-                           headers=headers_by_user[user.pk])
-
-    return call
-
-
-@pytest.fixture
-def mrz_for():
-    return make_mrz

@@ -20,11 +20,11 @@ demo: $(STAMP)
 
 ## Run the whole test suite (SQLite; set OPENBMIS_DATABASE_URL for PostgreSQL)
 test: $(STAMP)
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --basetemp=.pytest-tmp
 
 ## Run the suite against the local PostgreSQL server
 test-postgres: $(STAMP)
-	OPENBMIS_DATABASE_URL=$${OPENBMIS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/openbmis} $(BIN)/pytest -n 2 --dist loadgroup
+	OPENBMIS_DATABASE_URL=$${OPENBMIS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/openbmis} $(BIN)/pytest -n 2 --dist loadgroup --basetemp=.pytest-tmp
 
 ## ruff, mypy and import-linter (pure libraries import no Django and no app)
 lint: $(STAMP)

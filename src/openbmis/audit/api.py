@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -15,7 +14,6 @@ from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.audit import services
 from openbmis.audit.models import AuditEvent
-from openbmis.core.errors import InvalidInput
 
 router = Router(tags=["audit"])
 
@@ -62,31 +60,14 @@ class VerifyOut(Schema):
     problems: list[ProblemOut]
 
 
-def search(filters: EventFilter) -> QuerySet[AuditEvent]:
-    if filters.since and filters.until and filters.since > filters.until:
-        raise InvalidInput("'from' is after 'to'", field="from")
-    events = AuditEvent.objects.all()
-    if filters.actor:
-        events = events.filter(actor_label=filters.actor)
-    if filters.action:
-        events = events.filter(action__startswith=filters.action)
-    if filters.object_type:
-        events = events.filter(object_type=filters.object_type)
-    if filters.object_id:
-        events = events.filter(object_id=filters.object_id)
-    if filters.border_post:
-        events = events.filter(border_post_code=filters.border_post.upper())
-    if filters.since:
-        events = events.filter(at__gte=filters.since)
-    if filters.until:
-        events = events.filter(at__lte=filters.until)
-    return events.order_by("-seq")
-
-
 @router.get("/events", response=list[EventOut], summary="Search the audit trail, newest first")
 def list_events(request: HttpRequest, filters: Query[EventFilter]) -> list[AuditEvent]:
     authz.require(request.user, "audit.view", token=token_of(request))
-    return list(search(filters)[: filters.limit])
+    events = services.search_events(
+        actor=filters.actor, action=filters.action, object_type=filters.object_type, object_id=filters.object_id,
+        border_post=filters.border_post, since=filters.since, until=filters.until,
+    )
+    return list(events[: filters.limit])
 
 
 @router.get("/verify", response=VerifyOut, summary="Recompute the hash chain and report any break")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,6 +15,7 @@ from django.utils import timezone
 from openbmis.audit.chain import event_hash
 from openbmis.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from openbmis.core import context
+from openbmis.core.errors import InvalidInput
 
 SYSTEM = "system"
 
@@ -96,6 +97,40 @@ def record(
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def search_events(
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_label: str | None = None,
+    border_post: str | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+) -> models.QuerySet[AuditEvent]:
+    """Events matching every filter given, newest first. A plain date bounds whole days (UTC)."""
+    if since and until and since > until:
+        raise InvalidInput("'from' is after 'to'", field="from")
+    events = AuditEvent.objects.all()
+    if actor:
+        events = events.filter(actor_label=actor)
+    if action:
+        events = events.filter(action__startswith=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if object_label:
+        events = events.filter(object_label__icontains=object_label)
+    if border_post:
+        events = events.filter(border_post_code=border_post.upper())
+    if since:
+        events = events.filter(at__gte=since) if isinstance(since, datetime) else events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__lte=until) if isinstance(until, datetime) else events.filter(at__date__lte=until)
+    return events.order_by("-seq")
 
 
 @dataclass(frozen=True)

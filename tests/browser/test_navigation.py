@@ -41,8 +41,11 @@ def test_role_logs_in_and_sees_its_navigation(live_server, page, screenshots, ma
     page.screenshot(path=str(screenshots / f"nav-{role}.png"), full_page=True)
     # the border-post list shows only what is in scope
     page.click("#main-nav >> text=Border posts")
+    # all_inner_texts() does not wait: read the rows only once the new page has them
+    page.wait_for_url("**/border-posts/")
+    page.wait_for_selector("[data-testid=posts] tbody tr")
     rows = page.locator("[data-testid=posts] tbody tr").all_inner_texts()
     codes = {row.split()[0] for row in rows}
     assert codes == ({"TST-A"} if post is not None else {"TST-A", "TST-B"})
     page.click("text=Log out")
-    assert "/account/login/" in page.url
+    page.wait_for_url("**/account/login/**")

@@ -122,6 +122,9 @@ def test_createadmin_and_worker(demo_dir):
     assert enqueue.returncode == 0, enqueue.stderr
     result = run(["worker", "--batch"], data_dir)
     assert result.returncode == 0, result.stderr
+    # the daily jobs are queued for their next run by the first worker, and only once
+    assert "permits.tasks.detect_overstays_job" in result.stdout
+    assert "core.tasks.retention_job" in result.stdout
     # Read the result back the way the application does, through the task backend.
     check = subprocess.run(
         [sys.executable, "-c",

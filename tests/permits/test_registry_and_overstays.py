@@ -205,6 +205,7 @@ def test_detection_finds_ends_and_is_idempotent(rule, admin, past_crossing, mrz_
 def test_detection_job_runs_through_the_task_and_schedules_daily(rule, past_crossing, mrz_for):
     from django_tasks_db.models import DBTaskResult
 
+    from openbmis.core import schedule
     from openbmis.permits import tasks
     from openbmis.permits.models import Overstay
 
@@ -212,10 +213,11 @@ def test_detection_job_runs_through_the_task_and_schedules_daily(rule, past_cros
     result = tasks.detect_overstays_job.call()
     assert result["overstaying"] == 1
     assert Overstay.objects.count() == 1
-    assert tasks.schedule_daily() is True
-    assert tasks.schedule_daily() is False  # one waiting run is enough
+    assert schedule.queue_next(tasks.detect_overstays_job) is True
+    assert schedule.queue_next(tasks.detect_overstays_job) is False  # one waiting run is enough
     queued = DBTaskResult.objects.get()
     assert queued.run_after > timezone.now()
+    assert queued.task_path == tasks.detect_overstays_job.module_path
 
 
 # --- API and pages ----------------------------------------------------------------------------------

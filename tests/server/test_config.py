@@ -22,6 +22,7 @@ def test_development_defaults(tmp_path):
     assert (tmp_path / "secret_key").read_text() == config.secret_key
     assert load({"OPENBMIS_DATA_DIR": str(tmp_path)}).secret_key == config.secret_key
     assert config.debug is True
+    assert (config.retroactive_screening_days, config.overstay_retention_days) == (30, 1825)
 
 
 def test_production_complete_configuration_loads(tmp_path):
@@ -48,6 +49,9 @@ def test_production_complete_configuration_loads(tmp_path):
         ({"OPENBMIS_INSTALLATION": "bcp:"}, "OPENBMIS_INSTALLATION", "bcp:<POST CODE>"),
         ({"OPENBMIS_SESSION_IDLE_MINUTES": "ten"}, "OPENBMIS_SESSION_IDLE_MINUTES", "whole number"),
         ({"OPENBMIS_LOCKOUT_ATTEMPTS": "0"}, "OPENBMIS_LOCKOUT_ATTEMPTS", "at least 1"),
+        ({"OPENBMIS_RETROACTIVE_SCREENING_DAYS": "-1"}, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", "at least 0"),
+        ({"OPENBMIS_OVERSTAY_RETENTION_DAYS": "0"}, "OPENBMIS_OVERSTAY_RETENTION_DAYS", "at least 1"),
+        ({"OPENBMIS_OVERSTAY_RETENTION_DAYS": "5y"}, "OPENBMIS_OVERSTAY_RETENTION_DAYS", "whole number"),
     ],
 )
 def test_bad_or_missing_values_name_the_variable(tmp_path, changes, variable, fragment):

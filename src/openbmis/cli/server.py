@@ -110,6 +110,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    from openbmis.core import schedule
+
+    # Daily jobs (overstay detection, retention) keep themselves going once queued: queue any missing.
+    for path in schedule.ensure_all():
+        print(f"queued the daily job {path}")
     options: dict[str, Any] = {"batch": args.batch, "interval": args.interval}
     if args.queue:
         options["queue_name"] = args.queue

@@ -230,6 +230,5 @@ def overstays_csv(request: HttpRequest) -> HttpResponse:
 @require_POST
 def detect(request: HttpRequest) -> HttpResponse:
     tasks.run_now()
-    tasks.schedule_daily()
     messages.success(request, _("Overstay detection queued: the list updates when the worker has run it."))
     return redirect("permits:overstays")

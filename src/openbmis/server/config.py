@@ -45,6 +45,8 @@ class Config:
     secure_cookies: bool
     csrf_trusted_origins: tuple[str, ...] = field(default=())
     statistics_min_cell: int = 5  # counts below it are suppressed for roles without identities access
+    retroactive_screening_days: int = 30  # new watchlist entries are screened against crossings this far back
+    overstay_retention_days: int = 1825  # ended overstays and ended entry bans are deleted this long after
 
     @property
     def debug(self) -> bool:
@@ -169,4 +171,6 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         secure_cookies=secure_cookies,
         csrf_trusted_origins=_list(env, "OPENBMIS_CSRF_TRUSTED_ORIGINS") or (),
         statistics_min_cell=_int(env, "OPENBMIS_STATISTICS_MIN_CELL", 5, 1),
+        retroactive_screening_days=_int(env, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", 30, 0),
+        overstay_retention_days=_int(env, "OPENBMIS_OVERSTAY_RETENTION_DAYS", 1825, 1),
     )

@@ -127,6 +127,8 @@ OPENBMIS_LOCKOUT_ATTEMPTS = CONFIG.lockout_attempts
 OPENBMIS_LOCKOUT_MINUTES = CONFIG.lockout_minutes
 OPENBMIS_INSTALLATION = CONFIG.installation
 OPENBMIS_STATISTICS_MIN_CELL = CONFIG.statistics_min_cell
+OPENBMIS_RETROACTIVE_SCREENING_DAYS = CONFIG.retroactive_screening_days
+OPENBMIS_OVERSTAY_RETENTION_DAYS = CONFIG.overstay_retention_days
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]

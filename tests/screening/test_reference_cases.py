@@ -98,18 +98,6 @@ def _jw_pairs() -> list[tuple[str, str, str, float, float]]:
     return out
 
 
-# Orderings where this engine deliberately differs from watchman: a short query that covers only a small part
-# of a long entry ("group" against "group preservation holy sites") scores low here, since extra entry words
-# count against it; and two non-matches ("iap", "tian xiang 7" against "ian mckinley") both score near 0.
-DIVERGENT = {
-    ("ian mckinley", "iap", "tian xiang 7"),
-    ("the group for the preservation of the holy sites", "the group", "the hello world group"),
-    ("group preservation holy sites", "bridgespan group", "logan group"),
-    ("group preservation holy sites", "bridgespan group", "hello world group"),
-    ("group preservation holy sites", "group", "hello world group"),
-}
-
-
 def _name_score(search: str, indexed: str) -> float:
     if not search.strip() or not indexed.strip():
         return 0.0
@@ -117,17 +105,7 @@ def _name_score(search: str, indexed: str) -> float:
     return compare(Query(name=search), entry).score
 
 
-@pytest.mark.parametrize(
-    "indexed,better,worse",
-    [
-        pytest.param(
-            i, b, w, marks=pytest.mark.xfail(strict=True, reason="documented divergence from watchman")
-        )
-        if (i, b, w) in DIVERGENT
-        else (i, b, w)
-        for i, b, w, _, _ in _jw_pairs()
-    ],
-)
+@pytest.mark.parametrize("indexed,better,worse", [(i, b, w) for i, b, w, _, _ in _jw_pairs()])
 def test_watchman_name_orderings(testdata: Path, indexed: str, better: str, worse: str) -> None:
     assert _name_score(better, indexed) > _name_score(worse, indexed)
 

@@ -67,10 +67,48 @@ def test_birth_date_qualifier_orderings(better: DateSpec, worse: DateSpec) -> No
         ("1971", "1969 to 1972", "within-range"),
         ("1985-03-12", "1970-03-12", "mismatch"),
         ("circa 1968", "1970", "approximate"),
+        ("1964-08-12", "1964-08-11", "within-a-month"),
+        ("1969-07-16", "1969-06-16", "within-a-month"),
+        ("1960-06-17", "1961-03-01", "differs"),
+        ("1965-04-03", "1965-10-05", "differs"),
+        ("1974-02-06", "1976", "differs"),
+        ("1974-02-06", "1977", "mismatch"),
+        ("1992-07-16", "1936", "mismatch"),
     ],
 )
 def test_compare_dates(q: str, e: str, kind: str) -> None:
     assert compare_dates(parse_date(q), parse_date(e))[0] == kind
+
+
+COMMON = WatchlistEntry(
+    id="E2", list_name="national", entity_type="person", names=("Wang Rui",),
+    birth_dates=(DateSpec(1974, 8, 4),), countries=("CN",), sex="male",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "dob,nationality,hit",
+    [
+        ("1992-07-16", "CN", False),  # exact common name, birth date 18 years off: another person
+        ("1992-07-16", "SG", False),  # ... and another nationality
+        ("1974-08-04", "SG", True),  # same birth date, another nationality: dual nationals exist
+        ("", "SG", True),  # the name alone, another nationality
+        ("1975-08-04", "CN", True),  # one year off (a typing slip)
+        ("1974-08-05", "CN", True),  # one day off
+        ("1974-09-04", "CN", True),  # one month off
+        ("1974-04-08", "CN", True),  # day and month swapped
+        ("1975-02-01", "CN", True),  # half a year apart: differs, not contradicting
+    ],
+)
+def test_contradicting_birth_date_outweighs_an_exact_common_name(
+    dob: str, nationality: str, hit: bool
+) -> None:
+    query = Query(name="Rui Wang", birth_dates=(parse_date(dob),) if dob else (), countries=(nationality,),
+                  sex="male")  # fmt: skip
+    ex = compare(query, COMMON)
+    assert (ex.score >= 0.7) is hit, ex
+    assert sum(f.contribution for f in ex.features) == pytest.approx(ex.score)
+    assert {f.name for f in ex.features} >= {"name", "country"} | ({"birth_date"} if dob else set())
 
 
 def test_nationality_and_sex_qualify() -> None:
@@ -120,3 +158,18 @@ def test_query_without_name_or_identifier_is_refused() -> None:
     with pytest.raises(QueryError) as err:
         compare(Query(), ENTRY)
     assert err.value.field == "name"
+
+
+def test_near_tokens_earn_partial_credit_shown_in_the_explanation() -> None:
+    entry = WatchlistEntry(id="E3", list_name="national", entity_type="person", names=("Ian McKinley",))
+    near = compare(Query(name="Iap"), entry)
+    unrelated = compare(Query(name="Zob"), entry)
+    assert unrelated.score < near.score < 0.7
+    assert "iap~ian near" in near.features[0].detail
+
+
+def test_query_words_the_entry_lacks_cost_more_than_entry_words_the_query_lacks() -> None:
+    entry = WatchlistEntry(id="E4", list_name="national", entity_type="person", names=("Juma Salim Omar",))
+    shorter = compare(Query(name="Juma Omar"), entry).score  # leaves out the entry's middle name
+    longer = compare(Query(name="Juma Salim Omar Bakari"), entry).score  # adds a name the entry lacks
+    assert shorter > longer

@@ -3,15 +3,20 @@
 Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
 
 1. Names. Every query name form is aligned with every entry name form, order-free: token pairs are taken
-   greedily by similarity (exact 1.0; known variant 0.9; same letters but vowels 0.9; edit distance within a
-   length-dependent budget ``1 - d/len``; same consonant skeleton 0.8; initial 0.5), and tokens written
-   together on one side may meet two tokens on the other. The aligned score is the matched weight over the
-   total weight, where tokens have weights (particles 0.3, legal forms 0.2, patronymics and frequent names
-   0.6) and unmatched entry tokens (extra middle names) count half. Forms from unvocalised scripts (Arabic,
-   Hebrew) are compared by consonant skeleton only, with a cap of 0.95. Five per cent of the name score is
-   a plain token-sort string ratio so that near ties still order. Numbers in names must agree.
+   greedily by similarity (exact 1.0; known variant 0.9; same letters but vowels 0.9 when at least half the
+   letters agree; edit distance within a length-dependent budget ``1 - d/len``; same consonant skeleton 0.8;
+   initial 0.5), and tokens written together on one side may meet two tokens on the other. The closest
+   pairs still unmatched after that get partial credit (letters in common, with a Jaro-Winkler-like prefix
+   bonus). The aligned score is the matched weight over the total weight, where tokens have weights
+   (particles 0.3, legal forms 0.2, patronymics and frequent names 0.6), unmatched query tokens cost 1.25
+   times their weight and unmatched entry tokens (extra middle names) half. Forms from unvocalised scripts
+   (Arabic, Hebrew) are compared by consonant skeleton only, with a cap of 0.95. Five per cent of the name
+   score is a plain token-sort string ratio so that near ties still order. Numbers in names must agree.
 2. Qualifiers move the name evidence: a matching birth date, nationality or sex closes part of the gap to
-   1, a mismatch multiplies it down (birth date 0.8, country 0.9, sex 0.85).
+   1; a mismatch multiplies it down: a birth date that clearly contradicts (years two or more apart, three
+   for a year-only or approximate date) by 0.7, one that differs by about a year by 0.85 (a day or month
+   slip within 31 days neither adds nor removes), nationalities with no country in common by 0.85, sex by
+   0.85.
 3. Identifiers are independent evidence combined by noisy-OR: exact number 0.9 (0.5 when issuing countries
    differ), confusable-equal 0.7, BIC branch prefix 0.75.
 4. Entity types that differ (person against vessel) give 0.
@@ -19,12 +24,13 @@ Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 from rapidfuzz.fuzz import token_sort_ratio
 
 from openbmis.screening.countries import country_code
@@ -56,7 +62,7 @@ __all__ = [
 ]
 
 ALGORITHM = "openbmis-names"
-VERSION = "1.0"
+VERSION = "1.1"
 
 # name kinds in a compiled entry
 PRIMARY, ALIAS, WEAK = 0, 1, 2
@@ -284,7 +290,9 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if ga is not None and gb is not None and ga & gb:
         return 0.9, "variant"
     if len(a) >= 3 and len(b) >= 3 and vowel_key(a) == vowel_key(b):
-        return 0.9, "vowels"
+        # same consonants, other vowels (Omar/Umar); not when most letters differ (hello/holy: h*l*)
+        if Indel.normalized_similarity(a, b) >= 0.5:
+            return 0.9, "vowels"
     fa, fb = spelling_fold(a), spelling_fold(b)
     if fa == fb:
         return 0.9, "spelling"
@@ -324,6 +332,16 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
         if d <= budget:
             return 1.0 - d / (longest + 1), "skeleton-edit"
     return 0.0, ""
+
+
+# What tokens left unmatched cost, in units of their weight: a query word the entry lacks speaks against
+# the match more than an entry word the query leaves out (an extra middle name, "Group for the ...").
+UNMATCHED_QUERY = 1.25
+UNMATCHED_ENTRY = 0.5
+# Near misses: the closest still-unmatched token pairs (letters in common at least NEAR_FLOOR) get partial
+# credit, up to NEAR_CREDIT of a match, so that a near token (iap~ian) counts more than an unrelated one.
+NEAR_CREDIT = 0.5
+NEAR_FLOOR = 0.4
 
 
 @dataclass(slots=True)
@@ -369,17 +387,64 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
                     pairs.append((joined, a, s, "joined") if flip else (a, joined, s, "joined"))
                     break
     matched = sum(qm[i] * qw[i] for i in qm) + sum(cm[j] * cw[j] for j in cm)
-    total_q = sum(qw)
-    total_c = sum(cw[j] for j in cm) + 0.5 * sum(cw[j] for j in range(len(ct)) if j not in cm)
+    # near misses: the closest unmatched pairs get partial credit (iap~ian is nearer than unrelated tokens)
+    near = _near_pairs(qt, ct, qm, cm, skeleton_mode)
+    for i, j, p in near:
+        matched += NEAR_CREDIT * p * (qw[i] + cw[j])
+        pairs.append((qt[i], ct[j], NEAR_CREDIT * p, "near"))
+    total_q = sum(qw[i] for i in qm) + UNMATCHED_QUERY * sum(qw[i] for i in range(len(qt)) if i not in qm)
+    total_c = sum(cw[j] for j in cm) + UNMATCHED_ENTRY * sum(cw[j] for j in range(len(ct)) if j not in cm)
     if total_q + total_c <= 0:
         return _Alignment(0.0, pairs)
-    score = matched / (total_q + total_c)
+    score = min(1.0, matched / (total_q + total_c))
     q_nums = {t for i, t in enumerate(qt) if t.isdigit() and i not in qm}
     c_nums = {t for j, t in enumerate(ct) if t.isdigit() and j not in cm}
     if q_nums and c_nums:
         score *= 0.6
         pairs.append((" ".join(sorted(q_nums)), " ".join(sorted(c_nums)), 0.0, "number-mismatch"))
     return _Alignment(score, pairs)
+
+
+@lru_cache(maxsize=262_144)
+def _near_similarity(a: str, b: str) -> float:
+    """Letters in common (indel similarity), raised by a common prefix of up to 4 letters as in
+    Jaro-Winkler: slips are rarer at the start of a name (iap~ian is nearer than tian~ian)."""
+    p = Indel.normalized_similarity(a, b)
+    prefix = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return p + 0.1 * prefix * (1.0 - p)
+
+
+def _near_pairs(
+    qt: Sequence[str], ct: Sequence[str], qm: dict[int, float], cm: dict[int, float], skeleton_mode: bool
+) -> list[tuple[int, int, float]]:
+    """Greedy pairs of still unmatched tokens (numbers excepted) by :func:`_near_similarity` of at least
+    ``NEAR_FLOOR``; each with its credit scaled to [0, 1] above the floor."""
+    qi = [i for i in range(len(qt)) if i not in qm and not qt[i].isdigit()]
+    cj = [j for j in range(len(ct)) if j not in cm and not ct[j].isdigit()]
+    if not qi or not cj:
+        return []
+    cands = []
+    for i in qi:
+        a = qt[i].split("|")[0]
+        for j in cj:
+            p = _near_similarity(a, ct[j].split("|")[0])
+            if p >= NEAR_FLOOR:
+                cands.append((p, i, j))
+    cands.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    out = []
+    for p, i, j in cands:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        out.append((i, j, (p - NEAR_FLOOR) / (1.0 - NEAR_FLOOR)))
+    return out
 
 
 def _skeleton_tokens(form: CompiledForm) -> list[str]:
@@ -419,33 +484,57 @@ def name_similarity(
 
 
 # --- qualifiers ---------------------------------------------------------------------------------------
+# How much a contradicting birth date removes from the name evidence: a clear contradiction (years at
+# least two apart, three when a side gives only the year) is strong evidence of another person; a date
+# within a year or so that is not a known slip only a little (a typing slip, a list's uncertain date).
+DATE_CONTRADICTS = 0.3
+DATE_DIFFERS = 0.15
+# nationalities that share no country: people hold several, and lists do not always know them all
+COUNTRY_DIFFERS = 0.15
+
+
+def _day_number(d: DateSpec) -> int | None:
+    if d.month is None or d.day is None or d.year_to is not None:
+        return None
+    try:
+        return _dt.date(d.year, d.month, d.day).toordinal()
+    except ValueError:
+        return None
+
+
 def compare_dates(q: DateSpec, e: DateSpec) -> tuple[str, float]:
-    """Outcome of comparing two birth dates: (kind, strength); strength > 0 supports, < 0 contradicts."""
+    """Outcome of comparing two birth dates: (kind, strength). A positive strength supports (the share of
+    the remaining gap to 1 it closes), a negative one contradicts (the share of the evidence it removes)."""
     q_lo, q_hi = q.year, q.year_to if q.year_to is not None else q.year
     e_lo, e_hi = e.year, e.year_to if e.year_to is not None else e.year
-    full_q = q.month is not None and q.day is not None and q.year_to is None
-    full_e = e.month is not None and e.day is not None and e.year_to is None
-    if full_q and full_e:
-        if (q.year, q.month, q.day) == (e.year, e.month, e.day):
+    qn, en = _day_number(q), _day_number(e)
+    if qn is not None and en is not None:
+        if qn == en:
             return "exact", 0.5
         if q.year == e.year and q.month == e.day and q.day == e.month:
             return "day-month-swapped", 0.25
         if abs(q.year - e.year) == 1 and (q.month, q.day) == (e.month, e.day):
             return "year-off-by-one", 0.1
-        return "mismatch", -1.0
+        if abs(qn - en) <= 31:
+            return "within-a-month", 0.0  # a day or a month slipped: neither for nor against
+        if abs(q.year - e.year) <= 1 or abs(qn - en) <= 400:
+            return "differs", -DATE_DIFFERS
+        return "mismatch", -DATE_CONTRADICTS
     if q_lo <= e_hi and e_lo <= q_hi:
         if q.month is not None and e.month is not None and q.year_to is None and e.year_to is None:
             if q.month != e.month and not (q.day == e.month or e.day == q.month):
-                return "mismatch", -1.0
+                return "differs", -DATE_DIFFERS
             return "month", 0.3
         ranged = q.year_to is not None or e.year_to is not None
         return ("within-range", 0.15) if ranged else ("year", 0.2)
-    if q_lo - 1 <= e_hi and e_lo - 1 <= q_hi:
+    gap = max(q_lo - e_hi, e_lo - q_hi)
+    if gap == 1:
         return "year-off-by-one", 0.05
-    if q.approximate or e.approximate:
-        if q_lo - 2 <= e_hi and e_lo - 2 <= q_hi:
-            return "approximate", 0.0
-    return "mismatch", -1.0
+    if (q.approximate or e.approximate) and gap == 2:
+        return "approximate", 0.0
+    if gap == 2 or (gap == 3 and (q.approximate or e.approximate)):
+        return "differs", -DATE_DIFFERS  # a side without the full date: its year is often uncertain
+    return "mismatch", -DATE_CONTRADICTS
 
 
 def _best_date(qd: Sequence[DateSpec], ed: Sequence[DateSpec]) -> tuple[str, float, str, str]:
@@ -519,7 +608,7 @@ def score_compiled(
         kind, strength, qv, ev = _best_date(cq.query.birth_dates, ce.birth_dates)
         before = part
         if strength < 0:
-            part *= 0.8
+            part *= 1.0 + strength
         else:
             support(strength)
         features.append(Feature("birth_date", qv, ev, max(strength, 0.0), part - before, kind))
@@ -529,7 +618,7 @@ def score_compiled(
         if common:
             support(0.1)
         else:
-            part *= 0.9
+            part *= 1.0 - COUNTRY_DIFFERS
         features.append(
             Feature(
                 "country",

@@ -59,6 +59,7 @@ def past_crossing(officer, two_posts):
     """past_crossing(text, direction, days_ago, permitted_days=None) -> Crossing recorded then moved back."""
     from openbmis.inspections import services
     from openbmis.inspections.models import Crossing
+    from openbmis.permits import presence
 
     post = two_posts[0]
 
@@ -70,6 +71,8 @@ def past_crossing(officer, two_posts):
         local = when.astimezone(zoneinfo.ZoneInfo(post.time_zone)).date()
         until = local + timedelta(days=permitted_days - 1) if permitted_days else None
         Crossing.objects.filter(pk=crossing.pk).update(at=when, local_date=local, permitted_until=until)
+        # history written around the services: derive where the traveller is from the crossings again
+        presence.refresh([crossing.traveller_id])
         crossing.refresh_from_db()
         return crossing
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from openbmis.audit.models import AuditEvent
 from openbmis.core.errors import InvalidInput
 
 
@@ -247,13 +248,26 @@ def test_overstay_list_filters_export_and_scope(rule, past_crossing, mrz_for, ma
     services.detect_overstays()
     analyst = make_user("analyst", None, username="analyst-x")
     web = session_client(analyst)
-    page = web.get("/overstays/?nationality=UGA")
-    assert page.status_code == 200 and "MUGISHA" in page.content.decode() and "ODHIAMBO" not in page.content.decode()
+    # an analyst sees the figures, not who they are, unless granted identities access
+    page = web.get("/overstays/?nationality=UGA").content.decode()
+    assert "MUGISHA" not in page and page.count('data-testid="identity-hidden"') == 1
     export = web.get("/overstays/export.csv?status=open")
     lines = b"".join(export.streaming_content).decode().splitlines()
     assert lines[0].startswith("traveller_id,surname")
     assert len(lines) == 3
     assert sorted(line.split(",")[8] for line in lines[1:]) == ["11", "31"]
+    assert all(line.startswith(",,,") for line in lines[1:])
+    exported = AuditEvent.objects.get(action="overstay.export")
+    assert exported.after["rows"] == 2 and exported.after["identities"] is False
+    assert [r["name"] for r in client.get("/api/overstays", headers=bearer(analyst)).json()] == [None, None]
+    from openbmis.accounts import services as accounts
+
+    accounts.set_identity_access("test", analyst, True, "overstay follow-up with the police")
+    analyst.refresh_from_db()
+    page = session_client(analyst).get("/overstays/?nationality=UGA").content.decode()
+    assert "MUGISHA" in page and "ODHIAMBO" not in page and "identity-hidden" not in page
+    lines = b"".join(session_client(analyst).get("/overstays/export.csv?status=open").streaming_content).decode()
+    assert "MUGISHA" in lines
     # a supervisor at the other post sees none of these (entered at TST-A)
     other = make_user("supervisor", two_posts[1], username="sup-b")
     rows = client.get("/api/overstays", headers=bearer(other)).json()

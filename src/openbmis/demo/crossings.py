@@ -29,6 +29,7 @@ from openbmis.accounts.models import User
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.ids import uuid7
 from openbmis.demo.people import NATIONALITIES
+from openbmis.inspections import signals
 from openbmis.inspections.models import Crossing, Inspection, Referral
 from openbmis.travellers.models import TravelDocument, Traveller
 
@@ -203,6 +204,7 @@ def generate(
         if progress is not None and made % 1000 < 2:
             progress(made)
     _write(people, documents, inspections, rows, referrals, progress=None)
+    signals.crossings_bulk_loaded.send(sender=Crossing, count=len(rows))
     result.travellers = len(people)
     result.documents = len(documents)
     return result

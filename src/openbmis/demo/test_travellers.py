@@ -89,7 +89,7 @@ def load_history() -> int:
 
     from openbmis.borderposts.models import BorderPost
     from openbmis.demo.crossings import duty_officers
-    from openbmis.inspections import services
+    from openbmis.inspections import services, signals
     from openbmis.inspections.models import Crossing
 
     recorded = 0
@@ -111,4 +111,6 @@ def load_history() -> int:
             until = local + timedelta(days=step["permitted_days"] - 1) if "permitted_days" in step else None
             Crossing.objects.filter(pk=crossing.pk).update(at=when, local_date=local, permitted_until=until)
             recorded += 1
+    if recorded:
+        signals.crossings_bulk_loaded.send(sender=Crossing, count=recorded)
     return recorded

@@ -8,3 +8,7 @@ inspection_started = Signal()
 
 # Sent after a decision wrote a crossing, with ``crossing``.
 crossing_recorded = Signal()
+
+# Sent after crossings were written or moved in bulk around the decision path (a generated or imported
+# history), with ``count``: apps that keep data derived from crossings recompute it.
+crossings_bulk_loaded = Signal()

@@ -226,8 +226,8 @@ class OverstayFilter(Schema):
 
 class OverstayOut(Schema):
     id: UUID
-    traveller_id: UUID
-    name: str
+    traveller_id: UUID | None = Field(description="null without identities access at the post of entry")
+    name: str | None = Field(description="null without identities access at the post of entry")
     nationality: str
     border_post: str
     entry_date: date
@@ -238,8 +238,9 @@ class OverstayOut(Schema):
     ended_at: datetime | None
 
 
-def overstay_out(o: Any) -> dict[str, Any]:
-    return {"id": o.id, "traveller_id": o.traveller_id, "name": o.traveller.full_name, "nationality": o.nationality,
+def overstay_out(o: Any, identity: bool) -> dict[str, Any]:
+    return {"id": o.id, "traveller_id": o.traveller_id if identity else None,
+            "name": o.traveller.full_name if identity else None, "nationality": o.nationality,
             "border_post": o.border_post.code, "entry_date": o.entry_date, "permitted_until": o.permitted_until,
             "days": o.current_days, "status": o.status, "detected_at": o.detected_at, "ended_at": o.ended_at}
 
@@ -248,7 +249,8 @@ def overstay_out(o: Any) -> dict[str, Any]:
 def list_overstays(request: HttpRequest, filters: Query[OverstayFilter]) -> list[dict[str, Any]]:
     authz.require(request.user, "overstays.view", token=token_of(request))
     rows = services.overstays_for(request.user, token=token_of(request), **filters.dict())
-    return [overstay_out(o) for o in rows[: filters.limit]]
+    visible = services.identity_visible(request.user, token_of(request))
+    return [overstay_out(o, visible(o)) for o in rows[: filters.limit]]
 
 
 class DetectOut(Schema):

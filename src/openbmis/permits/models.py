@@ -231,3 +231,28 @@ class Overstay(UUIDModel):
 
         zone = self.border_post.time_zone if self.border_post_id else "UTC"
         return stay.overstay_days(self.permitted_until, stay.local_day(timezone.now(), zone))
+
+
+class Presence(models.Model):
+    """Each traveller's latest admitted crossing: in the country or not, and until when the stay runs.
+
+    Kept up to date as crossings are recorded (and stays extended), so that the daily overstay detection
+    reads the travellers in the country rather than every crossing ever recorded.  Derived data: rebuilt
+    from the crossings by ``openbmis overstays rebuild`` and compared with them by ``openbmis overstays check``.
+    """
+
+    traveller = models.OneToOneField("travellers.Traveller", primary_key=True, on_delete=models.CASCADE,
+                                     related_name="+")
+    last_at = models.DateTimeField(help_text=_("the latest admitted crossing (UTC)"))
+    in_country = models.BooleanField(help_text=_("the latest admitted crossing is an entry"))
+    entry = models.ForeignKey("inspections.Crossing", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+", help_text=_("that entry, while in the country"))
+    permitted_until = models.DateField(null=True, blank=True,
+                                       help_text=_("the entry's permitted last day, as extended since"))
+
+    class Meta:
+        indexes = [models.Index(fields=["permitted_until"], condition=Q(in_country=True),
+                                name="presence_stay_end")]
+
+    def __str__(self) -> str:
+        return f"presence of {self.traveller_id}"

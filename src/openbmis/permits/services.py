@@ -10,12 +10,13 @@ import csv
 import io
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput, NotFound
 from openbmis.core.validation import full_clean
 from openbmis.inspections.models import Crossing
+from openbmis.permits import presence
 from openbmis.permits.models import (
     ANY,
     EntryBan,
@@ -407,6 +409,7 @@ def grant_extension(actor: Any, traveller: Traveller, *, until: date, reason: st
     with transaction.atomic():
         extension = StayExtension.objects.create(traveller=traveller, entry=entry, until=until,
                                                  reason=reason.strip(), granted_by=actor)
+        presence.note_extension(entry, until)
         audit.record(actor=actor, action="stay.extend", object_type="traveller", object_id=str(traveller.id),
                      before={"permitted_until": current}, after={"permitted_until": until,
                                                                  "extension": str(extension.id)},
@@ -499,59 +502,6 @@ class DetectionReport:
                 "ended": self.ended, "seconds": round(self.seconds, 3)}
 
 
-# One pass over the admitted crossings, grouped by traveller, no sort: the latest crossing, the latest
-# entry, and the latest entry whose permitted last day is before the threshold.  A traveller is in the
-# country when the latest crossing is an entry, and overstaying when it is that expired entry.
-_LAST_CROSSINGS_SQL = """
-SELECT traveller_id, last_at, last_at = last_expired AS expired, count(*) OVER () AS in_country
-FROM (
-  SELECT traveller_id, max(at) AS last_at,
-         max(at) FILTER (WHERE direction = 'entry') AS last_entry,
-         max(at) FILTER (WHERE direction = 'entry' AND permitted_until < %s) AS last_expired
-  FROM inspections_crossing WHERE decision = 'admit' GROUP BY traveller_id
-) last
-WHERE last_at = last_entry
-"""
-ENTRY_FIELDS = ("id", "traveller_id", "at", "permitted_until", "local_date", "time_zone", "border_post_id",
-                "nationality")
-CHUNK = 5000
-
-
-def _sqlite_text(value: datetime) -> str:
-    # SQLite keeps an aware datetime as naive UTC text, which raw SQL returns as it is.
-    return str(value.astimezone(UTC).replace(tzinfo=None))
-
-
-def _overstaying_entries(threshold: date) -> tuple[int, list[dict[str, Any]]]:
-    """(travellers in the country, the entries of those whose permitted day is before ``threshold``)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The grouping holds one small row per traveller: keep it in memory rather than spill.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(_LAST_CROSSINGS_SQL, [threshold])
-        in_country = 0
-        wanted: dict[Any, Any] = {}
-        for traveller_id, last_at, expired, total in cursor.fetchall():
-            in_country = total
-            if expired:
-                # SQLite hands back a UUID as bare hex: make every key a UUID.
-                wanted[traveller_id if isinstance(traveller_id, UUID) else UUID(str(traveller_id))] = last_at
-    ids = list(wanted)
-    entries: list[dict[str, Any]] = []
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        rows = Crossing.objects.filter(traveller_id__in=chunk, decision="admit", direction="entry",
-                                       permitted_until__lt=threshold)
-        if connection.vendor == "postgresql":
-            rows = rows.order_by("traveller_id", "-at").distinct("traveller_id")
-        for row in rows.values(*ENTRY_FIELDS):
-            # The latest expired entry of each traveller is the one the grouping found.
-            if row["at"] == wanted.get(row["traveller_id"]) or _sqlite_text(row["at"]) == wanted.get(
-                    row["traveller_id"]):
-                entries.append(row)
-    return in_country, entries
-
-
 def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -> DetectionReport:
     """Find travellers whose permitted stay has ended without an exit; open new overstays, end old ones.
 
@@ -564,20 +514,16 @@ def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -
     # per post time zone.
     threshold = now.date() + timedelta(days=1)
     with transaction.atomic():
-        in_country, entries = _overstaying_entries(threshold)
-        extensions: dict[Any, date] = {}
-        entry_ids = [e["id"] for e in entries]
-        for start in range(0, len(entry_ids), CHUNK):
-            for entry_id, until in (StayExtension.objects.filter(entry_id__in=entry_ids[start:start + CHUNK])
-                                    .values("entry_id").annotate(until=Max("until")).values_list("entry_id", "until")):
-                extensions[entry_id] = until
+        # The travellers in the country whose stay (as extended) ended before the threshold, from the
+        # presence table kept as crossings are recorded: no scan of the crossings.
+        in_country, entries = presence.overstay_candidates(threshold)
         found: dict[Any, tuple[dict[str, Any], date]] = {}
         zones: dict[str, date] = {}
         for entry in entries:
             zone = entry["time_zone"]
             if zone not in zones:
                 zones[zone] = stay.local_day(now, zone)
-            until = max(entry["permitted_until"], extensions.get(entry["id"], entry["permitted_until"]))
+            until = entry["permitted_until"]
             if until < zones[zone]:
                 found[entry["traveller_id"]] = (entry, until)
         open_now = {traveller_id: (overstay_id, entry_id) for overstay_id, traveller_id, entry_id in
@@ -618,9 +564,11 @@ def open_overstay_for(traveller: Traveller) -> Overstay | None:
 
 
 def on_crossing_recorded(sender: Any, crossing: Crossing, **kwargs: Any) -> None:
-    """After a decision: record a visa entry; on exit, end the overstay with the days overstayed."""
+    """After a decision: note where the traveller is; record a visa entry; on exit, end the overstay with
+    the days overstayed."""
     if crossing.decision != "admit":
         return
+    presence.note_crossing(crossing)
     checks = {check["code"]: check for check in crossing.inspection.checks}
     if crossing.direction == "entry":
         visa_id = checks.get("visa", {}).get("details", {}).get("visa_id")
@@ -647,6 +595,30 @@ def on_crossing_recorded(sender: Any, crossing: Crossing, **kwargs: Any) -> None
     audit.record(actor=crossing.officer, action="overstay.end", object_type="overstay", object_id=str(current.id),
                  border_post_code=crossing.border_post.code,
                  after={"status": current.status, "days": current.days, "exit": str(crossing.id)})
+
+
+def on_crossings_moved(sender: Any, traveller_ids: list[Any], **kwargs: Any) -> None:
+    """A merge or a split moved crossings between identities: recompute where those travellers are."""
+    presence.refresh(traveller_ids)
+
+
+def on_crossings_bulk_loaded(sender: Any, **kwargs: Any) -> None:
+    """Crossings were written in bulk around the decision path: recompute where everyone is."""
+    presence.rebuild()
+
+
+def purge_expired(now: datetime) -> dict[str, int]:
+    """Retention (``OPENBMIS_OVERSTAY_RETENTION_DAYS``): delete the entry bans that ended or were lifted,
+    then the ended overstays, longer ago than the retention period.  An overstay that a remaining ban was
+    imposed for is kept with it; open overstays and bans in force are never deleted."""
+    days = int(getattr(settings, "OPENBMIS_OVERSTAY_RETENTION_DAYS", 1825))
+    cutoff = now - timedelta(days=days)
+    bans = EntryBan.objects.filter(Q(lifted_at__lt=cutoff) | Q(lifted_at__isnull=True, ends_on__lt=cutoff.date()))
+    banned, _by_model = bans.delete()
+    old = (Overstay.objects.exclude(status=Overstay.Status.OPEN).filter(ended_at__lt=cutoff)
+           .exclude(id__in=EntryBan.objects.filter(overstay__isnull=False).values("overstay_id")))
+    overstayed, _by_model = old.delete()
+    return {"entry_bans": banned, "overstays": overstayed}
 
 
 def overstays(status: str = "", nationality: str = "", post_ids: Any = None, since: date | None = None,
@@ -687,6 +659,24 @@ def overstays_for(user: Any, token: Any = None, *, status: str = "", nationality
         post_ids = {post.id} if post_ids is None else post_ids & {post.id}
     return overstays(status=status, nationality=nationality, post_ids=post_ids, since=since, until=until,
                      min_days=min_days)
+
+
+def identity_visible(user: Any, token: Any = None) -> Callable[[Overstay], bool]:
+    """Whether an overstay's identity (name, birth date, traveller) may be shown to ``user``: where the
+    user may see identities at the post of entry (an analyst only when granted identities access)."""
+    from openbmis.accounts import authz
+
+    scope = authz.post_scope(user, "identities.view", token)
+    if isinstance(scope, authz.AllPosts):
+        return lambda overstay: True
+    return lambda overstay: overstay.border_post_id in scope
+
+
+def record_export(user: Any, *, rows: int, filters: dict[str, Any], identities: bool, token: Any = None) -> None:
+    """Audit an export of the overstay list: who took how many rows, with which filters (no row data)."""
+    audit.record(actor=user, action="overstay.export", object_type="overstay_list",
+                 after={"rows": rows, "filters": {k: v for k, v in filters.items() if v not in ("", None)},
+                        "identities": identities, "token": getattr(token, "prefix", None)})
 
 
 def get_traveller(traveller_id: Any) -> Traveller | None:

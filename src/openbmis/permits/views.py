@@ -194,7 +194,9 @@ def overstays(request: HttpRequest) -> HttpResponse:
     except NotFound as exc:
         return render(request, "404.html", {"detail": exc.message}, status=404)
     query = request.GET.urlencode() or "status=open"
-    return render(request, "permits/overstays.html", {"form": form, "rows": rows[:500], "total": rows.count(),
+    visible = services.identity_visible(request.user)
+    shown = [(o, visible(o)) for o in rows[:500]]
+    return render(request, "permits/overstays.html", {"form": form, "rows": shown, "total": rows.count(),
                                                       "query": query, "can_extend": _can_manage(request)})
 
 
@@ -206,9 +208,13 @@ class _Echo:
 @permission_required("overstays.view")
 def overstays_csv(request: HttpRequest) -> HttpResponse:
     try:
-        _form, rows = _filtered(request)
+        form, rows = _filtered(request)
     except NotFound as exc:
         return render(request, "404.html", {"detail": exc.message}, status=404)
+    visible = services.identity_visible(request.user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": "open"}
+    services.record_export(request.user, rows=rows.count(), filters=filters,
+                           identities=bool(authz.post_scope(request.user, "identities.view")))
     writer = csv.writer(_Echo())
     header = ["traveller_id", "surname", "given_names", "nationality", "birth_date", "post_of_entry", "entry_date",
               "permitted_until", "days_overstayed", "status", "detected_at", "ended_at"]
@@ -216,8 +222,11 @@ def overstays_csv(request: HttpRequest) -> HttpResponse:
     def lines() -> Any:
         yield writer.writerow(header)
         for o in rows.iterator(chunk_size=2000):
-            yield writer.writerow([o.traveller_id, o.traveller.primary_identifier, o.traveller.secondary_identifier,
-                                   o.nationality, o.traveller.birth_date or "", o.border_post.code, o.entry_date,
+            # Without identities access the row keeps its figures and loses who it is.
+            who = ([o.traveller_id, o.traveller.primary_identifier, o.traveller.secondary_identifier]
+                   if visible(o) else ["", "", ""])
+            birth = (o.traveller.birth_date or "") if visible(o) else ""
+            yield writer.writerow([*who, o.nationality, birth, o.border_post.code, o.entry_date,
                                    o.permitted_until, o.current_days, o.status, o.detected_at.isoformat(),
                                    o.ended_at.isoformat() if o.ended_at else ""])
 

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput
+from openbmis.travellers import signals
 from openbmis.travellers.models import TravelDocument, Traveller
 
 # A new document is linked to an existing identity when birth date, nationality and sex are equal
@@ -137,6 +138,7 @@ def merge(actor: Any, source: Traveller, target: Traveller, reason: str) -> Trav
         source.inspections.update(traveller=target)
         source.merged_into = target
         source.save(update_fields=["merged_into"])
+        signals.crossings_moved.send(sender=Traveller, traveller_ids=[source.id, target.id])
         audit.record(actor=actor, action="traveller.merge", object_type="traveller", object_id=str(source.id),
                      before={"documents": [str(d) for d in moved]}, after={"merged_into": str(target.id)},
                      reason=reason)
@@ -161,6 +163,7 @@ def split(actor: Any, document: TravelDocument, reason: str) -> Traveller:
         document.save(update_fields=["traveller", "link_confidence", "link_reason"])
         document.crossings.update(traveller=new)
         document.inspections.update(traveller=new)
+        signals.crossings_moved.send(sender=Traveller, traveller_ids=[old.id, new.id])
         audit.record(actor=actor, action="traveller.split", object_type="travel_document", object_id=str(document.id),
                      before={"traveller": str(old.id)}, after={"traveller": str(new.id)}, reason=reason)
     return new

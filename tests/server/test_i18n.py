@@ -1,6 +1,38 @@
-"""Every UI string goes through gettext; the language switcher changes the interface."""
+"""Every UI string goes through gettext; the language switcher changes the interface.
+
+The French catalogue is kept complete: a string marked for translation anywhere in the package that
+has no French translation fails ``test_every_marked_string_has_a_french_translation``. To fix it, from
+src/openbmis run ``django-admin makemessages -l fr`` (DJANGO_SETTINGS_MODULE=openbmis.server.settings),
+translate the new entries, then ``django-admin compilemessages``.
+"""
 
 from __future__ import annotations
+
+import ast
+import gettext
+import html
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+import openbmis
+
+PACKAGE_DIR = Path(openbmis.__file__).resolve().parent
+FRENCH_PO = PACKAGE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+FRENCH_MO = FRENCH_PO.with_suffix(".mo")
+# makemessages runs xgettext, msguniq and msgmerge; compilemessages runs msgfmt.
+GETTEXT_TOOLS = ("xgettext", "msguniq", "msgmerge", "msgfmt")
+_absent_tools = [tool for tool in GETTEXT_TOOLS if shutil.which(tool) is None]
+needs_gettext = pytest.mark.skipif(
+    bool(_absent_tools),
+    reason=f"GNU gettext tools not installed ({', '.join(_absent_tools)}); CI installs them (apt-get install gettext)",
+)
+# The files makemessages reads for the "django" domain (templates, Python, text templates).
+SOURCE_SUFFIXES = {".py", ".html", ".txt"}
 
 
 def test_language_switcher_changes_the_interface(session_client, make_user, two_posts):
@@ -25,3 +57,218 @@ def test_static_assets_are_served_from_the_package(client, db):
         response = client.get(path)
         assert response.status_code == 200, path
         assert b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+# --- the French catalogue ------------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """One message of a PO file, as much of it as these tests need."""
+
+    line: int
+    msgctxt: str | None = None
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    references: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line} ({', '.join(self.references[:2]) or 'no reference'})"
+
+
+def read_po(path: Path) -> list[Entry]:
+    """The live (not obsolete) entries of the PO file at ``path``, header included (msgid "")."""
+    entries: list[Entry] = []
+    current: Entry | None = None
+    target: tuple[str, int] | None = None  # which string the continuation lines extend
+
+    def start(number: int) -> Entry:
+        entry = Entry(line=number)
+        entries.append(entry)
+        return entry
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#~"):
+            # A blank line ends an entry; obsolete entries (#~) are not part of the catalogue.
+            if not line:
+                current, target = None, None
+            continue
+        if line.startswith("#"):
+            if current is None or target is not None:
+                current, target = start(number), None
+            if line.startswith("#,"):
+                current.flags.update(flag.strip() for flag in line[2:].split(","))
+            elif line.startswith("#:"):
+                current.references.extend(line[2:].split())
+            continue
+        keyword, _space, rest = line.partition(" ")
+        if line.startswith('"'):
+            if current is None or target is None:
+                raise AssertionError(f"{path}:{number}: a continuation line outside any entry")
+            value = ast.literal_eval(line)
+            kind, index = target
+            if kind == "msgstr":
+                current.msgstr[index] += value
+            else:
+                setattr(current, kind, (getattr(current, kind) or "") + value)
+            continue
+        value = ast.literal_eval(rest)
+        if keyword in ("msgctxt", "msgid") and (current is None or (target is not None and target[0] == "msgstr")):
+            current = start(number)
+        if current is None:
+            raise AssertionError(f"{path}:{number}: {keyword} outside any entry")
+        if keyword.startswith("msgstr"):
+            index = int(keyword[7:-1]) if keyword.startswith("msgstr[") else 0
+            current.msgstr[index] = value
+            target = ("msgstr", index)
+        elif keyword in ("msgctxt", "msgid", "msgid_plural"):
+            setattr(current, keyword, value)
+            target = (keyword, 0)
+        else:
+            raise AssertionError(f"{path}:{number}: unexpected line {line!r}")
+    return entries
+
+
+def untranslated(entries: list[Entry]) -> list[str]:
+    """Entries with no usable French: an empty form, a fuzzy flag, or a missing plural form."""
+    problems = []
+    for entry in entries:
+        if entry.msgid == "" and entry.msgctxt is None:
+            continue  # the header
+        forms = 2 if entry.msgid_plural is not None else 1
+        if "fuzzy" in entry.flags:
+            problems.append(f"{entry.msgid!r} is fuzzy, {entry.where}")
+        elif len(entry.msgstr) != forms or not all(entry.msgstr.get(i, "").strip() for i in range(forms)):
+            problems.append(f"{entry.msgid!r} has no French translation, {entry.where}")
+    return problems
+
+
+def test_the_french_catalogue_has_no_empty_or_fuzzy_entry():
+    entries = read_po(FRENCH_PO)
+    header = next(entry for entry in entries if entry.msgid == "" and entry.msgctxt is None)
+    assert "Language: fr\n" in header.msgstr[0], "the header of django.po must say Language: fr"
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in header.msgstr[0]
+    assert len(entries) > 500, "django.po looks truncated"
+    problems = untranslated(entries)
+    assert not problems, f"{FRENCH_PO}:\n" + "\n".join(problems)
+
+
+def test_the_po_reader_finds_what_is_missing(tmp_path):
+    """The reader these tests rely on does see an empty, a fuzzy and a half-translated plural entry."""
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+        '#: a.py:1\nmsgid "Done"\nmsgstr "Fait"\n\n'
+        '#: a.py:2\nmsgid "Empty"\nmsgstr ""\n\n'
+        '#: a.py:3\n#, fuzzy, python-format\n#| msgid "Old %(n)s"\nmsgid "New %(n)s"\nmsgstr "Ancien %(n)s"\n\n'
+        '#: a.py:4\nmsgid "%(n)s file"\nmsgid_plural "%(n)s files"\nmsgstr[0] "%(n)s fichier"\nmsgstr[1] ""\n\n'
+        '#: a.py:5\nmsgid ""\n"Two "\n"lines"\nmsgstr ""\n"Deux "\n"lignes"\n\n'
+        '#~ msgid "Gone"\n#~ msgstr ""\n',
+        encoding="utf-8",
+    )
+    entries = read_po(po)
+    assert [entry.msgid for entry in entries] == ["", "Done", "Empty", "New %(n)s", "%(n)s file", "Two lines"]
+    assert entries[-1].msgstr == {0: "Deux lignes"}
+    problems = untranslated(entries)
+    assert [problem.split(" ")[0] for problem in problems] == ["'Empty'", "'New", "'%(n)s"]
+
+
+def _source_copy(destination: Path) -> Path:
+    """A copy of the package's translatable sources and of its locale folder, for makemessages to work in."""
+
+    def ignore(directory: str, names: list[str]) -> list[str]:
+        here = Path(directory)
+        return [name for name in names
+                if name == "__pycache__" or name.startswith(".")
+                or ((here / name).is_file() and Path(name).suffix not in SOURCE_SUFFIXES | {".po"})]
+
+    copy = destination / "openbmis"
+    shutil.copytree(PACKAGE_DIR, copy, ignore=ignore)
+    return copy
+
+
+@needs_gettext
+def test_every_marked_string_has_a_french_translation(tmp_path, settings, monkeypatch):
+    """makemessages over a copy of the sources, merged into a copy of the committed catalogue, adds nothing
+    untranslated: every string marked in a template or in Python has its French translation committed."""
+    committed = FRENCH_PO.read_bytes()
+    copy = _source_copy(tmp_path)
+    settings.LOCALE_PATHS = [str(copy / "locale")]
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=["fr"], verbosity=0)
+    problems = untranslated(read_po(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    assert not problems, (
+        "strings marked for translation without a French translation in src/openbmis/locale/fr/LC_MESSAGES/"
+        "django.po (run makemessages -l fr from src/openbmis, translate, compilemessages); line numbers are "
+        "those of the merged copy:\n" + "\n".join(problems))
+    assert FRENCH_PO.read_bytes() == committed, "makemessages must work on the copy, not on the package"
+
+
+@needs_gettext
+def test_the_compiled_catalogue_is_up_to_date(tmp_path):
+    """django.mo is what compilemessages makes of django.po today, and the placeholders agree."""
+    fresh = tmp_path / "django.mo"
+    result = subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", str(fresh), str(FRENCH_PO)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"msgfmt --check-format {FRENCH_PO}:\n{result.stderr}"
+    with fresh.open("rb") as new, FRENCH_MO.open("rb") as committed:
+        # _catalog is the whole parsed .mo (msgid -> msgstr); comparing it ignores msgfmt's layout choices.
+        expected = gettext.GNUTranslations(new)._catalog  # type: ignore[attr-defined]
+        actual = gettext.GNUTranslations(committed)._catalog  # type: ignore[attr-defined]
+    stale = sorted(repr(key) for key in expected.keys() ^ actual.keys()) + sorted(
+        repr(key) for key in expected.keys() & actual.keys() if expected[key] != actual[key])
+    assert not stale, f"{FRENCH_MO} is out of date with django.po (run compilemessages): {', '.join(stale[:10])}"
+
+
+# --- pages in French -----------------------------------------------------------------------------------
+
+def _in_french(client, path: str) -> str:
+    """The page at ``path`` after choosing French with the language switcher, HTML entities decoded."""
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": path})
+    assert response.status_code == 302
+    page = client.get(path)
+    assert page.status_code == 200, path
+    assert b'lang="fr"' in page.content
+    return html.unescape(page.content.decode())
+
+
+def test_login_page_in_french(client, db):
+    text = _in_french(client, "/account/login/")
+    for french in ("Se connecter", "Nom d'utilisateur", "Mot de passe"):
+        assert french in text
+    assert "Username" not in text and "Password" not in text
+
+
+@pytest.mark.parametrize(("path", "roles", "french", "english"), [
+    ("/inspect/", ("primary_officer",),
+     ("Contrôle de première ligne", "Lire et contrôler", "Saisir le document à la main", "Mode de transport",
+      "ZLA (MRZ)", "Guichet"),
+     ("Primary inspection", "Read and check", "Enter the document by hand", "Travel mode")),
+    ("/overstays/", ("supervisor",),
+     ("Dépassements de séjour", "Filtrer", "Lancer la détection maintenant", "Poste d'entrée",
+      "Exporter en CSV"),
+     ("Overstays", "Run the detection now", "Post of entry", "Export CSV")),
+    ("/statistics/", ("analyst",),
+     ("Statistiques migratoires", "Intervalle", "Tous les postes", "Appliquer", "Rapport mensuel (PDF)",
+      "Flux net"),
+     ("Migration statistics", "All posts", "Apply", "Monthly report", "Net flow")),
+    ("/watchlists/", ("administrator",),
+     ("Listes de surveillance", "Nouvelle liste de surveillance", "Seuil", "Propriétaire",
+      "Aucune liste de surveillance pour l'instant."),
+     ("Watchlists", "New watchlist", "Threshold", "Owner", "No watchlists yet.")),
+])
+def test_pages_render_in_french(session_client, make_user, two_posts, path, roles, french, english):
+    user = make_user()
+    from openbmis.accounts import services
+
+    for role in roles:
+        # Officers work at a post; the others here hold their role nationally.
+        services.assign_role("test", user, role, two_posts[0] if role == "primary_officer" else None)
+    text = _in_french(session_client(user), path)
+    missing = [phrase for phrase in french if phrase not in text]
+    assert not missing, f"{path}: French phrases not found: {missing}"
+    left = [phrase for phrase in english if phrase in text]
+    assert not left, f"{path}: English left in the French page: {left}"

@@ -67,6 +67,13 @@ RESOURCE_POLICY = {
     ("POST", "/api/hits/{hit_id}/judgement"): {"secondary_officer", "supervisor"},
 }
 SPECIAL |= set(RESOURCE_POLICY)
+# Watchlist imports: a multipart upload, then the import it made (national administrators only): matrix below.
+IMPORT_POLICY = {
+    ("POST", "/api/watchlists/{watchlist_id}/imports"): {"administrator"},
+    ("GET", "/api/watchlists/imports/{import_id}"): {"administrator"},
+    ("POST", "/api/watchlists/imports/{import_id}/commit"): {"administrator"},
+}
+SPECIAL |= set(IMPORT_POLICY)
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
 # Endpoints that read rather than create answer 200 to a POST.
@@ -337,3 +344,41 @@ def test_post_resources_access(two_posts, make_user, bearer, client, key, role, 
         assert response.status_code == 404, response.content
     else:
         assert response.status_code == 403, response.content
+
+
+# --- watchlist imports: multipart upload, preview, commit ------------------------------------------------
+
+IMPORT_CASES = [
+    (key, role, placement)
+    for key in IMPORT_POLICY
+    for role, placement in itertools.product(ROLES, PLACEMENTS)
+]
+
+
+@pytest.mark.parametrize(("key", "role", "placement"), IMPORT_CASES,
+                         ids=[f"{k[0]} {k[1]}-{r}-{p}" for k, r, p in IMPORT_CASES])
+@pytest.mark.parametrize("channel", ["token", "session"])
+def test_watchlist_import_access(two_posts, make_user, bearer, client, session_client, key, role, placement,
+                                 channel):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openbmis.watchlists import services as watchlists
+
+    listed = watchlists.create_watchlist("test", name="Matrix imports", owner="HQ")
+    record = watchlists.start_import("test", listed, file_name="m.csv", content=b"id,name\nM-1,Matrix Person\n",
+                                     channel="cli")
+    record = watchlists.preview_import(record)
+    user = make_user(role, two_posts[0] if placement == "at_own_post" else None)
+    caller, headers = (client, bearer(user)) if channel == "token" else (session_client(user), {})
+    method, template = key
+    path = template.replace("{watchlist_id}", str(listed.id)).replace("{import_id}", str(record.id))
+    if template.endswith("/imports"):
+        upload = SimpleUploadedFile("m.csv", b"id,name\nM-1,Matrix Person\nM-2,Other Person\n")
+        response = caller.post(path, {"file": upload, "format": "auto"}, headers=headers)
+    else:
+        response = caller.generic(method, path, headers=headers)
+    if role in IMPORT_POLICY[key] and placement == "national":
+        assert response.status_code == (201 if template.endswith("/imports") else 200), response.content
+    else:
+        assert response.status_code == 403, response.content
+        assert json.loads(response.content)["code"] == "forbidden"

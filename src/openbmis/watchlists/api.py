@@ -1,4 +1,5 @@
-"""Watchlist endpoints: ad-hoc screening search, the lists, the hit queue and judgements."""
+"""Watchlist endpoints: ad-hoc screening search, the lists, imports (preview, then commit), the hit queue and
+judgements."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services as borderposts
+from openbmis.core.errors import InvalidInput
 from openbmis.watchlists import services
-from openbmis.watchlists.models import Hit, Watchlist
+from openbmis.watchlists.models import Hit, Watchlist, WatchlistImport
 
 router = Router(tags=["watchlists"])
 
@@ -80,6 +82,136 @@ def list_watchlists(request: HttpRequest) -> list[dict[str, Any]]:
                                                   "retention_days", "active", "version")},
                     "entries": related.filter(version_removed__isnull=True).count()})
     return out
+
+
+class WatchlistImportProblem(Schema):
+    line: str = Field(description="where: `file.csv:LINE`, `sdn.csv:LINE`, `INDIVIDUAL[n] <reference>`, or `file`")
+    field: str
+    reason: str
+    found: str
+
+
+class WatchlistImportItem(Schema):
+    id: str
+    name: str
+    fields: list[str] = Field(default_factory=list, description="changed entries: the fields that changed")
+
+
+class WatchlistImportDiff(Schema):
+    added: list[WatchlistImportItem] = Field(default_factory=list)
+    changed: list[WatchlistImportItem] = Field(default_factory=list)
+    removed: list[WatchlistImportItem] = Field(default_factory=list)
+
+
+class WatchlistImportOut(Schema):
+    id: UUID
+    watchlist_id: UUID
+    watchlist: str
+    status: str = Field(description="preview (nothing applied yet), committed, rejected (nothing applied), or "
+                                    "queued, running, committing, failed for an upload from the pages")
+    format: str
+    file_name: str
+    file_sha256: str
+    file_size: int
+    channel: str
+    imported_by: str
+    created_at: datetime
+    base_version: int = Field(description="the list's version the file was compared with")
+    version: int | None = Field(description="the list's version this import became, once committed")
+    total: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    bad_row_count: int
+    bad_rows: list[WatchlistImportProblem] = Field(
+        description="every bad row (the first 1,000): any one rejects the file")
+    warning_count: int
+    warnings: list[WatchlistImportProblem]
+    differences: WatchlistImportDiff = Field(
+        description="the entries added, changed and removed (the first 500 of each)")
+    committed_at: datetime | None
+    committed_by: str
+    message: str
+
+
+def import_out(record: WatchlistImport) -> dict[str, Any]:
+    diff = record.diff or {}
+    return {
+        "id": record.id, "watchlist_id": record.watchlist_id, "watchlist": record.watchlist.name,
+        "status": record.status, "format": record.format, "file_name": record.file_name,
+        "file_sha256": record.file_sha256, "file_size": record.file_size, "channel": record.channel,
+        "imported_by": record.actor_label, "created_at": record.created_at, "base_version": record.base_version,
+        "version": record.version, "total": record.total, "added": record.added_count,
+        "changed": record.changed_count, "removed": record.removed_count, "unchanged": record.unchanged_count,
+        "bad_row_count": record.error_count, "bad_rows": record.errors, "warning_count": record.warning_count,
+        "warnings": record.warnings,
+        "differences": {key: diff.get(key, []) for key in ("added", "changed", "removed")},
+        "committed_at": record.committed_at, "committed_by": record.committed_by,
+        "message": record.failure or record.progress_message,
+    }
+
+
+def _rejected(record: WatchlistImport) -> InvalidInput:
+    shown = "; ".join(f"{e['line']}{' ' + e['field'] if e.get('field') else ''}: {e['reason']}"
+                      for e in record.errors[:5])
+    more = f" (and {record.error_count - 5} more)" if record.error_count > 5 else ""
+    noun = "bad row" if record.error_count == 1 else "bad rows"
+    return InvalidInput(f"the file was rejected, nothing applied: {record.error_count} {noun}: {shown}{more}",
+                        field="file", import_id=str(record.id), bad_rows=record.errors)
+
+
+@router.post("/watchlists/{watchlist_id}/imports", response={201: WatchlistImportOut},
+             summary="Import a file as a preview of the list's next version (nothing applied)")
+def start_import(request: HttpRequest, watchlist_id: UUID, file: File[UploadedFile],
+                 fmt: str = Form("auto", alias="format", max_length=40)) -> Status[dict[str, Any]]:
+    """Upload a list file (multipart: `file`, and optionally `format`) and get its preview: how many entries
+    would be added, changed and removed, and which. Nothing is applied until the preview is committed
+    (`POST /api/watchlists/imports/{import_id}/commit`).
+
+    `format` is `auto` (recognised from the file, as on the upload page) or, for a persons list, one of
+    `un-sc-xml`, `ofac-sdn-csv` (a zip of sdn.csv, alt.csv, add.csv), `ftm-json`, `openbmis-csv`; for a
+    documents list `documents-csv`. A file with any bad row is rejected whole (422): the answer lists every
+    bad row with its line and reason, and `details.import_id` names the rejected import. The file is read in
+    this request: a large list (tens of thousands of entries) takes seconds.
+    """
+    token = token_of(request)
+    authz.require(request.user, "watchlists.manage", token=token)
+    watchlist = services.get_watchlist(watchlist_id)
+    expected = services.check_format(watchlist, fmt)
+    if file.size is not None and file.size > services.MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"the file is larger than {services.MAX_UPLOAD_BYTES // 2**20} MB", field="file")
+    record = services.start_import(request.user, watchlist, file_name=file.name or "upload", content=file.read(),
+                                   channel="api", token=token)
+    try:
+        record = services.preview_import(record, expected_format=expected)
+    except Exception as exc:
+        # As the worker does: the import shows that it failed rather than staying "running" (nothing applied).
+        services.fail_import(record.id, f"{type(exc).__name__}: {exc}")
+        raise
+    if record.status == WatchlistImport.Status.REJECTED:
+        raise _rejected(record)
+    return Status(201, import_out(record))
+
+
+@router.get("/watchlists/imports/{import_id}", response=WatchlistImportOut,
+            summary="An import: its preview or outcome")
+def get_import(request: HttpRequest, import_id: UUID) -> dict[str, Any]:
+    """Also shows the imports made from the upload page or the command line."""
+    authz.require(request.user, "watchlists.view", token=token_of(request))
+    return import_out(services.get_import(import_id))
+
+
+@router.post("/watchlists/imports/{import_id}/commit", response=WatchlistImportOut,
+             summary="Commit a preview as the list's next version (all of it or nothing)")
+def commit_import(request: HttpRequest, import_id: UUID) -> dict[str, Any]:
+    """The file is read and compared again and applied in one transaction. Refused (409) when the import is
+    not a preview (committed already, rejected, or being committed by the background worker) or when another
+    version was committed since the preview (import the file again)."""
+    token = token_of(request)
+    authz.require(request.user, "watchlists.manage", token=token)
+    record = services.commit_preview(request.user, services.get_import(import_id), token=token)
+    return import_out(services.get_import(record.id))
 
 
 class PreviousNoMatch(Schema):

@@ -7,9 +7,11 @@ class WatchlistsConfig(AppConfig):
     verbose_name = "Watchlists"
 
     def ready(self) -> None:
+        from openbmis.core import retention
         from openbmis.inspections import checks, signals
         from openbmis.watchlists import matching, services
 
         checks.register("watchlist", matching.check_watchlist)
         checks.register("stolen_lost", matching.check_stolen_lost)
         signals.inspection_started.connect(services.file_inspection_hits, dispatch_uid="watchlists.file_hits")
+        retention.register("watchlists", services.purge_expired)

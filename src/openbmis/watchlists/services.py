@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from openbmis import screening as engine
@@ -41,16 +40,17 @@ Progress = Callable[[int, str], None]
 MAX_DIFF_ITEMS = 500
 MAX_AUDITED_IDS = 1000
 BATCH = 1000
-DEFAULT_RETROACTIVE_DAYS = 30
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# The formats an import may name, by kind of list ("auto": recognised from the file, as the upload page does).
+FORMATS = {
+    Watchlist.Kind.PERSONS: ("auto", "un-sc-xml", "ofac-sdn-csv", "ftm-json", "openbmis-csv"),
+    Watchlist.Kind.DOCUMENTS: ("auto", "documents-csv"),
+}
 
 
 def retroactive_days() -> int:
-    """How many days back retroactive screening looks (``OPENBMIS_RETROACTIVE_SCREENING_DAYS``, default 30)."""
-    value = getattr(settings, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", None)
-    if value is None:
-        raw = os.environ.get("OPENBMIS_RETROACTIVE_SCREENING_DAYS", "")
-        value = int(raw) if raw.strip().isdigit() else DEFAULT_RETROACTIVE_DAYS
-    return max(int(value), 0)
+    """How many days back retroactive screening looks (the setting ``OPENBMIS_RETROACTIVE_SCREENING_DAYS``)."""
+    return max(int(settings.OPENBMIS_RETROACTIVE_SCREENING_DAYS), 0)
 
 
 # ----------------------------------------------------------------------------------------------- state
@@ -181,6 +181,8 @@ def start_import(
     _require(actor, "watchlists.manage", token=token)
     if not content:
         raise InvalidInput("the file is empty", field="file")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB", field="file")
     user, label = _actor_fields(actor)
     file_name = (file_name or "upload").strip()[:255] or "upload"
     with transaction.atomic():
@@ -269,11 +271,23 @@ def _read(record: WatchlistImport) -> records.Parsed:
     return records.read_file(watchlist.kind, watchlist.name, record.file_name, bytes(record.content))
 
 
-def preview_import(record: WatchlistImport, progress: Progress | None = None) -> WatchlistImport:
+def check_format(watchlist: Watchlist, fmt: str) -> str:
+    """The format an import names, checked against the list's kind (``auto``: recognised from the file)."""
+    fmt = (fmt or "auto").strip().lower()
+    allowed = FORMATS[Watchlist.Kind(watchlist.kind)]
+    if fmt not in allowed:
+        raise InvalidInput(f"unknown format {fmt[:40]!r} for a {watchlist.kind} list: give one of "
+                           f"{', '.join(allowed)}", field="format")
+    return fmt
+
+
+def preview_import(record: WatchlistImport, progress: Progress | None = None,
+                   expected_format: str = "auto") -> WatchlistImport:
     """Read the file and compare it with the list's current version; apply nothing.
 
     A file with any bad row is ``rejected`` (each named by line or element, with the reason); otherwise the
-    import is a ``preview`` with the counts and the entries added, changed and removed.
+    import is a ``preview`` with the counts and the entries added, changed and removed. A file that reads as
+    another format than ``expected_format`` (when not ``auto``) is rejected too.
     """
     if record.status not in (WatchlistImport.Status.QUEUED, WatchlistImport.Status.RUNNING):
         raise Conflict(f"this import is {record.status}, not waiting to be read", field="status")
@@ -286,6 +300,10 @@ def preview_import(record: WatchlistImport, progress: Progress | None = None) ->
     except records.FileRejected as exc:
         return _reject(record, [records.problem("file", exc.message)], [], "", 0)
     record.format = parsed.format
+    if expected_format not in ("", "auto") and parsed.format != expected_format:
+        return _reject(record, [records.problem("file", f"the file reads as {parsed.format}, not as the format "
+                                                f"given ({expected_format})", "format", parsed.format)],
+                       [], parsed.format, len(parsed.records))
     if parsed.errors:
         return _reject(record, parsed.errors, parsed.warnings, parsed.format, len(parsed.records))
     _set_progress(record, 50, f"comparing {len(parsed.records)} entries with version {watchlist.version}", progress)
@@ -345,6 +363,16 @@ def request_commit(actor: Any, record: WatchlistImport, token: Any = None) -> Wa
     return locked
 
 
+def commit_preview(actor: Any, record: WatchlistImport, token: Any = None) -> WatchlistImport:
+    """Commit a preview in this process (the API), through :func:`commit_import`; refused unless the import
+    is a preview (committed already, rejected, or in the background worker's hands)."""
+    _require(actor, "watchlists.manage", token=token)
+    current = WatchlistImport.objects.only("status").get(id=record.id)
+    if current.status != WatchlistImport.Status.PREVIEW:
+        raise Conflict(f"only a preview can be committed; this import is {current.status}", field="status")
+    return commit_import(actor, record, token=token)
+
+
 def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None = None,
                   token: Any = None) -> WatchlistImport:
     """Apply a preview as the list's next version, all of it or nothing.
@@ -374,6 +402,12 @@ def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None
             raise Conflict(f"this import is {current.status}", field="status")
         if locked.version != record.base_version:
             raise Conflict(f"the list is at version {locked.version} since this preview: import the file again",
+                           field="base_version")
+        readded_ids = [row_id for _, row_id in diff.readded]
+        if sum(model.objects.filter(id__in=readded_ids[start:start + BATCH]).count()
+               for start in range(0, len(readded_ids), BATCH)) != len(readded_ids):
+            # Retention purged removed entries after the comparison above: those would silently not come back.
+            raise Conflict("removed entries were purged (retention) since the comparison: commit again",
                            field="base_version")
         version = locked.version + 1
         new_rows = [
@@ -668,3 +702,50 @@ def screen_retroactively(watchlist: Watchlist, version: int, *, days: int | None
                      after={"version": version, "days": days, "entries": len(snapshot_entries),
                             "alerts": [str(h.id) for h in made][:MAX_AUDITED_IDS]})
     return made
+
+
+# ----------------------------------------------------------------------------------------------- retention
+def purge_expired(now: datetime) -> dict[str, int]:
+    """Delete, in each list with a retention period, what has been kept longer than it.
+
+    That is: entries and document alerts removed from the list (by a version committed more than
+    ``retention_days`` before ``now``), and hits judged (match, no match, unsure) more than ``retention_days``
+    before ``now``, with the remembered "no match" of a deleted hit or entry. A pending hit is never deleted,
+    nor a current entry, nor a removed entry that a kept hit still points to (it goes once that hit does);
+    lists without a retention period are left alone. Returns counts only (registered with
+    :mod:`openbmis.core.retention`, which audits them and runs this in a transaction).
+    """
+    counts = {"entries": 0, "document_alerts": 0, "hits": 0, "no_match_memories": 0}
+    for watchlist_id, days in (Watchlist.objects.filter(retention_days__isnull=False)
+                               .values_list("id", "retention_days")):
+        with transaction.atomic():
+            # Held until the end: an import committed meanwhile cannot bring back an entry deleted here.
+            watchlist = Watchlist.objects.select_for_update().get(id=watchlist_id)
+            for key, value in _purge_list(watchlist, now - timedelta(days=days or 0)).items():
+                counts[key] += value
+    return counts
+
+
+def _purge_list(watchlist: Watchlist, cutoff: datetime) -> dict[str, int]:
+    memories = NoMatchMemory.objects.all()
+    old_hits = Hit.objects.filter(watchlist=watchlist, judged_at__lt=cutoff).exclude(status=Hit.Status.PENDING)
+    # A memory protects its hit: it goes first (hits that showed it keep the hit's data, lose the link).
+    _, gone = memories.filter(hit__in=old_hits).delete()
+    memory_count = gone.get(NoMatchMemory._meta.label, 0)
+    _, gone = old_hits.delete()
+    hit_count = gone.get(Hit._meta.label, 0)
+    # The versions that removed entries long enough ago: the commit of each version is its time.
+    old_versions = WatchlistImport.objects.filter(
+        watchlist=watchlist, status=WatchlistImport.Status.COMMITTED, version__isnull=False,
+        committed_at__lt=cutoff).values("version")
+    entries = WatchlistEntry.objects.filter(watchlist=watchlist, version_removed__in=old_versions).filter(
+        ~Exists(Hit.objects.filter(entry=OuterRef("pk"))))
+    alerts = DocumentAlert.objects.filter(watchlist=watchlist, version_removed__in=old_versions).filter(
+        ~Exists(Hit.objects.filter(document_alert=OuterRef("pk"))))
+    _, gone = memories.filter(Q(entry__in=entries) | Q(document_alert__in=alerts)).delete()
+    memory_count += gone.get(NoMatchMemory._meta.label, 0)
+    _, gone = entries.delete()
+    entry_count = gone.get(WatchlistEntry._meta.label, 0)
+    _, gone = alerts.delete()
+    return {"entries": entry_count, "document_alerts": gone.get(DocumentAlert._meta.label, 0), "hits": hit_count,
+            "no_match_memories": memory_count}

@@ -27,7 +27,7 @@ from openbmis.watchlists.forms import (
 )
 from openbmis.watchlists.models import DocumentAlert, Hit, Watchlist, WatchlistEntry
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_UPLOAD_BYTES = services.MAX_UPLOAD_BYTES
 
 
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:

@@ -94,7 +94,16 @@ def test_purge_deletes_only_what_is_past_retention(make_list, load, template_csv
 
     counts = retention.purge()
 
-    assert counts["watchlists"] == {"entries": 2, "document_alerts": 1, "hits": 2, "no_match_memories": 2}
+    assert counts["watchlists"] == {"entries": 2, "document_alerts": 1, "hits": 2, "no_match_memories": 2,
+                                    "import_files": 2}
+    # the files of versions superseded more than 30 days ago are emptied (v1, superseded by v2 40 days ago;
+    # the documents list's first file, superseded 31 days ago); the others are kept; metadata stays
+    files = {(i.watchlist.name, i.version): bytes(i.content) != b"" for i in WatchlistImport.objects.all()}
+    assert files == {("Kept forever", 1): True, ("Kept forever", 2): True, ("Kept forever", 3): True,
+                     ("Timed", 1): False, ("Timed", 2): True, ("Timed", 3): True,
+                     ("Timed documents", 1): False, ("Timed documents", 2): True}
+    emptied = WatchlistImport.objects.get(watchlist=timed, version=1)
+    assert emptied.file_size > 0 and len(emptied.file_sha256) == 64 and emptied.diff == {}
     # the list with retention: removed 40 days ago, and removed 40 days ago with its only hit judged 31 days
     # ago, go; removed 10 days ago, current, and removed but held by a pending hit stay
     assert set(WatchlistEntry.objects.filter(watchlist=timed).values_list("external_id", flat=True)) == {
@@ -117,11 +126,11 @@ def test_purge_deletes_only_what_is_past_retention(make_list, load, template_csv
     assert "Removed" not in str(event.after) and "RETAIN" not in str(event.after)
     # Run again: nothing more is past retention; the pending hit's entry goes once it is judged and old.
     assert retention.purge()["watchlists"] == {"entries": 0, "document_alerts": 0, "hits": 0,
-                                               "no_match_memories": 0}
+                                               "no_match_memories": 0, "import_files": 0}
     _held = services.judge_hit(secondary, Hit.objects.get(id=timed_hits["held"].id), status="match", reason="x")
     Hit.objects.filter(id=_held.id).update(judged_at=timezone.now() - timedelta(days=31))
     assert services.purge_expired(timezone.now()) == {"entries": 1, "document_alerts": 0, "hits": 1,
-                                                      "no_match_memories": 0}
+                                                      "no_match_memories": 0, "import_files": 0}
     assert not WatchlistEntry.objects.filter(watchlist=timed, external_id="HELD").exists()
 
 

@@ -715,7 +715,7 @@ def purge_expired(now: datetime) -> dict[str, int]:
     lists without a retention period are left alone. Returns counts only (registered with
     :mod:`openbmis.core.retention`, which audits them and runs this in a transaction).
     """
-    counts = {"entries": 0, "document_alerts": 0, "hits": 0, "no_match_memories": 0}
+    counts = {"entries": 0, "document_alerts": 0, "hits": 0, "no_match_memories": 0, "import_files": 0}
     for watchlist_id, days in (Watchlist.objects.filter(retention_days__isnull=False)
                                .values_list("id", "retention_days")):
         with transaction.atomic():
@@ -748,4 +748,17 @@ def _purge_list(watchlist: Watchlist, cutoff: datetime) -> dict[str, int]:
     entry_count = gone.get(WatchlistEntry._meta.label, 0)
     _, gone = alerts.delete()
     return {"entries": entry_count, "document_alerts": gone.get(DocumentAlert._meta.label, 0), "hits": hit_count,
-            "no_match_memories": memory_count}
+            "no_match_memories": memory_count, "import_files": _clear_old_import_files(watchlist, cutoff)}
+
+
+def _clear_old_import_files(watchlist: Watchlist, cutoff: datetime) -> int:
+    """Empty the stored file and the name lists (diff, bad rows) of imports whose data is past retention: a
+    committed file superseded by a version committed before ``cutoff``, a rejected or failed one received
+    before it. Their metadata stays (who, when, SHA-256, size, counts): the provenance of every version."""
+    imports = WatchlistImport.objects.filter(watchlist=watchlist)
+    superseded_by_old = imports.filter(status=WatchlistImport.Status.COMMITTED, committed_at__lt=cutoff,
+                                       version__gt=OuterRef("version"))
+    stale = imports.filter(
+        Q(status=WatchlistImport.Status.COMMITTED) & Exists(superseded_by_old)
+        | Q(status__in=[WatchlistImport.Status.REJECTED, WatchlistImport.Status.FAILED], created_at__lt=cutoff))
+    return stale.exclude(content=b"").update(content=b"", diff={}, errors=[], warnings=[])

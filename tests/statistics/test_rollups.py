@@ -39,6 +39,20 @@ def test_rebuild_equals_raw_and_check_passes(traffic):
     assert sum(ReferralCount.objects.values_list("count", flat=True)) == Referral.objects.count() > 0
 
 
+def test_referrals_keep_the_citizenship_read_at_the_inspection(traffic):
+    """A later correction of the identity does not move past referrals to another country."""
+    from openbmis.inspections.models import Referral
+
+    referral = Referral.objects.select_related("inspection__traveller").first()
+    traveller = referral.inspection.traveller
+    before = traveller.nationality
+    traveller.nationality = "ZZZ"
+    traveller.save(update_fields=["nationality"])
+    services.rebuild("test")
+    assert not ReferralCount.objects.filter(nationality="ZZZ").exists()
+    assert ReferralCount.objects.filter(nationality=before).exists()
+
+
 KEYS = {
     "border_post": lambda c: c.border_post.code,
     "nationality": lambda c: c.nationality,

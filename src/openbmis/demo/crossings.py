@@ -151,7 +151,7 @@ def generate(
         inspection = Inspection(
             id=uuid7(), client_id=uuid.UUID(int=rng.getrandbits(128), version=4), border_post=post,
             direction=direction, officer=officers[post_code], traveller=person, document=document,
-            document_data={"format": "TD3", "generated": True}, checks=[], hits=[],
+            document_data={"format": "TD3", "generated": True, "nationality": person.nationality}, checks=[], hits=[],
             suggested_action="refer" if referred else "admit", purpose=purpose, travel_mode=mode,
             transport_id=transport[:20], status=Inspection.Status.DECIDED, created_at=at - timedelta(seconds=40),
             duration_ms=rng.randint(40, 300),

@@ -214,11 +214,18 @@ def _outcome(referral: Referral) -> str:
         ReferralCount.Outcome.ADMITTED
 
 
+def _citizenship(inspection: Any, traveller: Any) -> str:
+    """The citizenship as read from the document at the inspection (what crossings keep), so that a later
+    merge or correction of the identity does not move past referrals and hits between countries."""
+    read = (inspection.document_data or {}).get("nationality") if inspection is not None else None
+    return str(read or traveller.nationality)[:3]
+
+
 def _recompute_referrals(days: list[date] | None) -> None:
     counter: Counter[tuple[Any, ...]] = Counter()
     for day, referral in _referrals_on(days):
         inspection = referral.inspection
-        counter[(day, referral.border_post_id, inspection.direction, inspection.traveller.nationality[:3],
+        counter[(day, referral.border_post_id, inspection.direction, _citizenship(inspection, inspection.traveller),
                  inspection.document.document_code[:2], _outcome(referral))] += 1
     ReferralCount.objects.bulk_create(
         [ReferralCount(day=k[0], border_post_id=k[1], direction=k[2], nationality=k[3], document_code=k[4],
@@ -242,7 +249,8 @@ def _recompute_hits() -> int:
         inspection = hit.inspection
         direction = inspection.direction if inspection is not None else ""
         document = inspection.document.document_code[:2] if inspection is not None else ""
-        counter[(day, hit.border_post_id, direction, hit.traveller.nationality[:3], document, hit.status)] += 1
+        counter[(day, hit.border_post_id, direction, _citizenship(inspection, hit.traveller), document,
+                 hit.status)] += 1
     HitCount.objects.bulk_create(
         [HitCount(day=k[0], border_post_id=k[1], direction=k[2], nationality=k[3], document_code=k[4],
                   status=k[5], count=n) for k, n in counter.items()],

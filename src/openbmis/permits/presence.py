@@ -16,14 +16,15 @@ Rules (the same in the incremental path and in the rebuild):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 
 from openbmis.inspections.models import Crossing
-from openbmis.permits.models import Presence
+from openbmis.permits.models import Overstay, Presence
 
 # One row per traveller from the crossings: the latest admitted crossing, and for an entry its
 # permitted last day as extended.  Portable between PostgreSQL and SQLite (3.33+: window functions).
@@ -125,15 +126,31 @@ ENTRY_FIELDS = ("id", "traveller_id", "at", "permitted_until", "local_date", "ti
                 "nationality")
 
 
-def overstay_candidates(threshold: date) -> tuple[int, list[dict[str, Any]]]:
-    """(travellers in the country, the current entries of those whose permitted last day is before
-    ``threshold``, each as a dict of ENTRY_FIELDS with ``permitted_until`` as extended)."""
-    in_country = Presence.objects.filter(in_country=True).count()
-    rows = (Presence.objects.filter(in_country=True, permitted_until__lt=threshold)
+def in_country_count() -> int:
+    return Presence.objects.filter(in_country=True).count()
+
+
+def expired(threshold: date) -> QuerySet[Presence]:
+    """The travellers in the country whose permitted last day is before ``threshold`` (an index range)."""
+    return Presence.objects.filter(in_country=True, permitted_until__lt=threshold)
+
+
+def overstay_candidates(threshold: date) -> Iterator[dict[str, Any]]:
+    """The current entries of the travellers in the country whose permitted last day is before
+    ``threshold`` and that are not already open overstays, each as a dict of ENTRY_FIELDS with
+    ``permitted_until`` as extended."""
+    # NOT EXISTS, not NOT IN: the database can run it as an anti-join whatever the sizes.
+    already = Overstay.objects.filter(status=Overstay.Status.OPEN, entry_id=OuterRef("entry_id"))
+    rows = (expired(threshold).filter(~Exists(already))
             .values("permitted_until", *(f"entry__{name}" for name in ENTRY_FIELDS if name != "permitted_until")))
-    entries = []
     for row in rows.iterator(chunk_size=5000):
         entry = {name: row[f"entry__{name}"] for name in ENTRY_FIELDS if name != "permitted_until"}
         entry["permitted_until"] = row["permitted_until"]
-        entries.append(entry)
-    return in_country, entries
+        yield entry
+
+
+def no_longer_expired(threshold: date) -> QuerySet[Overstay]:
+    """Open overstays whose entry is no longer a current, expired one (the traveller left, came back,
+    or the stay was extended)."""
+    still = expired(threshold).filter(entry_id=OuterRef("entry_id"))
+    return Overstay.objects.filter(status=Overstay.Status.OPEN).filter(~Exists(still))

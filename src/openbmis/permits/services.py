@@ -514,35 +514,26 @@ def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -
     # per post time zone.
     threshold = now.date() + timedelta(days=1)
     with transaction.atomic():
-        # The travellers in the country whose stay (as extended) ended before the threshold, from the
-        # presence table kept as crossings are recorded: no scan of the crossings.
-        in_country, entries = presence.overstay_candidates(threshold)
-        found: dict[Any, tuple[dict[str, Any], date]] = {}
+        # All from the presence table (kept as crossings are recorded): no scan of the crossings.  The
+        # daily case is mostly unchanged, so the database compares the sets: only the entries not yet
+        # open as overstays come back to Python, and the open overstays no longer expired.
+        in_country = presence.in_country_count()
         zones: dict[str, date] = {}
-        for entry in entries:
+        new_rows = []
+        for entry in presence.overstay_candidates(threshold):
             zone = entry["time_zone"]
             if zone not in zones:
                 zones[zone] = stay.local_day(now, zone)
             until = entry["permitted_until"]
             if until < zones[zone]:
-                found[entry["traveller_id"]] = (entry, until)
-        open_now = {traveller_id: (overstay_id, entry_id) for overstay_id, traveller_id, entry_id in
-                    Overstay.objects.filter(status=Overstay.Status.OPEN).values_list("id", "traveller_id", "entry_id")}
-        new_rows = []
-        for traveller_id, (entry, until) in found.items():
-            current = open_now.get(traveller_id)
-            if current is not None and current[1] == entry["id"]:
-                del open_now[traveller_id]
-                continue
-            today = zones[entry["time_zone"]]
-            new_rows.append(Overstay(traveller_id=traveller_id, entry_id=entry["id"],
-                                     border_post_id=entry["border_post_id"], nationality=entry["nationality"],
-                                     entry_date=entry["local_date"], permitted_until=until,
-                                     days=stay.overstay_days(until, today), detected_at=now))
-        # Open overstays no longer found: the traveller left or the stay was extended (normally ended
+                new_rows.append(Overstay(traveller_id=entry["traveller_id"], entry_id=entry["id"],
+                                         border_post_id=entry["border_post_id"], nationality=entry["nationality"],
+                                         entry_date=entry["local_date"], permitted_until=until,
+                                         days=stay.overstay_days(until, zones[zone]), detected_at=now))
+        # Open overstays no longer expired: the traveller left or the stay was extended (normally ended
         # at once by the exit or the extension; this catches any that were missed).
         ended = 0
-        for stale in Overstay.objects.filter(id__in=[v[0] for v in open_now.values()]).select_related("traveller"):
+        for stale in presence.no_longer_expired(threshold).select_related("traveller"):
             last = last_admitted(stale.traveller)
             exited = last is not None and last.direction == "exit"
             stale.status = Overstay.Status.EXITED if exited else Overstay.Status.EXTENDED
@@ -553,7 +544,8 @@ def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -
             stale.save(update_fields=["status", "ended_at", "exit", "days"])
             ended += 1
         Overstay.objects.bulk_create(new_rows, batch_size=2000)
-        report = DetectionReport(in_country, len(found), len(new_rows), ended, time.perf_counter() - started)
+        overstaying = Overstay.objects.filter(status=Overstay.Status.OPEN).count()
+        report = DetectionReport(in_country, overstaying, len(new_rows), ended, time.perf_counter() - started)
         audit.record(actor=actor, action="overstay.detect", object_type="overstay_job", after=report.as_dict())
     log.info("overstay detection: %s", report.as_dict())
     return report

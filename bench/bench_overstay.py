@@ -143,9 +143,9 @@ def generate(travellers: int, crossings: int, seed: int) -> None:
 
 def rebuild_presence() -> float:
     """Recompute the presence table from the crossings, as after any bulk load; returns seconds."""
-    from openbmis.permits import presence
-
     from django.db import connection
+
+    from openbmis.permits import presence
 
     started = time.perf_counter()
     presence.rebuild()

@@ -125,6 +125,13 @@ def test_export_suppression_depends_on_identity_access(built, analyst, analyst_w
     assert "<5" in hidden and "suppressed" in hidden
     shown = session_client(analyst_with_identities).get("/statistics/table/nationality/", query)
     assert "<5" not in shown.content.decode("utf-8-sig")
+    # each export is in the audit trail: who, which table, filters, format (no figures)
+    from openbmis.audit.models import AuditEvent
+
+    events = list(AuditEvent.objects.filter(action="statistics.export").order_by("seq"))
+    assert [(e.actor_id, e.object_id, e.after["format"]) for e in events] == [
+        (analyst.pk, "nationality", "csv"), (analyst_with_identities.pk, "nationality", "csv")]
+    assert events[0].after["filters"]["border_post"] == "SEA-PHV" and events[0].after["suppressed"] > 0
 
 
 @pytest.mark.parametrize(("params", "status", "field"), [

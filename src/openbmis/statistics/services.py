@@ -557,3 +557,10 @@ def store_report(actor: Any, month: date, post: BorderPost | None, pdf: bytes, s
                      border_post_code=post.code if post else "", after={"suppressed": suppressed,
                                                                          "bytes": len(pdf)})
     return report
+
+
+def record_export(user: Any, *, panel: str, file_format: str, query: dict[str, Any], rows: int,
+                  suppressed: int) -> None:
+    """Audit an export of a statistics table: who took which table, with which filters, in which format."""
+    audit.record(actor=user, action="statistics.export", object_type="statistics_table", object_id=panel,
+                 after={"format": file_format, "filters": query, "rows": rows, "suppressed": suppressed})

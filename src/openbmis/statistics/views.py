@@ -15,7 +15,7 @@ from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
-from openbmis.statistics import exports, panels, queries, reports
+from openbmis.statistics import exports, panels, queries, reports, services
 from openbmis.statistics.models import MonthlyReport, RollupState
 
 
@@ -130,6 +130,9 @@ def table(request: HttpRequest, panel: str) -> HttpResponse:
     notes = _notes(filters, data)
     export = request.GET.get("format", "")
     filename = f"openbmis-{panel}-{filters.start}-{filters.end}"
+    if export in {"csv", "xlsx"}:
+        services.record_export(request.user, panel=panel, file_format=export, query=filters.as_query(),
+                               rows=len(rows) - 1, suppressed=data.suppressed)
     if export == "csv":
         response = HttpResponse(exports.to_csv(panel, headers, rows, notes), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

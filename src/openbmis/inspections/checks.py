@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,14 @@ Severity = Literal["info", "warning", "error"]
 SLOTS: tuple[str, ...] = (
     "mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip",
 )
+# What the screen calls them (the codes stay the API's).
+SLOT_LABELS = {
+    "mrz": _("MRZ"), "document": _("Document"), "watchlist": _("Watchlists"),
+    "stolen_lost": _("Stolen or lost document"), "history": _("Travel history"), "visa": _("Visa"),
+    "stay": _("Stay"), "entry_ban": _("Entry ban"), "chip": _("Chip"),
+}
+STATUS_LABELS = {"pass": _("pass"), "warn": _("warning"), "fail": _("fail"), "not_checked": _("not checked")}
+ACTION_LABELS = {"admit": _("admit"), "refuse": _("refuse"), "refer": _("refer")}
 
 
 @dataclass(slots=True)

@@ -74,7 +74,7 @@ class Visa(UUIDModel):
         REVOKED = "revoked", _("Revoked")
 
     number = models.CharField(_("visa number"), max_length=20)
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.REGISTRY)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.REGISTRY)
     category = models.CharField(_("visa type"), max_length=8, blank=True, help_text=_("e.g. C (short stay), D"))
     entries = models.CharField(_("entries"), max_length=8, choices=Entries.choices)
     valid_from = models.DateField(_("valid from"))
@@ -117,7 +117,7 @@ class ResidencePermit(UUIDModel):
         RESIDENCE = "residence", _("Residence permit")
         WORK = "work", _("Work permit")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     number = models.CharField(_("permit number"), max_length=30, unique=True)
     surname = models.CharField(_("surname"), max_length=120)
     given_names = models.CharField(_("given names"), max_length=120, blank=True)
@@ -170,7 +170,7 @@ class EntryBan(UUIDModel):
     nationality = models.CharField(_("nationality"), max_length=3)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     document_number = models.CharField(_("document number"), max_length=20, blank=True)
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.DECISION)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.DECISION)
     crossing = models.ForeignKey("inspections.Crossing", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", help_text=_("the refusal it follows"))
     overstay = models.ForeignKey("Overstay", null=True, blank=True, on_delete=models.PROTECT, related_name="bans")

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from openbmis import mrz, stay
@@ -30,6 +30,7 @@ from openbmis.permits.models import (
     ANY,
     EntryBan,
     Overstay,
+    Presence,
     ResidencePermit,
     StayExtension,
     Visa,
@@ -534,14 +535,7 @@ def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -
         # at once by the exit or the extension; this catches any that were missed).
         ended = 0
         for stale in presence.no_longer_expired(threshold).select_related("traveller"):
-            last = last_admitted(stale.traveller)
-            exited = last is not None and last.direction == "exit"
-            stale.status = Overstay.Status.EXITED if exited else Overstay.Status.EXTENDED
-            stale.ended_at = now
-            if exited and last is not None:
-                stale.exit = last
-                stale.days = stay.overstay_days(stale.permitted_until, last.local_date)
-            stale.save(update_fields=["status", "ended_at", "exit", "days"])
+            _end_stale(stale, now)
             ended += 1
         Overstay.objects.bulk_create(new_rows, batch_size=2000)
         overstaying = Overstay.objects.filter(status=Overstay.Status.OPEN).count()
@@ -589,9 +583,40 @@ def on_crossing_recorded(sender: Any, crossing: Crossing, **kwargs: Any) -> None
                  after={"status": current.status, "days": current.days, "exit": str(crossing.id)})
 
 
+def _end_stale(overstay: Overstay, now: datetime) -> None:
+    """End an open overstay whose stay is no longer the traveller's current, expired one: exited when the
+    traveller's latest admitted crossing is an exit, otherwise ended by an extension."""
+    last = last_admitted(overstay.traveller)
+    exited = last is not None and last.direction == "exit"
+    overstay.status = Overstay.Status.EXITED if exited else Overstay.Status.EXTENDED
+    overstay.ended_at = now
+    if exited and last is not None:
+        overstay.exit = last
+        overstay.days = stay.overstay_days(overstay.permitted_until, last.local_date)
+    overstay.save(update_fields=["status", "ended_at", "exit", "days"])
+
+
 def on_crossings_moved(sender: Any, traveller_ids: list[Any], **kwargs: Any) -> None:
-    """A merge or a split moved crossings between identities: recompute where those travellers are."""
+    """A merge or a split moved crossings between identities: recompute where those travellers are, and
+    let each overstay follow its entry crossing to the identity that now holds it.  Where that identity
+    already has an open overstay, the one whose entry is no longer its current stay is ended first."""
     presence.refresh(traveller_ids)
+    moved = (Overstay.objects.filter(traveller_id__in=traveller_ids).exclude(traveller_id=F("entry__traveller_id"))
+             .select_related("entry"))
+    now = timezone.now()
+    for overstay in moved:
+        owner = overstay.entry.traveller_id
+        if overstay.status == Overstay.Status.OPEN:
+            current = Presence.objects.filter(traveller_id=owner).values_list("entry_id", flat=True).first()
+            if overstay.entry_id == current:
+                # this stay is the identity's current one: any other open overstay of it is over
+                for other in Overstay.objects.filter(traveller_id=owner, status=Overstay.Status.OPEN).select_related(
+                        "traveller"):
+                    _end_stale(other, now)
+            else:
+                overstay.traveller = Traveller.objects.get(pk=owner)  # judged on the holder's crossings
+                _end_stale(overstay, now)
+        Overstay.objects.filter(pk=overstay.pk).update(traveller_id=owner)
 
 
 def on_crossings_bulk_loaded(sender: Any, **kwargs: Any) -> None:

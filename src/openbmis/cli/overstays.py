@@ -21,12 +21,10 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     setup_django()
     import time
 
-    from openbmis.audit import services as audit
-    from openbmis.permits import presence
+    from openbmis.permits import services
 
     started = time.perf_counter()
-    rows = presence.rebuild()
-    audit.record(actor="cli", action="presence.rebuild", object_type="presence", after={"travellers": rows})
+    rows = services.rebuild_presence("cli")
     print(f"presence rebuilt from the crossings: {rows} travellers in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -619,6 +619,14 @@ def on_crossings_moved(sender: Any, traveller_ids: list[Any], **kwargs: Any) -> 
         Overstay.objects.filter(pk=overstay.pk).update(traveller_id=owner)
 
 
+def rebuild_presence(actor: Any) -> int:
+    """Recompute where every traveller is from the crossings (``openbmis overstays rebuild``), audited."""
+    with transaction.atomic():
+        rows = presence.rebuild()
+        audit.record(actor=actor, action="presence.rebuild", object_type="presence", after={"travellers": rows})
+    return rows
+
+
 def on_crossings_bulk_loaded(sender: Any, **kwargs: Any) -> None:
     """Crossings were written in bulk around the decision path: recompute where everyone is."""
     presence.rebuild()

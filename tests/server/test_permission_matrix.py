@@ -51,6 +51,7 @@ POLICY = {
     ("POST", "/api/entry-bans"): ({"administrator"}, "national_only"),
     ("GET", "/api/overstays"): ({"analyst", "supervisor"}, False),
     ("POST", "/api/overstays/detect"): ({"analyst", "supervisor"}, False),
+    ("GET", "/api/inspections/stale"): ({"supervisor"}, False),
 }
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
@@ -60,6 +61,8 @@ RESOURCE_POLICY = {
     ("POST", "/api/inspections"): OFFICERS,
     ("GET", "/api/inspections/{inspection_id}"): OFFICERS,
     ("POST", "/api/inspections/{inspection_id}/decision"): OFFICERS,
+    # the inspections were started by another officer: only a supervisor may void them
+    ("POST", "/api/inspections/{inspection_id}/void"): {"supervisor"},
     ("GET", "/api/crossings"): OFFICERS,
     ("GET", "/api/referrals"): {"secondary_officer", "supervisor"},
     ("GET", "/api/travellers/{traveller_id}"): OFFICERS,
@@ -327,6 +330,8 @@ def test_post_resources_access(two_posts, make_user, bearer, client, key, role, 
                              "nationality": "KEN"}}
     elif template.endswith("/decision"):
         body = {"decision": "admit"}
+    elif template.endswith("/void"):
+        body = {"reason": "matrix"}
     elif template.endswith("/judgement"):
         body = {"status": "unsure", "reason": "matrix"}
     elif template in ("/api/crossings", "/api/referrals", "/api/hits"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -75,6 +76,12 @@ _PERMISSIONS = [
     Permission(
         "inspections.secondary", frozenset({Role.SECONDARY_OFFICER, Role.SUPERVISOR}), "inspections:write", True,
         "Work the secondary inspection queue and decide referred travellers",
+    ),
+    Permission(
+        "inspections.override",
+        frozenset(Role(name) for name in getattr(settings, "OPENBMIS_OVERRIDE_ROLES", ("supervisor",))),
+        "inspections:override", True,
+        "Admit over a blocking check (pending hit, entry ban, failed chip) with a written reason; void inspections",
     ),
     Permission(
         "travellers.manage", frozenset({Role.SUPERVISOR}), "travellers:write", True,

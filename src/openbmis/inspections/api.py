@@ -87,15 +87,23 @@ class InspectionOut(Schema):
     checks: list[CheckOut]
     hits: list[dict[str, Any]]
     suggested_action: str
+    blocking_checks: list[str] = Field(description="failed checks that stop an admission until reviewed "
+                                                   "(pending hits, entry ban, failed chip); empty when none")
     created_at: datetime
     duration_ms: int
 
 
 class DecisionIn(Schema):
-    decision: Literal["admit", "refuse", "refer"]
-    reasons: list[str] = []
-    permitted_until: date | None = None
-    note: str = Field(default="", max_length=2000)
+    decision: Literal["admit", "refuse", "refer"] = Field(description="`admit` also allows an exit")
+    reasons: list[str] = Field(default=[], description="refusal grounds (codes); only with `refuse` (else 422)")
+    permitted_until: date | None = Field(default=None, description="entries: the last day of the permitted stay; "
+                                                                   "omitted, the stay the checks computed")
+    note: str = Field(default="", max_length=2000, description="the reason: required to refer, to admit against "
+                                                               "the suggestion, and to override blocking checks")
+
+
+class VoidIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000, description="why the inspection is voided")
 
 
 class CrossingOut(Schema):
@@ -117,7 +125,10 @@ class CrossingOut(Schema):
     document_number: str
     issuing_state: str
     officer: str
-    flags: list[str]
+    flags: list[str] = Field(description="consistency flags, and `override` / `against_suggestion` when admitted "
+                                         "over the checks")
+    overridden: list[str] = Field(description="codes of the failed checks the admission went against")
+    note: str
 
 
 class ReferralOut(Schema):
@@ -142,6 +153,8 @@ def inspection_out(inspection: Inspection) -> dict[str, Any]:
         "direction": inspection.direction, "status": inspection.status, "traveller": inspection.traveller,
         "document": inspection.document, "document_data": inspection.document_data, "checks": inspection.checks,
         "hits": inspection.hits, "suggested_action": inspection.suggested_action,
+        "blocking_checks": ([b.code for b in services.blocking_checks(inspection)]
+                            if inspection.status in (Inspection.Status.OPEN, Inspection.Status.REFERRED) else []),
         "created_at": inspection.created_at, "duration_ms": inspection.duration_ms,
     }
 
@@ -153,7 +166,7 @@ def crossing_out(c: Crossing) -> dict[str, Any]:
         "time_zone": c.time_zone, "local_date": c.local_date, "permitted_until": c.permitted_until,
         "purpose": c.purpose, "travel_mode": c.travel_mode, "transport_id": c.transport_id,
         "document_number": c.document.number, "issuing_state": c.document.issuing_state,
-        "officer": c.officer.get_username(), "flags": c.flags,
+        "officer": c.officer.get_username(), "flags": c.flags, "overridden": c.overridden, "note": c.note,
     }
 
 
@@ -180,6 +193,26 @@ def create_inspection(request: HttpRequest, payload: InspectionIn) -> Status[dic
     return Status(201 if started.created else 200, inspection_out(started.inspection))
 
 
+class StaleInspectionOut(Schema):
+    id: UUID
+    border_post: str
+    direction: str
+    status: str
+    officer: str
+    created_at: datetime
+    suggested_action: str
+
+
+@router.get("/inspections/stale", response=list[StaleInspectionOut],
+            summary="Undecided inspections older than the configured time, for supervisors to finish or void")
+def stale_inspections(request: HttpRequest, border_post: str | None = None) -> list[dict[str, Any]]:
+    post = borderposts.get_post(border_post) if border_post else None
+    rows = services.stale_open_inspections(request.user, border_post=post, token=token_of(request))
+    return [{"id": i.id, "border_post": i.border_post.code, "direction": i.direction, "status": i.status,
+             "officer": i.officer.get_username(), "created_at": i.created_at,
+             "suggested_action": i.suggested_action} for i in rows]
+
+
 @router.get("/inspections/{inspection_id}", response=InspectionOut, summary="One inspection with its checks")
 def get_inspection(request: HttpRequest, inspection_id: UUID) -> dict[str, Any]:
     return inspection_out(services.get_inspection(request.user, inspection_id, token_of(request)))
@@ -196,6 +229,16 @@ def decide(request: HttpRequest, inspection_id: UUID, payload: DecisionIn) -> di
     if isinstance(result, Referral):
         return {"kind": "referral", "referral": referral_out(result)}
     return {"kind": "crossing", "crossing": crossing_out(result)}
+
+
+@router.post("/inspections/{inspection_id}/void", response=InspectionOut,
+             summary="Void an undecided inspection (mistaken or abandoned), with a reason")
+def void(request: HttpRequest, inspection_id: UUID, payload: VoidIn) -> dict[str, Any]:
+    """The officer who started it may void it while open; a supervisor any undecided one at the post. A decided
+    or voided inspection answers 409, and so does any later decision on a voided one."""
+    inspection = services.get_inspection(request.user, inspection_id, token_of(request))
+    return inspection_out(services.void_inspection(request.user, inspection, reason=payload.reason,
+                                                   token=token_of(request)))
 
 
 class CrossingFilter(Schema):

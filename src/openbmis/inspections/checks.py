@@ -94,6 +94,26 @@ def registered(code: str) -> Checker | None:
     return _REGISTRY.get(code)
 
 
+# How a failed check is cleared by a person's review after the inspection (for example every watchlist
+# hit judged "no match"): slot -> function(inspection, slot) -> True when cleared.  A capability that
+# files something reviewable registers one in its AppConfig.ready(); a slot without one stays failed.
+Clearance = Callable[[Any, str], bool]
+_CLEARANCES: dict[str, Clearance] = {}
+
+
+def register_clearance(code: str, clearance: Clearance) -> None:
+    """Install how a failure of slot ``code`` is cleared by review (replacing any earlier one)."""
+    if code not in SLOTS:
+        raise ValueError(f"unknown check slot {code!r}; slots: {', '.join(SLOTS)}")
+    _CLEARANCES[code] = clearance
+
+
+def cleared(inspection: Any, code: str) -> bool:
+    """Whether the failure of check ``code`` on ``inspection`` has since been cleared by a person's review."""
+    clearance = _CLEARANCES.get(code)
+    return clearance is not None and clearance(inspection, code)
+
+
 def run_all(context: InspectionContext) -> tuple[list[Check], list[dict[str, Any]], dict[str, float]]:
     """Run every slot; a checker that crashes is reported, never hidden and never fatal."""
     checks: list[Check] = []

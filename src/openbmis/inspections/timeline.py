@@ -15,7 +15,7 @@ def timeline(traveller: Traveller, limit: int = 200) -> tuple[list[dict[str, Any
         Crossing.objects.filter(traveller=traveller).select_related("border_post", "document").order_by("-at")[:limit]
     )
     for c in crossings:
-        verb = {"admit": "admitted", "refuse": "refused"}[c.decision]
+        verb = "refused" if c.decision == "refuse" else ("allowed" if c.direction == "exit" else "admitted")
         summary = f"{c.direction} {verb} on {c.document.issuing_state} document …{c.document.number[-3:]}"
         if c.reasons:
             summary += f" (reasons {', '.join(c.reasons)})"

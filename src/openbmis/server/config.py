@@ -17,6 +17,10 @@ from pathlib import Path
 
 MODES = ("development", "production")
 DEFAULT_LANGUAGES = ("en", "fr")
+# The check slots (inspections/checks.py SLOTS) whose failure blocks an admission until reviewed.
+DEFAULT_BLOCKING_CHECKS = ("watchlist", "stolen_lost", "entry_ban", "chip")
+BLOCKABLE_CHECKS = ("mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip")
+OVERRIDE_CAPABLE_ROLES = ("secondary_officer", "supervisor")
 KNOWN_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "pt": "Português"}
 
 
@@ -47,6 +51,11 @@ class Config:
     statistics_min_cell: int = 5  # counts below it are suppressed for roles without identities access
     retroactive_screening_days: int = 30  # new watchlist entries are screened against crossings this far back
     overstay_retention_days: int = 1825  # ended overstays and ended entry bans are deleted this long after
+    # The counter's safety rules (docs/configuration.md, "Decisions at the counter").
+    blocking_checks: tuple[str, ...] = DEFAULT_BLOCKING_CHECKS  # failed checks that stop an admission
+    override_roles: tuple[str, ...] = ("supervisor",)  # roles that may admit over a blocking check, with a reason
+    override_four_eyes: bool = True  # the officer who inspected may not also override
+    stale_inspection_minutes: int = 30  # open inspections older than this are listed to the supervisor
 
     @property
     def debug(self) -> bool:
@@ -156,6 +165,22 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     if production and not secure_cookies:
         raise ConfigError("OPENBMIS_SECURE_COOKIES", "cannot be false in production mode")
 
+    blocking_checks = _list(env, "OPENBMIS_BLOCKING_CHECKS")
+    if blocking_checks is None:
+        blocking_checks = DEFAULT_BLOCKING_CHECKS
+    elif blocking_checks == ("none",):
+        blocking_checks = ()
+    unknown = [code for code in blocking_checks if code not in BLOCKABLE_CHECKS]
+    if unknown:
+        raise ConfigError("OPENBMIS_BLOCKING_CHECKS",
+                          f"unknown check(s) {', '.join(unknown)}; known: {', '.join(BLOCKABLE_CHECKS)}, or none")
+    override_roles = _list(env, "OPENBMIS_OVERRIDE_ROLES") or ("supervisor",)
+    unknown = [role for role in override_roles if role not in OVERRIDE_CAPABLE_ROLES]
+    if unknown:
+        raise ConfigError("OPENBMIS_OVERRIDE_ROLES",
+                          f"role(s) {', '.join(unknown)} may not override; choose from "
+                          f"{', '.join(OVERRIDE_CAPABLE_ROLES)}")
+
     return Config(
         mode=mode,
         data_dir=data_dir,
@@ -173,4 +198,8 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         statistics_min_cell=_int(env, "OPENBMIS_STATISTICS_MIN_CELL", 5, 1),
         retroactive_screening_days=_int(env, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", 30, 0),
         overstay_retention_days=_int(env, "OPENBMIS_OVERSTAY_RETENTION_DAYS", 1825, 1),
+        blocking_checks=blocking_checks,
+        override_roles=override_roles,
+        override_four_eyes=_bool(env, "OPENBMIS_OVERRIDE_FOUR_EYES", True),
+        stale_inspection_minutes=_int(env, "OPENBMIS_STALE_INSPECTION_MINUTES", 30, 1),
     )

@@ -539,6 +539,14 @@ def _new_hit(data: dict[str, Any], *, traveller_id: Any, border_post_id: Any, ta
 JUDGEMENTS = (Hit.Status.MATCH, Hit.Status.NO_MATCH, Hit.Status.UNSURE)
 
 
+def inspection_hits_cleared(inspection: Any, code: str) -> bool:
+    """The inspection's failed ``watchlist`` (person) or ``stolen_lost`` (document) check is cleared once every
+    hit it filed for that check has been judged "no match" by a person. A "match" or "unsure" keeps it failed."""
+    statuses = set(Hit.objects.filter(inspection_id=inspection.pk, entry__isnull=(code == "stolen_lost"))
+                   .values_list("status", flat=True))
+    return statuses == {Hit.Status.NO_MATCH}
+
+
 def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = None) -> Hit:
     """Record a person's judgement (match, no match, unsure) with a reason. Nothing is refused automatically:
     the decision on the traveller stays with the officer. A "no match" is remembered for this traveller and

@@ -140,3 +140,13 @@ def test_createadmin_and_worker(demo_dir):
     status, value = json.loads(check.stdout.strip().splitlines()[-1])
     assert status == "SUCCESSFUL"
     assert value["ok"] is True and value["checked"] > 0
+
+
+def test_make_demo_takes_the_port_and_address_from_the_command_line():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    shown = subprocess.run(["make", "-n", "demo", "PORT=8080", "HOST=0.0.0.0"], cwd=root, capture_output=True,
+                           text=True, check=True).stdout
+    assert "openbmis demo --host 0.0.0.0 --port 8080" in shown

@@ -95,13 +95,28 @@ def _permits() -> None:
 EXTRA_LOADERS.append(_permits)
 
 
+def _overstays() -> None:
+    """Run the overstay detection once (the first load), so that the overstay list shows the demo's overstayers at once (the
+    worker then runs it daily)."""
+    from openbmis.audit.models import AuditEvent
+    from openbmis.permits.services import detect_overstays
+
+    if not AuditEvent.objects.filter(action="overstay.detect").exists():
+        detect_overstays()
+
+
+EXTRA_LOADERS.append(_overstays)
+
+
 DEMO_CROSSINGS = 100_000
 
 
-def load(crossings: int = DEMO_CROSSINGS, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def load(crossings: int = DEMO_CROSSINGS, progress: Callable[[int], None] | None = None,
+         on_step: Callable[[str], None] | None = None) -> dict[str, int]:
     """Create what is missing; return counts of what was created.
 
     ``crossings``: how much synthetic traffic to generate over the last 90 days when there is none yet.
+    ``progress(done)`` follows the traffic generation; ``on_step(text)`` names each later step.
     """
     created = {"border_posts": 0, "users": 0, "crossings": 0, "test_traveller_crossings": 0}
     with transaction.atomic():
@@ -129,5 +144,7 @@ def load(crossings: int = DEMO_CROSSINGS, progress: Callable[[int], None] | None
                             "refusals": generated.refusals, "referrals": generated.referrals})
     created["test_traveller_crossings"] = test_travellers.load_history()
     for loader in EXTRA_LOADERS:
+        if on_step is not None:
+            on_step(f"preparing the demo's {loader.__name__.strip('_')}")
         loader()
     return created

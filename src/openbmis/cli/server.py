@@ -53,6 +53,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from openbmis.demo import seed
 
+    if settings.OPENBMIS_PRODUCTION:
+        print(f"openbmis: {seed.PRODUCTION_REFUSAL}", file=sys.stderr)
+        return 2
     settings.CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
     _migrate()
     with tqdm(total=args.crossings, unit="crossing", desc="demo traffic", file=sys.stderr,

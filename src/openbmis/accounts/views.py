@@ -99,7 +99,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             error = _("That enrolment code is not valid. Ask an administrator for a new one.")
         return render(request, "accounts/two_factor.html",
                       {"form": code_form, "error": error, "needs_enrolment_code": True, "next": _safe_next(request)},
-                      status=400 if error else 200)
+                      status=400 if request.method == "POST" else 200)
     if enrolling and (not user.totp_secret or request.GET.get("restart")):
         services.start_totp_enrolment(user)
     form = TotpForm(request.POST or None)

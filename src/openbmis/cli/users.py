@@ -13,7 +13,6 @@ from openbmis.cli.server import setup_django
 
 
 def _run(action: Callable[[Any], str], username: str) -> int:
-    setup_django()
     from openbmis.accounts import services
     from openbmis.core.errors import DomainError
 
@@ -26,6 +25,7 @@ def _run(action: Callable[[Any], str], username: str) -> int:
 
 
 def cmd_enrolment(args: argparse.Namespace) -> int:
+    setup_django()
     from openbmis.accounts import services
 
     def issue(user: Any) -> str:
@@ -40,6 +40,7 @@ def cmd_enrolment(args: argparse.Namespace) -> int:
 
 
 def cmd_reset_password(args: argparse.Namespace) -> int:
+    setup_django()
     from openbmis.accounts import services
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("New password: ")
@@ -52,6 +53,7 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
 
 
 def cmd_set_active(args: argparse.Namespace) -> int:
+    setup_django()
     from openbmis.accounts import services
 
     def change(user: Any) -> str:
@@ -64,6 +66,7 @@ def cmd_set_active(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
+    setup_django()
     from openbmis.accounts import services
 
     def unlock(user: Any) -> str:

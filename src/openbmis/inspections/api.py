@@ -204,6 +204,10 @@ def decide(request: HttpRequest, inspection_id: UUID, payload: DecisionIn) -> di
     """A second decision on the same inspection answers 409. Referred travellers are decided by
     secondary officers or supervisors through this same endpoint."""
     inspection = services.get_inspection(request.user, inspection_id, token_of(request))
+    if payload.decision == "refer" and inspection.status == Inspection.Status.REFERRED:
+        # A retried referral (its answer lost): the officer who referred may not decide in secondary, but learns
+        # that the referral is recorded rather than being refused.
+        raise _conflict_with_outcome(Conflict("this traveller is already in secondary inspection"), inspection)
     try:
         result = services.decide(request.user, inspection, decision=payload.decision, reasons=payload.reasons,
                                  permitted_until=payload.permitted_until, note=payload.note, token=token_of(request))

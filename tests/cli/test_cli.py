@@ -108,6 +108,7 @@ def test_createadmin_and_worker(demo_dir):
     data_dir, _ = demo_dir
     result = run(["createadmin", "chief", "--password-stdin"], data_dir, input_text="a-Long-enough-pass-42\n")
     assert result.returncode == 0, result.stderr
+    assert "One-time enrolment code" in result.stdout  # production asks for it at the first login
     again = run(["createadmin", "chief", "--password-stdin"], data_dir, input_text="a-Long-enough-pass-42\n")
     assert again.returncode == 2 and "already exists" in again.stderr
     # enqueue a background job, then let the worker run what is waiting

@@ -135,6 +135,8 @@ def _count_address_failure(username: str, address: str) -> tuple[bool, bool]:
     """Count one failure from ``address``; return (account now locked for it, address now refused)."""
     now = timezone.now()
     window = timedelta(minutes=settings.OPENBMIS_LOCKOUT_MINUTES)
+    # Counts past the lockout period mean nothing any more: the table holds only the current window.
+    LoginThrottle.objects.filter(last_failure_at__lt=now - window).exclude(locked_until__gt=now).delete()
     locked = []
     for key, limit in ((username, settings.OPENBMIS_LOCKOUT_ATTEMPTS), ("", settings.OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS)):
         row, _created = LoginThrottle.objects.select_for_update().get_or_create(

@@ -234,6 +234,7 @@ PAGES = {
     "/permits/bans/new/": ({"administrator"}, "national_only"),
     "/overstays/": ({"analyst", "supervisor"}, False),
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
+    "/account/password/": (EVERYONE, False),
 }
 
 PAGE_CASES = [

@@ -85,11 +85,17 @@ def has_permission(user: Any, name: str, post_id: UUID | None = None, token: Any
     return post_id in scope
 
 
-def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
-    """Raise AccessDenied naming what is missing unless the permission is held (at ``post``)."""
+def require_scope(token: Any, name: str) -> None:
+    """Raise AccessDenied unless the API token (if any) carries the permission's scope; roles are not asked."""
     perm = permission(name)
     if token is not None and not _token_allows(token, perm):
         raise AccessDenied(f"this API token lacks the scope {perm.scope!r}", scope=perm.scope)
+
+
+def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
+    """Raise AccessDenied naming what is missing unless the permission is held (at ``post``)."""
+    perm = permission(name)
+    require_scope(token, name)
     post_id = getattr(post, "id", post)
     if not has_permission(user, name, post_id, token):
         if post is not None:

@@ -127,6 +127,10 @@ _PERMISSIONS = [
         "overstays.view", frozenset({Role.ANALYST, Role.SUPERVISOR}), "overstays:read", True,
         "See and export the overstay list and run the overstay detection",
     ),
+    Permission(
+        "tokens.manage", EVERYONE, "tokens:manage", True,
+        "List and revoke your own API tokens (an API token needs this scope to do it)",
+    ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}
 SCOPES: frozenset[str] = frozenset(p.scope for p in _PERMISSIONS)

@@ -77,6 +77,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from openbmis.demo import seed, test_travellers
 
+    if settings.OPENBMIS_PRODUCTION:
+        print(f"openbmis: {seed.PRODUCTION_REFUSAL}", file=sys.stderr)
+        return 2
     settings.CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
     _step(f"preparing the database {settings.DATABASES['default']['NAME']} (migrations)")
     _migrate()
@@ -143,10 +146,14 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     try:
         user = services.create_user("cli", username=args.username, password=password, full_name=args.full_name)
         services.assign_role("cli", user, "administrator", None)
+        # The console is the channel already trusted: it hands over the code the first enrolment needs.
+        code = services.issue_totp_enrolment("cli", user)
     except DomainError as exc:
         print(f"openbmis: {exc.message}", file=sys.stderr)
         return 2
     print(f"Administrator {user.username} created; a TOTP authenticator is enrolled at first login.")
+    print(f"One-time enrolment code (production asks for it at first login; valid {services.ENROLMENT_CODE_DAYS}"
+          f" days): {code}")
     return 0
 
 

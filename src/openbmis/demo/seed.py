@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from openbmis.accounts import services as accounts
@@ -14,11 +15,14 @@ from openbmis.accounts.roles import Role
 from openbmis.audit import services as audit
 from openbmis.borderposts import services as borderposts
 from openbmis.borderposts.models import BorderPost
+from openbmis.core.errors import AccessDenied
 from openbmis.demo import crossings as traffic
 from openbmis.demo import test_travellers
 from openbmis.inspections.models import Crossing
 
-DEMO_PASSWORD = "openbmis-demo"
+DEMO_PASSWORD = "openbmis-demo"  # public: on the shipped list of known passwords, refused in production
+PRODUCTION_REFUSAL = ("the demo is refused in production mode: its accounts have a published password"
+                      " (run it with OPENBMIS_MODE=development on a machine of its own)")
 ACTOR = "demo-seed"
 
 POSTS: list[dict[str, Any]] = [
@@ -118,6 +122,9 @@ def load(crossings: int = DEMO_CROSSINGS, progress: Callable[[int], None] | None
     ``crossings``: how much synthetic traffic to generate over the last 90 days when there is none yet.
     ``progress(done)`` follows the traffic generation; ``on_step(text)`` names each later step.
     """
+    if settings.OPENBMIS_PRODUCTION:
+        # The demo's accounts have a published password: they must never exist on a real installation.
+        raise AccessDenied(PRODUCTION_REFUSAL)
     created = {"border_posts": 0, "users": 0, "crossings": 0, "test_traveller_crossings": 0}
     with transaction.atomic():
         for spec in POSTS:

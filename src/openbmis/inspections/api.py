@@ -17,7 +17,7 @@ from pydantic import Field
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services as borderposts
-from openbmis.core.errors import InvalidInput, NotFound
+from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.inspections import services
 from openbmis.inspections.models import Crossing, Inspection, Referral
 from openbmis.travellers.models import Traveller
@@ -218,14 +218,34 @@ def get_inspection(request: HttpRequest, inspection_id: UUID) -> dict[str, Any]:
     return inspection_out(services.get_inspection(request.user, inspection_id, token_of(request)))
 
 
+def _conflict_with_outcome(exc: Conflict, inspection: Inspection) -> Conflict:
+    """A retried decision (say, after the answer to the first was lost in a crash) learns what was recorded:
+    the 409 names the crossing (and referral) the inspection already has, which the caller may see."""
+    outcome = dict(exc.details)
+    crossing_id = Crossing.objects.filter(inspection_id=inspection.pk).values_list("id", flat=True).first()
+    referral_id = Referral.objects.filter(inspection_id=inspection.pk).values_list("id", flat=True).first()
+    if crossing_id is not None:
+        outcome["crossing_id"] = str(crossing_id)
+    if referral_id is not None:
+        outcome["referral_id"] = str(referral_id)
+    return Conflict(exc.message, field=exc.field, **outcome)
+
+
 @router.post("/inspections/{inspection_id}/decision", response=DecisionOut,
              summary="Decide: admit (with the permitted stay), refuse (with reasons) or refer (with a reason)")
 def decide(request: HttpRequest, inspection_id: UUID, payload: DecisionIn) -> dict[str, Any]:
     """A second decision on the same inspection answers 409. Referred travellers are decided by
     secondary officers or supervisors through this same endpoint."""
     inspection = services.get_inspection(request.user, inspection_id, token_of(request))
-    result = services.decide(request.user, inspection, decision=payload.decision, reasons=payload.reasons,
-                             permitted_until=payload.permitted_until, note=payload.note, token=token_of(request))
+    if payload.decision == "refer" and inspection.status == Inspection.Status.REFERRED:
+        # A retried referral (its answer lost): the officer who referred may not decide in secondary, but learns
+        # that the referral is recorded rather than being refused.
+        raise _conflict_with_outcome(Conflict("this traveller is already in secondary inspection"), inspection)
+    try:
+        result = services.decide(request.user, inspection, decision=payload.decision, reasons=payload.reasons,
+                                 permitted_until=payload.permitted_until, note=payload.note, token=token_of(request))
+    except Conflict as exc:
+        raise _conflict_with_outcome(exc, inspection) from None
     if isinstance(result, Referral):
         return {"kind": "referral", "referral": referral_out(result)}
     return {"kind": "crossing", "crossing": crossing_out(result)}

@@ -57,6 +57,8 @@ class Config:
     override_four_eyes: bool = True  # the officer who inspected may not also override
     stale_inspection_minutes: int = 30  # open inspections older than this are listed to the supervisor
 
+    address_lockout_attempts: int = 20  # failed logins from one address (any accounts) before it is refused
+
     @property
     def debug(self) -> bool:
         return self.mode == "development"
@@ -73,6 +75,40 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     if value < minimum:
         raise ConfigError(name, f"must be at least {minimum}, got {value}")
     return value
+
+
+# Production refuses values that defeat the control they configure.
+PRODUCTION_MAXIMUM = {
+    "OPENBMIS_SESSION_IDLE_MINUTES": 720,
+    "OPENBMIS_LOCKOUT_ATTEMPTS": 20,
+    "OPENBMIS_LOCKOUT_MINUTES": 1440,
+    "OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS": 1000,
+}
+# A secret key made by hand (a repeated character, a placeholder) is guessable whatever its length.
+MIN_SECRET_KEY_DISTINCT = 16
+_PLACEHOLDER_SECRETS = ("django-insecure", "changeme", "change-me", "change_me", "secret", "example", "openbmis")
+
+
+def _bounded(env: Mapping[str, str], name: str, default: int, minimum: int, production: bool) -> int:
+    value = _int(env, name, default, minimum)
+    maximum = PRODUCTION_MAXIMUM[name]
+    if production and value > maximum:
+        raise ConfigError(name, f"must be at most {maximum} in production mode, got {value}")
+    return value
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why a secret key is too weak for production, or None."""
+    if len(key) < 32:
+        return "must be at least 32 characters in production mode"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
+        return (f"is too regular ({len(set(key))} distinct characters; at least {MIN_SECRET_KEY_DISTINCT}):"
+                " generate one, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'")
+    lowered = key.lower()
+    for word in _PLACEHOLDER_SECRETS:
+        if word in lowered:
+            return f"contains the placeholder {word!r}: generate a random key"
+    return None
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -132,8 +168,8 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         if production:
             raise ConfigError("OPENBMIS_SECRET_KEY", "required in production mode")
         secret_key = _secret_from_file(data_dir)
-    elif production and len(secret_key) < 32:
-        raise ConfigError("OPENBMIS_SECRET_KEY", "must be at least 32 characters in production mode")
+    elif production and (problem := weak_secret_key(secret_key)):
+        raise ConfigError("OPENBMIS_SECRET_KEY", problem)
 
     allowed_hosts = _list(env, "OPENBMIS_ALLOWED_HOSTS")
     if allowed_hosts is None:
@@ -190,9 +226,9 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         time_zone=time_zone,
         languages=languages,
         installation=installation,
-        session_idle_minutes=_int(env, "OPENBMIS_SESSION_IDLE_MINUTES", 30, 1),
-        lockout_attempts=_int(env, "OPENBMIS_LOCKOUT_ATTEMPTS", 5, 1),
-        lockout_minutes=_int(env, "OPENBMIS_LOCKOUT_MINUTES", 15, 1),
+        session_idle_minutes=_bounded(env, "OPENBMIS_SESSION_IDLE_MINUTES", 30, 1, production),
+        lockout_attempts=_bounded(env, "OPENBMIS_LOCKOUT_ATTEMPTS", 5, 1, production),
+        lockout_minutes=_bounded(env, "OPENBMIS_LOCKOUT_MINUTES", 15, 1, production),
         secure_cookies=secure_cookies,
         csrf_trusted_origins=_list(env, "OPENBMIS_CSRF_TRUSTED_ORIGINS") or (),
         statistics_min_cell=_int(env, "OPENBMIS_STATISTICS_MIN_CELL", 5, 1),
@@ -202,4 +238,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         override_roles=override_roles,
         override_four_eyes=_bool(env, "OPENBMIS_OVERRIDE_FOUR_EYES", True),
         stale_inspection_minutes=_int(env, "OPENBMIS_STALE_INSPECTION_MINUTES", 30, 1),
+        address_lockout_attempts=_bounded(env, "OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS", 20, 1, production),
     )

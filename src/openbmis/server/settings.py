@@ -100,6 +100,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "openbmis.accounts.passwords.KnownPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -125,6 +126,9 @@ if not DEBUG:
 
 OPENBMIS_LOCKOUT_ATTEMPTS = CONFIG.lockout_attempts
 OPENBMIS_LOCKOUT_MINUTES = CONFIG.lockout_minutes
+OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS = CONFIG.address_lockout_attempts
+# Production refuses public credentials (the demo, its password) and needs an enrolment code for a first TOTP.
+OPENBMIS_PRODUCTION = CONFIG.mode == "production"
 OPENBMIS_INSTALLATION = CONFIG.installation
 OPENBMIS_STATISTICS_MIN_CELL = CONFIG.statistics_min_cell
 OPENBMIS_RETROACTIVE_SCREENING_DAYS = CONFIG.retroactive_screening_days

@@ -3,7 +3,6 @@ list with filters and CSV export (analysts and supervisors)."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.core.errors import DomainError, NotFound
+from openbmis.core.spreadsheet import SafeWriter
 from openbmis.permits import services, tasks
 from openbmis.permits.forms import (
     BanForm,
@@ -215,7 +215,7 @@ def overstays_csv(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": "open"}
     services.record_export(request.user, rows=rows.count(), filters=filters,
                            identities=bool(authz.post_scope(request.user, "identities.view")))
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     header = ["traveller_id", "surname", "given_names", "nationality", "birth_date", "post_of_entry", "entry_date",
               "permitted_until", "days_overstayed", "status", "detected_at", "ended_at"]
 

@@ -17,6 +17,7 @@ from pydantic import Field
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services as borderposts
+from openbmis.core.apitypes import MAX_QUERY_INT, Day
 from openbmis.core.errors import InvalidInput, NotFound
 from openbmis.inspections import services
 from openbmis.inspections.models import Crossing, Inspection, Referral
@@ -32,9 +33,9 @@ class ManualDocument(Schema):
     primary_identifier: str = Field(min_length=1, max_length=120)
     secondary_identifier: str = Field(default="", max_length=120)
     nationality: str = Field(min_length=1, max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     sex: Literal["M", "F", "X"] = "X"
-    expiry_date: date | None = None
+    expiry_date: Day | None = None
 
 
 class InspectionIn(Schema):
@@ -44,8 +45,8 @@ class InspectionIn(Schema):
     lane: str | None = None
     mrz: str | None = Field(default=None, max_length=400)
     document: ManualDocument | None = Field(default=None, description="fields typed by hand, when there is no MRZ")
-    purpose: str = ""
-    travel_mode: str = ""
+    purpose: Literal["", "tourism", "business", "family", "work", "study", "transit", "resident", "other"] = ""
+    travel_mode: Literal["", "air", "car", "bus", "foot", "truck", "sea", "rail"] = ""
     transport_id: str = Field(default="", max_length=20, description="flight number or vehicle registration")
 
 
@@ -94,7 +95,7 @@ class InspectionOut(Schema):
 class DecisionIn(Schema):
     decision: Literal["admit", "refuse", "refer"]
     reasons: list[str] = []
-    permitted_until: date | None = None
+    permitted_until: Day | None = None
     note: str = Field(default="", max_length=2000)
 
 
@@ -202,12 +203,12 @@ class CrossingFilter(Schema):
     border_post: str | None = None
     direction: Literal["entry", "exit"] | None = None
     decision: Literal["admit", "refuse"] | None = None
-    since: date | None = Field(default=None, alias="from")
-    until: date | None = Field(default=None, alias="to")
+    since: Day | None = Field(default=None, alias="from")
+    until: Day | None = Field(default=None, alias="to")
     traveller: UUID | None = None
     document_number: str | None = None
     limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_QUERY_INT)
 
 
 def _scoped(queryset: QuerySet[Any], request: HttpRequest, field: str = "border_post") -> QuerySet[Any]:

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
+from openbmis.core.apitypes import Day
 from openbmis.permits import services, tasks
 from openbmis.permits.models import EntryBan, ResidencePermit, Visa, VisaPolicyRule
 
@@ -27,8 +28,8 @@ class RuleIn(Schema):
     stay_kind: Literal["fixed", "rolling"] = "rolling"
     max_stay_days: int | None = Field(default=None, ge=1, le=3660)
     window_days: int | None = Field(default=None, ge=1, le=3660)
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
     note: str = ""
 
 
@@ -57,14 +58,14 @@ class VisaIn(Schema):
     number: str = Field(min_length=1, max_length=20)
     category: str = Field(default="", max_length=8)
     entries: Literal["single", "double", "multiple"]
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
     duration_days: int = Field(ge=1, le=3660)
     issuing_post: str = Field(default="", max_length=60)
     surname: str = Field(min_length=1, max_length=120)
     given_names: str = Field(default="", max_length=120)
     nationality: str = Field(min_length=3, max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     passport_number: str = Field(min_length=1, max_length=20)
 
 
@@ -138,10 +139,10 @@ class PermitIn(Schema):
     surname: str = Field(min_length=1, max_length=120)
     given_names: str = Field(default="", max_length=120)
     nationality: str = Field(min_length=3, max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     passport_number: str = Field(min_length=1, max_length=20)
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
 
 
 class PermitOut(PermitIn):
@@ -171,12 +172,12 @@ class BanIn(Schema):
     surname: str = Field(default="", max_length=120)
     given_names: str = Field(default="", max_length=120)
     nationality: str = Field(default="", max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     document_number: str = Field(default="", max_length=20)
     source: Literal["refusal", "overstay", "decision"] = "decision"
     crossing_id: UUID | None = Field(default=None, description="the refusal the ban follows")
-    starts_on: date
-    ends_on: date | None = Field(default=None, description="empty: indefinite")
+    starts_on: Day
+    ends_on: Day | None = Field(default=None, description="empty: indefinite")
     reason: str = Field(min_length=1)
 
 
@@ -218,9 +219,9 @@ class OverstayFilter(Schema):
     status: Literal["", "open", "exited", "extended"] = ""
     nationality: str = ""
     border_post: str = Field(default="", description="post of entry")
-    since: date | None = Field(default=None, description="permitted until on or after")
-    until: date | None = Field(default=None, description="permitted until on or before")
-    min_days: int | None = None
+    since: Day | None = Field(default=None, description="permitted until on or after")
+    until: Day | None = Field(default=None, description="permitted until on or before")
+    min_days: int | None = Field(default=None, ge=0, le=36500, description="at least this many days over")
     limit: int = Field(default=200, ge=1, le=5000)
 
 

@@ -8,6 +8,7 @@ SQLite under ``./var``).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import zoneinfo
@@ -47,6 +48,7 @@ class Config:
     statistics_min_cell: int = 5  # counts below it are suppressed for roles without identities access
     retroactive_screening_days: int = 30  # new watchlist entries are screened against crossings this far back
     overstay_retention_days: int = 1825  # ended overstays and ended entry bans are deleted this long after
+    trusted_proxy: str = ""  # the TLS proxy's address: only its X-Forwarded-Proto/-For are believed
 
     @property
     def debug(self) -> bool:
@@ -152,6 +154,14 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     if installation != "hq" and not (installation.startswith("bcp:") and len(installation) > 4):
         raise ConfigError("OPENBMIS_INSTALLATION", f"must be 'hq' or 'bcp:<POST CODE>', got {installation!r}")
 
+    trusted_proxy = env.get("OPENBMIS_TRUSTED_PROXY", "").strip()
+    if trusted_proxy:
+        try:
+            ipaddress.ip_address(trusted_proxy)
+        except ValueError:
+            raise ConfigError("OPENBMIS_TRUSTED_PROXY",
+                              f"must be the proxy's IP address (such as 127.0.0.1), got {trusted_proxy!r}") from None
+
     secure_cookies = _bool(env, "OPENBMIS_SECURE_COOKIES", production)
     if production and not secure_cookies:
         raise ConfigError("OPENBMIS_SECURE_COOKIES", "cannot be false in production mode")
@@ -173,4 +183,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         statistics_min_cell=_int(env, "OPENBMIS_STATISTICS_MIN_CELL", 5, 1),
         retroactive_screening_days=_int(env, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", 30, 0),
         overstay_retention_days=_int(env, "OPENBMIS_OVERSTAY_RETENTION_DAYS", 1825, 1),
+        trusted_proxy=trusted_proxy,
     )

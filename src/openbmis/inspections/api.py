@@ -254,9 +254,10 @@ class TimelineEvent(Schema):
 
 
 class TravellerOut(TravellerRef):
-    documents: list[DocumentRef]
+    documents: list[DocumentRef] = Field(description="the documents presented at your posts")
     in_country: bool
-    timeline: list[TimelineEvent]
+    timeline: list[TimelineEvent] = Field(description="what was recorded at your posts")
+    history_elsewhere: bool = Field(description="records at posts outside your scope exist (not shown)")
 
 
 def traveller_visible(request: HttpRequest, traveller: Traveller) -> None:
@@ -275,12 +276,14 @@ def get_traveller(request: HttpRequest, traveller_id: UUID) -> dict[str, Any]:
     if traveller is None:
         raise NotFound(f"no traveller {traveller_id}")
     traveller_visible(request, traveller)
-    from openbmis.inspections.timeline import timeline
+    from openbmis.inspections.timeline import history_elsewhere, timeline, visible_documents
 
-    events, in_country = timeline(traveller)
+    posts = authz.post_scope(request.user, "identities.view", token_of(request))
+    events, in_country = timeline(traveller, posts=posts)
     return {**{f: getattr(traveller, f) for f in ("id", "primary_identifier", "secondary_identifier", "birth_date",
                                                    "nationality", "sex")},
-            "documents": list(traveller.documents.all()), "in_country": in_country, "timeline": events}
+            "documents": list(visible_documents(traveller, posts)), "in_country": in_country, "timeline": events,
+            "history_elsewhere": history_elsewhere(traveller, posts)}
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="The secondary inspection queue of a post")

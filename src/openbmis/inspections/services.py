@@ -111,6 +111,12 @@ def _retried(existing: Inspection, border_post: BorderPost, actor: Any) -> Inspe
     return existing
 
 
+def _visible_posts(actor: Any, token: Any) -> Any:
+    """The posts whose records the officer may see of an identity (None: every post)."""
+    scope = authz.post_scope(actor, "identities.view", token)
+    return None if isinstance(scope, authz.AllPosts) else scope
+
+
 def start_inspection(
     actor: Any,
     *,
@@ -164,7 +170,8 @@ def start_inspection(
         border_post=border_post, direction=direction, document=fields, mrz_result=mrz_result,
         traveller=resolution.traveller, travel_document=resolution.document, at=now,
         local_date=_post_day(border_post, now), history=history,
-        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence}},
+        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence},
+               "visible_posts": _visible_posts(actor, token)},
     )
     found, hits, timings = registry.run_all(context)
     document_data = mrz_result.to_dict() if mrz_result is not None else {

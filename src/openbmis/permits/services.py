@@ -722,6 +722,25 @@ def identity_visible(user: Any, token: Any = None) -> Callable[[Overstay], bool]
     return lambda overstay: overstay.border_post_id in scope
 
 
+REGISTER_IDENTITY_FIELDS = ("surname", "given_names", "birth_date", "passport_number", "document_number",
+                            "traveller_id")
+
+
+def register_identities_visible(user: Any, token: Any = None) -> bool:
+    """Whether the visa, permit and entry-ban registers may show ``user`` who holds a record (names, birth
+    date, passport): those who see identities at some post, and the administrators who keep the registers.
+    An analyst without identities access sees the records without who they are, as in the overstay list."""
+    from openbmis.accounts import authz
+
+    return (authz.has_permission(user, "identities.view", token=token)
+            or authz.has_permission(user, "permits.manage", token=token))
+
+
+def without_identity(record: Any, fields: list[str]) -> dict[str, Any]:
+    """A register record as a dict for the API, with who it is blanked (None)."""
+    return {name: (None if name in REGISTER_IDENTITY_FIELDS else getattr(record, name)) for name in fields}
+
+
 def record_export(user: Any, *, rows: int, filters: dict[str, Any], identities: bool, token: Any = None) -> None:
     """Audit an export of the overstay list: who took how many rows, with which filters (no row data)."""
     audit.record(actor=user, action="overstay.export", object_type="overstay_list",

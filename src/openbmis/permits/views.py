@@ -75,11 +75,14 @@ def visas(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip().upper()
     found = Visa.objects.all()
     permits = ResidencePermit.objects.all()
-    if query:
+    identity = services.register_identities_visible(request.user)
+    if query and identity:
         found = found.filter(passport_number=query) | found.filter(number=query)
         permits = permits.filter(passport_number=query) | permits.filter(number=query)
+    elif query:  # without identities access a passport number finds nothing: only record numbers do
+        found, permits = found.filter(number=query), permits.filter(number=query)
     return render(request, "permits/visas.html", {"visas": found[:200], "permits": permits[:200], "q": query,
-                                                  "can_manage": _can_manage(request)})
+                                                  "can_manage": _can_manage(request), "identity": identity})
 
 
 def _model_form_view(request: HttpRequest, form: Any, create: Any, title: str, done: str) -> HttpResponse:
@@ -134,7 +137,8 @@ def evisa_import(request: HttpRequest) -> HttpResponse:
 @permission_required("permits.view")
 def bans(request: HttpRequest) -> HttpResponse:
     return render(request, "permits/bans.html", {"bans": EntryBan.objects.filter(lifted_at__isnull=True)[:500],
-                                                 "can_manage": _can_manage(request)})
+                                                 "can_manage": _can_manage(request),
+                                                 "identity": services.register_identities_visible(request.user)})
 
 
 @permission_required("permits.manage")

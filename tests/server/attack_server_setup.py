@@ -1,4 +1,4 @@
-"""Run in a subprocess by tests/server/live.py: migrate a fresh database and make the accounts and tokens.
+"""Run in a subprocess by tests/server/attack_server.py: migrate a fresh database and make the accounts and tokens.
 
 Prints one JSON object: {"tokens": {role: bearer secret}, "passwords": {username: password}, ...}.
 """
@@ -50,6 +50,9 @@ def main() -> None:
     other = accounts.create_user("test", username="officer_b", password=PASSWORD, validate=False)
     accounts.assign_role("test", other, "primary_officer", posts["LIV-B"])
     tokens["officer_b"] = accounts.create_token("test", other, name="live", scopes=sorted(SCOPES))[1]
+    from openbmis.watchlists import services as watchlists
+
+    watchlists.create_watchlist("test", name="live-persons", owner="test", kind="persons")
     json.dump({"tokens": tokens, "password": PASSWORD}, sys.stdout)
 
 

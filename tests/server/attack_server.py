@@ -98,7 +98,7 @@ def served(tmp_path: Path, *, production: bool = True, extra_env: dict[str, str]
             **(extra_env or {}),
         })
         (tmp_path / "data").mkdir(exist_ok=True)
-        setup = subprocess.run([sys.executable, str(HERE / "live_setup.py")], env=env, capture_output=True,
+        setup = subprocess.run([sys.executable, str(HERE / "attack_server_setup.py")], env=env, capture_output=True,
                                text=True, timeout=300, check=False)
         assert setup.returncode == 0, setup.stderr[-3000:]
         made = json.loads(setup.stdout.strip().splitlines()[-1])

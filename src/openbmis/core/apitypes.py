@@ -3,7 +3,8 @@
 - `ApiParser` (the NinjaAPI's parser) refuses a JSON body that is not an object and any text, in the body,
   the query string or the path, that holds a NUL character (PostgreSQL cannot store one; SQLite would).
 - `Day` and `Moment` accept ISO 8601 text only (never a number: `0` is not 1 January 1970), within
-  `EARLIEST` .. `LATEST`, so arithmetic on them and time-zone conversions stay in range.
+  `EARLIEST` .. `LATEST`, so arithmetic on them and time-zone conversions stay in range. Values that are
+  already dates (a response built from stored records) pass as they are.
 - `BigCount` bounds whole numbers in queries (offsets, day counts) below what the databases store.
 """
 
@@ -37,8 +38,7 @@ def _day(value: Any) -> Any:
     if isinstance(value, datetime):
         raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, date):
-        _in_range(value)
-        return value
+        return value  # from our own records (a response): what is stored is shown as it is
     if not isinstance(value, str) or not _ISO_DAY.match(value):
         raise ValueError("expected a date written YYYY-MM-DD")
     parsed = date.fromisoformat(value)  # ValueError for 2024-02-30
@@ -48,8 +48,8 @@ def _day(value: Any) -> Any:
 
 def _moment(value: Any) -> Any:
     if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str) and _ISO_MOMENT.match(value.strip()):
+        return value  # from our own records (a response)
+    if isinstance(value, str) and _ISO_MOMENT.match(value.strip()):
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     else:
         raise ValueError("expected a date and time in ISO 8601 (YYYY-MM-DDTHH:MM:SS+HH:MM)")

@@ -83,3 +83,19 @@ def test_development_keeps_generous_limits(tmp_path):
                    "OPENBMIS_LOCKOUT_ATTEMPTS": "1000000"})
     assert (config.session_idle_minutes, config.lockout_attempts) == (100000, 1000000)
     assert config.address_lockout_attempts == 20
+
+
+def test_trusted_proxy_is_an_address_and_only_then_are_forwarded_headers_believed(tmp_path):
+    from types import SimpleNamespace
+
+    from openbmis.cli.server import proxy_options
+
+    config = load({**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_TRUSTED_PROXY": "10.0.0.5"})
+    assert config.trusted_proxy == "10.0.0.5"
+    options = proxy_options(SimpleNamespace(CONFIG=config))
+    assert options["trusted_proxy"] == "10.0.0.5"
+    assert options["trusted_proxy_headers"] == {"x-forwarded-proto", "x-forwarded-for"}
+    assert proxy_options(SimpleNamespace(CONFIG=load({**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path)}))) == {}
+    with pytest.raises(ConfigError) as raised:
+        load({**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_TRUSTED_PROXY": "*"})
+    assert raised.value.variable == "OPENBMIS_TRUSTED_PROXY"

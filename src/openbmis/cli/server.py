@@ -36,13 +36,26 @@ def _migrate(verbosity: int = 0) -> None:
     ensure_installation()
 
 
+def proxy_options(settings: Any) -> dict[str, Any]:
+    """waitress options for the TLS proxy named by OPENBMIS_TRUSTED_PROXY: its X-Forwarded-Proto and
+    X-Forwarded-For are believed (the scheme becomes https, the client address the proxy's peer); without
+    it waitress drops every X-Forwarded-* header, so a client cannot claim https itself."""
+    proxy = settings.CONFIG.trusted_proxy
+    if not proxy:
+        return {}
+    return {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+            "clear_untrusted_proxy_headers": True}
+
+
 def _serve(host: str, port: int, threads: int) -> int:
     import waitress
+    from django.conf import settings
 
     from openbmis.server.wsgi import application
 
     print(f"OpenBMIS is serving at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)", flush=True)
-    waitress.serve(application, host=host, port=port, threads=threads, ident="openbmis")
+    waitress.serve(application, host=host, port=port, threads=threads, ident="openbmis", **proxy_options(settings))
     return 0
 
 

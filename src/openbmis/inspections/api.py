@@ -17,6 +17,7 @@ from pydantic import Field
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services as borderposts
+from openbmis.core.apitypes import MAX_QUERY_INT, Day
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.inspections import services
 from openbmis.inspections.models import Crossing, Inspection, Referral
@@ -32,9 +33,9 @@ class ManualDocument(Schema):
     primary_identifier: str = Field(min_length=1, max_length=120)
     secondary_identifier: str = Field(default="", max_length=120)
     nationality: str = Field(min_length=1, max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     sex: Literal["M", "F", "X"] = "X"
-    expiry_date: date | None = None
+    expiry_date: Day | None = None
 
 
 class InspectionIn(Schema):
@@ -44,8 +45,8 @@ class InspectionIn(Schema):
     lane: str | None = None
     mrz: str | None = Field(default=None, max_length=400)
     document: ManualDocument | None = Field(default=None, description="fields typed by hand, when there is no MRZ")
-    purpose: str = ""
-    travel_mode: str = ""
+    purpose: Literal["", "tourism", "business", "family", "work", "study", "transit", "resident", "other"] = ""
+    travel_mode: Literal["", "air", "car", "bus", "foot", "truck", "sea", "rail"] = ""
     transport_id: str = Field(default="", max_length=20, description="flight number or vehicle registration")
 
 
@@ -96,7 +97,7 @@ class InspectionOut(Schema):
 class DecisionIn(Schema):
     decision: Literal["admit", "refuse", "refer"] = Field(description="`admit` also allows an exit")
     reasons: list[str] = Field(default=[], description="refusal grounds (codes); only with `refuse` (else 422)")
-    permitted_until: date | None = Field(default=None, description="entries: the last day of the permitted stay; "
+    permitted_until: Day | None = Field(default=None, description="entries: the last day of the permitted stay; "
                                                                    "omitted, the stay the checks computed")
     note: str = Field(default="", max_length=2000, description="the reason: required to refer, to admit against "
                                                                "the suggestion, and to override blocking checks")
@@ -265,12 +266,12 @@ class CrossingFilter(Schema):
     border_post: str | None = None
     direction: Literal["entry", "exit"] | None = None
     decision: Literal["admit", "refuse"] | None = None
-    since: date | None = Field(default=None, alias="from")
-    until: date | None = Field(default=None, alias="to")
+    since: Day | None = Field(default=None, alias="from")
+    until: Day | None = Field(default=None, alias="to")
     traveller: UUID | None = None
     document_number: str | None = None
     limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_QUERY_INT)
 
 
 def _scoped(queryset: QuerySet[Any], request: HttpRequest, field: str = "border_post") -> QuerySet[Any]:
@@ -316,9 +317,10 @@ class TimelineEvent(Schema):
 
 
 class TravellerOut(TravellerRef):
-    documents: list[DocumentRef]
+    documents: list[DocumentRef] = Field(description="the documents presented at your posts")
     in_country: bool
-    timeline: list[TimelineEvent]
+    timeline: list[TimelineEvent] = Field(description="what was recorded at your posts")
+    history_elsewhere: bool = Field(description="records at posts outside your scope exist (not shown)")
 
 
 def traveller_visible(request: HttpRequest, traveller: Traveller) -> None:
@@ -337,12 +339,14 @@ def get_traveller(request: HttpRequest, traveller_id: UUID) -> dict[str, Any]:
     if traveller is None:
         raise NotFound(f"no traveller {traveller_id}")
     traveller_visible(request, traveller)
-    from openbmis.inspections.timeline import timeline
+    from openbmis.inspections.timeline import history_elsewhere, timeline, visible_documents
 
-    events, in_country = timeline(traveller)
+    posts = authz.post_scope(request.user, "identities.view", token_of(request))
+    events, in_country = timeline(traveller, posts=posts)
     return {**{f: getattr(traveller, f) for f in ("id", "primary_identifier", "secondary_identifier", "birth_date",
                                                    "nationality", "sex")},
-            "documents": list(traveller.documents.all()), "in_country": in_country, "timeline": events}
+            "documents": list(visible_documents(traveller, posts)), "in_country": in_country, "timeline": events,
+            "history_elsewhere": history_elsewhere(traveller, posts)}
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="The secondary inspection queue of a post")

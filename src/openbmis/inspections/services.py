@@ -105,6 +105,19 @@ def _resolve_direction(post: BorderPost, lane_code: str | None, direction: str |
     return lane, direction
 
 
+def _retried(existing: Inspection, border_post: BorderPost, actor: Any) -> Inspection:
+    """A retry hands back its own inspection only: same post, same officer; anything else is a clash."""
+    if existing.border_post_id != border_post.id or existing.officer_id != actor.pk:
+        raise Conflict("this client_id belongs to another inspection", field="client_id")
+    return existing
+
+
+def _visible_posts(actor: Any, token: Any) -> Any:
+    """The posts whose records the officer may see of an identity (None: every post)."""
+    scope = authz.post_scope(actor, "identities.view", token)
+    return None if isinstance(scope, authz.AllPosts) else scope
+
+
 def start_inspection(
     actor: Any,
     *,
@@ -127,13 +140,17 @@ def start_inspection(
     authz.require(actor, "inspections.primary", border_post, token=token)
     existing = Inspection.objects.filter(client_id=client_id).first()
     if existing is not None:
-        if existing.border_post_id != border_post.id or existing.officer_id != actor.pk:
-            raise Conflict("this client_id belongs to another inspection", field="client_id")
-        return Started(existing, False)
+        return Started(_retried(existing, border_post, actor), False)
     if border_post.status != BorderPost.Status.ACTIVE:
         raise Conflict(f"border post {border_post.code} is {border_post.status}", field="border_post")
     if bool(mrz_text and mrz_text.strip()) == bool(document):
         raise InvalidInput("give either 'mrz' or 'document' (the fields typed by hand)", field="mrz")
+    from openbmis.inspections.models import Purpose, TravelMode
+
+    for name, value, choices in (("purpose", purpose, Purpose.values),
+                                 ("travel_mode", travel_mode, TravelMode.values)):
+        if value and value not in choices:
+            raise InvalidInput(f"{name}: expected one of {', '.join(choices)}", field=name)
 
     started = time.perf_counter()
     lane, direction = _resolve_direction(border_post, lane_code, direction)
@@ -154,7 +171,8 @@ def start_inspection(
         border_post=border_post, direction=direction, document=fields, mrz_result=mrz_result,
         traveller=resolution.traveller, travel_document=resolution.document, at=now,
         local_date=_post_day(border_post, now), history=history,
-        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence}},
+        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence},
+               "visible_posts": _visible_posts(actor, token)},
     )
     found, hits, timings = registry.run_all(context)
     document_data = mrz_result.to_dict() if mrz_result is not None else {
@@ -186,7 +204,7 @@ def start_inspection(
         winner = Inspection.objects.filter(client_id=client_id).first()
         if winner is None:
             raise
-        return Started(winner, False)
+        return Started(_retried(winner, border_post, actor), False)
     log.info("inspection %s post=%s doc=%s checks=%s ms=%s", inspection.id, border_post.code,
              short_hash(fields["document_number"]), timings and {k: round(v, 1) for k, v in timings.items()},
              inspection.duration_ms)

@@ -20,7 +20,7 @@ from openbmis.core.errors import AccessDenied, DomainError, NotFound
 from openbmis.inspections import services
 from openbmis.inspections.forms import CounterForm, DecisionForm, ManualDocumentForm, NoteForm
 from openbmis.inspections.models import Crossing, Inspection, Referral
-from openbmis.inspections.timeline import timeline
+from openbmis.inspections.timeline import timeline, visible_crossings, visible_documents
 from openbmis.travellers.models import Traveller
 
 SESSION_COUNTER = "openbmis_counter"
@@ -172,8 +172,8 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
             return render(request, "403.html", {"detail": exc.message}, status=403)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    history = list(Crossing.objects.filter(traveller=inspection.traveller).exclude(inspection=inspection)
-                   .select_related("border_post", "document").order_by("-at")[:10])
+    history = list(visible_crossings(inspection.traveller, authz.post_scope(request.user, "identities.view"))
+                   .exclude(inspection=inspection).select_related("border_post", "document").order_by("-at")[:10])
     can_decide = inspection.status == Inspection.Status.OPEN and authz.has_permission(
         request.user, "inspections.primary", inspection.border_post_id)
     can_decide_secondary = inspection.status == Inspection.Status.REFERRED and authz.has_permission(
@@ -263,10 +263,10 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     )
     if person is None or not visible:
         return render(request, "404.html", {"detail": _("No such traveller in your posts.")}, status=404)
-    events, in_country = timeline(person)
+    events, in_country = timeline(person, posts=scope)
     return render(request, "inspections/traveller.html",
                   {"person": person, "events": events, "in_country": in_country,
-                   "documents": person.documents.all(), "can_manage": _manageable(request, person)
+                   "documents": visible_documents(person, scope), "can_manage": _manageable(request, person)
                    if authz.has_permission(request.user, "travellers.manage") else False})
 
 

@@ -8,6 +8,7 @@ SQLite under ``./var``).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import zoneinfo
@@ -58,6 +59,7 @@ class Config:
     stale_inspection_minutes: int = 30  # open inspections older than this are listed to the supervisor
 
     address_lockout_attempts: int = 20  # failed logins from one address (any accounts) before it is refused
+    trusted_proxy: str = ""  # the TLS proxy's address: only its X-Forwarded-Proto/-For are believed
 
     @property
     def debug(self) -> bool:
@@ -197,6 +199,14 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     if installation != "hq" and not (installation.startswith("bcp:") and len(installation) > 4):
         raise ConfigError("OPENBMIS_INSTALLATION", f"must be 'hq' or 'bcp:<POST CODE>', got {installation!r}")
 
+    trusted_proxy = env.get("OPENBMIS_TRUSTED_PROXY", "").strip()
+    if trusted_proxy:
+        try:
+            ipaddress.ip_address(trusted_proxy)
+        except ValueError:
+            raise ConfigError("OPENBMIS_TRUSTED_PROXY",
+                              f"must be the proxy's IP address (such as 127.0.0.1), got {trusted_proxy!r}") from None
+
     secure_cookies = _bool(env, "OPENBMIS_SECURE_COOKIES", production)
     if production and not secure_cookies:
         raise ConfigError("OPENBMIS_SECURE_COOKIES", "cannot be false in production mode")
@@ -239,4 +249,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         override_four_eyes=_bool(env, "OPENBMIS_OVERRIDE_FOUR_EYES", True),
         stale_inspection_minutes=_int(env, "OPENBMIS_STALE_INSPECTION_MINUTES", 30, 1),
         address_lockout_attempts=_bounded(env, "OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS", 20, 1, production),
+        trusted_proxy=trusted_proxy,
     )

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "openbmis.core.middleware.RequestIdMiddleware",
     "openbmis.core.middleware.SecureHeadersMiddleware",
+    "openbmis.core.middleware.ApiErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -122,6 +123,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_HSTS_SECONDS = 31536000
+if CONFIG.trusted_proxy:
+    # `openbmis serve` lets waitress believe X-Forwarded-Proto from this address only (it drops the
+    # header from anyone else), so the header Django sees is the proxy's. See docs/security.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 OPENBMIS_LOCKOUT_ATTEMPTS = CONFIG.lockout_attempts

@@ -21,8 +21,9 @@ from django.utils import timezone
 from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
-from openbmis.core.errors import Conflict, InvalidInput, NotFound
+from openbmis.core.errors import Conflict, InvalidInput, NotFound, TooLarge
 from openbmis.core.pii import short_hash
+from openbmis.core.validation import clean_file_name
 from openbmis.watchlists import matching, records
 from openbmis.watchlists.models import (
     DocumentAlert,
@@ -182,9 +183,9 @@ def start_import(
     if not content:
         raise InvalidInput("the file is empty", field="file")
     if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB", field="file")
+        raise TooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB", field="file")
     user, label = _actor_fields(actor)
-    file_name = (file_name or "upload").strip()[:255] or "upload"
+    file_name = clean_file_name(file_name, field="file")
     with transaction.atomic():
         record = WatchlistImport.objects.create(
             watchlist=watchlist, actor=user, actor_label=label, channel=channel, file_name=file_name,
@@ -341,6 +342,7 @@ def _reject(record: WatchlistImport, errors: list[dict[str, str]], warnings: lis
         record.warning_count = len(warnings)
         record.warnings = warnings[: records.MAX_REPORTED_ROWS]
         record.progress, record.progress_message = 100, "rejected: nothing applied"
+        record.content = b""  # a rejected file is not kept (its SHA-256 and size stay in the record)
         record.save()
         audit.record(actor=record.actor or record.actor_label, action="watchlist.import.reject",
                      object_type="watchlist_import", object_id=str(record.id),
@@ -492,7 +494,7 @@ def import_now(actor: Any, watchlist: Watchlist, *, file_name: str, content: byt
 
 def fail_import(record_id: Any, message: str) -> None:
     """Record that a background step crashed (nothing was applied: the write is one transaction)."""
-    WatchlistImport.objects.filter(id=record_id).update(status=WatchlistImport.Status.FAILED,
+    WatchlistImport.objects.filter(id=record_id).update(status=WatchlistImport.Status.FAILED, content=b"",
                                                         failure=message[:2000], progress_message="failed")
 
 

@@ -47,6 +47,10 @@ class Config:
     statistics_min_cell: int = 5  # counts below it are suppressed for roles without identities access
     retroactive_screening_days: int = 30  # new watchlist entries are screened against crossings this far back
     overstay_retention_days: int = 1825  # ended overstays and ended entry bans are deleted this long after
+    # the audit chain's anchors, kept outside the database (docs/configuration.md, docs/adr/0003)
+    audit_key_file: Path = Path("var/audit/chain.key")  # HMAC key of the keyed chain
+    audit_signing_key_file: Path = Path("var/audit/checkpoint.key")  # Ed25519 key that signs checkpoints
+    audit_checkpoint_file: Path = Path("var/audit/checkpoints.jsonl")  # the append-only file of checkpoints
 
     @property
     def debug(self) -> bool:
@@ -95,6 +99,14 @@ def _secret_from_file(data_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = env.get(name, "").strip()
+    path = Path(raw).expanduser().resolve() if raw else default
+    if path.exists() and path.is_dir():
+        raise ConfigError(name, f"{path} is a directory; expected a file path")
+    return path
 
 
 def load(env: Mapping[str, str] | None = None) -> Config:
@@ -173,4 +185,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         statistics_min_cell=_int(env, "OPENBMIS_STATISTICS_MIN_CELL", 5, 1),
         retroactive_screening_days=_int(env, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", 30, 0),
         overstay_retention_days=_int(env, "OPENBMIS_OVERSTAY_RETENTION_DAYS", 1825, 1),
+        audit_key_file=_path(env, "OPENBMIS_AUDIT_KEY_FILE", data_dir / "audit" / "chain.key"),
+        audit_signing_key_file=_path(env, "OPENBMIS_AUDIT_SIGNING_KEY_FILE", data_dir / "audit" / "checkpoint.key"),
+        audit_checkpoint_file=_path(env, "OPENBMIS_AUDIT_CHECKPOINT_FILE", data_dir / "audit" / "checkpoints.jsonl"),
     )

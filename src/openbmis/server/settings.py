@@ -129,6 +129,9 @@ OPENBMIS_INSTALLATION = CONFIG.installation
 OPENBMIS_STATISTICS_MIN_CELL = CONFIG.statistics_min_cell
 OPENBMIS_RETROACTIVE_SCREENING_DAYS = CONFIG.retroactive_screening_days
 OPENBMIS_OVERSTAY_RETENTION_DAYS = CONFIG.overstay_retention_days
+OPENBMIS_AUDIT_KEY_FILE = CONFIG.audit_key_file
+OPENBMIS_AUDIT_SIGNING_KEY_FILE = CONFIG.audit_signing_key_file
+OPENBMIS_AUDIT_CHECKPOINT_FILE = CONFIG.audit_checkpoint_file
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]

@@ -33,9 +33,7 @@ class Checkpoint:
     hash: str
     at: str
     line: int  # 1-based line number in the file
-
-    def signed_fields(self) -> dict[str, object]:
-        return {"v": CHECKPOINT_VERSION, "origin": self.origin, "seq": self.seq, "hash": self.hash, "at": self.at}
+    kind: str = "head"  # "restore": the chain was restored from a backup and goes on from here
 
 
 @dataclass(frozen=True)
@@ -101,8 +99,17 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     return loaded
 
 
-def sign_line(private: Ed25519PrivateKey, *, origin: str, seq: int, hash: str, at: str) -> str:
-    fields = {"v": CHECKPOINT_VERSION, "origin": origin, "seq": seq, "hash": hash, "at": at}
+def _signed(origin: str, seq: int, head_hash: str, at: str, kind: str) -> dict[str, object]:
+    fields: dict[str, object] = {"v": CHECKPOINT_VERSION, "origin": origin, "seq": seq, "hash": head_hash, "at": at}
+    if kind != "head":
+        fields["kind"] = kind
+    return fields
+
+
+def sign_line(private: Ed25519PrivateKey, *, origin: str, seq: int, hash: str, at: str, kind: str = "head") -> str:
+    """One signed checkpoint line. ``kind`` "restore" marks a restore from a backup: checkpoints before it
+    that saw a longer chain no longer count (the restore itself is signed and audited)."""
+    fields = _signed(origin, seq, hash, at, kind)
     signature = base64.b64encode(private.sign(canonical(fields))).decode("ascii")
     return json.dumps({**fields, "sig": signature}, sort_keys=True, separators=(",", ":")) + "\n"
 
@@ -134,15 +141,16 @@ def read(path: Path, public: Ed25519PublicKey) -> Iterator[Checkpoint | BadLine]
             try:
                 data = json.loads(raw)
                 version, chain_origin, seq = int(data["v"]), str(data["origin"]), int(data["seq"])
-                head_hash, at = str(data["hash"]), str(data["at"])
+                head_hash, at, kind = str(data["hash"]), str(data["at"]), str(data.get("kind", "head"))
                 signature = base64.b64decode(data["sig"], validate=True)
             except (ValueError, KeyError, TypeError):
                 yield BadLine(number, "not a checkpoint")
                 continue
-            fields = {"v": version, "origin": chain_origin, "seq": seq, "hash": head_hash, "at": at}
+            fields = _signed(chain_origin, seq, head_hash, at, kind)
+            fields["v"] = version
             try:
                 public.verify(signature, canonical(fields))
             except InvalidSignature:
                 yield BadLine(number, "signature does not verify")
                 continue
-            yield Checkpoint(chain_origin, seq, head_hash, at, number)
+            yield Checkpoint(chain_origin, seq, head_hash, at, number, kind)

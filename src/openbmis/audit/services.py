@@ -61,16 +61,21 @@ def _signing_key() -> Any:
 _checkpoint_lock = threading.Lock()
 
 
-def checkpoint() -> anchors.Checkpoint | None:
-    """Sign the committed head and append it to the checkpoint file; None when the chain is empty."""
+def checkpoint(kind: str = "head") -> anchors.Checkpoint | None:
+    """Sign the committed head and append it to the checkpoint file; None when the chain is empty.
+
+    ``kind="restore"`` after a restore from a backup: verification then compares the chain with the
+    checkpoints from this one on (the events after the backup are gone, knowingly).
+    """
     with _checkpoint_lock:
         head = AuditHead.objects.filter(id=1).first()
-        if head is None or head.last_seq == 0:
+        if (head is None or head.last_seq == 0) and kind == "head":
             return None
+        seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
         at = timezone.now().astimezone(UTC).isoformat(timespec="microseconds")
-        line = anchors.sign_line(_signing_key(), origin=origin(), seq=head.last_seq, hash=head.last_hash, at=at)
+        line = anchors.sign_line(_signing_key(), origin=origin(), seq=seq, hash=head_hash, at=at, kind=kind)
         anchors.append(_path_setting("OPENBMIS_AUDIT_CHECKPOINT_FILE"), line)
-        return anchors.Checkpoint(origin(), head.last_seq, head.last_hash, at, 0)
+        return anchors.Checkpoint(origin(), seq, head_hash, at, 0, kind)
 
 
 def _checkpoint_after_commit(seq: int) -> None:
@@ -225,10 +230,10 @@ class VerifyReport:
         return not self.problems
 
 
-def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
+def _iter_events(batch: int = 2000, using: str = "default") -> Iterator[AuditEvent]:
     last = 0
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        rows = list(AuditEvent.objects.using(using).filter(seq__gt=last).order_by("seq")[:batch])
         if not rows:
             return
         yield from rows
@@ -237,17 +242,22 @@ def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
 
 def verify(
     progress: Any = None, *, checkpoint_file: Path | None = None, public_key_file: Path | None = None,
+    using: str = "default", anchored: bool = True,
 ) -> VerifyReport:
     """Recompute the chain from the first event; report every event that does not fit, then compare
     the chain with the newest signed checkpoint of its head kept outside the database.
 
     ``progress`` is an optional callable taking the number of events checked so far. The checkpoint
     file and the public key default to the configured ones; an auditor may pass a copy kept elsewhere.
+    ``using``: the database alias (a backup being checked); ``anchored=False`` checks the chain alone
+    (a backup is older than the newest checkpoints by design).
     """
     problems: list[ChainProblem] = []
     chain_origin = origin()
     key = chain_key(chain_origin, create=False)
-    latest, bad_lines, valid = _read_checkpoints(chain_origin, checkpoint_file, public_key_file)
+    latest, bad_lines, valid = (
+        _read_checkpoints(chain_origin, checkpoint_file, public_key_file) if anchored else (None, [], 0)
+    )
     for bad in bad_lines:
         problems.append(ChainProblem(0, None, "checkpoint_invalid", f"checkpoint file line {bad.line}: {bad.reason}"))
     expected_seq = 1
@@ -256,7 +266,7 @@ def verify(
     keyed_since: int | None = None
     key_missing_reported = False
     anchored_hash: str | None = None
-    for event in _iter_events():
+    for event in _iter_events(using=using):
         if event.seq != expected_seq:
             missing = ", ".join(f"#{n}" for n in range(expected_seq, min(event.seq, expected_seq + 10)))
             more = " ..." if event.seq - expected_seq > 10 else ""
@@ -308,7 +318,7 @@ def verify(
         checked += 1
         if progress is not None:
             progress(checked)
-    head = AuditHead.objects.filter(id=1).first()
+    head = AuditHead.objects.using(using).filter(id=1).first()
     head_seq = head.last_seq if head else 0
     head_hash = head.last_hash if head else GENESIS_HASH
     if head_seq >= expected_seq:
@@ -369,6 +379,8 @@ def _read_checkpoints(
         if item.origin != chain_origin:
             continue
         valid += 1
-        if latest is None or item.seq > latest.seq:
+        if item.kind == "restore":
+            latest = item  # a signed restore: the checkpoints before it saw a chain that was knowingly replaced
+        elif latest is None or item.seq > latest.seq:
             latest = item
     return latest, bad, valid

@@ -114,14 +114,17 @@ def sign_line(private: Ed25519PrivateKey, *, origin: str, seq: int, hash: str, a
     return json.dumps({**fields, "sig": signature}, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def append(path: Path, line: str) -> None:
+def append(path: Path, line: str, *, sync: bool = False) -> None:
     """Append one line with a single write on a descriptor opened O_APPEND (whole lines, even with
-    several writer processes), then flush it to disk."""
+    several writer processes). ``sync`` also flushes it to disk; checkpoints after each commit do not
+    (like the database's own commits with synchronous=NORMAL, they survive a crash of the process, not
+    necessarily of the machine: docs/adr/0003)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
     try:
         os.write(fd, line.encode("utf-8"))
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
 

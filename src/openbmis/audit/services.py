@@ -54,14 +54,21 @@ def chain_key(chain_origin: str | None = None, *, create: bool = True) -> bytes 
     return origin_key(master, chain_origin or origin())
 
 
+_signing_keys: dict[Path, Any] = {}
+
+
 def _signing_key() -> Any:
-    return anchors.load_or_create_signing_key(_path_setting("OPENBMIS_AUDIT_SIGNING_KEY_FILE"))
+    path = _path_setting("OPENBMIS_AUDIT_SIGNING_KEY_FILE")
+    with _keys_lock:
+        if path not in _signing_keys:
+            _signing_keys[path] = anchors.load_or_create_signing_key(path)
+        return _signing_keys[path]
 
 
 _checkpoint_lock = threading.Lock()
 
 
-def checkpoint(kind: str = "head") -> anchors.Checkpoint | None:
+def checkpoint(kind: str = "head", *, sync: bool = True) -> anchors.Checkpoint | None:
     """Sign the committed head and append it to the checkpoint file; None when the chain is empty.
 
     ``kind="restore"`` after a restore from a backup: verification then compares the chain with the
@@ -74,7 +81,8 @@ def checkpoint(kind: str = "head") -> anchors.Checkpoint | None:
         seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
         at = timezone.now().astimezone(UTC).isoformat(timespec="microseconds")
         line = anchors.sign_line(_signing_key(), origin=origin(), seq=seq, hash=head_hash, at=at, kind=kind)
-        anchors.append(_path_setting("OPENBMIS_AUDIT_CHECKPOINT_FILE"), line)
+        # explicit and restore checkpoints are flushed to disk; those after each commit are not (ADR 0003)
+        anchors.append(_path_setting("OPENBMIS_AUDIT_CHECKPOINT_FILE"), line, sync=sync)
         return anchors.Checkpoint(origin(), seq, head_hash, at, 0, kind)
 
 
@@ -83,7 +91,7 @@ def _checkpoint_after_commit(seq: int) -> None:
     if getattr(connection, "_audit_last_recorded_seq", None) != seq:
         return
     try:
-        checkpoint()
+        checkpoint(sync=False)
     except Exception:  # the write is committed; a missed checkpoint only widens the unanchored window
         log.exception("audit checkpoint could not be written")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -82,6 +83,7 @@ def test_audit_verify_detects_a_forged_row(demo_dir, tmp_path):
     forged.mkdir()
     (forged / "cli.sqlite3").write_bytes((data_dir / "cli.sqlite3").read_bytes())
     (forged / "secret_key").write_text((data_dir / "secret_key").read_text())
+    shutil.copytree(data_dir / "audit", forged / "audit")  # the chain key and the signed checkpoints
     db = sqlite3.connect(forged / "cli.sqlite3")
     db.execute("DROP TRIGGER audit_event_no_update")
     db.execute("UPDATE audit_auditevent SET actor_label = 'nobody' WHERE seq = 5")
@@ -90,6 +92,34 @@ def test_audit_verify_detects_a_forged_row(demo_dir, tmp_path):
     result = run(["audit", "verify"], forged)
     assert result.returncode == 1
     assert "#5" in result.stdout and "altered" in result.stdout
+
+
+def test_audit_verify_detects_truncation_and_rewind_by_the_signed_checkpoints(demo_dir, tmp_path):
+    """A database superuser cuts the tail off the chain and rewinds the head: the chain is whole in
+    itself, but the checkpoints signed outside the database saw it longer."""
+    data_dir, _ = demo_dir
+    result = run(["audit", "checkpoint"], data_dir)
+    assert result.returncode == 0 and "checkpoint signed" in result.stdout, result.stderr
+    result = run(["audit", "verify"], data_dir)
+    assert result.returncode == 0 and "anchored: signed checkpoint at #" in result.stdout
+    forged = tmp_path / "rewound"
+    forged.mkdir()
+    (forged / "cli.sqlite3").write_bytes((data_dir / "cli.sqlite3").read_bytes())
+    (forged / "secret_key").write_text((data_dir / "secret_key").read_text())
+    shutil.copytree(data_dir / "audit", forged / "audit")
+    with closing(sqlite3.connect(forged / "cli.sqlite3")) as db:
+        (last,) = db.execute("SELECT MAX(seq) FROM audit_auditevent").fetchone()
+        keep = last - 3
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("DELETE FROM audit_auditevent WHERE seq > ?", (keep,))
+        db.execute("DROP TRIGGER audit_event_no_delete")
+        db.execute("DELETE FROM audit_auditevent WHERE seq > ?", (keep,))
+        (kept_hash,) = db.execute("SELECT hash FROM audit_auditevent WHERE seq = ?", (keep,)).fetchone()
+        db.execute("UPDATE audit_audithead SET last_seq = ?, last_hash = ?", (keep, kept_hash))
+        db.commit()
+    result = run(["audit", "verify"], forged)
+    assert result.returncode == 1, result.stdout
+    assert "[rewound]" in result.stdout and f"#{keep}" in result.stdout and f"#{last}" in result.stdout
 
 
 def test_configuration_error_names_the_variable(tmp_path):

@@ -58,6 +58,7 @@ class VerifyOut(Schema):
     checked: int
     head_seq: int
     head_hash: str
+    anchored_seq: int = Field(description="the highest event a signed checkpoint outside the database vouches for")
     problems: list[ProblemOut]
 
 
@@ -77,5 +78,5 @@ def verify(request: HttpRequest) -> dict[str, Any]:
     report = services.verify()
     return {
         "ok": report.ok, "checked": report.checked, "head_seq": report.head_seq, "head_hash": report.head_hash,
-        "problems": [p.__dict__ for p in report.problems],
+        "anchored_seq": report.anchored_seq, "problems": [p.__dict__ for p in report.problems],
     }

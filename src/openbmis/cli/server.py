@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
@@ -238,14 +239,34 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             bar.update(n - seen)
             seen = n
 
-        report = services.verify(progress)
+        report = services.verify(progress, checkpoint_file=args.checkpoints, public_key_file=args.public_key)
+    if report.anchored_seq:
+        behind = report.head_seq - report.anchored_seq
+        anchored = (f"signed checkpoint at #{report.anchored_seq} ({report.anchored_at})"
+                    + (f"; {behind} later event(s) not yet checkpointed" if behind > 0 else ""))
+    else:
+        anchored = "no signed checkpoint yet (run `openbmis audit checkpoint`)"
     if report.ok:
         print(f"audit chain intact: {report.checked} events, head #{report.head_seq} {report.head_hash}")
+        print(f"anchored: {anchored}")
         return 0
     print(f"audit chain BROKEN ({len(report.problems)} problem(s) in {report.checked} events):")
     for problem in report.problems:
-        print(f"  - {problem.message}")
+        print(f"  - [{problem.kind}] {problem.message}")
+    print(f"anchored: {anchored}")
     return 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    setup_django()
+    from openbmis.audit import services
+
+    written = services.checkpoint()
+    if written is None:
+        print("the audit chain is empty: nothing to checkpoint")
+        return 0
+    print(f"checkpoint signed: {written.origin} #{written.seq} {written.hash}")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -346,7 +367,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     audit = subparsers.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", metavar="ACTION")
     p = audit.add_parser("verify", help="recompute the hash chain; exit 1 and name each break")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--checkpoints", type=Path, help="a copy of the checkpoint file to compare the chain with "
+                   "(default OPENBMIS_AUDIT_CHECKPOINT_FILE)")
+    p.add_argument("--public-key", type=Path, help="the checkpoints' Ed25519 public key (PEM; default the "
+                   ".pub beside OPENBMIS_AUDIT_SIGNING_KEY_FILE)")
     p.set_defaults(handler=cmd_audit_verify)
+    p = audit.add_parser("checkpoint", help="sign the chain head now and append it to the checkpoint file")
+    p.set_defaults(handler=cmd_audit_checkpoint)
 
     p = subparsers.add_parser("check", help="check configuration, database and migrations")
     p.set_defaults(handler=cmd_check)

@@ -60,6 +60,10 @@ class Config:
 
     address_lockout_attempts: int = 20  # failed logins from one address (any accounts) before it is refused
     trusted_proxy: str = ""  # the TLS proxy's address: only its X-Forwarded-Proto/-For are believed
+    # the audit chain's anchors, kept outside the database (docs/configuration.md, docs/adr/0003)
+    audit_key_file: Path = Path("var/audit/chain.key")  # HMAC key of the keyed chain
+    audit_signing_key_file: Path = Path("var/audit/checkpoint.key")  # Ed25519 key that signs checkpoints
+    audit_checkpoint_file: Path = Path("var/audit/checkpoints.jsonl")  # the append-only file of checkpoints
 
     @property
     def debug(self) -> bool:
@@ -142,6 +146,14 @@ def _secret_from_file(data_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = env.get(name, "").strip()
+    path = Path(raw).expanduser().resolve() if raw else default
+    if path.exists() and path.is_dir():
+        raise ConfigError(name, f"{path} is a directory; expected a file path")
+    return path
 
 
 def load(env: Mapping[str, str] | None = None) -> Config:
@@ -250,4 +262,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         stale_inspection_minutes=_int(env, "OPENBMIS_STALE_INSPECTION_MINUTES", 30, 1),
         address_lockout_attempts=_bounded(env, "OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS", 20, 1, production),
         trusted_proxy=trusted_proxy,
+        audit_key_file=_path(env, "OPENBMIS_AUDIT_KEY_FILE", data_dir / "audit" / "chain.key"),
+        audit_signing_key_file=_path(env, "OPENBMIS_AUDIT_SIGNING_KEY_FILE", data_dir / "audit" / "checkpoint.key"),
+        audit_checkpoint_file=_path(env, "OPENBMIS_AUDIT_CHECKPOINT_FILE", data_dir / "audit" / "checkpoints.jsonl"),
     )

@@ -141,6 +141,9 @@ OPENBMIS_BLOCKING_CHECKS = CONFIG.blocking_checks
 OPENBMIS_OVERRIDE_ROLES = CONFIG.override_roles
 OPENBMIS_OVERRIDE_FOUR_EYES = CONFIG.override_four_eyes
 OPENBMIS_STALE_INSPECTION_MINUTES = CONFIG.stale_inspection_minutes
+OPENBMIS_AUDIT_KEY_FILE = CONFIG.audit_key_file
+OPENBMIS_AUDIT_SIGNING_KEY_FILE = CONFIG.audit_signing_key_file
+OPENBMIS_AUDIT_CHECKPOINT_FILE = CONFIG.audit_checkpoint_file
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]

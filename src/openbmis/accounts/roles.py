@@ -120,6 +120,10 @@ _PERMISSIONS = [
         "overstays.view", frozenset({Role.ANALYST, Role.SUPERVISOR}), "overstays:read", True,
         "See and export the overstay list and run the overstay detection",
     ),
+    Permission("network.view", frozenset({Role.ADMINISTRATOR}), "network:read", False,
+               "See the border-post nodes and their synchronisation"),
+    Permission("network.manage", frozenset({Role.ADMINISTRATOR}), "network:write", False,
+               "Issue enrolment codes and revoke border-post nodes"),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}
 SCOPES: frozenset[str] = frozenset(p.scope for p in _PERMISSIONS)

@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 from django.utils import timezone
+from tests.conftest import make_mrz
 
 from openbmis.network import records, signing
-from tests.conftest import make_mrz
 
 
 @pytest.fixture

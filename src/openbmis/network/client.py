@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 import openbmis
@@ -57,7 +56,7 @@ def _send(method: str, url: str, body: bytes, headers: dict[str, str]) -> tuple[
         except ValueError:
             detail = content[:200].decode(errors="replace")
         raise Refused(f"headquarters answered {exc.code}: {detail}") from None
-    except (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
         raise Unreachable(f"headquarters cannot be reached: {getattr(exc, 'reason', exc)}") from None
 
 
@@ -143,6 +142,9 @@ def apply_changes(changes: list[dict[str, Any]]) -> int:
             from openbmis.watchlists import services as watchlists
 
             watchlists._bump_state()
+        # Foreign keys are checked at commit; check them now so that a bad page fails here, whole.
+        tables = sorted({records.model_for(c["model"])._meta.db_table for c in changes})
+        connection.check_constraints(table_names=tables)
     return len(changes)
 
 

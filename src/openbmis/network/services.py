@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from openbmis.audit import services as audit
@@ -322,6 +322,9 @@ def _apply_run(node: Node, run: list[InboxRecord], aliases: dict[tuple[str, str]
                 _apply_one(node, row, aliases)
         except IntegrityError as exc:
             raise Conflict(f"#{row.seq} {row.model}: {exc}") from exc
+    if connection.vendor == "postgresql":
+        # Deferred foreign keys: fail here, inside the batch, rather than at commit (SQLite checks at commit).
+        connection.check_constraints()
     InboxRecord.objects.filter(id__in=[row.id for row in run]).update(applied_at=now, error="")
     Node.objects.filter(id=node.id).update(applied_seq=run[-1].seq, last_error="")
     audit.record(actor=audit.SYSTEM, action="network.apply", object_type="node", object_id=str(node.id),

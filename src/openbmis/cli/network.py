@@ -66,6 +66,14 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_checksum(args: argparse.Namespace) -> int:
+    setup_django()
+    from openbmis.network import services
+
+    print(json.dumps(services.checksums(args.post), sort_keys=True))
+    return 0
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     setup_django()
     from openbmis.network import client
@@ -94,6 +102,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("node", help="node id")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_revoke)
+    p = sub.add_parser("checksum", help="count and checksum the records made at a post (compare node and HQ)")
+    p.add_argument("post", help="border post code")
+    p.set_defaults(handler=cmd_checksum)
     p = subparsers.add_parser(
         "sync", help="at a node: one exchange with headquarters (exit 0 all acknowledged, 1 unreachable, 2 error)")
     p.add_argument("--every", type=float, default=0,

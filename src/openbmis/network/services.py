@@ -6,6 +6,7 @@ The node's side (enrolling, pushing its outbox, pulling the feed) is in :mod:`op
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -369,3 +370,53 @@ def node_views(now: datetime | None = None) -> list[NodeView]:
 def outbox_backlog() -> int:
     """At a node: records not yet acknowledged by headquarters."""
     return OutboxRecord.objects.filter(acked_at__isnull=True).count()
+
+
+# --- comparing installations -------------------------------------------------------------------------------
+
+def checksums(post_code: str) -> dict[str, dict[str, Any]]:
+    """Count and SHA-256 of every record made at a border post, by table, in a form that does not depend on the
+    database engine: run at the node and at headquarters, equal results mean nothing was lost or duplicated.
+    At headquarters, the records the post's nodes sent."""
+    from openbmis.inspections.models import Crossing, Inspection, Referral, ReferralNote
+    from openbmis.travellers.models import TravelDocument, Traveller
+    from openbmis.watchlists.models import Hit
+
+    post = borderposts.get_post(post_code)
+    inspections = Inspection.objects.filter(border_post=post)
+    sets: dict[str, Any] = {
+        "inspections.Inspection": inspections,
+        "inspections.Crossing": Crossing.objects.filter(border_post=post),
+        "inspections.Referral": Referral.objects.filter(border_post=post),
+        "inspections.ReferralNote": ReferralNote.objects.filter(referral__border_post=post),
+        "watchlists.Hit": Hit.objects.filter(border_post=post),
+        "travellers.Traveller": Traveller.objects.filter(id__in=inspections.values("traveller_id")),
+        "travellers.TravelDocument": TravelDocument.objects.filter(id__in=inspections.values("document_id")),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for label, rows in sets.items():
+        if installation.is_hq():
+            # Only what the post's nodes sent (headquarters may hold records of that post made elsewhere).
+            rows = rows.filter(pk__in=list(set(InboxRecord.objects.filter(node__border_post=post, model=label)
+                                               .values_list("record_id", flat=True))))
+        digest = hashlib.sha256()
+        count = 0
+        for row in rows.order_by("pk").iterator(chunk_size=2000):
+            digest.update(json.dumps(records.dump(row), sort_keys=True, default=str).encode())
+            count += 1
+        out[label] = {"count": count, "sha256": digest.hexdigest()}
+    # The node's audit chain, as the node holds it and as headquarters received it.
+    if installation.is_hq():
+        events = RemoteAuditEvent.objects.filter(node__border_post=post)
+        node_ids = set(events.values_list("node_id", flat=True))
+        out["audit chain"] = {"count": events.count(), "heads": sorted(_last_hash(n) for n in node_ids)}
+    else:
+        from openbmis.audit.models import AuditEvent
+
+        last = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first()
+        out["audit chain"] = {"count": AuditEvent.objects.count(), "heads": [last] if last else []}
+    return out
+
+
+def _last_hash(node_id: Any) -> str:
+    return RemoteAuditEvent.objects.filter(node_id=node_id).order_by("-seq").values_list("hash", flat=True)[0]

@@ -177,10 +177,9 @@ def test_two_posts_offline_and_back_lose_and_duplicate_nothing(topology):
         assert at_node["inspections.Crossing"]["count"] == crossings
         assert at_node == at_hq, (post, at_node, at_hq)
 
-    nodes = json.loads("[" + ",".join(hq.ok("node", "list").split()) + "]") if False else \
-        [json.loads(line) for line in hq.ok("node", "list").splitlines()]
+    nodes = [json.loads(line) for line in hq.ok("node", "list").splitlines()]
     assert {n["border_post"] for n in nodes} == {"AIR-CAP", "LND-BRG"}
-    assert all(n["backlog"] == 0 and n["unapplied"] == 0 and n["last_error"] == "" for n in nodes)
+    assert all(n["backlog"] == 0 and n["unapplied"] == 0 and n["last_error"] == "" for n in nodes), nodes
 
     # A revoked node is refused (2), and says so.
     b_id = next(n["id"] for n in nodes if n["border_post"] == "LND-BRG")

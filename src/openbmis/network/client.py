@@ -170,7 +170,8 @@ def _push(enrolment: Enrolment, until_seq: int, report: SyncReport) -> None:
             return
         payload = {"records": [{"seq": r.seq, "model": r.model, "id": r.record_id, "op": r.op, "data": r.data}
                                for r in batch],
-                   "backlog": services.outbox_backlog(), "feed_version": enrolment.feed_version,
+                   # What will still wait once this batch is in: the backlog headquarters shows.
+                   "backlog": services.outbox_backlog() - len(batch), "feed_version": enrolment.feed_version,
                    "software_version": openbmis.__version__}
         data = _call(enrolment, "POST", "/api/network/push", payload)
         acked = [int(s) for s in data.get("acked", [])]

@@ -256,3 +256,21 @@ def test_a_node_applies_the_changes_in_one_transaction(db, two_posts, at_node):
     assert not BorderPost.objects.filter(code="TST-Z").exists()
     node_client.apply_changes([change])
     assert BorderPost.objects.get(code="TST-Z").name == "Far post"
+
+
+def test_revocation_over_the_api_is_for_national_administrators(client, enrolled, make_user, bearer, two_posts):
+    node_id, _private = enrolled
+    supervisor = make_user("supervisor", two_posts[0])
+    denied = client.post(f"/api/nodes/{node_id}/revoke", {"reason": "x"}, content_type="application/json",
+                         headers=bearer(supervisor))
+    assert denied.status_code == 403
+    admin = make_user("administrator")
+    no_reason = client.post(f"/api/nodes/{node_id}/revoke", {"reason": " "}, content_type="application/json",
+                            headers=bearer(admin))
+    assert no_reason.status_code == 422
+    done = client.post(f"/api/nodes/{node_id}/revoke", {"reason": "laptop stolen"}, content_type="application/json",
+                       headers=bearer(admin))
+    assert done.status_code == 200 and done.json()["status"] == "revoked"
+    missing = client.post(f"/api/nodes/{uuid.uuid4()}/revoke", {"reason": "x"}, content_type="application/json",
+                          headers=bearer(admin))
+    assert missing.status_code == 404

@@ -18,7 +18,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import make_mrz
 
 pytestmark = pytest.mark.xdist_group("topology")

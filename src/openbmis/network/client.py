@@ -42,7 +42,9 @@ class Refused(Exception):
 
 
 def _send(method: str, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=body if method != "GET" else None, method=method,
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise Refused(f"headquarters' URL must be http(s)://..., got {url!r}")
+    request = urllib.request.Request(url, data=body if method != "GET" else None, method=method,  # noqa: S310
                                      headers={"Content-Type": "application/json", **headers})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - URL from configuration
@@ -133,8 +135,9 @@ def apply_changes(changes: list[dict[str, Any]]) -> int:
                 for f in model._meta.concrete_fields:
                     # A reference to something this node has never seen (a traveller of an entry ban): match by
                     # the other fields instead.
-                    if f.is_relation and f.null and data.get(f.attname) is not None and \
-                            not f.related_model._default_manager.filter(pk=data[f.attname]).exists():
+                    target = f.related_model
+                    if target is not None and f.null and data.get(f.attname) is not None and \
+                            not target._default_manager.filter(pk=data[f.attname]).exists():  # type: ignore[union-attr]
                         data[f.attname] = None
                 records.upsert(records.build(model, data))
             touched_lists = touched_lists or change["model"].startswith("watchlists.")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -151,17 +152,15 @@ def revoke(actor: Any, node: Node, reason: str) -> Node:
 def get_node(node_id: Any) -> Node:
     try:
         return Node.objects.select_related("border_post").get(id=node_id)
-    except (Node.DoesNotExist, ValueError, TypeError, Exception) as exc:
-        if isinstance(exc, Node.DoesNotExist | ValueError | TypeError) or "UUID" in str(exc):
-            raise NotFound(f"no node {node_id!r}", field="node") from None
-        raise
+    except (Node.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound(f"no node {node_id!r}", field="node") from None
 
 
 def authenticate(node_id: str, method: str, path: str, at: str, body: bytes, signature: str) -> Node:
     """The node that signed this request; AccessDenied when the node, its state or the signature is wrong."""
     try:
         node = Node.objects.select_related("border_post").get(id=node_id)
-    except (Node.DoesNotExist, ValueError, Exception):
+    except (Node.DoesNotExist, ValueError, TypeError, DjangoValidationError):
         raise AccessDenied("unknown node", field="node") from None
     if not signing.verify(node.public_key, signing.request_message(method, path, at, body), signature):
         log.warning("network: refused a request with a bad signature for node %s", node.id)

@@ -274,3 +274,29 @@ def test_revocation_over_the_api_is_for_national_administrators(client, enrolled
     missing = client.post(f"/api/nodes/{uuid.uuid4()}/revoke", {"reason": "x"}, content_type="application/json",
                           headers=bearer(admin))
     assert missing.status_code == 404
+
+
+def test_checks_at_a_node_say_how_old_the_lists_are(client, bearer, make_user, two_posts, settings):
+    from datetime import datetime
+
+    from openbmis.network.models import Enrolment
+
+    officer = make_user("primary_officer", two_posts[0])
+    headers = bearer(officer)
+
+    def lists_ages():
+        response = client.post("/api/inspections", {"border_post": "TST-A", "direction": "entry",
+                                                    "client_id": str(uuid.uuid4()), "mrz": make_mrz()},
+                               content_type="application/json", headers=headers)
+        return {c["code"]: c["details"].get("lists_as_of", "absent") for c in response.json()["checks"]
+                if c["code"] in ("watchlist", "entry_ban", "mrz")}
+
+    assert set(lists_ages().values()) == {"absent"}  # headquarters: its lists are the lists
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    ages = lists_ages()
+    assert ages["mrz"] == "absent" and ages["entry_ban"] is None  # never synchronised
+    as_of = timezone.now()
+    Enrolment.objects.create(node_id=uuid.uuid4(), hq_url="http://127.0.0.1:1", hq_public_key="x",
+                             border_post_code="TST-A", enrolled_at=as_of, lists_as_of=as_of)
+    ages = lists_ages()
+    assert datetime.fromisoformat(ages["entry_ban"]) == as_of

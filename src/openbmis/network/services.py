@@ -366,6 +366,23 @@ def node_views(now: datetime | None = None) -> list[NodeView]:
     return views
 
 
+# Checks answered from reference data that headquarters publishes.
+CHECKS_ON_LISTS = frozenset({"watchlist", "stolen_lost", "visa", "stay", "entry_ban"})
+
+
+def annotate_lists_age(checks: list[Any]) -> None:
+    """At a node: each check answered from the local lists carries ``lists_as_of`` (headquarters' time of the
+    last pull; None when the node has never synchronised)."""
+    if installation.is_hq():
+        return
+    from openbmis.network.models import Enrolment
+
+    as_of = Enrolment.objects.filter(id=1).values_list("lists_as_of", flat=True).first()
+    for check in checks:
+        if check.code in CHECKS_ON_LISTS and check.status != "not_checked":
+            check.details["lists_as_of"] = as_of.isoformat() if as_of else None
+
+
 def outbox_backlog() -> int:
     """At a node: records not yet acknowledged by headquarters."""
     return OutboxRecord.objects.filter(acked_at__isnull=True).count()

@@ -300,3 +300,10 @@ def test_checks_at_a_node_say_how_old_the_lists_are(client, bearer, make_user, t
                              border_post_code="TST-A", enrolled_at=as_of, lists_as_of=as_of)
     ages = lists_ages()
     assert datetime.fromisoformat(ages["entry_ban"]) == as_of
+
+
+def test_the_operator_page_lists_the_nodes(client, enrolled, make_user, session_client):
+    admin = make_user("administrator")
+    page = session_client(admin).get("/network/")
+    assert page.status_code == 200
+    assert b"TST-A" in page.content and b'data-testid="nodes"' in page.content

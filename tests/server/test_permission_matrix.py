@@ -235,6 +235,7 @@ PAGES = {
     "/permits/bans/new/": ({"administrator"}, "national_only"),
     "/overstays/": ({"analyst", "supervisor"}, False),
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
+    "/network/": ({"administrator"}, "national_only"),
 }
 
 PAGE_CASES = [

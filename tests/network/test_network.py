@@ -307,3 +307,26 @@ def test_the_operator_page_lists_the_nodes(client, enrolled, make_user, session_
     page = session_client(admin).get("/network/")
     assert page.status_code == 200
     assert b"TST-A" in page.content and b'data-testid="nodes"' in page.content
+
+
+def test_the_same_passport_seen_offline_becomes_one_identity(client, enrolled):
+    from openbmis.audit.models import AuditEvent
+    from openbmis.network.models import RecordAlias
+    from openbmis.travellers.models import TravelDocument, Traveller
+
+    node_id, private = enrolled
+    here = Traveller.objects.create(primary_identifier="ODHIAMBO", nationality="KEN", sex="F")
+    known = TravelDocument.objects.create(traveller=here, document_code="P", issuing_state="KEN", number="X1")
+    theirs = Traveller(primary_identifier="ODHIAMBO", nationality="KEN", sex="F")
+    their_doc = TravelDocument(traveller=theirs, document_code="P", issuing_state="KEN", number="X1")
+    second_doc = TravelDocument(traveller=theirs, document_code="ID", issuing_state="KEN", number="ID9")
+    batch = [{"seq": n + 1, "model": f"travellers.{type(r).__name__}", "id": str(r.id), "data": records.dump(r)}
+             for n, r in enumerate([theirs, their_doc, second_doc])]
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": batch})
+    assert response.json()["applied_seq"] == 3, response.json()
+    assert TravelDocument.objects.filter(issuing_state="KEN", number="X1").get().id == known.id
+    # The node's later record naming its identity is re-pointed to the one headquarters keeps.
+    assert TravelDocument.objects.get(number="ID9").traveller_id == here.id
+    assert Traveller.objects.get(id=theirs.id).merged_into_id == here.id
+    assert RecordAlias.objects.filter(from_id=str(their_doc.id), to_id=str(known.id)).exists()
+    assert AuditEvent.objects.filter(action="traveller.merge", object_id=str(theirs.id)).exists()

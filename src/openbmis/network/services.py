@@ -266,10 +266,44 @@ def _apply_one(node: Node, row: InboxRecord, aliases: dict[tuple[str, str], str]
     if row.op != "save":
         raise InvalidInput(f"unknown operation {row.op!r}", field="op")
     instance = records.build(model, data)
+    if row.model == "travellers.TravelDocument" and _fold_known_document(node, instance, aliases):
+        return
     inserted = records.upsert(instance)
     if inserted and row.model == "inspections.Crossing":
         # The same signal as a decision taken here: statistics days and presence follow.
         inspection_signals.crossing_recorded.send(sender=model, crossing=instance)
+
+
+def _alias(model: str, from_id: Any, to_id: Any, aliases: dict[tuple[str, str], str]) -> None:
+    RecordAlias.objects.get_or_create(model=model, from_id=str(from_id),
+                                      defaults={"to_id": str(to_id), "at": timezone.now()})
+    aliases[(model, str(from_id))] = str(to_id)
+
+
+def _fold_known_document(node: Node, document: Any, aliases: dict[tuple[str, str], str]) -> bool:
+    """The same passport first seen at two offline posts: the document headquarters already holds stays; the
+    node's document and its new identity are folded into it (a system merge, audited), and the node's later
+    records that name them are re-pointed as they arrive. True when folded."""
+    from openbmis.travellers.models import TravelDocument, Traveller
+
+    if TravelDocument.objects.filter(pk=document.pk).exists():
+        return False
+    known = TravelDocument.objects.filter(issuing_state=document.issuing_state, number=document.number).first()
+    if known is None:
+        return False
+    _alias("travellers.TravelDocument", document.pk, known.pk, aliases)
+    if str(document.traveller_id) != str(known.traveller_id):
+        _alias("travellers.Traveller", document.traveller_id, known.traveller_id, aliases)
+        newcomer = Traveller.objects.filter(pk=document.traveller_id, merged_into__isnull=True).first()
+        if newcomer is not None and not newcomer.documents.exists():
+            newcomer.merged_into_id = known.traveller_id
+            newcomer.save(update_fields=["merged_into"])
+        audit.record(actor=audit.SYSTEM, action="traveller.merge", object_type="traveller",
+                     object_id=str(document.traveller_id), border_post_code=node.border_post.code,
+                     after={"merged_into": str(known.traveller_id), "document": str(known.pk),
+                            "node_document": str(document.pk)},
+                     reason="the same document was first seen at two posts while offline")
+    return True
 
 
 def apply_pending(node: Node) -> PushResult:

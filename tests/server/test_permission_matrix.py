@@ -52,6 +52,7 @@ POLICY = {
     ("GET", "/api/overstays"): ({"analyst", "supervisor"}, False),
     ("POST", "/api/overstays/detect"): ({"analyst", "supervisor"}, False),
     ("GET", "/api/inspections/stale"): ({"supervisor"}, False),
+    ("GET", "/api/nodes"): ({"administrator"}, "national_only"),
 }
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
@@ -77,6 +78,9 @@ IMPORT_POLICY = {
     ("POST", "/api/watchlists/imports/{import_id}/commit"): {"administrator"},
 }
 SPECIAL |= set(IMPORT_POLICY)
+# Border-post nodes call these signed with their key (or with a one-time enrolment code): tests/network.
+SPECIAL |= {("POST", "/api/network/enrol"), ("POST", "/api/network/push"), ("GET", "/api/network/changes"),
+            ("POST", "/api/nodes/{node_id}/revoke")}
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
 # Endpoints that read rather than create answer 200 to a POST.
@@ -235,6 +239,7 @@ PAGES = {
     "/overstays/": ({"analyst", "supervisor"}, False),
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
     "/account/password/": (EVERYONE, False),
+    "/network/": ({"administrator"}, "national_only"),
 }
 
 PAGE_CASES = [

@@ -26,6 +26,7 @@ NAVIGATION = [
     ("trust:list", _("Trust store"), "trust.view"),
     ("watchlists:list", _("Watchlists"), "watchlists.view"),
     ("accounts:tokens", _("API tokens"), None),
+    ("network:nodes", _("Nodes"), "network.view"),
 ]
 
 

@@ -131,6 +131,10 @@ _PERMISSIONS = [
         "tokens.manage", EVERYONE, "tokens:manage", True,
         "List and revoke your own API tokens (an API token needs this scope to do it)",
     ),
+    Permission("network.view", frozenset({Role.ADMINISTRATOR}), "network:read", False,
+               "See the border-post nodes and their synchronisation"),
+    Permission("network.manage", frozenset({Role.ADMINISTRATOR}), "network:write", False,
+               "Issue enrolment codes and revoke border-post nodes"),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}
 SCOPES: frozenset[str] = frozenset(p.scope for p in _PERMISSIONS)

@@ -90,6 +90,15 @@ def register(code: str, checker: Checker) -> None:
     _REGISTRY[code] = checker
 
 
+_ANNOTATORS: list[Callable[[list[Check]], None]] = []
+
+
+def annotate_with(annotator: Callable[[list[Check]], None]) -> None:
+    """Let another capability add details to every run's checks (e.g. how old a node's copy of the lists is)."""
+    if annotator not in _ANNOTATORS:
+        _ANNOTATORS.append(annotator)
+
+
 def registered(code: str) -> Checker | None:
     return _REGISTRY.get(code)
 
@@ -142,6 +151,8 @@ def run_all(context: InspectionContext) -> tuple[list[Check], list[dict[str, Any
             timings[code] = (time.perf_counter() - started) * 1000
         checks.append(outcome.check)
         hits.extend(outcome.hits)
+    for annotator in _ANNOTATORS:
+        annotator(checks)
     return checks, hits, timings
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from openbmis import mrz, stay
 from openbmis.audit import services as audit
+from openbmis.core import installation
 from openbmis.core.errors import InvalidInput, NotFound
 from openbmis.core.validation import clean_file_name, full_clean
 from openbmis.inspections.models import Crossing
@@ -534,6 +535,7 @@ def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -
     The permitted last day is the one the admit decision recorded, as extended since; the day is the
     calendar day at the post of entry.  An open overstay's days are counted when read (they grow daily).
     """
+    installation.require_hq("overstay detection")
     started = time.perf_counter()
     now = now or timezone.now()
     # The day after today in UTC is at least today everywhere: the SQL selects broadly, Python decides

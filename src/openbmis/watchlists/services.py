@@ -21,6 +21,7 @@ from django.utils import timezone
 from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
+from openbmis.core import installation
 from openbmis.core.errors import Conflict, InvalidInput, NotFound, TooLarge
 from openbmis.core.pii import short_hash
 from openbmis.core.validation import clean_file_name
@@ -654,6 +655,7 @@ def screen_retroactively(watchlist: Watchlist, version: int, *, days: int | None
     """Screen the entries a version added or changed against travellers in the country and those who crossed
     in the last ``days`` days; each finding becomes an alert (a :class:`Hit` without inspection) in the queue of
     the post where the traveller last crossed. Running it again for the same version adds nothing."""
+    installation.require_hq("retroactive screening")
     days = retroactive_days() if days is None else days
     since = (now or timezone.now()) - timedelta(days=days)
     snapshot_entries: dict[str, Any] = {}

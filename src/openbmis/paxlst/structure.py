@@ -161,7 +161,8 @@ def check(segments: list[Segment], schema: Group = PAXLST) -> tuple[list[Placed]
         while depth >= 0:
             frame = stack[depth]
             entries = frame.group.entries
-            for i in range(frame.index, len(entries)):
+            # a group's trigger never repeats inside one instance: it opens the next instance
+            for i in range(frame.index + (1 if frame.index == 0 and frame.count else 0), len(entries)):
                 entry = entries[i]
                 if not _matches(entry, tag):
                     continue

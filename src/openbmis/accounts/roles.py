@@ -21,6 +21,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     ADMINISTRATOR = "administrator"
     AUDITOR = "auditor"
+    PREARRIVAL_OFFICER = "prearrival_officer"
 
     @property
     def label(self) -> str:
@@ -34,6 +35,7 @@ ROLE_LABELS = {
     Role.ANALYST: _("Analyst"),
     Role.ADMINISTRATOR: _("Administrator"),
     Role.AUDITOR: _("Auditor"),
+    Role.PREARRIVAL_OFFICER: _("Pre-arrival (targeting) officer"),
 }
 
 # Roles whose holders must log in with a second factor.
@@ -119,6 +121,22 @@ _PERMISSIONS = [
     Permission(
         "overstays.view", frozenset({Role.ANALYST, Role.SUPERVISOR}), "overstays:read", True,
         "See and export the overstay list and run the overstay detection",
+    ),
+    Permission(
+        "manifests.view", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR, Role.ANALYST}), "manifests:read", True,
+        "See passenger manifests (API) of arriving flights, their reconciliation and carriers' compliance",
+    ),
+    Permission(
+        "manifests.submit", frozenset({Role.ADMINISTRATOR}), "manifests:submit", False,
+        "Submit PAXLST manifests on a carrier's behalf (carriers' own accounts submit their own flights)",
+    ),
+    Permission(
+        "carriers.manage", frozenset({Role.ADMINISTRATOR}), "carriers:write", False,
+        "Register carriers and arrival airports",
+    ),
+    Permission(
+        "prearrival.adjudicate", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR}), "prearrival:write", True,
+        "Work the pre-arrival queue and judge hits found on manifests (match, no match, unsure)",
     ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}

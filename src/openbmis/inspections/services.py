@@ -153,7 +153,8 @@ def start_inspection(
         border_post=border_post, direction=direction, document=fields, mrz_result=mrz_result,
         traveller=resolution.traveller, travel_document=resolution.document, at=now,
         local_date=_post_day(border_post, now), history=history,
-        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence}},
+        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence},
+               "transport_id": transport_id.strip().upper()[:20]},
     )
     found, hits, timings = registry.run_all(context)
     document_data = mrz_result.to_dict() if mrz_result is not None else {

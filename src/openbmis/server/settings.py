@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "openbmis.watchlists",
     "openbmis.permits",
     "openbmis.statistics",
+    "openbmis.manifests",
 ]
 
 MIDDLEWARE = [

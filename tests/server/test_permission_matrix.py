@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor")
+ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
+         "prearrival_officer")
 PLACEMENTS = ("at_own_post", "national")
 TARGETS = ("own", "other")
 
@@ -51,6 +52,11 @@ POLICY = {
     ("POST", "/api/entry-bans"): ({"administrator"}, "national_only"),
     ("GET", "/api/overstays"): ({"analyst", "supervisor"}, False),
     ("POST", "/api/overstays/detect"): ({"analyst", "supervisor"}, False),
+    ("GET", "/api/manifests"): ({"prearrival_officer", "supervisor", "analyst"}, False),
+    ("GET", "/api/prearrival/hits"): ({"prearrival_officer", "supervisor"}, False),
+    ("GET", "/api/carriers"): ({"prearrival_officer", "supervisor", "analyst"}, False),
+    ("POST", "/api/carriers"): ({"administrator"}, "national_only"),
+    ("GET", "/api/carriers/compliance"): ({"prearrival_officer", "supervisor", "analyst"}, False),
 }
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
@@ -74,6 +80,14 @@ IMPORT_POLICY = {
     ("POST", "/api/watchlists/imports/{import_id}/commit"): {"administrator"},
 }
 SPECIAL |= set(IMPORT_POLICY)
+# Manifests: a carrier's own upload and the manifests and pre-arrival hits of a post: tests/manifests/test_api.py.
+MANIFEST_POLICY = {
+    ("POST", "/api/manifests"): {"administrator"},  # national only; carriers' own accounts: their own flights
+    ("GET", "/api/manifests/{manifest_id}"): {"prearrival_officer", "supervisor", "analyst"},
+    ("GET", "/api/manifests/{manifest_id}/reconciliation"): {"prearrival_officer", "supervisor", "analyst"},
+    ("POST", "/api/prearrival/hits/{hit_id}/judgement"): {"prearrival_officer", "supervisor"},
+}
+SPECIAL |= set(MANIFEST_POLICY)
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
 # Endpoints that read rather than create answer 200 to a POST.
@@ -117,6 +131,8 @@ def _body(method: str, path: str, n: int) -> dict | None:
         return {"data_groups": {}}  # no chip data: recorded as such (201)
     if method == "POST" and path == "/api/trust/imports":
         return {"file_name": "junk.cer", "content": "bm90IGEgY2VydGlmaWNhdGU="}  # recorded, item rejected (201)
+    if method == "POST" and path == "/api/carriers":
+        return {"code": "QM", "name": "Matrix air"}
     if method == "POST" and path in PERMITS_BODIES:
         return PERMITS_BODIES[path]
     if method == "PATCH":
@@ -231,6 +247,10 @@ PAGES = {
     "/permits/bans/new/": ({"administrator"}, "national_only"),
     "/overstays/": ({"analyst", "supervisor"}, False),
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
+    "/manifests/": ({"prearrival_officer", "supervisor", "analyst"}, False),
+    "/manifests/queue/": ({"prearrival_officer", "supervisor"}, False),
+    "/manifests/compliance/": ({"prearrival_officer", "supervisor", "analyst"}, False),
+    "/manifests/upload/": ({"administrator"}, "national_only"),
 }
 
 PAGE_CASES = [

@@ -560,3 +560,33 @@ def compliance(actor: Any, *, start: date, end: date, token: Any = None) -> list
         figures["flights"] = len(figures["flights"])
         out.append(figures)
     return out
+
+
+# ----------------------------------------------------------------------------------------------- drop folder
+@dataclass
+class FolderRun:
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+
+def ingest_folder(folder: Any, actor: str = "drop-folder") -> FolderRun:
+    """Ingest every file lying in ``folder``: move it to ``processed/`` (CUSRES beside it in ``cusres/``), or to
+    ``rejected/`` with a ``.error.txt`` naming why. Files whose name starts with ``.`` are still being written."""
+    from pathlib import Path
+
+    root = Path(folder)
+    run = FolderRun()
+    for sub in ("processed", "rejected", "cusres"):
+        (root / sub).mkdir(exist_ok=True)
+    for path in sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(".")):
+        try:
+            done = ingest(actor, path.read_bytes(), source="folder")
+        except (InvalidInput, AccessDenied, NotFound) as exc:
+            (root / "rejected" / f"{path.name}.error.txt").write_text(f"{exc.message}\n", encoding="utf-8")
+            path.replace(root / "rejected" / path.name)
+            run.rejected.append(path.name)
+            continue
+        (root / "cusres" / f"{path.name}.cusres").write_text(done.cusres, encoding="utf-8")
+        path.replace(root / "processed" / path.name)
+        run.accepted.append(path.name)
+    return run

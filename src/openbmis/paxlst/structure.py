@@ -106,6 +106,17 @@ class _Frame:
     instance: int
     index: int = 0
     count: int = 0
+    tags: tuple[str, ...] = ()
+
+
+_TAGS: dict[int, tuple[str, ...]] = {}
+
+
+def _frame(group: Group, instance: int, index: int = 0, count: int = 0) -> _Frame:
+    tags = _TAGS.get(id(group))
+    if tags is None:
+        tags = _TAGS[id(group)] = tuple(e.tag if isinstance(e, Seg) else e.trigger for e in group.entries)
+    return _Frame(group, instance, index, count, tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +126,7 @@ class Placed:
     segment: Segment
     group: str
     instance: int
-    path: tuple[tuple[str, int], ...]
 
-
-def _matches(entry: Entry, tag: str) -> bool:
-    return entry.tag == tag if isinstance(entry, Seg) else entry.trigger == tag
 
 
 def _name(entry: Entry) -> str:
@@ -152,7 +159,7 @@ def check(segments: list[Segment], schema: Group = PAXLST) -> tuple[list[Placed]
     """Check the order of one message's segments (UNH to UNT); label those that fit."""
     issues: list[Issue] = []
     placed: list[Placed] = []
-    stack: list[_Frame] = [_Frame(schema, 1)]
+    stack: list[_Frame] = [_frame(schema, 1)]
     instances: dict[str, int] = {}
     for seg in segments:
         tag = seg.tag
@@ -161,11 +168,12 @@ def check(segments: list[Segment], schema: Group = PAXLST) -> tuple[list[Placed]
         while depth >= 0:
             frame = stack[depth]
             entries = frame.group.entries
+            tags = frame.tags
             # a group's trigger never repeats inside one instance: it opens the next instance
             for i in range(frame.index + (1 if frame.index == 0 and frame.count else 0), len(entries)):
-                entry = entries[i]
-                if not _matches(entry, tag):
+                if tags[i] != tag:
                     continue
+                entry = entries[i]
                 # close the frames above this one
                 for inner in reversed(stack[depth + 1 :]):
                     _missing(inner, inner.index, len(inner.group.entries), seg, issues)
@@ -181,11 +189,9 @@ def check(segments: list[Segment], schema: Group = PAXLST) -> tuple[list[Placed]
                     )
                 if isinstance(entry, Group):
                     instances[entry.name] = instances.get(entry.name, 0) + 1
-                    stack.append(_Frame(entry, instances[entry.name], 0, 1))
+                    stack.append(_frame(entry, instances[entry.name], 0, 1))
                 top = stack[-1]
-                placed.append(
-                    Placed(seg, top.group.name, top.instance, tuple((f.group.name, f.instance) for f in stack))
-                )
+                placed.append(Placed(seg, top.group.name, top.instance))
                 found = True
                 break
             if found:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .errors import PaxlstError
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
+_SPACE = frozenset("\r\n\t ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,24 +149,32 @@ def tokenize(text: str) -> tuple[Delimiters, bool, list[Segment], str]:
     raw_segments = _split(body, delims.segment, rel)
     tail = raw_segments.pop() if raw_segments else ""
     segments: list[Segment] = []
+    append = segments.append
     offset = lead + start
     position = 0
     esep, csep = delims.element, delims.component
+    fast = not rel or rel not in body
     for raw in raw_segments:
         seg_offset = offset
         offset += len(raw) + 1
-        content = raw.lstrip("\r\n\t ")
-        seg_offset += len(raw) - len(content)
-        if not content:
+        content = raw
+        if raw[:1] in _SPACE:
+            content = raw.lstrip("\r\n\t ")
+            seg_offset += len(raw) - len(content)
+            if not content:
+                continue
+        elif not raw:
             continue
         position += 1
-        fields = _split(content, esep, rel)
-        tag = _unescape(_split(fields[0], csep, rel)[0], rel)
-        elements = tuple(
-            tuple(_unescape(c, rel) for c in _split(f, csep, rel)) if rel else tuple(f.split(csep))
-            for f in fields[1:]
-        )
-        segments.append(Segment(position, tag, elements, seg_offset))
+        if fast:
+            fields = content.split(esep)
+            tag = fields[0].split(csep)[0]
+            elements = tuple([tuple(f.split(csep)) for f in fields[1:]])
+        else:
+            fields = _split(content, esep, rel)
+            tag = _unescape(_split(fields[0], csep, rel)[0], rel)
+            elements = tuple([tuple([_unescape(c, rel) for c in _split(f, csep, rel)]) for f in fields[1:]])
+        append(Segment(position, tag, elements, seg_offset))
     return delims, una, segments, tail.strip()
 
 

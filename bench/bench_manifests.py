@@ -55,7 +55,6 @@ def main() -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     from anyascii import anyascii
-    from screening_data.distractors import generate
 
     from openbmis import paxlst
     from openbmis.borderposts import services as borderposts
@@ -63,6 +62,7 @@ def main() -> int:
     from openbmis.screening import IndexBuilder
     from openbmis.watchlists import matching
     from openbmis.watchlists import services as watchlists
+    from screening_data.distractors import generate
 
     # --- 500 passengers: distractor-like people, ten of them listed ------------------------------------
     day = date.today()

@@ -107,7 +107,7 @@ class Ingested:
     duplicate: bool = False
 
 
-def _aware(iso: str | None, zone: ZoneInfo) -> datetime | None:
+def _aware(iso: str | None, zone: Any) -> datetime | None:
     if not iso:
         return None
     if len(iso) == 10:
@@ -254,7 +254,7 @@ def _known_traveller(fields: dict[str, Any]) -> Any:
              .filter(issuing_state=fields["issuing_state"], number=fields["document_number"]).first())
     if found is None:
         return None
-    traveller = found.traveller
+    traveller: Any = found.traveller
     while traveller.merged_into_id is not None:
         traveller = traveller.merged_into
     return traveller

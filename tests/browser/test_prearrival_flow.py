@@ -24,7 +24,6 @@ def test_manifest_queue_and_counter(live_server, page, screenshots, client, bear
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "manifests"))
     from conftest import PASSENGERS, manifest_text, mrz_of  # type: ignore[import-not-found]
-
     from openbmis.borderposts import services as borderposts
     from openbmis.manifests import services
     from openbmis.watchlists import matching

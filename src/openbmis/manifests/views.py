@@ -74,7 +74,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             errors[hit_id] = exc.message
     hits = services.queue(request.user, status=None if status == "all" else status)
     return render(request, "manifests/queue.html",
-                  {"hits": hits, "status": status, "errors": errors, "form": JudgementForm(),
+                  {"hits": hits, "status": status, "errors": errors, "form": JudgementForm(auto_id=False),
                    "statuses": [*PreArrivalHit.Status.choices, ("all", _("All"))]},
                   status=400 if request.method == "POST" else 200)
 

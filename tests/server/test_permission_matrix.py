@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor")
+ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
+         "prearrival_officer")
 PLACEMENTS = ("at_own_post", "national")
 TARGETS = ("own", "other")
 
@@ -53,6 +54,11 @@ POLICY = {
     ("POST", "/api/overstays/detect"): ({"analyst", "supervisor"}, False),
     ("GET", "/api/inspections/stale"): ({"supervisor"}, False),
     ("GET", "/api/nodes"): ({"administrator"}, "national_only"),
+    ("GET", "/api/manifests"): ({"prearrival_officer", "supervisor", "analyst"}, False),
+    ("GET", "/api/prearrival/hits"): ({"prearrival_officer", "supervisor"}, False),
+    ("GET", "/api/carriers"): ({"prearrival_officer", "supervisor", "analyst"}, False),
+    ("POST", "/api/carriers"): ({"administrator"}, "national_only"),
+    ("GET", "/api/carriers/compliance"): ({"prearrival_officer", "supervisor", "analyst"}, False),
 }
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
@@ -81,6 +87,14 @@ SPECIAL |= set(IMPORT_POLICY)
 # Border-post nodes call these signed with their key (or with a one-time enrolment code): tests/network.
 SPECIAL |= {("POST", "/api/network/enrol"), ("POST", "/api/network/push"), ("GET", "/api/network/changes"),
             ("POST", "/api/nodes/{node_id}/revoke")}
+# Manifests: a carrier's own upload and the manifests and pre-arrival hits of a post: tests/manifests/test_api.py.
+MANIFEST_POLICY = {
+    ("POST", "/api/manifests"): {"administrator"},  # national only; carriers' own accounts: their own flights
+    ("GET", "/api/manifests/{manifest_id}"): {"prearrival_officer", "supervisor", "analyst"},
+    ("GET", "/api/manifests/{manifest_id}/reconciliation"): {"prearrival_officer", "supervisor", "analyst"},
+    ("POST", "/api/prearrival/hits/{hit_id}/judgement"): {"prearrival_officer", "supervisor"},
+}
+SPECIAL |= set(MANIFEST_POLICY)
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
 # Endpoints that read rather than create answer 200 to a POST.
@@ -124,6 +138,8 @@ def _body(method: str, path: str, n: int) -> dict | None:
         return {"data_groups": {}}  # no chip data: recorded as such (201)
     if method == "POST" and path == "/api/trust/imports":
         return {"file_name": "junk.cer", "content": "bm90IGEgY2VydGlmaWNhdGU="}  # recorded, item rejected (201)
+    if method == "POST" and path == "/api/carriers":
+        return {"code": "QM", "name": "Matrix air"}
     if method == "POST" and path in PERMITS_BODIES:
         return PERMITS_BODIES[path]
     if method == "PATCH":
@@ -240,6 +256,10 @@ PAGES = {
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
     "/account/password/": (EVERYONE, False),
     "/network/": ({"administrator"}, "national_only"),
+    "/manifests/": ({"prearrival_officer", "supervisor", "analyst"}, False),
+    "/manifests/queue/": ({"prearrival_officer", "supervisor"}, False),
+    "/manifests/compliance/": ({"prearrival_officer", "supervisor", "analyst"}, False),
+    "/manifests/upload/": ({"administrator"}, "national_only"),
 }
 
 PAGE_CASES = [

@@ -17,6 +17,8 @@ NAVIGATION = [
     ("inspections:queue", _("Secondary"), "inspections.secondary"),
     ("watchlists:hits", _("Hits"), "hits.adjudicate"),
     ("watchlists:search", _("Screening"), "screening.search"),
+    ("manifests:list", _("Manifests"), "manifests.view"),
+    ("manifests:queue", _("Pre-arrival"), "prearrival.adjudicate"),
     ("permits:rules", _("Visas"), "permits.view"),
     ("permits:overstays", _("Overstays"), "overstays.view"),
     ("statistics:dashboard", _("Statistics"), "statistics.view"),

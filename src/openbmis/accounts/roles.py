@@ -22,6 +22,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     ADMINISTRATOR = "administrator"
     AUDITOR = "auditor"
+    PREARRIVAL_OFFICER = "prearrival_officer"
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ ROLE_LABELS = {
     Role.ANALYST: _("Analyst"),
     Role.ADMINISTRATOR: _("Administrator"),
     Role.AUDITOR: _("Auditor"),
+    Role.PREARRIVAL_OFFICER: _("Pre-arrival (targeting) officer"),
 }
 
 # Roles whose holders must log in with a second factor.
@@ -135,6 +137,22 @@ _PERMISSIONS = [
                "See the border-post nodes and their synchronisation"),
     Permission("network.manage", frozenset({Role.ADMINISTRATOR}), "network:write", False,
                "Issue enrolment codes and revoke border-post nodes"),
+    Permission(
+        "manifests.view", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR, Role.ANALYST}), "manifests:read", True,
+        "See passenger manifests (API) of arriving flights, their reconciliation and carriers' compliance",
+    ),
+    Permission(
+        "manifests.submit", frozenset({Role.ADMINISTRATOR}), "manifests:submit", False,
+        "Submit PAXLST manifests on a carrier's behalf (carriers' own accounts submit their own flights)",
+    ),
+    Permission(
+        "carriers.manage", frozenset({Role.ADMINISTRATOR}), "carriers:write", False,
+        "Register carriers and arrival airports",
+    ),
+    Permission(
+        "prearrival.adjudicate", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR}), "prearrival:write", True,
+        "Work the pre-arrival queue and judge hits found on manifests (match, no match, unsure)",
+    ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}
 SCOPES: frozenset[str] = frozenset(p.scope for p in _PERMISSIONS)

@@ -172,7 +172,8 @@ def start_inspection(
         traveller=resolution.traveller, travel_document=resolution.document, at=now,
         local_date=_post_day(border_post, now), history=history,
         extra={"identity": {"how": resolution.how, "confidence": resolution.confidence},
-               "visible_posts": _visible_posts(actor, token)},
+               "visible_posts": _visible_posts(actor, token),
+               "transport_id": transport_id.strip().upper()[:20]},
     )
     found, hits, timings = registry.run_all(context)
     document_data = mrz_result.to_dict() if mrz_result is not None else {

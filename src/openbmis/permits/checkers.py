@@ -187,5 +187,6 @@ def check_entry_ban(context: InspectionContext) -> Outcome:
                          f"{ban.reason}",
                          {"bans": [{"id": str(b.id), "starts_on": b.starts_on.isoformat(),
                                     "ends_on": b.ends_on.isoformat() if b.ends_on else None, "source": b.source,
-                                    "matched_by": "traveller" if b.traveller_id == context.traveller.id
+                                    "matched_by": "traveller" if context.traveller is not None
+                                    and b.traveller_id == context.traveller.id
                                     else "identity"} for b in bans]}))

@@ -22,6 +22,7 @@ from openbmis.documents.api import router as documents_router
 from openbmis.documents.chip import router as chip_router
 from openbmis.inspections.api import router as inspections_router
 from openbmis.network.api import router as network_router
+from openbmis.manifests.api import router as manifests_router
 from openbmis.permits.api import router as permits_router
 from openbmis.statistics.api import router as statistics_router
 from openbmis.trust.api import router as trust_router
@@ -132,3 +133,4 @@ api.add_router("/", watchlists_router)
 api.add_router("/", permits_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/", network_router)
+api.add_router("/", manifests_router)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "openbmis.permits",
     "openbmis.statistics",
     "openbmis.network",
+    "openbmis.manifests",
 ]
 
 MIDDLEWARE = [

@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 ALGORITHM = "openbmis-names"
-VERSION = "1.1"
+VERSION = "1.2"
 
 # name kinds in a compiled entry
 PRIMARY, ALIAS, WEAK = 0, 1, 2
@@ -284,7 +284,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return 0.0, "number"
     if len(a) == 1 or len(b) == 1:
         if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
-            return 0.5, "initial"
+            return INITIAL, "initial"
         return 0.0, "initial"
     ga, gb = SYNONYMS.get(a), SYNONYMS.get(b)
     if ga is not None and gb is not None and ga & gb:
@@ -296,16 +296,47 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     fa, fb = spelling_fold(a), spelling_fold(b)
     if fa == fb:
         return 0.9, "spelling"
+    if inflection_stem(a) == inflection_stem(b) and min(len(a), len(b)) >= 4:
+        return 0.9, "inflection"
+    ha, hb = hungarian_fold(a), hungarian_fold(b)
+    if (ha != a or hb != b) and (ha == b or hb == a or ha == hb):
+        return 0.9, "hungarian-spelling"
+    sa, sb = latin_skeleton(a), latin_skeleton(b)
     longest = max(len(a), len(b))
     budget = _budget(longest)
     if budget:
         d = min(OSA.distance(a, b, score_cutoff=budget), OSA.distance(fa, fb, score_cutoff=budget))
-        if d <= budget:
+        # letters in common are not enough: the consonants must agree too (Khalid is not Hamid)
+        if d <= budget and Levenshtein.distance(sa, sb, score_cutoff=budget) <= (1 if longest <= 7 else budget):
             return 1.0 - d / longest, "edit"
-    sa, sb = latin_skeleton(a), latin_skeleton(b)
     if sa == sb and len(sa) >= 3:
         return 0.8, "skeleton"
     return 0.0, ""
+
+
+# An initial meets a name that starts with it ("V. V. Putin", "Путин В. В."): weaker than the name itself.
+INITIAL = 0.75
+# Case and nominative endings that Baltic and Slavic languages add to foreign names (Vladimiras Putinas,
+# Vladimirs Putins, Putina Vladimira); stripped from both sides when the stems are long enough.
+_INFLECTION = re.compile(r"(?<=[a-z]{3})(?:as|is|ys|us|s|a|u|e|om|em|ym|im|ov|ova|ovi)$")
+
+
+@lru_cache(maxsize=65_536)
+def inflection_stem(token: str) -> str:
+    """The token without a Baltic or Slavic inflectional ending (putinas, putins, putina -> putin)."""
+    return _INFLECTION.sub("", token)
+
+
+_HUNGARIAN = (("dzs", "j"), ("gy", "d"), ("ty", "t"), ("ny", "n"), ("ly", "l"), ("sz", "s"), ("cs", "ch"),
+              ("zs", "zh"))  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def hungarian_fold(token: str) -> str:
+    """Hungarian transliteration of Slavic names read back (Vlagyimir -> vladimir, Putyin -> putin)."""
+    for src, dst in _HUNGARIAN:
+        token = token.replace(src, dst)
+    return token
 
 
 @lru_cache(maxsize=262_144)
@@ -334,6 +365,10 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+# Skeleton-only matches with few consonants in common are weak: factor = base + step x consonants (max 1),
+# so 3 consonants count 0.88, 4 count 0.94, 5 and more fully.
+SHORT_SKELETON_BASE = 0.7
+SHORT_SKELETON_STEP = 0.06
 # What tokens left unmatched cost, in units of their weight: a query word the entry lacks speaks against
 # the match more than an entry word the query leaves out (an extra middle name, "Group for the ...").
 UNMATCHED_QUERY = 1.25
@@ -459,12 +494,52 @@ def _skeleton_tokens(form: CompiledForm) -> list[str]:
     return out
 
 
+_SCHEME_LABELS = {
+    "icao": "transliterated by ICAO Doc 9303",
+    "anyascii": "transliterated",
+    "elot": "romanised from Greek (ELOT 743)",
+    "cjk-split": "romanised from Chinese characters (pinyin)",
+    "cjk-syllables": "romanised from Chinese characters (pinyin syllables)",
+    "korean-0": "romanised from Korean (Revised Romanisation)",
+    "korean-1": "romanised from Korean (Revised Romanisation)",
+    "korean-2": "romanised from Korean (McCune-Reischauer)",
+    "korean-3": "romanised from Korean (McCune-Reischauer)",
+    "skeleton": "consonants read from Arabic or Hebrew letters",
+}
+
+
+def describe_scheme(scheme: str) -> str:
+    """Words for the explanation: how a name form was read ("" for a Latin name read as written)."""
+    base, _, rest = scheme.partition(" (")
+    label = _SCHEME_LABELS.get(base, "")
+    extra = rest.rstrip(")")
+    return ", ".join(x for x in (label, extra) if x)
+
+
+def _with_schemes(mode: str, q: CompiledForm, c: CompiledForm) -> str:
+    parts = [f"{side} {text}" for side, text in (("query", describe_scheme(q[3])), ("entry", describe_scheme(c[3])))
+             if text]  # fmt: skip
+    return f"{mode} [{'; '.join(parts)}]" if parts else mode
+
+
 def _compare_forms(q: CompiledForm, c: CompiledForm) -> tuple[float, list[tuple[str, str, float, str]], str]:
+    score, pairs, mode = _compare_forms_plain(q, c)
+    return score, pairs, _with_schemes(mode, q, c)
+
+
+def _compare_forms_plain(
+    q: CompiledForm, c: CompiledForm
+) -> tuple[float, list[tuple[str, str, float, str]], str]:
     qt, qs, qunv, _ = q
     ct, cs, cunv, _ = c
     if qunv or cunv:
         a = _align(_skeleton_tokens(q), _skeleton_tokens(c), True)
-        return 0.95 * a.score, a.pairs, "skeleton"
+        # a skeleton of few consonants (l + jn for "Liu Jian" ~ ولی جان) matches too many names to count fully
+        letters = sum(len(x.split("|")[0]) for x, _, v, how in a.pairs if v >= 0.8 and how != "near")
+        factor = min(1.0, SHORT_SKELETON_BASE + SHORT_SKELETON_STEP * letters)
+        if factor < 1.0:
+            a.pairs.append((str(letters), "consonants", factor, "short-skeleton"))
+        return 0.95 * factor * a.score, a.pairs, "skeleton"
     a = _align(qt, ct, False)
     ratio = token_sort_ratio(" ".join(qt), " ".join(ct)) / 100.0
     return 0.95 * a.score + 0.05 * ratio, a.pairs, "tokens"
@@ -490,7 +565,7 @@ def name_similarity(
 DATE_CONTRADICTS = 0.3
 DATE_DIFFERS = 0.15
 # nationalities that share no country: people hold several, and lists do not always know them all
-COUNTRY_DIFFERS = 0.15
+COUNTRY_DIFFERS = 0.2
 
 
 def _day_number(d: DateSpec) -> int | None:

@@ -307,7 +307,9 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if budget:
         d = min(OSA.distance(a, b, score_cutoff=budget), OSA.distance(fa, fb, score_cutoff=budget))
         # letters in common are not enough: the consonants must agree too (Khalid is not Hamid)
-        if d <= budget and Levenshtein.distance(sa, sb, score_cutoff=budget) <= (1 if longest <= 7 else budget):
+        if d <= budget and Levenshtein.distance(sa, sb, score_cutoff=budget) <= (
+            1 if longest <= 7 else budget
+        ):
             return 1.0 - d / longest, "edit"
     if sa == sb and len(sa) >= 3:
         return 0.8, "skeleton"

@@ -581,7 +581,9 @@ def _abjad_forms(text: str, scripts: frozenset[str]) -> list[NameForm]:
     hebrew = "HEBREW" in scripts
     words = [w for w in re.split(r"[\s\-\u200c\u200d،,.]+", unicodedata.normalize("NFKC", text)) if w]
     if hebrew:  # a vav at the start of a word, or doubled, is the consonant v (Vladimir, Pavel)
-        words = [("\x00" + w[1:] if w.startswith("ו") and len(w) > 2 else w).replace("וו", "\x00") for w in words]
+        words = [
+            ("\x00" + w[1:] if w.startswith("ו") and len(w) > 2 else w).replace("וו", "\x00") for w in words
+        ]
     joined = _abjad_parts(words, join=True)
     separate = _abjad_parts(words, join=False)
     forms: list[NameForm] = []

@@ -105,3 +105,18 @@ def test_hangul_revised_romanisation_and_mccune_reischauer_forms() -> None:
 def test_inflection_and_hungarian_folds_do_not_merge_different_names() -> None:
     assert compare(Query(name="Ivanas Petraitis"), person("Ivan Petrov")).score < THRESHOLD
     assert compare(Query(name="Hamid Yusif"), person("Khalid Yusif")).score < THRESHOLD
+
+
+def test_the_index_retrieves_a_korean_surname_variant_among_many_namesakes() -> None:
+    from openbmis.screening import IndexBuilder
+
+    builder = IndexBuilder()
+    surnames = [f"{a}{b}" for a in "bcdfghjklmnrstvz" for b in ("an", "on", "um")]  # 48 other families
+    for i, surname in enumerate(surnames):
+        name = f"{surname.upper()} YONG HO"
+        builder.add(WatchlistEntry(id=f"N{i}", list_name="test", entity_type="person", names=(name,)))
+    builder.add(WatchlistEntry(id="PARK", list_name="test", entity_type="person", names=("PARK YONG HO",)))
+    index = builder.build()
+    for query in ("Bak Yong Ho", "Pak Yong Ho", "박용호"):
+        hits = index.search(Query(name=query))
+        assert hits and hits[0].entry_id == "PARK", query

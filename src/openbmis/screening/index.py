@@ -1,7 +1,8 @@
 """The screening index: candidate retrieval by keys, then the explainable scorer on the few candidates.
 
-Each name form of each entry yields keys: its tokens (``t:``), their consonant skeletons (``k:``), their
-vowel keys (``v:``) and four-letter prefixes (``p:``); identifiers yield exact (``i:``) and confusable
+Each name form of each entry yields keys: its tokens (``t:``), the variant group of a known variant (``s:``,
+Park/Pak/Bak), their consonant skeletons (``k:``), their vowel keys (``v:``) and four-letter prefixes
+(``p:``); identifiers yield exact (``i:``) and confusable
 (``c:``) keys. Keys are 32-bit CRC hashes kept in sorted numpy arrays with their postings (name row ids), so
 a million entries take a few hundred megabytes and no per-key Python objects. Entries and their compiled
 names are stored marshalled in one byte buffer and decoded only for candidates.
@@ -39,11 +40,11 @@ from openbmis.screening.scorer import (
     score_compiled,
     token_weight,
 )
-from openbmis.screening.text import PARTICLES, latin_skeleton, vowel_key
+from openbmis.screening.text import PARTICLES, SYNONYMS, latin_skeleton, vowel_key
 
 __all__ = ["DocumentHit", "DocumentIndex", "IndexBuilder", "ScreeningIndex", "SearchStats"]
 
-_KEY_WEIGHT = {"t": 1.0, "k": 0.8, "v": 0.8, "p": 0.4, "q": 1.5, "i": 4.0, "c": 2.0}
+_KEY_WEIGHT = {"s": 0.9, "t": 1.0, "k": 0.8, "v": 0.8, "p": 0.4, "q": 1.5, "i": 4.0, "c": 2.0}
 
 
 def _h(key: str) -> int:
@@ -59,6 +60,9 @@ def form_keys(form: CompiledForm) -> set[str]:
             continue
         if not unvocalised:
             keys.add("t:" + tok)
+            group = SYNONYMS.get(tok)
+            if group:  # known variants share a key (Park/Pak/Bak, Lee/Yi/Rhee, Mohammed/Muhammad)
+                keys.add("s:" + str(min(group)))
             if len(tok) >= 3:
                 keys.add("v:" + vowel_key(tok))
             if len(tok) >= 6:
@@ -93,7 +97,7 @@ def query_extra_keys(form: CompiledForm) -> set[str]:
 
 def _key_type_weight(key: str, token_part: str) -> float:
     weight = _KEY_WEIGHT[key[0]]
-    if key[0] in "tvp":
+    if key[0] in "tvps":
         weight *= token_weight(token_part)
     return weight
 
@@ -305,6 +309,8 @@ class ScreeningIndex:
                 part_of = {}
                 for tok, skel in zip(tokens, skeleton, strict=True):
                     part_of["t:" + tok] = tok
+                    if tok in SYNONYMS:
+                        part_of["s:" + str(min(SYNONYMS[tok]))] = tok
                     part_of["v:" + vowel_key(tok)] = tok
                     part_of["p:" + tok[:4]] = tok
                     part_of["k:" + skel] = tok

@@ -68,6 +68,11 @@ def test_a_full_birth_date_a_year_away_keeps_a_partial_name_below_the_threshold(
         ("ולדימיר פוטין", "Vladimir Putin"),
         ("דונלד טראמפ", "Donald Trump"),
         ("CHANG MYONGC-HIN", "CHANG MYONG CHIN"),
+        ("弗拉基米尔·普京", "Vladimir Putin"),  # foreign names transcribed into Chinese, Hangul, kana
+        ("블라디미르 푸틴", "Vladimir Putin"),
+        ("세르게이 라브로프", "Sergey Lavrov"),
+        ("セルゲイ・ラブロフ", "Sergey Lavrov"),
+        ("奥萨马·本·拉登", "Usama bin Laden"),
     ],
 )
 def test_the_listed_person_is_found_however_the_name_is_written(query: str, listed: str) -> None:
@@ -120,3 +125,25 @@ def test_the_index_retrieves_a_korean_surname_variant_among_many_namesakes() -> 
     for query in ("Bak Yong Ho", "Pak Yong Ho", "박용호"):
         hits = index.search(Query(name=query))
         assert hits and hits[0].entry_id == "PARK", query
+
+
+@pytest.mark.parametrize(
+    "query,listed",
+    [
+        ("ジョン・スミス", "Jan Schmidt"),  # five consonant classes in common: not enough on their own
+        ("ジョン・スミス", "John Smith"),
+        ("ドナルド・トランプ", "Daniel Turner"),
+        ("ウラジーミル・プーチン", "Vladimir Petrov"),
+        ("セルゲイ・ラブロフ", "Sergei Ivanov"),
+    ],
+)
+def test_consonant_classes_of_a_short_transcribed_name_are_not_a_hit_alone(query: str, listed: str) -> None:
+    ex = compare(Query(name=query), person(listed))
+    assert ex.score < THRESHOLD
+
+
+def test_a_transcribed_foreign_name_is_explained_and_only_native_looking_names_skip_it() -> None:
+    ex = compare(Query(name="블라디미르 푸틴"), person("Vladimir Putin"))
+    assert "consonant classes" in ex.features[0].detail and "BRTMR~BRTMR" in ex.features[0].detail
+    assert all(f.scheme != "loanword" for f in analyse_name("김정은"))  # a Korean name is romanised, not this
+    assert any(f.scheme == "loanword" for f in analyse_name("블라디미르 푸틴"))

@@ -1,9 +1,9 @@
 """The screening index: candidate retrieval by keys, then the explainable scorer on the few candidates.
 
 Each name form of each entry yields keys: its tokens (``t:``), the variant group of a known variant (``s:``,
-Park/Pak/Bak), their consonant skeletons (``k:``), their vowel keys (``v:``) and four-letter prefixes
-(``p:``); identifiers yield exact (``i:``) and confusable
-(``c:``) keys. Keys are 32-bit CRC hashes kept in sorted numpy arrays with their postings (name row ids), so
+Park/Pak/Bak), consonant classes (``g:``, which foreign names written in CJK scripts meet), their
+consonant skeletons (``k:``), their vowel keys (``v:``) and four-letter prefixes (``p:``); identifiers
+yield exact (``i:``) and confusable (``c:``) keys. Keys are 32-bit CRC hashes kept in sorted numpy arrays with their postings (name row ids), so
 a million entries take a few hundred megabytes and no per-key Python objects. Entries and their compiled
 names are stored marshalled in one byte buffer and decoded only for candidates.
 
@@ -46,11 +46,11 @@ from openbmis.screening.scorer import (
     score_compiled,
     token_weight,
 )
-from openbmis.screening.text import PARTICLES, SYNONYMS, latin_skeleton, vowel_key
+from openbmis.screening.text import PARTICLES, SYNONYMS, coarse_key, latin_skeleton, vowel_key
 
 __all__ = ["DocumentHit", "DocumentIndex", "IndexBuilder", "ScreeningIndex", "SearchStats"]
 
-_KEY_WEIGHT = {"s": 0.9, "t": 1.0, "k": 0.8, "v": 0.8, "p": 0.4, "q": 1.5, "i": 4.0, "c": 2.0}
+_KEY_WEIGHT = {"g": 0.6, "s": 0.9, "t": 1.0, "k": 0.8, "v": 0.8, "p": 0.4, "q": 1.5, "i": 4.0, "c": 2.0}
 
 
 def _h(key: str) -> int:
@@ -67,13 +67,18 @@ def _id_hash(key: str) -> int:
 
 def form_keys(form: CompiledForm) -> set[str]:
     """Retrieval keys of one compiled name form."""
-    tokens, skeleton, unvocalised, _ = form
+    tokens, skeleton, unvocalised, scheme = form
     keys: set[str] = set()
+    if scheme == "loanword":  # consonant classes of a foreign name in CJK (``g:``, as below)
+        return {"g:" + t for t in tokens if len(t) >= 3}
     for tok, skel in zip(tokens, skeleton, strict=True):
         if tok in PARTICLES:
             continue
         if not unvocalised:
             keys.add("t:" + tok)
+            coarse = coarse_key(tok)
+            if len(coarse) >= 3:
+                keys.add("g:" + coarse)
             group = SYNONYMS.get(tok)
             if group:  # known variants share a key (Park/Pak/Bak, Lee/Yi/Rhee, Mohammed/Muhammad)
                 keys.add("s:" + str(min(group)))

@@ -42,6 +42,7 @@ from openbmis.screening.text import (
     PARTICLES,
     SYNONYMS,
     analyse_name,
+    coarse_key,
     latin_skeleton,
     plain_skeleton,
     vowel_key,
@@ -507,6 +508,7 @@ _SCHEME_LABELS = {
     "korean-2": "romanised from Korean (McCune-Reischauer)",
     "korean-3": "romanised from Korean (McCune-Reischauer)",
     "skeleton": "consonants read from Arabic or Hebrew letters",
+    "loanword": "foreign name read from kana, Chinese characters or Hangul by consonant classes",
 }
 
 
@@ -532,8 +534,10 @@ def _compare_forms(q: CompiledForm, c: CompiledForm) -> tuple[float, list[tuple[
 def _compare_forms_plain(
     q: CompiledForm, c: CompiledForm
 ) -> tuple[float, list[tuple[str, str, float, str]], str]:
-    qt, qs, qunv, _ = q
-    ct, cs, cunv, _ = c
+    qt, qs, qunv, qscheme = q
+    ct, cs, cunv, cscheme = c
+    if qscheme == "loanword" or cscheme == "loanword":
+        return _compare_loanword(q, c)
     if qunv or cunv:
         a = _align(_skeleton_tokens(q), _skeleton_tokens(c), True)
         # a skeleton of few consonants (l + jn for "Liu Jian" ~ ولی جان) matches too many names to count fully
@@ -545,6 +549,37 @@ def _compare_forms_plain(
     a = _align(qt, ct, False)
     ratio = token_sort_ratio(" ".join(qt), " ".join(ct)) / 100.0
     return 0.95 * a.score + 0.05 * ratio, a.pairs, "tokens"
+
+
+def _coarse_tokens(form: CompiledForm) -> list[str] | None:
+    tokens, _, unvocalised, scheme = form
+    if scheme == "loanword":
+        return list(tokens)
+    if unvocalised:
+        return None  # an Arabic or Hebrew skeleton has no vowels to classify: not comparable this way
+    return [k for k in (coarse_key(t) for t in tokens if t not in PARTICLES) if k]
+
+
+def _compare_loanword(
+    q: CompiledForm, c: CompiledForm
+) -> tuple[float, list[tuple[str, str, float, str]], str]:
+    """A foreign name written in CJK or Hangul against a Latin one, by consonant classes (capped at 0.9:
+    the classes merge sounds that Latin spellings keep apart)."""
+    qk, ck = _coarse_tokens(q), _coarse_tokens(c)
+    if not qk or not ck:
+        return 0.0, [], "loanword"
+    a = _align(qk, ck, True)
+    letters = sum(len(x) for x, _, v, how in a.pairs if v >= 0.8 and how != "near")
+    factor = min(1.0, LOANWORD_BASE + SHORT_SKELETON_STEP * letters)
+    if factor < 1.0:
+        a.pairs.append((str(letters), "consonant classes", factor, "short-skeleton"))
+    return LOANWORD_CAP * factor * a.score, a.pairs, "loanword"
+
+
+# Consonant classes say less than consonants: a loanword match needs about nine classes in common to
+# count fully (John Smith, five, counts 0.8: ジョン・スミス meets Jan Schmidt just as well).
+LOANWORD_CAP = 0.9
+LOANWORD_BASE = 0.46
 
 
 def name_similarity(

@@ -23,6 +23,7 @@ from anyascii import anyascii
 __all__ = [
     "NameForm",
     "analyse_name",
+    "coarse_key",
     "fold",
     "latin_skeleton",
     "plain_skeleton",
@@ -568,6 +569,55 @@ def vowel_key(token: str) -> str:
     return re.sub(r"[aeiouy]+", "*", s)
 
 
+# Consonant classes for foreign names written in CJK scripts and Hangul, which have no l/r, b/v or d/j
+# contrast and add vowels between consonants (Vladimir = ウラジーミル urajimiru = 弗拉基米尔 fulajimier =
+# 블라디미르 beulladimireu): labials B, velars K, dentals and sibilants T, liquids R, M, N; vowels, h, y out.
+_COARSE_DIGRAPHS = (("tch", "T"), ("sch", "T"), ("ch", "T"), ("sh", "T"), ("zh", "T"), ("ts", "T"), ("tz", "T"),
+                    ("ph", "B"), ("th", "T"), ("kh", "K"), ("gh", "K"), ("ng", "N"), ("ck", "K"), ("dj", "T"))  # fmt: skip
+_COARSE = str.maketrans(
+    {
+        **dict.fromkeys("bpfvw", "B"),
+        **dict.fromkeys("kgcqx", "K"),
+        **dict.fromkeys("tdjzs", "T"),
+        **dict.fromkeys("lr", "R"),
+        "m": "M",
+        "n": "N",
+        **dict.fromkeys("aeiouhy'", None),
+    }  # fmt: skip
+)
+
+
+@lru_cache(maxsize=200_000)
+def coarse_key(token: str) -> str:
+    """Consonant classes of a romanised token (see _COARSE): the key that foreign names in CJK meet."""
+    s = _SOFT_C.sub("s", token.lower())
+    for src, dst in _COARSE_DIGRAPHS:
+        s = s.replace(src, dst)
+    s = s.translate(_COARSE)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^A-Z]", "", s))
+
+
+def _loanword_form(text: str, scripts: frozenset[str]) -> NameForm | None:
+    """A foreign name transcribed into kana, Chinese characters or Hangul, as consonant classes per word.
+    Only for text that looks transcribed: any katakana, a middle dot between words, or a Chinese or Hangul
+    word longer than a native name (four or more syllables)."""
+    words = [w for w in re.split(r"[\s・·•\-=]+", text) if w]
+    katakana = any("\u30a0" <= ch <= "\u30ff" for ch in text)
+    dotted = any(ch in text for ch in "・·•")
+    long_word = any(sum(1 for ch in w if ch.isalpha()) >= 4 for w in words)
+    if not (katakana or dotted or long_word):
+        return None
+    keys: list[str] = []
+    for word in words:
+        latin = hangul_rr(word) if "HANGUL" in scripts else anyascii(word)
+        key = coarse_key(re.sub(r"[^a-z]", "", latin.lower()))
+        if len(key) >= 2:
+            keys.append(key)
+    if not keys:
+        return None
+    return NameForm(tokens=tuple(keys), skeleton=tuple(keys), unvocalised=True, scheme="loanword")
+
+
 def _abjad_skeleton(word: str, table: dict[str, str]) -> str:
     s = "".join(table.get(ch, "") for ch in word)
     s = re.sub(r"(.)\1+", r"\1", s)
@@ -663,4 +713,8 @@ def analyse_name(text: str, organisation: bool = False) -> tuple[NameForm, ...]:
         forms.append(_make_form(tokens, abjad, scheme, organisation))
     if scripts & {"ARABIC", "HEBREW"}:
         forms.extend(_abjad_forms(text, scripts))
+    if scripts & {"CJK", "KANA", "HANGUL"} and not organisation:
+        loan = _loanword_form(strip_cjk_titles(unicodedata.normalize("NFKC", text))[0], scripts)
+        if loan is not None:
+            forms.append(loan)
     return tuple(forms)

@@ -178,12 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         loaded = ScreeningIndex.load(tmp)
         load_s = time.perf_counter() - t
-        sample = [q for q, _ in queries["perturbed"][:200]]
+        load_sample = [q for q, _ in queries["perturbed"][:200]]
         t = time.perf_counter()
         same = sum(
             [(h.entry_id, round(h.score, 9)) for h in loaded.search(q, limit=25)]
             == [(h.entry_id, round(h.score, 9)) for h in index.search(q, limit=25)]
-            for q in sample
+            for q in load_sample
         )
         first_queries_s = time.perf_counter() - t
         del loaded
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": index.config.threshold,
         "save_s": save_s,
         "load_s": load_s,
-        "loaded_same_results": f"{same}/{len(sample)}",
+        "loaded_same_results": f"{same}/{len(load_sample)}",
         "loaded_first_200_queries_s": first_queries_s,
         "delta_1000_entries_s": delta_s,
     }
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"build {build_s:.1f} s; index data {meta['index_nbytes_mb']:.0f} MiB; "
           f"process RSS {rss0:.0f} -> {rss1:.0f} MiB (+{rss1 - rss0:.0f})")  # fmt: skip
     print(f"on disk: save {save_s:.1f} s; load (memory-mapped) {load_s:.3f} s against a build of {build_s:.1f} s; "
-          f"loaded index gave the same hits for {same}/{len(sample)} queries (200 queries incl. first page-ins "
+          f"loaded index gave the same hits for {same}/{len(load_sample)} queries (200 queries incl. first page-ins "
           f"{first_queries_s:.1f} s); a change of 1,000 entries applied by its delta in {delta_s:.2f} s")  # fmt: skip
     header = (
         f"{'set':10} {'method':9} {'n':>5} {'recall':>7} {'top1':>6} {'hit real':>8} {'hit any':>8} "

@@ -368,10 +368,11 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
-# Skeleton-only matches with few consonants in common are weak: factor = base + step x consonants (max 1),
-# so 3 consonants count 0.88, 4 count 0.94, 5 and more fully.
+# Skeleton-only matches with few consonants in common are weak: under SHORT_SKELETON_ENOUGH consonants (in
+# parts of two or more) the factor is base + step x consonants: 2 count 0.82, 3 count 0.88.
 SHORT_SKELETON_BASE = 0.7
 SHORT_SKELETON_STEP = 0.06
+SHORT_SKELETON_ENOUGH = 4
 # What tokens left unmatched cost, in units of their weight: a query word the entry lacks speaks against
 # the match more than an entry word the query leaves out (an extra middle name, "Group for the ...").
 UNMATCHED_QUERY = 1.25
@@ -540,9 +541,19 @@ def _compare_forms_plain(
         return _compare_loanword(q, c)
     if qunv or cunv:
         a = _align(_skeleton_tokens(q), _skeleton_tokens(c), True)
-        # a skeleton of few consonants (l + jn for "Liu Jian" ~ ولی جان) matches too many names to count fully
-        letters = sum(len(x.split("|")[0]) for x, _, v, how in a.pairs if v >= 0.8 and how != "near")
-        factor = min(1.0, SHORT_SKELETON_BASE + SHORT_SKELETON_STEP * letters)
+        # a romanised name that meets an unvocalised one by a skeleton of few consonants (l + jn for "Liu
+        # Jian" ~ ولی جان) matches too many names to count fully
+        # (a one-consonant part such as l for Liu/Wali says next to nothing and is not counted)
+        letters = sum(
+            len(x.split("|")[0])
+            for x, _, v, how in a.pairs
+            if v >= 0.8 and how != "near" and len(x.split("|")[0]) > 1
+        )
+        factor = (
+            1.0 if letters >= SHORT_SKELETON_ENOUGH else SHORT_SKELETON_BASE + SHORT_SKELETON_STEP * letters
+        )
+        if qunv and cunv:
+            factor = 1.0  # both written without vowels: the same letters, not a guess at a romanisation
         if factor < 1.0:
             a.pairs.append((str(letters), "consonants", factor, "short-skeleton"))
         return 0.95 * factor * a.score, a.pairs, "skeleton"

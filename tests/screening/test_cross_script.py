@@ -147,3 +147,29 @@ def test_a_transcribed_foreign_name_is_explained_and_only_native_looking_names_s
     assert "consonant classes" in ex.features[0].detail and "BRTMR~BRTMR" in ex.features[0].detail
     assert all(f.scheme != "loanword" for f in analyse_name("김정은"))  # a Korean name is romanised, not this
     assert any(f.scheme == "loanword" for f in analyse_name("블라디미르 푸틴"))
+
+
+def test_a_name_whose_word_boundary_moved_is_retrieved_among_namesakes() -> None:
+    from openbmis.screening import IndexBuilder
+
+    builder = IndexBuilder()
+    for i, given in enumerate(
+        f"{a}{b}" for a in ("song", "chol", "yong", "kwang", "sung") for b in ("il", "ho", "su", "nam")
+    ):
+        builder.add(
+            WatchlistEntry(
+                id=f"N{i}", list_name="test", entity_type="person", names=(f"CHANG {given.upper()}",)
+            )
+        )
+        builder.add(
+            WatchlistEntry(
+                id=f"M{i}",
+                list_name="test",
+                entity_type="person",
+                names=(f"CHANG MYONG {given[-2:].upper()}",),
+            )
+        )
+    builder.add(WatchlistEntry(id="T", list_name="test", entity_type="person", names=("CHANG MYONG CHIN",)))
+    index = builder.build()
+    hits = index.search(Query(name="CHANG MYONGC-HIN"))
+    assert hits and hits[0].entry_id == "T" and "boundary-moved" in hits[0].explanation.features[0].detail

@@ -105,7 +105,14 @@ def query_extra_keys(form: CompiledForm) -> set[str]:
     keys: set[str] = set()
     for i in range(len(tokens) - 1):
         if not unvocalised:
-            keys.add("t:" + tokens[i] + tokens[i + 1])
+            joined = tokens[i] + tokens[i + 1]
+            keys.add("t:" + joined)
+            # the boundary may have moved ("myongc hin" for "myong chin"): the other splits, parts of 3+
+            if len(joined) <= 16:
+                for cut in range(3, len(joined) - 2):
+                    if cut != len(tokens[i]):
+                        keys.add("t:" + joined[:cut])
+                        keys.add("t:" + joined[cut:])
         joined = (
             latin_skeleton(tokens[i] + tokens[i + 1]) if not unvocalised else skeleton[i] + skeleton[i + 1]
         )

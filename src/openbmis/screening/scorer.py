@@ -380,6 +380,8 @@ UNMATCHED_ENTRY = 0.5
 # Near misses: the closest still-unmatched token pairs (letters in common at least NEAR_FLOOR) get partial
 # credit, up to NEAR_CREDIT of a match, so that a near token (iap~ian) counts more than an unrelated one.
 NEAR_CREDIT = 0.5
+# two parts whose boundary moved but whose letters are the same, in the same order
+BOUNDARY_MOVED = 0.9
 NEAR_FLOOR = 0.4
 
 
@@ -404,6 +406,19 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     qm: dict[int, float] = {}
     cm: dict[int, float] = {}
     pairs: list[tuple[str, str, float, str]] = []
+    # a word boundary that moved ("myongc hin" / "myong chin"): two adjacent parts equal when joined
+    for i in range(len(qt) - 1):
+        if i in qm or i + 1 in qm:
+            continue
+        qjoined = qt[i].split("|")[0] + qt[i + 1].split("|")[0]
+        for j in range(len(ct) - 1):
+            if j in cm or j + 1 in cm or qjoined != ct[j].split("|")[0] + ct[j + 1].split("|")[0]:
+                continue
+            if qt[i] == ct[j]:
+                continue  # the same parts, not a moved boundary
+            qm[i] = qm[i + 1] = cm[j] = cm[j + 1] = BOUNDARY_MOVED
+            pairs.append((qt[i] + " " + qt[i + 1], ct[j] + " " + ct[j + 1], BOUNDARY_MOVED, "boundary-moved"))
+            break
     for s, i, j, how in cands:
         if i in qm or j in cm:
             continue

@@ -105,20 +105,34 @@ def query_extra_keys(form: CompiledForm) -> set[str]:
     keys: set[str] = set()
     for i in range(len(tokens) - 1):
         if not unvocalised:
-            joined = tokens[i] + tokens[i + 1]
-            keys.add("t:" + joined)
-            # the boundary may have moved ("myongc hin" for "myong chin"): the other splits, parts of 3+
-            if len(joined) <= 16:
-                for cut in range(3, len(joined) - 2):
-                    if cut != len(tokens[i]):
-                        keys.add("t:" + joined[:cut])
-                        keys.add("t:" + joined[cut:])
+            keys.add("t:" + tokens[i] + tokens[i + 1])
         joined = (
             latin_skeleton(tokens[i] + tokens[i + 1]) if not unvocalised else skeleton[i] + skeleton[i + 1]
         )
         if len(joined) >= 3:
             keys.add("k:" + joined)
     return keys
+
+
+def boundary_keys(form: CompiledForm) -> set[str]:
+    """Query keys for a word boundary that may have moved ("myongc hin" for "myong chin"): the other
+    splits of two adjacent parts, each part three letters or more (weighed low: most are not words)."""
+    tokens, _, unvocalised, _ = form
+    keys: set[str] = set()
+    if unvocalised:
+        return keys
+    for i in range(len(tokens) - 1):
+        joined = tokens[i] + tokens[i + 1]
+        if len(joined) > 16:
+            continue
+        for cut in range(3, len(joined) - 2):
+            if cut != len(tokens[i]):
+                keys.add("t:" + joined[:cut])
+                keys.add("t:" + joined[cut:])
+    return keys
+
+
+BOUNDARY_KEY_WEIGHT = 0.3
 
 
 def _key_type_weight(key: str, token_part: str) -> float:
@@ -454,6 +468,8 @@ class ScreeningIndex:
                     part_of["k:" + skel] = tok
                 for k in form_keys(form) | query_extra_keys(form):
                     out[k] = max(out.get(k, 0.0), _key_type_weight(k, part_of.get(k, "")))
+                for k in boundary_keys(form):
+                    out.setdefault(k, BOUNDARY_KEY_WEIGHT)
         for ident in cq.identifiers:
             if ident.number:
                 out["i:" + ident.number] = _KEY_WEIGHT["i"]

@@ -414,7 +414,7 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
         for j in range(len(ct) - 1):
             if j in cm or j + 1 in cm or qjoined != ct[j].split("|")[0] + ct[j + 1].split("|")[0]:
                 continue
-            if qt[i] == ct[j]:
+            if len(qt[i].split("|")[0]) == len(ct[j].split("|")[0]):
                 continue  # the same parts, not a moved boundary
             qm[i] = qm[i + 1] = cm[j] = cm[j + 1] = BOUNDARY_MOVED
             pairs.append((qt[i] + " " + qt[i + 1], ct[j] + " " + ct[j + 1], BOUNDARY_MOVED, "boundary-moved"))

@@ -4,10 +4,13 @@ Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
 
 1. Names. Every query name form is aligned with every entry name form, order-free: token pairs are taken
    greedily by similarity (exact 1.0; known variant 0.9; same letters but vowels 0.9 when at least half the
-   letters agree; edit distance within a length-dependent budget ``1 - d/len``; same consonant skeleton 0.8;
-   initial 0.5), and tokens written together on one side may meet two tokens on the other. The closest
-   pairs still unmatched after that get partial credit (letters in common, with a Jaro-Winkler-like prefix
-   bonus). The aligned score is the matched weight over the total weight, where tokens have weights
+   letters agree; Baltic/Slavic endings and Hungarian spellings 0.9; edit distance within a length-dependent
+   budget ``1 - d/len`` when the consonant skeletons agree within one edit; same consonant skeleton 0.8;
+   initial 0.75), tokens written together on one side may meet two tokens on the other, and two adjacent
+   parts whose boundary moved meet at 0.9. Foreign names written in kana, Chinese characters or Hangul meet
+   Latin ones by consonant classes (capped at 0.9, weaker with few classes); skeleton-only matches across
+   scripts with fewer than four consonants count less. The closest pairs still unmatched after that get
+   partial credit (letters in common, with a Jaro-Winkler-like prefix bonus). The aligned score is the matched weight over the total weight, where tokens have weights
    (particles 0.3, legal forms 0.2, patronymics and frequent names 0.6), unmatched query tokens cost 1.25
    times their weight and unmatched entry tokens (extra middle names) half. Forms from unvocalised scripts
    (Arabic, Hebrew) are compared by consonant skeleton only, with a cap of 0.95. Five per cent of the name
@@ -15,7 +18,7 @@ Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
 2. Qualifiers move the name evidence: a matching birth date, nationality or sex closes part of the gap to
    1; a mismatch multiplies it down: a birth date that clearly contradicts (years two or more apart, three
    for a year-only or approximate date) by 0.7, one that differs by about a year by 0.85 (a day or month
-   slip within 31 days neither adds nor removes), nationalities with no country in common by 0.85, sex by
+   slip within 31 days neither adds nor removes), nationalities with no country in common by 0.8, sex by
    0.85.
 3. Identifiers are independent evidence combined by noisy-OR: exact number 0.9 (0.5 when issuing countries
    differ), confusable-equal 0.7, BIC branch prefix 0.75.

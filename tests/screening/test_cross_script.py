@@ -72,6 +72,9 @@ def test_a_full_birth_date_a_year_away_keeps_a_partial_name_below_the_threshold(
         ("블라디미르 푸틴", "Vladimir Putin"),
         ("세르게이 라브로프", "Sergey Lavrov"),
         ("セルゲイ・ラブロフ", "Sergey Lavrov"),
+        ("ウラジーミル・プーチン", "Vladimir Putin"),
+        ("ドナルド・トランプ", "Donald Trump"),
+        ("谢尔盖·拉夫罗夫", "Sergey Lavrov"),
         ("奥萨马·本·拉登", "Usama bin Laden"),
     ],
 )

@@ -593,8 +593,12 @@ def coarse_key(token: str) -> str:
     s = _SOFT_C.sub("s", token.lower())
     for src, dst in _COARSE_DIGRAPHS:
         s = s.replace(src, dst)
-    s = s.translate(_COARSE)
-    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^A-Z]", "", s))
+    s = re.sub(r"[^A-Z]", "", s.translate(_COARSE)).replace("NB", "MB")  # n before b/p is m (トランプ, Trump)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+_KANA_R = frozenset("ラリルレロ")
+_PINYIN_SIBILANTS = str.maketrans({"x": "s", "q": "s", "c": "s"})
 
 
 def _loanword_form(text: str, scripts: frozenset[str]) -> NameForm | None:
@@ -609,8 +613,14 @@ def _loanword_form(text: str, scripts: frozenset[str]) -> NameForm | None:
         return None
     keys: list[str] = []
     for word in words:
-        latin = hangul_rr(word) if "HANGUL" in scripts else anyascii(word)
-        key = coarse_key(re.sub(r"[^a-z]", "", latin.lower()))
+        latin = re.sub(r"[^a-z]", "", (hangul_rr(word) if "HANGUL" in scripts else anyascii(word)).lower())
+        if any(_script_of_char(ch) == "CJK" for ch in word):
+            latin = latin.translate(
+                _PINYIN_SIBILANTS
+            )  # pinyin x, q, c are sibilants (谢尔盖 xie er gai: Sergei)
+        key = coarse_key(latin)
+        if word[:1] == "ウ" and word[1:2] in _KANA_R:
+            key = "B" + key  # Japanese writes vl-/vr-/wr- as u-r (ウラジーミル Vladimir, ウルフ Wolf)
         if len(key) >= 2:
             keys.append(key)
     if not keys:

@@ -40,13 +40,8 @@ PG_URL = "postgres://postgres@127.0.0.1:5432/openbmis_bench"
 
 
 def run_django(env: dict[str, str], code: str) -> str:
-    script = (
-        "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='openbmis.server.settings'; django.setup()\n"
-        + code
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
-    )
+    script = "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='openbmis.server.settings'; django.setup()\n" + code
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(result.stderr[-3000:])
     return result.stdout
@@ -96,12 +91,8 @@ def free_port() -> int:
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "openbmis.cli.main", "serve", "--port", str(port), "--threads", "8"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = subprocess.Popen([sys.executable, "-m", "openbmis.cli.main", "serve", "--port", str(port),
+                               "--threads", "8"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -148,28 +139,16 @@ def pct(values: list[float], q: float) -> float:
 def mrz_for(doc: dict[str, object], rng: random.Random) -> str:
     from openbmis import mrz
 
-    return mrz.make(
-        {
-            "format": "TD3",
-            "document_code": "P",
-            "issuing_state": doc["state"],
-            "document_number": doc["number"],
-            "primary_identifier": doc["surname"],
-            "secondary_identifier": doc["given"],
-            "nationality": doc["state"],
-            "birth_date": date.fromisoformat(str(doc["birth"])),
-            "sex": doc["sex"],
-            "expiry_date": date(2032, 1, 1),
-            "optional_data": "",
-        }
-    )
+    return mrz.make({"format": "TD3", "document_code": "P", "issuing_state": doc["state"],
+                     "document_number": doc["number"], "primary_identifier": doc["surname"],
+                     "secondary_identifier": doc["given"], "nationality": doc["state"],
+                     "birth_date": date.fromisoformat(str(doc["birth"])), "sex": doc["sex"],
+                     "expiry_date": date(2032, 1, 1), "optional_data": ""})
 
 
 def bench_database(label: str, url: str, args: argparse.Namespace) -> dict[str, object]:
     env = {**os.environ, "OPENBMIS_DATABASE_URL": url, "OPENBMIS_DATA_DIR": str(OUT / "data")}
-    print(
-        f"\n== {label}: preparing {args.crossings:,} crossings / {args.travellers:,} travellers", flush=True
-    )
+    print(f"\n== {label}: preparing {args.crossings:,} crossings / {args.travellers:,} travellers", flush=True)
     token = prepare(env, args.crossings, args.travellers)
     known = known_documents(env, 400)
     rng = random.Random(7)
@@ -185,22 +164,12 @@ def bench_database(label: str, url: str, args: argparse.Namespace) -> dict[str, 
             if rng.random() < 0.5 and known:
                 doc = rng.choice(known)
             else:
-                doc = {
-                    "number": f"N{rng.randint(0, 99_999_999):08d}",
-                    "state": "KEN",
-                    "surname": "BENCHMARK",
-                    "given": rng.choice(["ALPHA", "BETA", "GAMMA", "DELTA"]),
-                    "birth": f"19{rng.randint(50, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                    "sex": rng.choice("MF"),
-                }
-            body = json.dumps(
-                {
-                    "border_post": "AIR-CAP",
-                    "direction": rng.choice(["entry", "exit"]),
-                    "client_id": str(uuid.uuid4()),
-                    "mrz": mrz_for(doc, rng),
-                }
-            )
+                doc = {"number": f"N{rng.randint(0, 99_999_999):08d}", "state": "KEN", "surname": "BENCHMARK",
+                       "given": rng.choice(["ALPHA", "BETA", "GAMMA", "DELTA"]),
+                       "birth": f"19{rng.randint(50, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                       "sex": rng.choice("MF")}
+            body = json.dumps({"border_post": "AIR-CAP", "direction": rng.choice(["entry", "exit"]),
+                               "client_id": str(uuid.uuid4()), "mrz": mrz_for(doc, rng)})
             return "POST", "/api/inspections", body, headers
 
         drive(port, args.clients, 3, inspection)  # warm-up
@@ -210,26 +179,16 @@ def bench_database(label: str, url: str, args: argparse.Namespace) -> dict[str, 
         server.wait(timeout=20)
     row = {
         "database": label,
-        "floor_p50": pct(floor_lat, 50),
-        "floor_p95": pct(floor_lat, 95),
-        "floor_rps": len(floor_lat) / floor_time,
-        "floor_errors": floor_err,
-        "insp_p50": pct(insp_lat, 50),
-        "insp_p95": pct(insp_lat, 95),
-        "insp_rps": len(insp_lat) / insp_time,
-        "insp_errors": insp_err,
+        "floor_p50": pct(floor_lat, 50), "floor_p95": pct(floor_lat, 95),
+        "floor_rps": len(floor_lat) / floor_time, "floor_errors": floor_err,
+        "insp_p50": pct(insp_lat, 50), "insp_p95": pct(insp_lat, 95),
+        "insp_rps": len(insp_lat) / insp_time, "insp_errors": insp_err,
     }
-    print(
-        f"  floor  GET /api/me          p50 {row['floor_p50']:7.1f} ms  p95 {row['floor_p95']:7.1f} ms  "
-        f"{row['floor_rps']:6.1f} req/s  errors {floor_err}"
-    )
-    print(
-        f"  inspection POST            p50 {row['insp_p50']:7.1f} ms  p95 {row['insp_p95']:7.1f} ms  "
-        f"{row['insp_rps']:6.1f} req/s  errors {insp_err}"
-    )
-    print(
-        f"  p95 ratio inspection/floor: {row['insp_p95'] / row['floor_p95']:.1f}x   (target p95 <= 150 ms, <= 5x)"
-    )
+    print(f"  floor  GET /api/me          p50 {row['floor_p50']:7.1f} ms  p95 {row['floor_p95']:7.1f} ms  "
+          f"{row['floor_rps']:6.1f} req/s  errors {floor_err}")
+    print(f"  inspection POST            p50 {row['insp_p50']:7.1f} ms  p95 {row['insp_p95']:7.1f} ms  "
+          f"{row['insp_rps']:6.1f} req/s  errors {insp_err}")
+    print(f"  p95 ratio inspection/floor: {row['insp_p95'] / row['floor_p95']:.1f}x   (target p95 <= 150 ms, <= 5x)")
     return row
 
 
@@ -237,9 +196,8 @@ def pg_available() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3
-        ) as conn:
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True,
+                             connect_timeout=3) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'openbmis_bench'").fetchone()
             if not exists:
                 conn.execute("CREATE DATABASE openbmis_bench")
@@ -249,9 +207,7 @@ def pg_available() -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--crossings", type=int)
     parser.add_argument("--travellers", type=int)
@@ -263,29 +219,21 @@ def main() -> None:
     args.travellers = args.travellers or (15_000 if args.quick else 200_000)
     args.requests = args.requests or (15 if args.quick else 60)
     OUT.mkdir(parents=True, exist_ok=True)
-    print(
-        f"clients {args.clients}, {args.requests} requests per client per endpoint, machine: "
-        f"{os.cpu_count()} cores (server and clients share them)"
-    )
+    print(f"clients {args.clients}, {args.requests} requests per client per endpoint, machine: "
+          f"{os.cpu_count()} cores (server and clients share them)")
     rows = []
     if args.database in ("sqlite", "both"):
-        rows.append(
-            bench_database("SQLite", f"sqlite:///{OUT / f'inspection-{args.crossings}.sqlite3'}", args)
-        )
+        rows.append(bench_database("SQLite", f"sqlite:///{OUT / f'inspection-{args.crossings}.sqlite3'}", args))
     if args.database in ("postgres", "both"):
         if pg_available():
             rows.append(bench_database("PostgreSQL", PG_URL, args))
         else:
             print("\nPostgreSQL not reachable at 127.0.0.1:5432: skipped")
-    print(
-        "\n| database | floor p50 | floor p95 | inspection p50 | inspection p95 | p95 ratio | inspections/s |"
-    )
+    print("\n| database | floor p50 | floor p95 | inspection p50 | inspection p95 | p95 ratio | inspections/s |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
-        print(
-            f"| {r['database']} | {r['floor_p50']:.1f} ms | {r['floor_p95']:.1f} ms | {r['insp_p50']:.1f} ms | "
-            f"{r['insp_p95']:.1f} ms | {r['insp_p95'] / r['floor_p95']:.1f}x | {r['insp_rps']:.1f} |"
-        )
+        print(f"| {r['database']} | {r['floor_p50']:.1f} ms | {r['floor_p95']:.1f} ms | {r['insp_p50']:.1f} ms | "
+              f"{r['insp_p95']:.1f} ms | {r['insp_p95'] / r['floor_p95']:.1f}x | {r['insp_rps']:.1f} |")
 
 
 if __name__ == "__main__":

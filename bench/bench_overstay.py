@@ -104,20 +104,15 @@ def generate(travellers: int, crossings: int, seed: int) -> None:
     if existing_t == travellers and abs(existing_c - crossings) <= crossings * 0.05:
         print(f"reusing {existing_t:,} travellers and {existing_c:,} crossings", flush=True)
         return
-    print(
-        f"generating {travellers:,} travellers and about {crossings:,} crossings (seed {seed}) ...",
-        flush=True,
-    )
+    print(f"generating {travellers:,} travellers and about {crossings:,} crossings (seed {seed}) ...", flush=True)
     started = time.perf_counter()
     post = BorderPost.objects.filter(code="BENCH").first() or posts.create_border_post(
-        "bench", code="BENCH", name="Bench post", kind="air", country="UTO", time_zone="Africa/Nairobi"
-    )
+        "bench", code="BENCH", name="Bench post", kind="air", country="UTO", time_zone="Africa/Nairobi")
     from openbmis.accounts import services as accounts
     from openbmis.accounts.models import User
 
     officer = User.objects.filter(username="bench-officer").first() or accounts.create_user(
-        "bench", username="bench-officer", password="bench-password-1", validate=False
-    )
+        "bench", username="bench-officer", password="bench-password-1", validate=False)
     from django.db import transaction
 
     # One transaction: a failed load leaves the database (and its indexes) as it was.
@@ -133,10 +128,8 @@ def generate(travellers: int, crossings: int, seed: int) -> None:
             cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(GENERATE_TRAVELLERS, {"seed": seed, "travellers": travellers})
         print(f"  travellers: {time.perf_counter() - started:.0f} s", flush=True)
-        cursor.execute(
-            GENERATE_CROSSINGS,
-            {"seed": seed, "travellers": travellers, "per": per, "post": post.id, "officer": officer.pk},
-        )
+        cursor.execute(GENERATE_CROSSINGS, {"seed": seed, "travellers": travellers, "per": per,
+                                            "post": post.id, "officer": officer.pk})
         print(f"  crossings: {time.perf_counter() - started:.0f} s", flush=True)
         for _name, definition in indexes:
             cursor.execute(definition)
@@ -145,10 +138,7 @@ def generate(travellers: int, crossings: int, seed: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE inspections_crossing")
         cursor.execute("VACUUM ANALYZE travellers_traveller")
-    print(
-        f"generated in {time.perf_counter() - started:.0f} s: {Crossing.objects.count():,} crossings",
-        flush=True,
-    )
+    print(f"generated in {time.perf_counter() - started:.0f} s: {Crossing.objects.count():,} crossings", flush=True)
 
 
 def rebuild_presence() -> float:
@@ -215,9 +205,7 @@ def run_job(trace: bool = False) -> tuple[float, int, dict[str, object]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--travellers", type=int, default=1_000_000)
     parser.add_argument("--crossings", type=int, default=10_000_000)
     parser.add_argument("--quick", action="store_true", help="20,000 travellers, 200,000 crossings")
@@ -233,9 +221,7 @@ def main() -> int:
     from openbmis.permits.models import Overstay
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_size_pretty(pg_table_size('inspections_crossing')), count(*) FROM inspections_crossing"
-        )
+        cursor.execute("SELECT pg_size_pretty(pg_table_size('inspections_crossing')), count(*) FROM inspections_crossing")
         size, rows = cursor.fetchone()
     Overstay.objects.all().delete()
     rebuild = rebuild_presence()
@@ -252,27 +238,17 @@ def main() -> int:
     scan = min(scan, scan_after)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
-    print(
-        f"crossings: {rows:,} ({size}), travellers in the country: {first_report['in_country']:,}, "
-        f"overstaying: {first_report['overstaying']:,}"
-    )
+    print(f"crossings: {rows:,} ({size}), travellers in the country: {first_report['in_country']:,}, "
+          f"overstaying: {first_report['overstaying']:,}")
     print(f"{'baseline: full scan (seq scan count)':44} {scan:8.2f} s")
-    print(
-        f"{'overstay job, first run (opens all)':44} {first:8.2f} s  x{first / scan:.2f} of the scan  "
-        f"peak traced {first_peak / 2**20:.0f} MiB (separate run)"
-    )
-    print(
-        f"{'overstay job, steady run (daily case)':44} {steady:8.2f} s  x{steady / scan:.2f} of the scan  "
-        f"peak traced {steady_peak / 2**20:.0f} MiB (separate run)"
-    )
+    print(f"{'overstay job, first run (opens all)':44} {first:8.2f} s  x{first / scan:.2f} of the scan  "
+          f"peak traced {first_peak / 2**20:.0f} MiB (separate run)")
+    print(f"{'overstay job, steady run (daily case)':44} {steady:8.2f} s  x{steady / scan:.2f} of the scan  "
+          f"peak traced {steady_peak / 2**20:.0f} MiB (separate run)")
     print(f"{'process peak RSS':44} {rss_mb:8.0f} MiB")
-    print(
-        f"{'presence table: full rebuild from crossings':44} {rebuild:8.2f} s  x{rebuild / scan:.2f} of the scan "
-        "(after a bulk load only)"
-    )
-    print(
-        f"{'presence table: write per admitted crossing':44} {write * 1000:8.2f} ms (in the decision transaction)"
-    )
+    print(f"{'presence table: full rebuild from crossings':44} {rebuild:8.2f} s  x{rebuild / scan:.2f} of the scan "
+          "(after a bulk load only)")
+    print(f"{'presence table: write per admitted crossing':44} {write * 1000:8.2f} ms (in the decision transaction)")
     target = "met" if steady < 60 and steady <= 3 * scan else "NOT met"
     print(f"target (< 60 s and <= 3x the scan, steady run): {target}")
     return 0

@@ -95,8 +95,7 @@ def generate(crossings: int, days: int) -> None:
         for (name,) in cursor.fetchall():
             cursor.execute(f'ALTER TABLE inspections_crossing DROP CONSTRAINT "{name}"')
         cursor.execute("TRUNCATE inspections_crossing CASCADE")  # and what refers to it, in this database
-        cursor.execute(
-            """
+        cursor.execute("""
             INSERT INTO inspections_crossing (id, inspection_id, traveller_id, document_id, border_post_id,
                 lane_code, direction, decision, reasons, note, officer_id, at, time_zone, local_date,
                 permitted_until, purpose, travel_mode, transport_id, nationality, sex, birth_date,
@@ -119,17 +118,9 @@ def generate(crossings: int, days: int) -> None:
                 make_date(1945 + hashint(g, 9) %% 76, 1 + hashint(g, 10) %% 12, 1 + hashint(g, 11) %% 28),
                 'P', '[]'
             FROM generate_series(1, %(n)s) AS g
-        """.replace("hashint(g, ", "mod_hash(g, "),
-            {
-                "posts": post_array,
-                "officer": officer.pk,
-                "end": END,
-                "days": days,
-                "purposes": purpose_array,
-                "nats": nat_array,
-                "n": crossings,
-            },
-        )
+        """.replace("hashint(g, ", "mod_hash(g, "), {
+            "posts": post_array, "officer": officer.pk, "end": END, "days": days, "purposes": purpose_array,
+            "nats": nat_array, "n": crossings})
         cursor.execute("ANALYZE inspections_crossing")
     print(f"generated {crossings:,} crossings over {days} days in {time.perf_counter() - started:.1f} s")
 
@@ -161,37 +152,24 @@ def raw_panel(panel: Any, filters: Any) -> Any:
     rows = Crossing.objects.filter(local_date__gte=filters.start, local_date__lte=filters.end)
     if panel.kind == "refusals":
         with connection.cursor() as cursor:
-            cursor.execute(
-                """SELECT r, count(*) FROM inspections_crossing, jsonb_array_elements_text(reasons) r
-                WHERE decision = 'refuse' AND local_date BETWEEN %s AND %s GROUP BY r""",
-                [filters.start, filters.end],
-            )
+            cursor.execute("""SELECT r, count(*) FROM inspections_crossing, jsonb_array_elements_text(reasons) r
+                WHERE decision = 'refuse' AND local_date BETWEEN %s AND %s GROUP BY r""", [filters.start, filters.end])
             return cursor.fetchall()
     if panel.kind != "flows":
         return None
-    fields = {
-        "time": {"k": TruncWeek("local_date")},
-        "border_post": {"k": F("border_post__code")},
-        "nationality": {"k": F("nationality")},
-        "purpose": {"k": F("purpose")},
-        "residence": {"k": F("purpose")},
-        "travel_mode": {"k": F("travel_mode")},
-    }
+    fields = {"time": {"k": TruncWeek("local_date")}, "border_post": {"k": F("border_post__code")},
+              "nationality": {"k": F("nationality")}, "purpose": {"k": F("purpose")},
+              "residence": {"k": F("purpose")}, "travel_mode": {"k": F("travel_mode")}}
     if panel.name == "sex_age":
         case, diff = services.age_group_expression()
         rows = rows.annotate(age_diff=diff)
         values: dict[str, Any] = {"k": case, "s": F("sex")}
     else:
         values = fields[panel.name]
-    return list(
-        rows.values(**values)
-        .annotate(
-            entries=Count("id", filter=Q(direction="entry", decision="admit")),
-            exits=Count("id", filter=Q(direction="exit", decision="admit")),
-            refusals=Count("id", filter=Q(decision="refuse")),
-        )
-        .order_by()
-    )
+    return list(rows.values(**values).annotate(
+        entries=Count("id", filter=Q(direction="entry", decision="admit")),
+        exits=Count("id", filter=Q(direction="exit", decision="admit")),
+        refusals=Count("id", filter=Q(decision="refuse"))).order_by())
 
 
 def main() -> int:
@@ -225,15 +203,11 @@ def main() -> int:
     check_s = time.perf_counter() - started
     from openbmis.statistics.models import FlowCount, FlowDay
 
-    print(
-        f"rebuild: {rebuild_s:.1f} s ({FlowCount.objects.count():,} FlowCount rows, "
-        f"{FlowDay.objects.count():,} FlowDay rows); check: {check_s:.1f} s, consistent: {report.ok}"
-    )
+    print(f"rebuild: {rebuild_s:.1f} s ({FlowCount.objects.count():,} FlowCount rows, "
+          f"{FlowDay.objects.count():,} FlowDay rows); check: {check_s:.1f} s, consistent: {report.ok}")
     analyst = User.objects.get(username="analyst")
-    periods = {
-        "last 30 days": (END - timedelta(days=29), END),
-        f"whole span ({args.days} days)": (END - timedelta(days=args.days - 1), END),
-    }
+    periods = {"last 30 days": (END - timedelta(days=29), END),
+               f"whole span ({args.days} days)": (END - timedelta(days=args.days - 1), END)}
     worst = 0.0
     for label, (start, end) in periods.items():
         filters = queries.parse_filters(analyst, {"from": start.isoformat(), "to": end.isoformat()})
@@ -243,11 +217,8 @@ def main() -> int:
             interval = "week" if name == "time" else "day"
             rolled = timed(lambda p=panel, f=filters, i=interval: panels.panel_table(p, f, i))
             worst = max(worst, rolled)
-            raw_ms = (
-                timed(lambda p=panel, f=filters: raw_panel(p, f), repeat=1)
-                if raw_panel(panel, filters.shifted(end, end)) is not None
-                else None
-            )
+            raw_ms = timed(lambda p=panel, f=filters: raw_panel(p, f), repeat=1) \
+                if raw_panel(panel, filters.shifted(end, end)) is not None else None
             raw_text = f"{raw_ms:10.1f}" if raw_ms is not None else f"{'n/a':>10}"
             ratio = f"{raw_ms / rolled:8.0f}x" if raw_ms else f"{'':>9}"
             print(f"  {name:<14} {rolled:9.1f} {raw_text} {ratio}")
@@ -257,14 +228,10 @@ def main() -> int:
     started = time.perf_counter()
     pdf, _filters = reports.generate(analyst, month, None)
     pdf_s = time.perf_counter() - started
-    print(
-        f"\nmonthly PDF {month:%Y-%m} (national + {len(panels.available())} panels, one section per post): "
-        f"{pdf_s:.1f} s, {len(pdf):,} bytes"
-    )
-    print(
-        f"slowest panel: {worst:.1f} ms (target < 300 ms); PDF {pdf_s:.1f} s (target < 30 s); "
-        f"crossings: {args.crossings:,}"
-    )
+    print(f"\nmonthly PDF {month:%Y-%m} (national + {len(panels.available())} panels, one section per post): "
+          f"{pdf_s:.1f} s, {len(pdf):,} bytes")
+    print(f"slowest panel: {worst:.1f} ms (target < 300 ms); PDF {pdf_s:.1f} s (target < 30 s); "
+          f"crossings: {args.crossings:,}")
     return 0
 
 

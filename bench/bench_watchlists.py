@@ -64,13 +64,10 @@ def main() -> int:
         print(f"{name + ': commit':<44} {commit:>9.2f}")
     started = time.perf_counter()
     snapshot = matching.current()
-    print(
-        f"{'index build (' + str(len(snapshot.entries)) + ' entries)':<44} {time.perf_counter() - started:>9.2f}"
-    )
+    print(f"{'index build (' + str(len(snapshot.entries)) + ' entries)':<44} {time.perf_counter() - started:>9.2f}")
 
-    post = borderposts.create_border_post(
-        "bench", code="BENCH", name="Bench", kind="air", country="UTO", time_zone="UTC"
-    )
+    post = borderposts.create_border_post("bench", code="BENCH", name="Bench", kind="air", country="UTO",
+                                          time_zone="UTC")
     officer = accounts.create_user("bench", username="bench-officer", password="x" * 12, validate=False)
     accounts.assign_role("bench", officer, "primary_officer", post)
     surnames = ["MWANGI", "OTIENO", "BADEGE", "PETRENKO", "HASSAN", "GARCIA", "NGUYEN", "SMITH", "ALI", "KIM"]
@@ -79,34 +76,21 @@ def main() -> int:
     def run(count: int, offset: int) -> list[float]:
         times = []
         for i in range(count):
-            text = mrz.make(
-                {
-                    "format": "TD3",
-                    "document_code": "P",
-                    "issuing_state": "KEN",
-                    "document_number": f"B{offset + i:07d}",
-                    "primary_identifier": surnames[i % 10],
-                    "secondary_identifier": given[(i // 10) % 10],
-                    "nationality": "KEN",
-                    "birth_date": date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
-                    "sex": "M",
-                    "expiry_date": date(2031, 1, 1),
-                    "optional_data": "",
-                }
-            )
+            text = mrz.make({"format": "TD3", "document_code": "P", "issuing_state": "KEN",
+                             "document_number": f"B{offset + i:07d}", "primary_identifier": surnames[i % 10],
+                             "secondary_identifier": given[(i // 10) % 10], "nationality": "KEN",
+                             "birth_date": date(1970 + i % 30, 1 + i % 12, 1 + i % 28), "sex": "M",
+                             "expiry_date": date(2031, 1, 1), "optional_data": ""})
             started = time.perf_counter()
-            inspections.start_inspection(
-                officer, border_post=post, client_id=uuid.uuid4(), direction="entry", mrz_text=text
-            )
+            inspections.start_inspection(officer, border_post=post, client_id=uuid.uuid4(), direction="entry",
+                                         mrz_text=text)
             times.append((time.perf_counter() - started) * 1000)
         return times
 
     def describe(label: str, times: list[float]) -> None:
         ordered = sorted(times)
         p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-        print(
-            f"{label:<44} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  max {max(times):6.1f} ms"
-        )
+        print(f"{label:<44} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  max {max(times):6.1f} ms")
 
     run(5, 900_000)  # warm-up
     with_screening = run(n, 0)

@@ -21,6 +21,8 @@ class Role(StrEnum):
     ANALYST = "analyst"
     ADMINISTRATOR = "administrator"
     AUDITOR = "auditor"
+    ASSESSOR = "assessor"
+    TRAINING_COORDINATOR = "training_coordinator"
 
     @property
     def label(self) -> str:
@@ -34,6 +36,8 @@ ROLE_LABELS = {
     Role.ANALYST: _("Analyst"),
     Role.ADMINISTRATOR: _("Administrator"),
     Role.AUDITOR: _("Auditor"),
+    Role.ASSESSOR: _("Assessor"),
+    Role.TRAINING_COORDINATOR: _("Training coordinator"),
 }
 
 # Roles whose holders must log in with a second factor.
@@ -119,6 +123,32 @@ _PERMISSIONS = [
     Permission(
         "overstays.view", frozenset({Role.ANALYST, Role.SUPERVISOR}), "overstays:read", True,
         "See and export the overstay list and run the overstay detection",
+    ),
+    Permission(
+        "capacity.view", frozenset({Role.ASSESSOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ANALYST,
+                                    Role.TRAINING_COORDINATOR}), "capacity:read", True,
+        "See capacity assessments, action plans and the equipment register of a border post",
+    ),
+    Permission(
+        "capacity.assess", frozenset({Role.ASSESSOR}), "capacity:write", True,
+        "Carry out capacity assessments of a border post: answers, findings, action plan",
+    ),
+    Permission(
+        "equipment.manage", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), "capacity:write", True,
+        "Keep the equipment register of a border post",
+    ),
+    Permission(
+        "training.view", frozenset({Role.TRAINING_COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ASSESSOR}),
+        "training:read", True,
+        "See courses, training sessions and officers' certificates",
+    ),
+    Permission(
+        "training.manage", frozenset({Role.TRAINING_COORDINATOR}), "training:write", False,
+        "Manage courses and sessions, enrol participants, record results and issue certificates",
+    ),
+    Permission(
+        "training.prerequisites", frozenset({Role.ADMINISTRATOR}), "training:write", False,
+        "Require valid certificates for a role",
     ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}

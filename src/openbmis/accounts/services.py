@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,18 @@ TOTP_ISSUER = "OpenBMIS"
 
 
 # --- users and roles ---------------------------------------------------------------------------------
+
+# Checks run before a role is given: each returns the problems (for example certificates the role requires
+# and the user lacks). Other apps register theirs in AppConfig.ready(); the check decides whether a problem
+# refuses the assignment (it raises a DomainError) or is a warning (it returns it).
+RoleCheck = Callable[[User, str], list[str]]
+ROLE_CHECKS: list[RoleCheck] = []
+
+
+def register_role_check(check: RoleCheck) -> None:
+    if check not in ROLE_CHECKS:
+        ROLE_CHECKS.append(check)
+
 
 def create_user(
     actor: Any, *, username: str, password: str, full_name: str = "", email: str = "", validate: bool = True
@@ -55,16 +68,21 @@ def assign_role(actor: Any, user: User, role: str, border_post: BorderPost | Non
         role_value = Role(role)
     except ValueError:
         raise InvalidInput(f"unknown role {role!r}; known: {', '.join(r.value for r in Role)}", field="role") from None
+    warnings = [problem for check in ROLE_CHECKS for problem in check(user, role_value.value)]
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role_value, border_post=border_post)
         if created:
+            after: dict[str, Any] = {"role": role_value.value,
+                                     "border_post": border_post.code if border_post else None}
+            if warnings:
+                after["warnings"] = warnings
             audit.record(
                 actor=actor, action="role.assign", object_type="user", object_id=str(user.id),
-                object_label=user.username, after={"role": role_value.value,
-                                                  "border_post": border_post.code if border_post else None},
+                object_label=user.username, after=after,
                 border_post_code=border_post.code if border_post else "",
             )
     user.__dict__.pop("_openbmis_grants", None)
+    assignment.warnings = warnings  # type: ignore[attr-defined]
     return assignment
 
 

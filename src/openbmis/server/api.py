@@ -12,6 +12,9 @@ from openbmis.accounts.api import router as accounts_router
 from openbmis.accounts.api_auth import API_AUTH
 from openbmis.audit.api import router as audit_router
 from openbmis.borderposts.api import router as borderposts_router
+from openbmis.capacity.api import public_router as certificates_public_router
+from openbmis.capacity.api import router as capacity_router
+from openbmis.capacity.api import training_router
 from openbmis.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
 from openbmis.documents.api import router as documents_router
 from openbmis.documents.chip import router as chip_router
@@ -72,3 +75,6 @@ api.add_router("/", inspections_router)
 api.add_router("/", watchlists_router)
 api.add_router("/", permits_router)
 api.add_router("/statistics", statistics_router)
+api.add_router("/capacity", capacity_router)
+api.add_router("/training", training_router)
+api.add_router("/", certificates_public_router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "openbmis.watchlists",
     "openbmis.permits",
     "openbmis.statistics",
+    "openbmis.capacity",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,9 @@ OPENBMIS_INSTALLATION = CONFIG.installation
 OPENBMIS_STATISTICS_MIN_CELL = CONFIG.statistics_min_cell
 OPENBMIS_RETROACTIVE_SCREENING_DAYS = CONFIG.retroactive_screening_days
 OPENBMIS_OVERSTAY_RETENTION_DAYS = CONFIG.overstay_retention_days
+OPENBMIS_CERTIFICATION_ON_ASSIGN = CONFIG.certification_on_assign
+OPENBMIS_CERTIFICATE_EXPIRY = CONFIG.certificate_expiry
+OPENBMIS_CERTIFICATE_WARN_DAYS = CONFIG.certificate_warn_days
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]

@@ -289,6 +289,10 @@ PAGES = {
     "/permits/bans/new/": ({"administrator"}, "national_only"),
     "/overstays/": ({"analyst", "supervisor"}, False),
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
+    "/capacity/": (CAPACITY_VIEW, False),
+    "/capacity/assessments/new/": ({"assessor"}, False),
+    "/capacity/equipment/": (CAPACITY_VIEW, False),
+    "/training/": (TRAINING_VIEW, False),
 }
 
 PAGE_CASES = [

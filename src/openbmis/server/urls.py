@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("openbmis.watchlists.urls")),
     path("", include("openbmis.permits.urls")),
     path("statistics/", include("openbmis.statistics.urls")),
+    path("", include("openbmis.capacity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -16,7 +16,14 @@ from openbmis.accounts.api_auth import token_of
 from openbmis.accounts.models import User
 from openbmis.borderposts.models import BorderPost
 from openbmis.capacity import certification, reports, services
-from openbmis.capacity.models import Assessment, AssessmentTemplate, Certificate, Course, Equipment, TrainingSession
+from openbmis.capacity.models import (
+    Assessment,
+    AssessmentTemplate,
+    Certificate,
+    Course,
+    Equipment,
+    TrainingSession,
+)
 from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
 
 router = Router(tags=["capacity building"])

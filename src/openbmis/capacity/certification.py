@@ -109,15 +109,17 @@ def holders(post_ids: Any = None, on: date | None = None) -> list[HolderStatus]:
                                                                   or cert.expires_on > known.expires_on):
                 latest[key] = cert
         for course in by_role[assignment.role]:
-            cert = latest.get(str(course.id))
-            if cert is None:
+            held = latest.get(str(course.id))
+            status: str
+            expires: date | None
+            if held is None:
                 status, expires = MISSING, None
-            elif cert.expires_on is not None and cert.expires_on < on:
-                status, expires = EXPIRED, cert.expires_on
-            elif cert.expires_on is not None and cert.expires_on <= warn_until:
-                status, expires = EXPIRING, cert.expires_on
+            elif held.expires_on is not None and held.expires_on < on:
+                status, expires = EXPIRED, held.expires_on
+            elif held.expires_on is not None and held.expires_on <= warn_until:
+                status, expires = EXPIRING, held.expires_on
             else:
-                status, expires = VALID, cert.expires_on
+                status, expires = VALID, held.expires_on
             rows.append(HolderStatus(user.username, user.get_full_name(), assignment.role,
                                      assignment.border_post.code if assignment.border_post else None,
                                      course.code, status, expires))

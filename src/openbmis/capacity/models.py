@@ -51,7 +51,7 @@ class Assessment(UUIDModel):
 
     @property
     def where(self) -> str:
-        return self.border_post.code if self.border_post_id else "national"
+        return self.border_post.code if self.border_post is not None else "national"
 
 
 class Photo(UUIDModel):
@@ -211,7 +211,7 @@ class Enrolment(UUIDModel):
 
     @property
     def participant(self) -> str:
-        if self.user_id is not None:
+        if self.user is not None:
             return self.user.get_full_name() or self.user.username
         return self.external_name
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractHour
@@ -73,7 +74,7 @@ def default() -> AssessmentTemplate:
 def get_template(template_id: Any) -> AssessmentTemplate:
     try:
         return AssessmentTemplate.objects.get(pk=template_id)
-    except (AssessmentTemplate.DoesNotExist, ValueError):
+    except (AssessmentTemplate.DoesNotExist, ValueError, ValidationError):
         raise NotFound("no such assessment template", field="template") from None
 
 
@@ -151,7 +152,7 @@ def create_assessment(actor: Any, *, border_post: BorderPost | None, visit_date:
 def get_assessment(assessment_id: Any) -> Assessment:
     try:
         return Assessment.objects.select_related("template", "border_post").get(pk=assessment_id)
-    except (Assessment.DoesNotExist, ValueError):
+    except (Assessment.DoesNotExist, ValueError, ValidationError):
         raise NotFound("no such assessment", field="assessment") from None
 
 
@@ -308,7 +309,7 @@ def add_action(actor: Any, assessment: Assessment, *, title: str, owner: str, du
 def get_action(action_id: Any) -> ActionItem:
     try:
         return ActionItem.objects.select_related("assessment__border_post").get(pk=action_id)
-    except (ActionItem.DoesNotExist, ValueError):
+    except (ActionItem.DoesNotExist, ValueError, ValidationError):
         raise NotFound("no such action", field="action") from None
 
 
@@ -447,7 +448,7 @@ def create_session(actor: Any, *, course: Course, starts_on: date, ends_on: date
 def get_session(session_id: Any) -> TrainingSession:
     try:
         return TrainingSession.objects.select_related("course", "institution").get(pk=session_id)
-    except (TrainingSession.DoesNotExist, ValueError):
+    except (TrainingSession.DoesNotExist, ValueError, ValidationError):
         raise NotFound("no such training session", field="session") from None
 
 
@@ -474,7 +475,7 @@ def enrol(actor: Any, session: TrainingSession, *, user: User | None = None, ext
 def get_enrolment(enrolment_id: Any) -> Enrolment:
     try:
         return Enrolment.objects.select_related("session__course", "user").get(pk=enrolment_id)
-    except (Enrolment.DoesNotExist, ValueError):
+    except (Enrolment.DoesNotExist, ValueError, ValidationError):
         raise NotFound("no such enrolment", field="enrolment") from None
 
 

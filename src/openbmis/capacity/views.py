@@ -57,6 +57,13 @@ def _not_found(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "404.html", {"detail": message}, status=404)
 
 
+def _uuid(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise NotFound(_("No such record."), field="id") from None
+
+
 def _comparison(assessments: list[Assessment]) -> dict[str, Any]:
     """Chart data: section scores (categories) for each assessment (series)."""
     if not assessments:
@@ -129,7 +136,8 @@ def _question_rows(assessment: Assessment) -> list[dict[str, Any]]:
             rows.append({**question, "value": answer.get("value"), "note": answer.get("note", ""),
                          "prefilled": answer.get("prefilled", False),
                          "anchor_list": list(enumerate(question.get("anchors", [])))})
-        score = next((s for s in assessment.scores.get("sections", []) if s["code"] == section["code"]), {})
+        score: dict[str, Any] = next(
+            (s for s in assessment.scores.get("sections", []) if s["code"] == section["code"]), {})
         sections.append({**section, "rows": rows, "score": score.get("score")})
     return sections
 
@@ -177,7 +185,7 @@ def assessment(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
                                      courses=request.POST.getlist("courses"))
                 messages.success(request, _("Finding added."))
             elif form == "action":
-                finding_id = request.POST.get("finding") or None
+                finding_id = _uuid(request.POST.get("finding", "")) if request.POST.get("finding") else None
                 due = request.POST.get("due_date") or None
                 services.add_action(request.user, found, title=request.POST.get("title", ""),
                                     owner=request.POST.get("owner", ""),
@@ -186,7 +194,7 @@ def assessment(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
                                     finding=found.findings.filter(pk=finding_id).first() if finding_id else None)
                 messages.success(request, _("Action added to the plan."))
             elif form == "action_status":
-                action = found.actions.filter(pk=request.POST.get("action")).first()
+                action = found.actions.filter(pk=_uuid(request.POST.get("action", ""))).first()
                 if action is None:
                     raise NotFound(_("No such action."))
                 services.update_action(request.user, action, status=request.POST.get("status", ""),

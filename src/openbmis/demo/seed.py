@@ -95,6 +95,15 @@ def _permits() -> None:
 EXTRA_LOADERS.append(_permits)
 
 
+def _capacity() -> None:
+    from openbmis.capacity.demo import load as load_capacity
+
+    load_capacity()
+
+
+EXTRA_LOADERS.append(_capacity)
+
+
 DEMO_CROSSINGS = 100_000
 
 

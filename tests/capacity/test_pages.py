@@ -97,3 +97,15 @@ def test_training_pages_plan_enrol_and_certify(two_posts, make_user, session_cli
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     assert client.post("/training/", {"form": "prerequisite", "role": "primary_officer",
                                       "course": "PRIM-1"}).status_code == 403  # administrators only
+
+
+def test_the_post_page_shows_its_equipment_and_missing_readers_to_capacity_readers(two_posts, make_user,
+                                                                                    session_client):
+    supervisor = make_user("supervisor", two_posts[0])
+    services.register_equipment(supervisor, two_posts[0], kind="uv_lamp", lane="A1")
+    page = session_client(supervisor).get("/border-posts/TST-A/")
+    assert b'data-testid="capacity-panel"' in page.content and b"UV lamp" in page.content
+    assert b"No working document reader at lane(s) A1." in page.content
+    officer = make_user("primary_officer", two_posts[0])
+    page = session_client(officer).get("/border-posts/TST-A/")
+    assert page.status_code == 200 and b"capacity-panel" not in page.content

@@ -13,3 +13,7 @@ class CapacityConfig(AppConfig):
 
         accounts.register_role_check(certification.check_role_assignment)
         authz.register_grant_filter(certification.suspend_uncertified)
+        from openbmis.borderposts.views import register_post_panel
+        from openbmis.capacity.views import post_panel
+
+        register_post_panel(post_panel)

@@ -76,6 +76,16 @@ def _comparison(assessments: list[Assessment]) -> dict[str, Any]:
     return {"categories": categories, "series": series}
 
 
+def post_panel(request: HttpRequest, post: BorderPost) -> dict[str, Any] | None:
+    """The post's page: its equipment, lanes without a working reader, and its latest assessment."""
+    if not authz.has_permission(request.user, "capacity.view", post.id):
+        return None
+    working = Equipment.objects.filter(border_post=post).exclude(status=Equipment.Status.RETIRED)
+    return {"template": "capacity/_post_panel.html", "equipment": working.select_related("lane"),
+            "missing": services.lanes_without_reader(post),
+            "latest": Assessment.objects.filter(border_post=post).order_by("-visit_date").first()}
+
+
 @permission_required("capacity.view")
 def overview(request: HttpRequest) -> HttpResponse:
     posts = _posts_in_scope(request.user, "capacity.view")

@@ -18,7 +18,6 @@ from openbmis.borderposts.forms import BorderPostForm
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
 
-
 # Panels other apps add to a post's page: each takes (request, post) and returns {"template", ...context} or
 # None (nothing to show, or the reader may not see it). Registered in AppConfig.ready().
 PostPanel = Callable[[HttpRequest, BorderPost], dict[str, Any] | None]

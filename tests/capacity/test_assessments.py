@@ -176,3 +176,18 @@ def test_a_new_template_version_keeps_old_assessments_on_theirs(two_posts, asses
 
     with pytest.raises(InvalidInput, match="sections"):
         services.create_template(assessor, {"code": "x", "title": "x", "sections": "no"})
+
+
+def test_photos_over_the_api(two_posts, assessor, bearer, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assessment = services.create_assessment(assessor, border_post=two_posts[0], visit_date=datetime.date(2026, 11, 2))
+    url = f"/api/capacity/assessments/{assessment.id}/photos"
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(32)
+    made = client.post(url, {"file": SimpleUploadedFile("a.jpg", jpeg, "image/jpeg"), "question": "INF-PHOTO",
+                             "caption": "primary line"}, headers=bearer(assessor))
+    assert made.status_code == 201, made.content
+    fake = client.post(url, {"file": SimpleUploadedFile("a.jpg", b"MZ\x90\x00", "image/jpeg"),
+                             "question": "INF-PHOTO"}, headers=bearer(assessor))
+    assert fake.status_code == 422 and fake.json()["field"] == "photo"
+    assert assessment.photos.get().caption == "primary line"

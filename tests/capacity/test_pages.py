@@ -109,3 +109,23 @@ def test_the_post_page_shows_its_equipment_and_missing_readers_to_capacity_reade
     officer = make_user("primary_officer", two_posts[0])
     page = session_client(officer).get("/border-posts/TST-A/")
     assert page.status_code == 200 and b"capacity-panel" not in page.content
+
+
+def test_the_users_page_warns_or_refuses_a_role_without_its_certificates(two_posts, make_user, session_client,
+                                                                         settings):
+    admin = make_user("administrator", None)
+    course = services.create_course(admin, code="PRIM-1", title="Primary line", hours=40)
+    services.add_prerequisite(admin, role="primary_officer", course=course)
+    make_user(None, username="peter")
+    client = session_client(admin)
+    page = client.post("/account/users/peter/", {"role": "primary_officer", "border_post": str(two_posts[0].id)},
+                       follow=True)
+    assert b"Role assigned." in page.content and b"PRIM-1" in page.content
+    settings.OPENBMIS_CERTIFICATION_ON_ASSIGN = "refuse"
+    make_user(None, username="paul")
+    page = client.post("/account/users/paul/", {"role": "primary_officer", "border_post": str(two_posts[0].id)},
+                       follow=True)
+    assert b"Role assigned." not in page.content and b"PRIM-1" in page.content
+    from openbmis.accounts.models import RoleAssignment
+
+    assert not RoleAssignment.objects.filter(user__username="paul").exists()

@@ -103,6 +103,7 @@ CAPACITY_RESOURCE_POLICY = {
     ("POST", "/api/capacity/assessments/{assessment_id}/actions"): {"assessor"},
     ("GET", "/api/capacity/assessments/{assessment_id}/report.pdf"): CAPACITY_VIEW,
     ("PATCH", "/api/capacity/actions/{action_id}"): {"assessor"},
+    ("POST", "/api/capacity/assessments/{assessment_id}/photos"): {"assessor"},
     ("GET", "/api/training/certificates/{number}/pdf"): TRAINING_VIEW,
 }
 TRAINING_RESOURCE_POLICY = {  # national training coordinators only
@@ -499,7 +500,12 @@ def test_capacity_resources_access(two_posts, make_user, bearer, client, key, ro
     for name, value in resources.items():
         path = path.replace("{" + name + "}", value)
     body = next((b for suffix, b in CAPACITY_RESOURCE_BODIES.items() if template.endswith(suffix)), None)
-    if body is not None:
+    if template.endswith("/photos"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + bytes(16), "image/png")
+        response = client.post(path, {"file": upload, "question": "INF-PHOTO"}, headers=bearer(user))
+    elif body is not None:
         response = client.generic(method, path, json.dumps(body), content_type="application/json",
                                   headers=bearer(user))
     else:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from openbmis.accounts import authz
@@ -171,6 +171,21 @@ def submit(request: HttpRequest, assessment_id: UUID) -> dict[str, Any]:
     return _detail(services.submit_assessment(request.user, _assessment(request, assessment_id, "capacity.assess")))
 
 
+class CreatedOut(Schema):
+    id: UUID
+
+
+@router.post("/assessments/{assessment_id}/photos", response={201: CreatedOut},
+             summary="Add a photo as evidence for a question (multipart: file, question, caption)")
+def add_photo(request: HttpRequest, assessment_id: UUID, file: File[UploadedFile],
+              question: str = Form(..., max_length=40), caption: str = Form("", max_length=200)) -> Status[Any]:
+    """JPEG, PNG or WebP up to 5 MB, checked by its signature; stored with the assessment (it travels with it)."""
+    assessment = _assessment(request, assessment_id, "capacity.assess")
+    data = file.read(services.MAX_PHOTO_BYTES + 1)
+    return Status(201, services.add_photo(request.user, assessment, question=question,
+                                          content_type=file.content_type or "", data=data, caption=caption))
+
+
 class FindingIn(Schema):
     text: str = Field(min_length=1, max_length=4000)
     severity: Literal["low", "medium", "high"] = "medium"
@@ -178,10 +193,6 @@ class FindingIn(Schema):
     section: str = ""
     question: str = ""
     courses: list[str] = Field(default_factory=list, description="codes of courses that would close the gap")
-
-
-class CreatedOut(Schema):
-    id: UUID
 
 
 @router.post("/assessments/{assessment_id}/findings", response={201: CreatedOut}, summary="Add a finding")

@@ -27,6 +27,8 @@ NAVIGATION = [
     ("audit:search", _("Audit trail"), "audit.view"),
     ("trust:list", _("Trust store"), "trust.view"),
     ("watchlists:list", _("Watchlists"), "watchlists.view"),
+    ("capacity:overview", _("Capacity"), "capacity.view"),
+    ("capacity:training", _("Training"), "training.view"),
     ("accounts:tokens", _("API tokens"), None),
     ("network:nodes", _("Nodes"), "network.view"),
 ]

@@ -23,6 +23,8 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"
     AUDITOR = "auditor"
     PREARRIVAL_OFFICER = "prearrival_officer"
+    ASSESSOR = "assessor"
+    TRAINING_COORDINATOR = "training_coordinator"
 
     @property
     def label(self) -> str:
@@ -37,6 +39,8 @@ ROLE_LABELS = {
     Role.ADMINISTRATOR: _("Administrator"),
     Role.AUDITOR: _("Auditor"),
     Role.PREARRIVAL_OFFICER: _("Pre-arrival (targeting) officer"),
+    Role.ASSESSOR: _("Assessor"),
+    Role.TRAINING_COORDINATOR: _("Training coordinator"),
 }
 
 # Roles whose holders must log in with a second factor.
@@ -152,6 +156,32 @@ _PERMISSIONS = [
     Permission(
         "prearrival.adjudicate", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR}), "prearrival:write", True,
         "Work the pre-arrival queue and judge hits found on manifests (match, no match, unsure)",
+    ),
+    Permission(
+        "capacity.view", frozenset({Role.ASSESSOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ANALYST,
+                                    Role.TRAINING_COORDINATOR}), "capacity:read", True,
+        "See capacity assessments, action plans and the equipment register of a border post",
+    ),
+    Permission(
+        "capacity.assess", frozenset({Role.ASSESSOR}), "capacity:write", True,
+        "Carry out capacity assessments of a border post: answers, findings, action plan",
+    ),
+    Permission(
+        "equipment.manage", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), "capacity:write", True,
+        "Keep the equipment register of a border post",
+    ),
+    Permission(
+        "training.view", frozenset({Role.TRAINING_COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ASSESSOR}),
+        "training:read", True,
+        "See courses, training sessions and officers' certificates",
+    ),
+    Permission(
+        "training.manage", frozenset({Role.TRAINING_COORDINATOR}), "training:write", False,
+        "Manage courses and sessions, enrol participants, record results and issue certificates",
+    ),
+    Permission(
+        "training.prerequisites", frozenset({Role.ADMINISTRATOR}), "training:write", False,
+        "Require valid certificates for a role",
     ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,18 @@ SEPARATED_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
 
 
 # --- users and roles ---------------------------------------------------------------------------------
+
+# Checks run before a role is given: each returns the problems (for example certificates the role requires
+# and the user lacks). Other apps register theirs in AppConfig.ready(); the check decides whether a problem
+# refuses the assignment (it raises a DomainError) or is a warning (it returns it).
+RoleCheck = Callable[[User, str], list[str]]
+ROLE_CHECKS: list[RoleCheck] = []
+
+
+def register_role_check(check: RoleCheck) -> None:
+    if check not in ROLE_CHECKS:
+        ROLE_CHECKS.append(check)
+
 
 def create_user(
     actor: Any, *, username: str, password: str, full_name: str = "", email: str = "", validate: bool = True
@@ -72,16 +85,21 @@ def assign_role(actor: Any, user: User, role: str, border_post: BorderPost | Non
                            field="role")
         if getattr(actor, "pk", None) == user.pk:
             raise Conflict(f"separation of duties: nobody grants themself the {role_value} role", field="role")
+    warnings = [problem for check in ROLE_CHECKS for problem in check(user, role_value.value)]
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role_value, border_post=border_post)
         if created:
+            after: dict[str, Any] = {"role": role_value.value,
+                                     "border_post": border_post.code if border_post else None}
+            if warnings:
+                after["warnings"] = warnings
             audit.record(
                 actor=actor, action="role.assign", object_type="user", object_id=str(user.id),
-                object_label=user.username, after={"role": role_value.value,
-                                                  "border_post": border_post.code if border_post else None},
+                object_label=user.username, after=after,
                 border_post_code=border_post.code if border_post else "",
             )
     user.__dict__.pop("_openbmis_grants", None)
+    assignment.warnings = warnings  # type: ignore[attr-defined]
     return assignment
 
 

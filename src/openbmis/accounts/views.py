@@ -223,8 +223,11 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
                 services.remove_role(request.user, assignment)
                 messages.success(request, _("Role removed."))
             elif form.is_valid():
-                services.assign_role(request.user, user, form.cleaned_data["role"], form.cleaned_data["border_post"])
+                assignment = services.assign_role(request.user, user, form.cleaned_data["role"],
+                                                  form.cleaned_data["border_post"])
                 messages.success(request, _("Role assigned."))
+                for warning in getattr(assignment, "warnings", []):
+                    messages.warning(request, warning)
             else:
                 return render(request, "accounts/user_detail.html", {"subject": user, "form": form}, status=400)
         except DomainError as exc:

@@ -110,6 +110,13 @@ def _overstays() -> None:
 
 
 EXTRA_LOADERS.append(_overstays)
+def _capacity() -> None:
+    from openbmis.capacity.demo import load as load_capacity
+
+    load_capacity()
+
+
+EXTRA_LOADERS.append(_capacity)
 
 
 DEMO_CROSSINGS = 100_000

@@ -16,13 +16,16 @@ from openbmis.accounts.api import router as accounts_router
 from openbmis.accounts.api_auth import API_AUTH
 from openbmis.audit.api import router as audit_router
 from openbmis.borderposts.api import router as borderposts_router
+from openbmis.capacity.api import public_router as certificates_public_router
+from openbmis.capacity.api import router as capacity_router
+from openbmis.capacity.api import training_router
 from openbmis.core.apitypes import ApiParser
 from openbmis.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound, TooLarge
 from openbmis.documents.api import router as documents_router
 from openbmis.documents.chip import router as chip_router
 from openbmis.inspections.api import router as inspections_router
-from openbmis.network.api import router as network_router
 from openbmis.manifests.api import router as manifests_router
+from openbmis.network.api import router as network_router
 from openbmis.permits.api import router as permits_router
 from openbmis.statistics.api import router as statistics_router
 from openbmis.trust.api import router as trust_router
@@ -134,3 +137,6 @@ api.add_router("/", permits_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/", network_router)
 api.add_router("/", manifests_router)
+api.add_router("/capacity", capacity_router)
+api.add_router("/training", training_router)
+api.add_router("/", certificates_public_router)

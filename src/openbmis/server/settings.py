@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "openbmis.statistics",
     "openbmis.network",
     "openbmis.manifests",
+    "openbmis.capacity",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,9 @@ OPENBMIS_STALE_INSPECTION_MINUTES = CONFIG.stale_inspection_minutes
 OPENBMIS_AUDIT_KEY_FILE = CONFIG.audit_key_file
 OPENBMIS_AUDIT_SIGNING_KEY_FILE = CONFIG.audit_signing_key_file
 OPENBMIS_AUDIT_CHECKPOINT_FILE = CONFIG.audit_checkpoint_file
+OPENBMIS_CERTIFICATION_ON_ASSIGN = CONFIG.certification_on_assign
+OPENBMIS_CERTIFICATE_EXPIRY = CONFIG.certificate_expiry
+OPENBMIS_CERTIFICATE_WARN_DAYS = CONFIG.certificate_warn_days
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]

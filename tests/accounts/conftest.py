@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.cookiejar
 import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -76,7 +77,15 @@ def served(transactional_db, fast_hasher):
     settings_dict = connections.settings["default"]
     kept_age = settings_dict.get("CONN_MAX_AGE", 0)
     settings_dict["CONN_MAX_AGE"] = 0
-    server = create_server(application, host="127.0.0.1", port=SERVED_PORT, threads=8, ident="openbmis-test")
+    deadline = time.monotonic() + 30
+    while True:  # the previous test's server may still be letting go of the port
+        try:
+            server = create_server(application, host="127.0.0.1", port=SERVED_PORT, threads=8, ident="openbmis-test")
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     stop = threading.Event()
 
     def serve() -> None:

@@ -12,11 +12,13 @@ EXPECTED_NAV = {
     "primary_officer": {"Home", "Counter", "Screening", "Visas", "Border posts", "API tokens"},
     "secondary_officer": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Border posts", "API tokens"},
     "supervisor": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Overstays", "Statistics",
-                   "Border posts", "API tokens"},
-    "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens"},
+                   "Border posts", "API tokens", "Capacity", "Training"},
+    "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens", "Capacity"},
     "administrator": {"Home", "Visas", "Statistics", "Border posts", "Users", "Trust store", "Watchlists",
-                      "API tokens"},
+                      "API tokens", "Capacity", "Training"},
     "auditor": {"Home", "Border posts", "Audit trail", "API tokens"},
+    "assessor": {"Home", "Border posts", "Capacity", "Training", "API tokens"},
+    "training_coordinator": {"Home", "Border posts", "Capacity", "Training", "API tokens"},
 }
 NEEDS_TOTP = {"administrator", "auditor"}
 

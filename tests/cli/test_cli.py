@@ -138,6 +138,7 @@ def test_createadmin_and_worker(demo_dir):
     data_dir, _ = demo_dir
     result = run(["createadmin", "chief", "--password-stdin"], data_dir, input_text="a-Long-enough-pass-42\n")
     assert result.returncode == 0, result.stderr
+    assert "One-time enrolment code" in result.stdout  # production asks for it at the first login
     again = run(["createadmin", "chief", "--password-stdin"], data_dir, input_text="a-Long-enough-pass-42\n")
     assert again.returncode == 2 and "already exists" in again.stderr
     # enqueue a background job, then let the worker run what is waiting
@@ -170,3 +171,54 @@ def test_createadmin_and_worker(demo_dir):
     status, value = json.loads(check.stdout.strip().splitlines()[-1])
     assert status == "SUCCESSFUL"
     assert value["ok"] is True and value["checked"] > 0
+
+
+def test_make_demo_takes_the_port_and_address_from_the_command_line():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    shown = subprocess.run(["make", "-n", "demo", "PORT=8080", "HOST=0.0.0.0"], cwd=root, capture_output=True,
+                           text=True, check=True).stdout
+    assert "openbmis demo --host 0.0.0.0 --port 8080" in shown
+
+
+# --- security: public credentials, token expiry, account lifecycle from the console (issue 13) -------------
+
+PRODUCTION = {"OPENBMIS_MODE": "production", "OPENBMIS_SECRET_KEY": "q3V9-kT2mZpL8wRx4YbN7cHs1JfD6gUaE0oWiQ5vXrK",
+              "OPENBMIS_ALLOWED_HOSTS": "bmis.example"}
+
+
+def test_demo_is_refused_in_production(tmp_path):
+    result = run(["demo", "--no-serve", "--crossings", "0"], tmp_path, env=PRODUCTION)
+    assert result.returncode == 2
+    assert "refused in production" in result.stderr
+    assert not (tmp_path / "cli.sqlite3").exists() or "Demo accounts" not in result.stdout
+
+
+def test_token_expiry_of_zero_or_less_is_refused(demo_dir):
+    data_dir, _ = demo_dir
+    for days in ("0", "-5"):
+        result = run(["token", "create", "officer", "--scope", "borderposts:read", "--expires-days", days], data_dir)
+        assert result.returncode == 2, result.stdout
+        assert "expires after 1 to 3650 days" in result.stderr
+        assert "obmis_" not in result.stdout
+
+
+def test_user_lifecycle_from_the_console(demo_dir):
+    data_dir, _ = demo_dir
+    issued = run(["user", "enrolment", "auditor"], data_dir)
+    assert issued.returncode == 0, issued.stderr
+    assert "one-time enrolment code for auditor" in issued.stdout
+    weak = run(["user", "reset-password", "analyst", "--password-stdin"], data_dir, input_text="openbmis-demo\n")
+    assert weak.returncode == 2 and "publicly known" in weak.stderr
+    reset = run(["user", "reset-password", "analyst", "--password-stdin"], data_dir,
+                input_text="a-private-phrase-for-lucy-9\n")
+    assert reset.returncode == 0, reset.stderr
+    gone = run(["user", "deactivate", "officer2", "--reason", "transferred"], data_dir)
+    assert gone.returncode == 0 and "officer2 deactivated" in gone.stdout
+    back = run(["user", "activate", "officer2", "--reason", "back from transfer"], data_dir)
+    assert back.returncode == 0, back.stderr
+    with closing(sqlite3.connect(data_dir / "cli.sqlite3")) as db:
+        actions = {row[0] for row in db.execute("SELECT action FROM audit_auditevent WHERE actor_label = 'cli'")}
+    assert {"totp.enrolment_issue", "user.password_reset", "user.deactivate", "user.activate"} <= actions

@@ -14,6 +14,7 @@ from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.audit import services
 from openbmis.audit.models import AuditEvent
+from openbmis.core.apitypes import Moment
 
 router = Router(tags=["audit"])
 
@@ -40,8 +41,8 @@ class EventFilter(Schema):
     object_type: str | None = None
     object_id: str | None = None
     border_post: str | None = None
-    since: datetime | None = Field(default=None, alias="from")
-    until: datetime | None = Field(default=None, alias="to")
+    since: Moment | None = Field(default=None, alias="from")
+    until: Moment | None = Field(default=None, alias="to")
     limit: int = Field(default=100, ge=1, le=1000)
 
 

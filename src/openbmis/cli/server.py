@@ -37,14 +37,51 @@ def _migrate(verbosity: int = 0) -> None:
     ensure_installation()
 
 
+def proxy_options(settings: Any) -> dict[str, Any]:
+    """waitress options for the TLS proxy named by OPENBMIS_TRUSTED_PROXY: its X-Forwarded-Proto and
+    X-Forwarded-For are believed (the scheme becomes https, the client address the proxy's peer); without
+    it waitress drops every X-Forwarded-* header, so a client cannot claim https itself."""
+    proxy = settings.CONFIG.trusted_proxy
+    if not proxy:
+        return {}
+    return {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+            "clear_untrusted_proxy_headers": True}
+
+
 def _serve(host: str, port: int, threads: int) -> int:
     import waitress
+    from django.conf import settings
 
     from openbmis.server.wsgi import application
 
     print(f"OpenBMIS is serving at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)", flush=True)
-    waitress.serve(application, host=host, port=port, threads=threads, ident="openbmis")
+    waitress.serve(application, host=host, port=port, threads=threads, ident="openbmis", **proxy_options(settings))
     return 0
+
+
+def _step(text: str) -> None:
+    print(f"openbmis demo: {text}", flush=True)
+
+
+def _start_worker() -> Any:
+    """The background jobs (imports, overstay detection, statistics) run while the demo serves: a worker
+    process beside the server, stopped with it."""
+    import atexit
+    import subprocess
+
+    worker = subprocess.Popen([sys.executable, "-m", "openbmis.cli.main", "worker"], stdin=subprocess.DEVNULL)
+
+    def stop() -> None:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    atexit.register(stop)
+    return worker
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -52,17 +89,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from tqdm import tqdm
 
-    from openbmis.demo import seed
+    from openbmis.demo import seed, test_travellers
 
+    if settings.OPENBMIS_PRODUCTION:
+        print(f"openbmis: {seed.PRODUCTION_REFUSAL}", file=sys.stderr)
+        return 2
     settings.CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
+    _step(f"preparing the database {settings.DATABASES['default']['NAME']} (migrations)")
     _migrate()
+    if args.reset_travellers:
+        reset = test_travellers.reset()
+        print(f"Test travellers back in their documented state ({reset['travellers']} identities erased with "
+              f"{reset['rows_erased']} records; {reset['crossings_recorded']} history crossings recorded).")
+        return 0
+    from openbmis.inspections.models import Crossing
+
+    if not Crossing.objects.exists():
+        _step(f"generating {args.crossings:,} synthetic crossings over 90 days (first run only, about a minute)")
+    # The bar is drawn on a terminal; elsewhere (make, CI, a log) a line every 10 %.
     with tqdm(total=args.crossings, unit="crossing", desc="demo traffic", file=sys.stderr,
               disable=not sys.stderr.isatty()) as bar:
+        reported = [0]
 
         def progress(done: int) -> None:
             bar.update(done - bar.n)
+            tenth = done * 10 // max(args.crossings, 1)
+            if bar.disable and tenth > reported[0]:
+                reported[0] = tenth
+                _step(f"  {min(tenth * 10, 100)} % of the demo traffic generated")
 
-        created = seed.load(crossings=args.crossings, progress=progress)
+        created = seed.load(crossings=args.crossings, progress=progress,
+                            on_step=_step)
     print(f"Demo data ready (created: {created['border_posts']} border posts, {created['users']} users, "
           f"{created['crossings']} crossings).")
     print("Test travellers for every path at the counter: docs/demo.md")
@@ -74,6 +131,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
           " in development mode `openbmis otp USER` prints the current code.")
     if args.no_serve:
         return 0
+    if not args.no_worker:
+        _start_worker()
+        print("Background jobs (imports, overstay detection, statistics) run in a worker beside the server.")
     return _serve(args.host, args.port, args.threads)
 
 
@@ -100,10 +160,14 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     try:
         user = services.create_user("cli", username=args.username, password=password, full_name=args.full_name)
         services.assign_role("cli", user, "administrator", None)
+        # The console is the channel already trusted: it hands over the code the first enrolment needs.
+        code = services.issue_totp_enrolment("cli", user)
     except DomainError as exc:
         print(f"openbmis: {exc.message}", file=sys.stderr)
         return 2
     print(f"Administrator {user.username} created; a TOTP authenticator is enrolled at first login.")
+    print(f"One-time enrolment code (production asks for it at first login; valid {services.ENROLMENT_CODE_DAYS}"
+          f" days): {code}")
     return 0
 
 
@@ -116,7 +180,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # Daily jobs (overstay detection, retention) keep themselves going once queued: queue any missing.
     for path in schedule.ensure_all():
         print(f"queued the daily job {path}")
-    options: dict[str, Any] = {"batch": args.batch, "interval": args.interval}
+    # No code reloader: the product runs installed code, and the demo stops its worker with the server.
+    options: dict[str, Any] = {"batch": args.batch, "interval": args.interval, "reload": False}
     if args.queue:
         options["queue_name"] = args.queue
     call_command("db_worker", **options)
@@ -261,6 +326,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser("demo", help="migrate, load the demo data set and serve it")
     _add_serve_options(p)
     p.add_argument("--no-serve", action="store_true", help="prepare the demo but do not start the server")
+    p.add_argument("--no-worker", action="store_true",
+                   help="do not run the background worker beside the server (run `openbmis worker` yourself)")
+    p.add_argument("--reset-travellers", action="store_true",
+                   help="put the documented test travellers back in their documented state, then exit")
     p.add_argument("--crossings", type=int, default=100_000,
                    help="synthetic crossings over the last 90 days, generated once (default 100000)")
     p.set_defaults(handler=cmd_demo)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -10,14 +9,15 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from openbmis.accounts.api_auth import token_of
+from openbmis.core.apitypes import Day
 from openbmis.statistics import queries
 
 router = Router(tags=["statistics"])
 
 
 class FlowsQuery(Schema):
-    since: date | None = Field(default=None, alias="from", description="first local day (default: 30 days to `to`)")
-    until: date | None = Field(default=None, alias="to", description="last local day, inclusive (default: today)")
+    since: Day | None = Field(default=None, alias="from", description="first local day (default: 30 days to `to`)")
+    until: Day | None = Field(default=None, alias="to", description="last local day, inclusive (default: today)")
     group_by: str = Field(default="day", description="comma-separated: " + ", ".join(queries.FLOW_KEYS))
     border_post: str | None = Field(default=None, description="post code(s), comma-separated")
     direction: Literal["entry", "exit"] | None = None

@@ -93,14 +93,18 @@ def test_api_flows_same_numbers_as_the_dashboard_and_suppressed(built, analyst, 
 def _screen_rows(html: str) -> list[list[str]]:
     body = html.split("<tbody>")[1].split("</tfoot>")[0]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    return [[re.sub(r"<[^>]+>", "", cell).strip().replace("&lt;", "<").replace("&amp;", "&").replace("&#x27;", "'")
-             for cell in re.findall(r"<t[dh]>(.*?)</t[dh]>", row, re.S)] for row in rows]
+    cells = [[re.sub(r"<[^>]+>", "", cell).strip().replace("&lt;", "<").replace("&amp;", "&").replace("&#x27;", "'")
+              for cell in re.findall(r"<t[dh]>(.*?)</t[dh]>", row, re.S)] for row in rows]
+    return [row for row in cells if row]  # the "no crossings match" row (one colspan cell) is not exported
 
 
 @pytest.mark.parametrize("panel", ["nationality", "sex_age", "refusals", "time"])
 def test_exports_open_and_match_the_screen(built, analyst, session_client, panel):
     client = session_client(analyst)
     query = {**PERIOD, "border_post": "LND-HIG", "interval": "week"}
+    if panel == "refusals":
+        # the generated traffic has only a couple of refusals since main's demo changes: take every post
+        del query["border_post"]
     page = client.get(f"/statistics/table/{panel}/", query)
     assert page.status_code == 200
     screen = _screen_rows(page.content.decode())

@@ -46,20 +46,20 @@ class EventFilter(Schema):
     limit: int = Field(default=100, ge=1, le=1000)
 
 
-class ProblemOut(Schema):
+class AuditProblemOut(Schema):
     seq: int
     event_id: str | None
     kind: str
     message: str
 
 
-class VerifyOut(Schema):
+class AuditVerifyOut(Schema):
     ok: bool
     checked: int
     head_seq: int
     head_hash: str
     anchored_seq: int = Field(description="the highest event a signed checkpoint outside the database vouches for")
-    problems: list[ProblemOut]
+    problems: list[AuditProblemOut]
 
 
 @router.get("/events", response=list[EventOut], summary="Search the audit trail, newest first")
@@ -72,7 +72,7 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]) -> list[Audit
     return list(events[: filters.limit])
 
 
-@router.get("/verify", response=VerifyOut, summary="Recompute the hash chain and report any break")
+@router.get("/verify", response=AuditVerifyOut, summary="Recompute the hash chain and report any break")
 def verify(request: HttpRequest) -> dict[str, Any]:
     authz.require(request.user, "audit.view", token=token_of(request))
     report = services.verify()

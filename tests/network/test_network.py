@@ -330,3 +330,20 @@ def test_the_same_passport_seen_offline_becomes_one_identity(client, enrolled):
     assert Traveller.objects.get(id=theirs.id).merged_into_id == here.id
     assert RecordAlias.objects.filter(from_id=str(their_doc.id), to_id=str(known.id)).exists()
     assert AuditEvent.objects.filter(action="traveller.merge", object_id=str(theirs.id)).exists()
+
+
+def test_retention_purges_only_acknowledged_outbox_records(db, at_node):
+    from datetime import timedelta
+
+    from openbmis.core import retention
+    from openbmis.network.models import OutboxRecord
+    from openbmis.travellers.models import Traveller
+
+    for n in range(3):
+        Traveller.objects.create(primary_identifier=f"T{n}", nationality="KEN")
+    now = timezone.now()
+    OutboxRecord.objects.filter(seq=1).update(acked_at=now - timedelta(days=31))
+    OutboxRecord.objects.filter(seq=2).update(acked_at=now - timedelta(days=1))
+    counts = retention.purge(now=now)
+    assert counts["network"] == {"acknowledged outbox records": 1}
+    assert sorted(OutboxRecord.objects.filter(model="travellers.Traveller").values_list("seq", flat=True)) == [2, 3]

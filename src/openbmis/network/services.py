@@ -417,6 +417,16 @@ def annotate_lists_age(checks: list[Any]) -> None:
             check.details["lists_as_of"] = as_of.isoformat() if as_of else None
 
 
+OUTBOX_KEPT = timedelta(days=30)
+
+
+def purge_acknowledged(now: datetime) -> dict[str, int]:
+    """Retention at a node: outbox copies acknowledged by headquarters more than 30 days ago are deleted
+    (never one that is not acknowledged)."""
+    deleted, _ = OutboxRecord.objects.filter(acked_at__isnull=False, acked_at__lt=now - OUTBOX_KEPT).delete()
+    return {"acknowledged outbox records": deleted}
+
+
 def outbox_backlog() -> int:
     """At a node: records not yet acknowledged by headquarters."""
     return OutboxRecord.objects.filter(acked_at__isnull=True).count()

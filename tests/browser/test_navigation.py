@@ -15,7 +15,7 @@ EXPECTED_NAV = {
                    "Border posts", "API tokens"},
     "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens"},
     "administrator": {"Home", "Visas", "Statistics", "Border posts", "Users", "Trust store", "Watchlists",
-                      "API tokens"},
+                      "API tokens", "Nodes"},
     "auditor": {"Home", "Border posts", "Audit trail", "API tokens"},
 }
 NEEDS_TOTP = {"administrator", "auditor"}

@@ -15,7 +15,7 @@ EXPECTED_NAV = {
                    "Border posts", "API tokens", "Capacity", "Training"},
     "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens", "Capacity"},
     "administrator": {"Home", "Visas", "Statistics", "Border posts", "Users", "Trust store", "Watchlists",
-                      "API tokens", "Capacity", "Training"},
+                      "API tokens", "Capacity", "Training", "Nodes"},
     "auditor": {"Home", "Border posts", "Audit trail", "API tokens"},
     "assessor": {"Home", "Border posts", "Capacity", "Training", "API tokens"},
     "training_coordinator": {"Home", "Border posts", "Capacity", "Training", "API tokens"},

@@ -330,3 +330,55 @@ def test_the_same_passport_seen_offline_becomes_one_identity(client, enrolled):
     assert Traveller.objects.get(id=theirs.id).merged_into_id == here.id
     assert RecordAlias.objects.filter(from_id=str(their_doc.id), to_id=str(known.id)).exists()
     assert AuditEvent.objects.filter(action="traveller.merge", object_id=str(theirs.id)).exists()
+
+
+def test_retention_purges_only_acknowledged_outbox_records(db, at_node):
+    from datetime import timedelta
+
+    from openbmis.core import retention
+    from openbmis.network.models import OutboxRecord
+    from openbmis.travellers.models import Traveller
+
+    for n in range(3):
+        Traveller.objects.create(primary_identifier=f"T{n}", nationality="KEN")
+    now = timezone.now()
+    OutboxRecord.objects.filter(seq=1).update(acked_at=now - timedelta(days=31))
+    OutboxRecord.objects.filter(seq=2).update(acked_at=now - timedelta(days=1))
+    counts = retention.purge(now=now)
+    assert counts["network"] == {"acknowledged outbox records": 1}
+    assert sorted(OutboxRecord.objects.filter(model="travellers.Traveller").values_list("seq", flat=True)) == [2, 3]
+
+
+def test_each_nodes_audit_chain_is_verified_as_received(client, enrolled, settings):
+    from openbmis.audit import services as audit
+    from openbmis.audit.models import AuditEvent
+    from openbmis.network import services
+    from openbmis.network.models import RemoteAuditEvent
+
+    node_id, private = enrolled
+    # Events chained as a node chains them (here, in this database), then sent as the node sends them.
+    before = AuditEvent.objects.count()
+    for n in range(3):
+        audit.record(actor="node-officer", action="test.event", object_type="test", object_id=str(n))
+    events = list(AuditEvent.objects.order_by("seq")[before:])
+    # Renumber as the first events of the node's own chain: link and hash them again from genesis.
+    from openbmis.audit.chain import event_hash
+    from openbmis.audit.models import GENESIS_HASH
+
+    prev, batch = GENESIS_HASH, []
+    for n, event in enumerate(events, start=1):
+        data = records.dump(event)
+        data.update(seq=n, prev_hash=prev, id=str(uuid.uuid4()))
+        rebuilt = records.build(AuditEvent, data)
+        data["hash"] = event_hash(prev, audit._hashed_fields(rebuilt))
+        prev = data["hash"]
+        batch.append({"seq": n, "model": "audit.AuditEvent", "id": data["id"], "data": data})
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": batch})
+    assert response.json()["applied_seq"] == 3
+    [report] = services.verify_origin_chains()
+    assert report.ok and report.checked == 3, report.problems
+    altered = RemoteAuditEvent.objects.get(node_id=node_id, seq=2)
+    altered.data = {**altered.data, "object_id": "changed"}
+    altered.save()
+    [report] = services.verify_origin_chains()
+    assert report.problems == ["event #2 (test.event) was altered"]

@@ -180,6 +180,11 @@ def test_two_posts_offline_and_back_lose_and_duplicate_nothing(topology):
     assert {n["border_post"] for n in nodes} == {"AIR-CAP", "LND-BRG"}
     assert all(n["backlog"] == 0 and n["unapplied"] == 0 and n["last_error"] == "" for n in nodes), nodes
 
+    # Every origin's audit chain arrived whole: headquarters verifies each.
+    verified = hq.run("audit", "verify", "--quiet")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.count(") intact:") == 2, verified.stdout
+
     # A revoked node is refused (2), and says so.
     b_id = next(n["id"] for n in nodes if n["border_post"] == "LND-BRG")
     hq.ok("node", "revoke", b_id, "--reason", "laptop reported stolen")

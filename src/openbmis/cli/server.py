@@ -240,6 +240,14 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             seen = n
 
         report = services.verify(progress, checkpoint_file=args.checkpoints, public_key_file=args.public_key)
+    from openbmis.network.services import verify_origin_chains
+
+    origins = verify_origin_chains()  # every border-post node's chain, as headquarters received it
+    for origin in origins:
+        state = "intact" if origin.ok else "BROKEN"
+        print(f"audit chain of node {origin.node_id} ({origin.border_post}) {state}: {origin.checked} events")
+        for message in origin.problems:
+            print(f"  - {message}")
     if report.anchored_seq:
         behind = report.head_seq - report.anchored_seq
         anchored = (f"signed checkpoint at #{report.anchored_seq} ({report.anchored_at})"
@@ -249,7 +257,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if report.ok:
         print(f"audit chain intact: {report.checked} events, head #{report.head_seq} {report.head_hash}")
         print(f"anchored: {anchored}")
-        return 0
+        return 0 if all(origin.ok for origin in origins) else 1
     print(f"audit chain BROKEN ({len(report.problems)} problem(s) in {report.checked} events):")
     for problem in report.problems:
         print(f"  - [{problem.kind}] {problem.message}")

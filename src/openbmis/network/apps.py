@@ -9,6 +9,7 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from openbmis.core import retention
         from openbmis.inspections import checks
         from openbmis.network import capture, services
 
@@ -17,3 +18,4 @@ class NetworkConfig(AppConfig):
         post_delete.connect(capture.on_deleted, dispatch_uid="network.capture.deleted")
         # At a node, checks answered from the local copy of headquarters' lists say how old it is.
         checks.annotate_with(services.annotate_lists_age)
+        retention.register("network", services.purge_acknowledged)

@@ -417,6 +417,16 @@ def annotate_lists_age(checks: list[Any]) -> None:
             check.details["lists_as_of"] = as_of.isoformat() if as_of else None
 
 
+OUTBOX_KEPT = timedelta(days=30)
+
+
+def purge_acknowledged(now: datetime) -> dict[str, int]:
+    """Retention at a node: outbox copies acknowledged by headquarters more than 30 days ago are deleted
+    (never one that is not acknowledged)."""
+    deleted, _ = OutboxRecord.objects.filter(acked_at__isnull=False, acked_at__lt=now - OUTBOX_KEPT).delete()
+    return {"acknowledged outbox records": deleted}
+
+
 def outbox_backlog() -> int:
     """At a node: records not yet acknowledged by headquarters."""
     return OutboxRecord.objects.filter(acked_at__isnull=True).count()
@@ -470,3 +480,43 @@ def checksums(post_code: str) -> dict[str, dict[str, Any]]:
 
 def _last_hash(node_id: Any) -> str:
     return RemoteAuditEvent.objects.filter(node_id=node_id).order_by("-seq").values_list("hash", flat=True)[0]
+
+
+# --- the audit chains of the nodes ---------------------------------------------------------------------------
+
+@dataclass
+class OriginReport:
+    node_id: str
+    border_post: str
+    checked: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_origin_chains() -> list[OriginReport]:
+    """Verify each node's audit chain as headquarters received it: numbers from 1 without a gap, each event
+    linked to the one before, and each event's hash recomputed from its fields (the node's chain function)."""
+    from openbmis.audit.chain import event_hash
+    from openbmis.audit.models import GENESIS_HASH, AuditEvent
+    from openbmis.audit.services import _hashed_fields
+
+    reports = []
+    for node in Node.objects.select_related("border_post").order_by("border_post__code", "enrolled_at"):
+        problems: list[str] = []
+        expected, prev_hash, checked = 1, GENESIS_HASH, 0
+        for event in RemoteAuditEvent.objects.filter(node=node).order_by("seq").iterator(chunk_size=2000):
+            if event.seq != expected:
+                problems.append(f"event(s) #{expected}..#{event.seq - 1} missing")
+            if event.prev_hash != prev_hash:
+                problems.append(f"event #{event.seq} does not link to the event before it")
+            data = {k: v for k, v in event.data.items() if k != "actor_id"}
+            rebuilt = records.build(AuditEvent, data)
+            rebuilt.actor_id = event.data.get("actor_id")  # type: ignore[attr-defined]
+            if event_hash(event.prev_hash, _hashed_fields(rebuilt)) != event.hash:  # type: ignore[arg-type]
+                problems.append(f"event #{event.seq} ({event.action}) was altered")
+            expected, prev_hash, checked = event.seq + 1, event.hash, checked + 1
+        reports.append(OriginReport(str(node.id), node.border_post.code, checked, problems))
+    return reports

@@ -12,11 +12,12 @@ EXPECTED_NAV = {
     "primary_officer": {"Home", "Counter", "Screening", "Visas", "Border posts", "API tokens"},
     "secondary_officer": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Border posts", "API tokens"},
     "supervisor": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Overstays", "Statistics",
-                   "Border posts", "API tokens"},
-    "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens"},
+                   "Border posts", "API tokens", "Manifests", "Pre-arrival"},
+    "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens", "Manifests"},
     "administrator": {"Home", "Visas", "Statistics", "Border posts", "Users", "Trust store", "Watchlists",
                       "API tokens"},
     "auditor": {"Home", "Border posts", "Audit trail", "API tokens"},
+    "prearrival_officer": {"Home", "Manifests", "Pre-arrival", "Border posts", "API tokens"},
 }
 NEEDS_TOTP = {"administrator", "auditor"}
 

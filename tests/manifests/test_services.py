@@ -76,6 +76,12 @@ def test_carrier_submits_only_its_own_flights(airport, carrier, make_user, passe
         services.ingest(carrier.account, manifest_text(passengers, flight="BA100"), source="api")
     done = services.ingest(carrier.account, manifest_text(passengers), source="api")
     assert done.manifests[0].carrier == carrier
+    # the same bytes again: the carrier gets its own manifests back, another carrier's account gets nothing
+    british = make_user(None, username="ba-system")
+    Carrier.objects.filter(code="BA").update(account=british)
+    assert services.ingest(carrier.account, manifest_text(passengers), source="api").duplicate
+    with pytest.raises(AccessDenied):
+        services.ingest(british, manifest_text(passengers), source="api")
     stranger = make_user("primary_officer", airport)
     with pytest.raises(AccessDenied):
         services.ingest(stranger, manifest_text(passengers, reference="9"), source="api")

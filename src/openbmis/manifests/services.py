@@ -156,6 +156,8 @@ def ingest(actor: Any, content: bytes | str, *, source: str, token: Any = None,
     earlier = Manifest.objects.filter(sha256=digest).order_by("received_at")
     if earlier.exists():
         out.manifests, out.duplicate = list(earlier), True
+        if own_carrier is not None and any(m.carrier_id != own_carrier.id for m in out.manifests):
+            raise AccessDenied(f"carrier {own_carrier.code} may only submit its own flights", field="carrier")
         return out
     submitter = actor if not isinstance(actor, str) else None
     with transaction.atomic():

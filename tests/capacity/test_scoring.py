@@ -83,7 +83,8 @@ def test_answers_are_cleaned(kind, value, expected):
 
 @pytest.mark.parametrize(("kind", "value"), [
     ("yes_no", "maybe"), ("scale", 5), ("scale", "2.5"), ("scale", True), ("number", -1), ("number", "x"),
-    ("number", "nan"), ("choice", "other"), ("text", 3),
+    ("number", "nan"), ("number", float("inf")), ("scale", float("inf")), ("scale", float("nan")),
+    ("choice", "other"), ("text", 3),
 ])
 def test_bad_answers_name_the_question(kind, value):
     question = {"code": "Q7", "kind": kind, "anchors": list("01234"),

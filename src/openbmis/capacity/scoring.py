@@ -16,6 +16,7 @@ sections' weights. Unanswered questions count neither for nor against; coverage 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +122,7 @@ def clean_answer(question: dict[str, Any], value: Any) -> Any:
     if kind == "scale":
         try:
             number = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise AnswerError("expected a whole number from 0 to 4", code) from None
         if isinstance(value, bool) or str(number) != str(value).strip() or not 0 <= number <= 4:
             raise AnswerError("expected a whole number from 0 to 4", code)
@@ -129,9 +130,9 @@ def clean_answer(question: dict[str, Any], value: Any) -> Any:
     if kind == "number":
         try:
             amount = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise AnswerError("expected a number", code) from None
-        if isinstance(value, bool) or amount != amount or amount < 0 or amount in (float("inf"),):
+        if isinstance(value, bool) or not math.isfinite(amount) or amount < 0:
             raise AnswerError("expected a number of zero or more", code)
         return int(amount) if amount.is_integer() else amount
     if kind == "choice":

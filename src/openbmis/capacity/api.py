@@ -531,5 +531,5 @@ class VerifyOut(Schema):
 
 @public_router.get("/certificates/verify", response=VerifyOut, auth=None,
                    summary="Public: confirm a certificate number and its verification code, nothing more")
-def verify(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
+def verify_certificate(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
     return {"number": number.strip().upper()[:32], "status": services.verify_certificate(number[:64], code[:64])}

@@ -368,7 +368,7 @@ def test_each_nodes_audit_chain_is_verified_as_received(client, enrolled, settin
     prev, batch = GENESIS_HASH, []
     for n, event in enumerate(events, start=1):
         data = records.dump(event)
-        data.update(seq=n, prev_hash=prev, id=str(uuid.uuid4()))
+        data.update(seq=n, prev_hash=prev, id=str(uuid.uuid4()), scheme=1)  # unkeyed: headquarters recomputes
         rebuilt = records.build(AuditEvent, data)
         data["hash"] = event_hash(prev, audit._hashed_fields(rebuilt))
         prev = data["hash"]
@@ -382,3 +382,10 @@ def test_each_nodes_audit_chain_is_verified_as_received(client, enrolled, settin
     altered.save()
     [report] = services.verify_origin_chains()
     assert report.problems == ["event #2 (test.event) was altered"]
+    # A keyed event (scheme 2) is hashed under the node's own key: headquarters checks its place in the chain.
+    keyed = dict(batch[-1]["data"], seq=4, prev_hash="0" * 64, id=str(uuid.uuid4()), scheme=2, hash="f" * 64)
+    response = _signed(client, node_id, private, "POST", "/api/network/push",
+                       {"records": [{"seq": 4, "model": "audit.AuditEvent", "id": keyed["id"], "data": keyed}]})
+    assert response.json()["applied_seq"] == 4
+    [report] = services.verify_origin_chains()
+    assert "event #4 does not link to the event before it" in report.problems

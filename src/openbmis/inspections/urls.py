@@ -7,6 +7,7 @@ urlpatterns = [
     path("inspect/", views.counter, name="counter"),
     path("inspect/<uuid:inspection_id>/", views.detail, name="detail"),
     path("inspect/<uuid:inspection_id>/chip-photo", views.chip_photo, name="chip_photo"),
+    path("inspect/<uuid:inspection_id>/refusal-form", views.refusal_form, name="refusal_form"),
     path("secondary/", views.queue, name="queue"),
     path("secondary/<uuid:referral_id>/notes/", views.add_note, name="add_note"),
     path("secondary/notes/<uuid:note_id>/image", views.note_image, name="note_image"),

@@ -92,8 +92,12 @@ def counter(request: HttpRequest) -> HttpResponse:
             form.add_error(target, exc.message)
     recent = Inspection.objects.filter(officer_id=request.user.pk).select_related("traveller")[:8]
     status = 400 if request.method == "POST" else 200
+    # Choosing a lane sets its direction (counter.js); a lane for both directions leaves it to the officer.
+    lane_directions = {lane.code: lane.direction for post in _posts_list for lane in post.lanes.all()
+                       if post.code == form["border_post"].value() and lane.direction in ("entry", "exit")}
     return render(request, "inspections/counter.html",
-                  {"form": form, "manual": manual, "reading": reading, "recent": recent}, status=status)
+                  {"form": form, "manual": manual, "reading": reading, "recent": recent,
+                   "lane_directions": lane_directions}, status=status)
 
 
 class _FormInvalid(Exception):
@@ -165,12 +169,15 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
         try:
             result = services.decide(request.user, inspection, decision=data["decision"], reasons=data["reasons"],
                                      permitted_until=data["permitted_until"], note=data["note"])
+            name = {"name": inspection.traveller.full_name}
             if isinstance(result, Referral):
                 messages.success(request, _("Referred to secondary inspection."))
+            elif result.decision == "admit" and result.direction == "exit":
+                messages.success(request, _("Exit allowed: %(name)s.") % name)
             elif result.decision == "admit":
-                messages.success(request, _("Admitted: %(name)s.") % {"name": inspection.traveller.full_name})
+                messages.success(request, _("Admitted: %(name)s.") % name)
             else:
-                messages.success(request, _("Refused: %(name)s.") % {"name": inspection.traveller.full_name})
+                messages.success(request, _("Refused: %(name)s.") % name)
             # A referral goes back to the counter; a secondary decision goes back to the queue.
             decided_in_secondary = inspection.status == Inspection.Status.REFERRED
             return redirect("inspections:queue" if decided_in_secondary else "inspections:counter")
@@ -185,14 +192,38 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     can_decide_secondary = inspection.status == Inspection.Status.REFERRED and authz.has_permission(
         request.user, "inspections.secondary", inspection.border_post_id)
     referral = Referral.objects.filter(inspection=inspection).prefetch_related("notes__author").first()
+    from openbmis.watchlists.models import Hit
+
+    hit_rows = list(Hit.objects.filter(inspection=inspection).select_related("watchlist").order_by("-score"))
     context = {
         "inspection": inspection, "form": form, "history": history, "referral": referral,
+        "failing": [c for c in inspection.checks if c.get("status") in ("fail", "warn")],
+        "hit_rows": hit_rows,
         "can_decide": can_decide or can_decide_secondary, "secondary": can_decide_secondary,
         "note_form": NoteForm(), "crossing": Crossing.objects.filter(inspection=inspection).first(),
-        "can_adjudicate": bool(inspection.hits) and authz.has_permission(
+        "can_adjudicate": bool(inspection.hits or hit_rows) and authz.has_permission(
             request.user, "hits.adjudicate", inspection.border_post_id),
     }
     return render(request, "inspections/detail.html", context, status=400 if request.method == "POST" else 200)
+
+
+@permission_required("identities.view")
+def refusal_form(request: HttpRequest, inspection_id: Any) -> HttpResponse:
+    """The refusal-of-entry form to print and hand to the traveller, the grounds ticked (the layout of the
+    Schengen Borders Code's standard form is the model)."""
+    from openbmis.inspections.models import RefusalReason
+
+    found = _inspection_or_error(request, inspection_id)
+    if isinstance(found, HttpResponse):
+        return found
+    crossing = Crossing.objects.filter(inspection=found, decision=Crossing.Decision.REFUSE).select_related(
+        "officer", "border_post", "document").first()
+    if crossing is None:
+        return render(request, "404.html", {"detail": _("This inspection ended in no refusal.")}, status=404)
+    grounds = [{"code": r.code, "label": r.label, "ticked": r.code in crossing.reasons}
+               for r in RefusalReason.objects.all()]
+    return render(request, "inspections/refusal_form.html",
+                  {"inspection": found, "crossing": crossing, "grounds": grounds, "person": found.traveller})
 
 
 @permission_required("inspections.secondary")

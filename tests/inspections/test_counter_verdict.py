@@ -151,3 +151,28 @@ def test_referral_shows_its_hits_and_a_judgement_returns_to_it(session_client, o
     row = re.search(r'<ul class="hits" data-testid="hits">.*?</ul>', secondary.get(location).content.decode(),
                     re.S).group(0)
     assert "No match" in row
+
+
+def test_home_pages_show_each_role_its_work(session_client, officer, mrz_for, make_user, two_posts):
+    client = session_client(officer)
+    location = counter_post(client, mrz=mrz_for())["Location"]
+    home = client.get("/").content.decode()
+    assert re.search(r'data-testid="count-open">1<', home) and location in home
+    assert 'data-testid="count-queue"' not in home  # a primary officer has no secondary queue
+    assert client.get("/work/counts").json() == {"open": 1}
+    client.post(location, {"decision": "refer", "note": "check ticket"})
+    supervisor = session_client(make_user("supervisor", two_posts[0]))
+    assert supervisor.get("/work/counts").json() == {"open": 0, "queue": 1, "hits": 0}
+    home = supervisor.get("/").content.decode()
+    assert 'data-testid="post-dashboard"' in home and "TST-A" in home and "TST-B" not in home
+    assert re.search(r'data-testid="post-queue">1<', home)
+    assert "amina-officer (1)" in home  # on duty
+    # another post's supervisor sees none of it
+    other = session_client(make_user("supervisor", two_posts[1]))
+    assert other.get("/work/counts").json() == {"open": 0, "queue": 0, "hits": 0}
+    client = session_client(officer)  # one test client: log the officer back in
+    second = counter_post(client, mrz=mrz_for(document_number="Y7654321", primary_identifier="OTIENO"))["Location"]
+    client.post(second, {"decision": "admit", "note": ""})
+    supervisor = session_client(make_user("supervisor", two_posts[0]))
+    table = re.search(r'data-testid="throughput">.*?</table>', supervisor.get("/").content.decode(), re.S).group(0)
+    assert re.search(r"<td>—</td><td>entry admitted</td><td>1</td>", table), table

@@ -231,6 +231,7 @@ PAGES = {
     "/permits/bans/new/": ({"administrator"}, "national_only"),
     "/overstays/": ({"analyst", "supervisor"}, False),
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
+    "/work/counts": (EVERYONE, False),
 }
 
 PAGE_CASES = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("inspect/<uuid:inspection_id>/chip-photo", views.chip_photo, name="chip_photo"),
     path("inspect/<uuid:inspection_id>/refusal-form", views.refusal_form, name="refusal_form"),
     path("secondary/", views.queue, name="queue"),
+    path("work/counts", views.work_counts, name="work_counts"),
     path("secondary/<uuid:referral_id>/notes/", views.add_note, name="add_note"),
     path("secondary/notes/<uuid:note_id>/image", views.note_image, name="note_image"),
     path("travellers/<uuid:traveller_id>/", views.traveller, name="traveller"),

@@ -6,7 +6,8 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -224,6 +225,16 @@ def refusal_form(request: HttpRequest, inspection_id: Any) -> HttpResponse:
                for r in RefusalReason.objects.all()]
     return render(request, "inspections/refusal_form.html",
                   {"inspection": found, "crossing": crossing, "grounds": grounds, "person": found.traveller})
+
+
+@login_required
+def work_counts(request: HttpRequest) -> HttpResponse:
+    """The menu's counts as JSON, polled by menu.js (only what the user may open)."""
+    from openbmis.inspections import work
+
+    response = JsonResponse(work.counts(request.user))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @permission_required("inspections.secondary")

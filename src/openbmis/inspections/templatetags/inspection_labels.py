@@ -38,7 +38,11 @@ def action_label(action: str) -> Any:
 @register.filter
 def crossing_label(crossing: Any) -> Any:
     """What a recorded crossing was, in words: an exit is "allowed", never "admitted"."""
-    return CROSSING_LABELS.get((crossing.direction, crossing.decision), crossing.decision)
+    if isinstance(crossing, dict):  # a row of counts (values("direction", "decision"))
+        key = (crossing.get("direction"), crossing.get("decision"))
+    else:
+        key = (crossing.direction, crossing.decision)
+    return CROSSING_LABELS.get(key, key[1])
 
 
 @register.filter

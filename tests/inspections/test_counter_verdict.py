@@ -176,3 +176,67 @@ def test_home_pages_show_each_role_its_work(session_client, officer, mrz_for, ma
     supervisor = session_client(make_user("supervisor", two_posts[0]))
     table = re.search(r'data-testid="throughput">.*?</table>', supervisor.get("/").content.decode(), re.S).group(0)
     assert re.search(r"<td>—</td><td>entry admitted</td><td>1</td>", table), table
+
+
+def test_traveller_search_within_posts_and_audited(session_client, officer, mrz_for, make_user, two_posts):
+    from openbmis.audit.models import AuditEvent
+
+    client = session_client(officer)
+    counter_post(client, mrz=mrz_for())
+    person = Inspection.objects.get().traveller
+    by_name = client.get("/travellers/", {"name": "odhiambo"}).content.decode()
+    assert f"/travellers/{person.id}/" in by_name
+    by_number = client.get("/travellers/", {"document": "x1234567"}).content.decode()
+    assert f"/travellers/{person.id}/" in by_number
+    by_birth = client.get("/travellers/", {"birth_date": "1990-05-17", "name": "AMINA"}).content.decode()
+    assert f"/travellers/{person.id}/" in by_birth
+    assert f"/travellers/{person.id}/" not in client.get("/travellers/", {"birth_date": "1990-05-18"}).content.decode()
+    empty = client.get("/travellers/", {"name": ""})
+    assert empty.status_code == 400 and b"give a name" in empty.content
+    searches = AuditEvent.objects.filter(action="traveller.search")
+    assert searches.count() == 4 and "ODHIAMBO" not in str(searches.first().after)  # criteria hashed
+    client.get(f"/travellers/{person.id}/")
+    assert AuditEvent.objects.filter(action="traveller.view", object_id=str(person.id)).count() == 1
+    other = session_client(make_user("primary_officer", two_posts[1]))
+    assert f"/travellers/{person.id}/" not in other.get("/travellers/", {"name": "ODHIAMBO"}).content.decode()
+
+
+@pytest.fixture
+def rolling_rule(db):
+    from datetime import date
+
+    from openbmis.permits import services as permits
+
+    return permits.create_rule("test", name="90 in 180", nationality="*", document_type="*", category="exempt",
+                               stay_kind="rolling", max_stay_days=90, window_days=180, valid_from=date(2000, 1, 1))
+
+
+def test_stay_calculator_from_typed_stays(session_client, officer, rolling_rule):
+    client = session_client(officer)
+    response = client.get("/stay/", {"nationality": "KEN", "entry_day": "2026-06-01",
+                                     "stays": "2026-03-01 2026-03-30\n2026-04-10 2026-04-29"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r'data-testid="days-used">50 / 90<', html)  # 30 + 20 days in the window
+    assert "May stay until 2026-07-10 (40 days)" in html
+    assert not Inspection.objects.exists()
+    # the document's expiry ends it, and the page says so (not "the window is used up")
+    html = client.get("/stay/", {"nationality": "KEN", "entry_day": "2026-06-01",
+                                 "valid_until": "2026-06-10"}).content.decode()
+    assert "May stay until 2026-06-10 (10 days)" in html and "document's validity" in html
+    assert "used up" not in html
+    bad = client.get("/stay/", {"nationality": "KEN", "stays": "2026-03-01 yesterday"})
+    assert bad.status_code == 400 and b"YYYY-MM-DD" in bad.content
+
+
+def test_stay_calculator_for_a_recorded_traveller(session_client, officer, mrz_for, rolling_rule):
+    client = session_client(officer)
+    location = counter_post(client, mrz=mrz_for())["Location"]
+    client.post(location, {"decision": "admit", "note": ""})
+    person = Inspection.objects.get().traveller
+    from datetime import timedelta
+
+    later = (Crossing.objects.get().local_date + timedelta(days=10)).isoformat()  # the post's calendar day
+    html = client.get("/stay/", {"traveller": str(person.id), "entry_day": later}).content.decode()
+    # still in the country since today: 10 days of the window used before the new entry day
+    assert re.search(r'data-testid="days-used">10 / 90<', html), html[-2000:]

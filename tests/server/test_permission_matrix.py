@@ -232,6 +232,8 @@ PAGES = {
     "/overstays/": ({"analyst", "supervisor"}, False),
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
     "/work/counts": (EVERYONE, False),
+    "/travellers/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    "/stay/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
 }
 
 PAGE_CASES = [

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("core:home", _("Home"), None),
     ("inspections:counter", _("Counter"), "inspections.primary"),
     ("inspections:queue", _("Secondary"), "inspections.secondary"),
+    ("inspections:traveller_search", _("Travellers"), "identities.view"),
     ("watchlists:hits", _("Hits"), "hits.adjudicate"),
     ("watchlists:search", _("Screening"), "screening.search"),
     ("permits:rules", _("Visas"), "permits.view"),

@@ -289,10 +289,50 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     if person is None or not visible:
         return render(request, "404.html", {"detail": _("No such traveller in your posts.")}, status=404)
     events, in_country = timeline(person)
+    from openbmis.travellers import services as travellers
+
+    travellers.record_view(request.user, person)
     return render(request, "inspections/traveller.html",
                   {"person": person, "events": events, "in_country": in_country,
                    "documents": person.documents.all(), "can_manage": _manageable(request, person)
                    if authz.has_permission(request.user, "travellers.manage") else False})
+
+
+@permission_required("identities.view")
+def traveller_search(request: HttpRequest) -> HttpResponse:
+    """Find a traveller by name, document number and birth date, within the user's posts (audited)."""
+    from openbmis.inspections.forms import TravellerSearchForm
+    from openbmis.travellers import services as travellers
+
+    form = TravellerSearchForm(request.GET or None)
+    results = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            results = travellers.search(request.user, name=data["name"], document=data["document"],
+                                        birth_date=data["birth_date"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "inspections/traveller_search.html", {"form": form, "results": results},
+                  status=400 if request.GET and not form.is_valid() else 200)
+
+
+@permission_required("inspections.primary")
+def stay_calculator(request: HttpRequest) -> HttpResponse:
+    """Until when may this person stay, and how many days of the window are used: the stay rules applied to
+    the recorded crossings (or to dates typed in), without starting an inspection."""
+    from openbmis.inspections.forms import StayForm
+    from openbmis.inspections.calculator import calculate
+
+    form = StayForm(request.GET or None)
+    answer = None
+    if request.GET and form.is_valid():
+        try:
+            answer = calculate(request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "inspections/stay.html", {"form": form, "answer": answer},
+                  status=400 if request.GET and not form.is_valid() else 200)
 
 
 @permission_required("identities.view")

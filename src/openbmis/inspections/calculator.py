@@ -58,7 +58,7 @@ def calculate(user: Any, *, traveller: UUID | None = None, nationality: str = ""
     if person is not None:
         crossings = (Crossing.objects.filter(traveller=person, decision="admit", local_date__lt=day)
                      .order_by("at").only("direction", "local_date"))
-        movements = [stay.Movement(c.direction, c.local_date) for c in crossings]
+        movements = [stay.Movement("exit" if c.direction == "exit" else "entry", c.local_date) for c in crossings]
     else:
         movements = _typed_stays(stays)
     rule = permits.find_rule(nationality, "P", day, person.birth_date if person else None)

@@ -321,8 +321,8 @@ def traveller_search(request: HttpRequest) -> HttpResponse:
 def stay_calculator(request: HttpRequest) -> HttpResponse:
     """Until when may this person stay, and how many days of the window are used: the stay rules applied to
     the recorded crossings (or to dates typed in), without starting an inspection."""
-    from openbmis.inspections.forms import StayForm
     from openbmis.inspections.calculator import calculate
+    from openbmis.inspections.forms import StayForm
 
     form = StayForm(request.GET or None)
     answer = None

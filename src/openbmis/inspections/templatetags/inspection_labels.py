@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.inspections.checks import ACTION_LABELS, SLOT_LABELS, STATUS_LABELS
@@ -39,7 +38,7 @@ def action_label(action: str) -> Any:
 def crossing_label(crossing: Any) -> Any:
     """What a recorded crossing was, in words: an exit is "allowed", never "admitted"."""
     if isinstance(crossing, dict):  # a row of counts (values("direction", "decision"))
-        key = (crossing.get("direction"), crossing.get("decision"))
+        key = (str(crossing.get("direction")), str(crossing.get("decision")))
     else:
         key = (crossing.direction, crossing.decision)
     return CROSSING_LABELS.get(key, key[1])

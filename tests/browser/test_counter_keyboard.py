@@ -193,6 +193,12 @@ def test_referral_and_hit_pages_are_accessible(live_server, counter_page, screen
     page.click("button[type=submit].primary")
     page.wait_for_url(referral_url)  # the judgement returns to the referral
     assert "Unsure" in page.inner_text("[data-testid=hits]")
+    # the traveller's history prints without the menu and the identity tools
+    page.click("text=Traveller page")
+    page.wait_for_selector("[data-testid=traveller-history]")
+    page.emulate_media(media="print")
+    assert not page.is_visible(".topbar") and page.is_visible("[data-testid=timeline]")
+    page.pdf(path=str(screenshots / "traveller-history.pdf"))
 
 
 def test_counter_in_french_by_keyboard(live_server, counter_page, screenshots, db, fast_hasher):

@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Set up, migrate, load the demo data set and serve http://127.0.0.1:8000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+## Set up, migrate, load the demo data set and serve http://$(HOST):$(PORT) (make demo PORT=8080 HOST=0.0.0.0)
 demo: $(STAMP)
-	$(BIN)/openbmis demo
+	$(BIN)/openbmis demo --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (SQLite; set OPENBMIS_DATABASE_URL for PostgreSQL)
 test: $(STAMP)

@@ -30,6 +30,41 @@ def testdata() -> Path:
     return root
 
 
+# --- the audit trail's anchors: each test writes its checkpoints to its own file -------------------------
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path):
+    """Checkpoints of one test database must not be compared with another's (docs/adr/0003)."""
+    settings.OPENBMIS_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
+def _flush_lifting_the_audit_delete_guard():
+    """Let the flush of a SQLite test database (transactional tests) empty the audit table: the
+    trigger that refuses DELETE (audit migration 0004) is dropped for the flush and made again."""
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "lifts_audit_guard", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if "audit_auditevent" not in tables:
+            return statements
+        return [
+            "DROP TRIGGER IF EXISTS audit_event_no_delete;",
+            *statements,
+            "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent "
+            "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
+        ]
+
+    sql_flush.lifts_audit_guard = True  # type: ignore[attr-defined]
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
+_flush_lifting_the_audit_delete_guard()
+
+
 # --- application fixtures (Django) --------------------------------------------------------------------
 
 ROLE_NAMES = (

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from openbmis.accounts import services
-from openbmis.accounts.models import User
+from openbmis.accounts.models import LoginThrottle, User
 from openbmis.audit.models import AuditEvent
 
 
@@ -47,7 +47,7 @@ def test_wrong_password_is_refused_and_counted(client, make_user):
     response = client.post("/account/login/", {"username": "lucy", "password": "wrong"})
     assert response.status_code == 401
     assert b"Wrong username or password" in response.content
-    assert User.objects.get(username="lucy").failed_login_count == 1
+    assert LoginThrottle.objects.get(username="lucy").failures == 1
     assert AuditEvent.objects.filter(action="login.failed", object_label="lucy").count() == 1
 
 
@@ -56,14 +56,13 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(client, ma
     make_user("analyst", None, username="lucy", password="right-pass-1")
     for _ in range(3):
         client.post("/account/login/", {"username": "lucy", "password": "wrong"})
-    user = User.objects.get(username="lucy")
-    assert user.is_locked()
+    assert LoginThrottle.objects.get(username="lucy").is_locked()  # for the address the failures came from
     response = client.post("/account/login/", {"username": "lucy", "password": "right-pass-1"})
     assert response.status_code == 401
     assert b"locked" in response.content
     assert AuditEvent.objects.filter(action="login.locked", object_label="lucy").exists()
     # once the lock has expired the right password works again
-    User.objects.filter(pk=user.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    LoginThrottle.objects.filter(username="lucy").update(locked_until=timezone.now() - timedelta(seconds=1))
     response = client.post("/account/login/", {"username": "lucy", "password": "right-pass-1"})
     assert response.status_code == 302
 

@@ -18,12 +18,13 @@ def chain(db):
 
 
 def _drop_update_guard():
-    """Act as a database superuser who bypasses the append-only trigger."""
+    """Act as a database superuser who bypasses the append-only triggers (UPDATE and DELETE)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update ON audit_auditevent")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+        for trigger in ("audit_event_no_update", "audit_event_no_delete"):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON audit_auditevent")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
 
 
 def test_intact_chain_verifies(chain):
@@ -71,7 +72,7 @@ def test_edited_json_payload_is_detected(chain):
 
 
 def test_recomputed_hash_still_breaks_the_link(chain):
-    """A forger who recomputes the edited event's own hash breaks the next event's link."""
+    """A forger who recomputes the edited event's own (unkeyed) hash is named, and so is the next link."""
     from openbmis.audit.chain import event_hash
     from openbmis.audit.services import _hashed_fields
 
@@ -81,10 +82,19 @@ def test_recomputed_hash_still_breaks_the_link(chain):
     forged_hash = event_hash(event.prev_hash, _hashed_fields(event))
     AuditEvent.objects.filter(seq=2).update(action="thing.forged", hash=forged_hash)
     problems = services.verify().problems
-    assert [(p.seq, p.kind) for p in problems] == [(3, "broken_link")]
+    assert [(p.seq, p.kind) for p in problems] == [(2, "altered"), (3, "broken_link")]
+
+
+def test_database_refuses_deletes(chain):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(seq=3).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq >= 5")
+    assert AuditEvent.objects.count() == 6
 
 
 def test_deleted_event_is_named(chain):
+    _drop_update_guard()
     AuditEvent.objects.filter(seq=4).delete()  # QuerySet.delete bypasses the model guard, as SQL would
     problems = services.verify().problems
     kinds = {(p.seq, p.kind) for p in problems}
@@ -94,6 +104,7 @@ def test_deleted_event_is_named(chain):
 
 
 def test_truncated_tail_is_detected(chain):
+    _drop_update_guard()
     AuditEvent.objects.filter(seq__gte=5).delete()
     problems = services.verify().problems
     assert [(p.seq, p.kind) for p in problems] == [(5, "truncated")]

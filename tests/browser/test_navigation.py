@@ -12,11 +12,14 @@ EXPECTED_NAV = {
     "primary_officer": {"Home", "Counter", "Travellers", "Screening", "Visas", "Border posts", "API tokens"},
     "secondary_officer": {"Home", "Counter", "Secondary", "Travellers", "Hits", "Screening", "Visas", "Border posts", "API tokens"},
     "supervisor": {"Home", "Counter", "Secondary", "Travellers", "Hits", "Screening", "Visas", "Overstays", "Statistics",
-                   "Border posts", "API tokens"},
-    "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens"},
+                   "Border posts", "API tokens", "Capacity", "Training", "Manifests", "Pre-arrival"},
+    "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens", "Capacity", "Manifests"},
     "administrator": {"Home", "Visas", "Statistics", "Border posts", "Users", "Trust store", "Watchlists",
-                      "API tokens"},
+                      "API tokens", "Capacity", "Training", "Nodes"},
     "auditor": {"Home", "Border posts", "Audit trail", "API tokens"},
+    "assessor": {"Home", "Border posts", "Capacity", "Training", "API tokens"},
+    "training_coordinator": {"Home", "Border posts", "Capacity", "Training", "API tokens"},
+    "prearrival_officer": {"Home", "Manifests", "Pre-arrival", "Border posts", "API tokens"},
 }
 NEEDS_TOTP = {"administrator", "auditor"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -82,6 +83,7 @@ def test_audit_verify_detects_a_forged_row(demo_dir, tmp_path):
     forged.mkdir()
     (forged / "cli.sqlite3").write_bytes((data_dir / "cli.sqlite3").read_bytes())
     (forged / "secret_key").write_text((data_dir / "secret_key").read_text())
+    shutil.copytree(data_dir / "audit", forged / "audit")  # the chain key and the signed checkpoints
     db = sqlite3.connect(forged / "cli.sqlite3")
     db.execute("DROP TRIGGER audit_event_no_update")
     db.execute("UPDATE audit_auditevent SET actor_label = 'nobody' WHERE seq = 5")
@@ -90,6 +92,34 @@ def test_audit_verify_detects_a_forged_row(demo_dir, tmp_path):
     result = run(["audit", "verify"], forged)
     assert result.returncode == 1
     assert "#5" in result.stdout and "altered" in result.stdout
+
+
+def test_audit_verify_detects_truncation_and_rewind_by_the_signed_checkpoints(demo_dir, tmp_path):
+    """A database superuser cuts the tail off the chain and rewinds the head: the chain is whole in
+    itself, but the checkpoints signed outside the database saw it longer."""
+    data_dir, _ = demo_dir
+    result = run(["audit", "checkpoint"], data_dir)
+    assert result.returncode == 0 and "checkpoint signed" in result.stdout, result.stderr
+    result = run(["audit", "verify"], data_dir)
+    assert result.returncode == 0 and "anchored: signed checkpoint at #" in result.stdout
+    forged = tmp_path / "rewound"
+    forged.mkdir()
+    (forged / "cli.sqlite3").write_bytes((data_dir / "cli.sqlite3").read_bytes())
+    (forged / "secret_key").write_text((data_dir / "secret_key").read_text())
+    shutil.copytree(data_dir / "audit", forged / "audit")
+    with closing(sqlite3.connect(forged / "cli.sqlite3")) as db:
+        (last,) = db.execute("SELECT MAX(seq) FROM audit_auditevent").fetchone()
+        keep = last - 3
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("DELETE FROM audit_auditevent WHERE seq > ?", (keep,))
+        db.execute("DROP TRIGGER audit_event_no_delete")
+        db.execute("DELETE FROM audit_auditevent WHERE seq > ?", (keep,))
+        (kept_hash,) = db.execute("SELECT hash FROM audit_auditevent WHERE seq = ?", (keep,)).fetchone()
+        db.execute("UPDATE audit_audithead SET last_seq = ?, last_hash = ?", (keep, kept_hash))
+        db.commit()
+    result = run(["audit", "verify"], forged)
+    assert result.returncode == 1, result.stdout
+    assert "[rewound]" in result.stdout and f"#{keep}" in result.stdout and f"#{last}" in result.stdout
 
 
 def test_configuration_error_names_the_variable(tmp_path):
@@ -108,6 +138,7 @@ def test_createadmin_and_worker(demo_dir):
     data_dir, _ = demo_dir
     result = run(["createadmin", "chief", "--password-stdin"], data_dir, input_text="a-Long-enough-pass-42\n")
     assert result.returncode == 0, result.stderr
+    assert "One-time enrolment code" in result.stdout  # production asks for it at the first login
     again = run(["createadmin", "chief", "--password-stdin"], data_dir, input_text="a-Long-enough-pass-42\n")
     assert again.returncode == 2 and "already exists" in again.stderr
     # enqueue a background job, then let the worker run what is waiting
@@ -140,3 +171,54 @@ def test_createadmin_and_worker(demo_dir):
     status, value = json.loads(check.stdout.strip().splitlines()[-1])
     assert status == "SUCCESSFUL"
     assert value["ok"] is True and value["checked"] > 0
+
+
+def test_make_demo_takes_the_port_and_address_from_the_command_line():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    shown = subprocess.run(["make", "-n", "demo", "PORT=8080", "HOST=0.0.0.0"], cwd=root, capture_output=True,
+                           text=True, check=True).stdout
+    assert "openbmis demo --host 0.0.0.0 --port 8080" in shown
+
+
+# --- security: public credentials, token expiry, account lifecycle from the console (issue 13) -------------
+
+PRODUCTION = {"OPENBMIS_MODE": "production", "OPENBMIS_SECRET_KEY": "q3V9-kT2mZpL8wRx4YbN7cHs1JfD6gUaE0oWiQ5vXrK",
+              "OPENBMIS_ALLOWED_HOSTS": "bmis.example"}
+
+
+def test_demo_is_refused_in_production(tmp_path):
+    result = run(["demo", "--no-serve", "--crossings", "0"], tmp_path, env=PRODUCTION)
+    assert result.returncode == 2
+    assert "refused in production" in result.stderr
+    assert not (tmp_path / "cli.sqlite3").exists() or "Demo accounts" not in result.stdout
+
+
+def test_token_expiry_of_zero_or_less_is_refused(demo_dir):
+    data_dir, _ = demo_dir
+    for days in ("0", "-5"):
+        result = run(["token", "create", "officer", "--scope", "borderposts:read", "--expires-days", days], data_dir)
+        assert result.returncode == 2, result.stdout
+        assert "expires after 1 to 3650 days" in result.stderr
+        assert "obmis_" not in result.stdout
+
+
+def test_user_lifecycle_from_the_console(demo_dir):
+    data_dir, _ = demo_dir
+    issued = run(["user", "enrolment", "auditor"], data_dir)
+    assert issued.returncode == 0, issued.stderr
+    assert "one-time enrolment code for auditor" in issued.stdout
+    weak = run(["user", "reset-password", "analyst", "--password-stdin"], data_dir, input_text="openbmis-demo\n")
+    assert weak.returncode == 2 and "publicly known" in weak.stderr
+    reset = run(["user", "reset-password", "analyst", "--password-stdin"], data_dir,
+                input_text="a-private-phrase-for-lucy-9\n")
+    assert reset.returncode == 0, reset.stderr
+    gone = run(["user", "deactivate", "officer2", "--reason", "transferred"], data_dir)
+    assert gone.returncode == 0 and "officer2 deactivated" in gone.stdout
+    back = run(["user", "activate", "officer2", "--reason", "back from transfer"], data_dir)
+    assert back.returncode == 0, back.stderr
+    with closing(sqlite3.connect(data_dir / "cli.sqlite3")) as db:
+        actions = {row[0] for row in db.execute("SELECT action FROM audit_auditevent WHERE actor_label = 'cli'")}
+    assert {"totp.enrolment_issue", "user.password_reset", "user.deactivate", "user.activate"} <= actions

@@ -68,6 +68,8 @@ def _inspect(case_key, direction="entry"):
         ("no_entry", "exit", "history", "warn", "exit_without_entry"),
         ("renewed", "exit", "history", "warn", "different_document"),
         ("minor", "entry", "document", "warn", None),
+        ("no_visa", "entry", "visa", "fail", None),
+        ("banned", "entry", "entry_ban", "fail", None),
     ],
 )
 def test_each_test_traveller_triggers_its_path(demo, key, direction, code, status, flag):
@@ -86,3 +88,56 @@ def test_loading_twice_changes_nothing(demo):
     created = seed.load(crossings=0)
     assert created == {"border_posts": 0, "users": 0, "crossings": 0, "test_traveller_crossings": 0}
     assert (Crossing.objects.count(), audit.verify().head_seq) == before
+
+
+def test_the_banned_test_traveller_cannot_be_admitted_by_the_officer(demo):
+    from openbmis.accounts.models import User
+    from openbmis.core.errors import Conflict
+
+    _checks, inspection = _inspect("banned")
+    with pytest.raises(Conflict):
+        services.decide(User.objects.get(username="officer"), inspection, decision="admit", note="x")
+
+
+def test_synthetic_traffic_has_overstayers_in_the_overstay_list(demo):
+    from openbmis.permits.models import Overstay
+    from openbmis.permits.services import detect_overstays
+
+    crossings.generate(3000, seed=11)
+    report = detect_overstays()
+    assert report.overstaying > 0
+    assert Overstay.objects.filter(status="open").count() == report.overstaying
+    in_country = report.in_country
+    assert 0.01 < report.overstaying / in_country < 0.5
+
+
+def test_reset_puts_the_test_travellers_back(demo):
+    from openbmis.accounts.models import User
+    from openbmis.travellers.models import TravelDocument
+
+    officer = User.objects.get(username="officer")
+    _checks, clean = _inspect("clean")
+    services.decide(officer, clean, decision="admit")
+    _checks, okello = _inspect("in_country", "exit")
+    services.decide(officer, okello, decision="admit")
+    history_before = Crossing.objects.filter(document__number="B1234567").count()
+    assert Crossing.objects.filter(document__number="K0000012").count() == 1
+    result = test_travellers.reset()
+    assert result["travellers"] >= 2 and result["crossings_recorded"] >= 3
+    assert not Crossing.objects.filter(document__number="K0000012").exists()
+    assert not TravelDocument.objects.filter(number="K0000012").exists()
+    # OKELLO is back to "entered 10 days ago, never left"
+    assert Crossing.objects.filter(document__number="B1234567").count() == history_before - 1 == 1
+    _checks, again = _inspect("in_country", "entry")
+    assert [f["code"] for f in _checks["history"]["details"]["flags"]] == ["entry_while_in_country"]
+    assert audit.verify().ok
+
+
+def test_reset_is_refused_in_production(demo, settings):
+    import dataclasses
+
+    from openbmis.core.errors import Conflict
+
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, mode="production")
+    with pytest.raises(Conflict):
+        test_travellers.reset()

@@ -66,7 +66,8 @@ def past_crossing(officer, two_posts):
     def make(text, direction="entry", days_ago=10, permitted_days=None):
         started = services.start_inspection(officer, border_post=post, client_id=uuid.uuid4(),
                                             direction=direction, mrz_text=text)
-        crossing = services.decide(officer, started.inspection, decision="admit")
+        # history is made up here: the checks may have failed (an overstay at exit), so a reason is given
+        crossing = services.decide(officer, started.inspection, decision="admit", note="test history")
         when = timezone.now() - timedelta(days=days_ago)
         local = when.astimezone(zoneinfo.ZoneInfo(post.time_zone)).date()
         until = local + timedelta(days=permitted_days - 1) if permitted_days else None

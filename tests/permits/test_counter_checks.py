@@ -166,7 +166,11 @@ def test_exit_after_overstay_reports_the_days_and_the_record_keeps_them(rule, in
     assert stay["details"]["overstay_days"] == (today_at_post() - (entry.local_date + timedelta(days=89))).days
     assert stay["details"]["overstay_days"] == 11
     assert data["suggested_action"] == "refer"
-    assert decide_api(data["id"], decision="admit").status_code == 200
+    # letting an overstayer leave goes against the stay check: a reason is required and recorded
+    assert decide_api(data["id"], decision="admit").status_code == 422
+    allowed = decide_api(data["id"], decision="admit", note="overstay recorded; departure facilitated")
+    assert allowed.status_code == 200
+    assert allowed.json()["crossing"]["flags"] == ["against_suggestion"]
     record = Overstay.objects.get(traveller_id=data["traveller"]["id"])
     assert (record.status, record.days, record.entry_id) == ("exited", 11, entry.id)
 

@@ -197,7 +197,7 @@ def test_detection_finds_ends_and_is_idempotent(rule, admin, past_crossing, mrz_
     assert services.detect_overstays().overstaying == 1
     # the exit ends the other, recorded with its days
     data = inspect_api(over, direction="exit")
-    decide_api(data["id"], decision="admit")
+    assert decide_api(data["id"], decision="admit", note="overstay recorded at exit").status_code == 200
     ended = Overstay.objects.get(traveller__primary_identifier="OVER")
     assert (ended.status, ended.days) == ("exited", 11)
     assert services.detect_overstays().overstaying == 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from openbmis.screening import (
@@ -107,3 +109,51 @@ def test_document_index_exact_and_confusable() -> None:
     assert [(h.entry_id, h.exact) for h in loose] == [("D1", False)]
     assert docs.lookup("GB", "A0I51234") == []  # another issuing state
     assert len(docs) == 2
+
+
+def _ids(index: ScreeningIndex, name: str) -> set[str]:
+    return {h.entry_id for h in index.search(Query(name=name))}
+
+
+def test_saved_index_loads_memory_mapped_and_answers_the_same(index: ScreeningIndex, tmp_path: Path) -> None:
+    index.save(tmp_path / "idx")
+    loaded = ScreeningIndex.load(tmp_path / "idx")
+    assert isinstance(loaded.postings, np.memmap) and len(loaded) == len(index)
+    for name in ("SIDOROV, Ivan", "محمد علي حسن", "Garcia", "Completely Unrelated Person"):
+        assert [(h.entry_id, round(h.score, 6)) for h in loaded.search(Query(name=name))] == [
+            (h.entry_id, round(h.score, 6)) for h in index.search(Query(name=name))
+        ]
+    assert loaded.threshold_for("children") == 0.5 and loaded.contains("national", "2")
+    assert not loaded.contains("national", "99")
+    again = pickle.loads(pickle.dumps(loaded))  # a mapped index still pickles (to a worker)
+    assert _ids(again, "Muhamad Aly Hasan") == {"2"}
+
+
+def test_an_index_of_another_algorithm_version_is_refused(index: ScreeningIndex, tmp_path: Path) -> None:
+    index.save(tmp_path / "idx")
+    meta = json.loads((tmp_path / "idx" / "index.json").read_text())
+    meta["version"] = "1.1"
+    (tmp_path / "idx" / "index.json").write_text(json.dumps(meta))
+    with pytest.raises(ScreeningError) as err:
+        ScreeningIndex.load(tmp_path / "idx")
+    assert err.value.field == "version" and err.value.found.startswith("openbmis-names 1.1")
+
+
+def test_a_list_change_is_applied_by_its_delta(index: ScreeningIndex, tmp_path: Path) -> None:
+    new = WatchlistEntry(id="6", list_name="national", entity_type="person", names=("Olena Kovalenko",))
+    renamed = WatchlistEntry(id="3", list_name="children", entity_type="person", names=("Lucia Fernandez",))
+    changed = index.apply_changes(added=[new, renamed], removed=[("national", "2")])
+    assert changed.keys is index.keys and changed.postings is index.postings  # nothing rebuilt
+    assert _ids(changed, "Olena Kovalenko") == {"6"}
+    assert _ids(changed, "Muhamad Aly Hasan") == set()  # removed
+    assert _ids(changed, "Maria Garcia Lopez") == set() and _ids(changed, "Lucia Fernandez") == {"3"}
+    assert _ids(changed, "SIDOROV, Ivan") == {"1", "5"}  # untouched entries still found
+    assert len(changed) == len(index)  # +1 new, -1 removed, 1 replaced
+    assert _ids(index, "Muhamad Aly Hasan") == {"2"}  # the original index is unchanged
+    # a second change on top of the first keeps the first one's entries, and saving folds it in
+    twice = changed.apply_changes(removed=[("national", "6")])
+    assert _ids(twice, "Olena Kovalenko") == set() and _ids(twice, "Lucia Fernandez") == {"3"}
+    twice.save(tmp_path / "idx")
+    loaded = ScreeningIndex.load(tmp_path / "idx")
+    assert loaded.overlay is None and len(loaded) == len(twice)
+    assert _ids(loaded, "Lucia Fernandez") == {"3"} and _ids(loaded, "Muhamad Aly Hasan") == set()

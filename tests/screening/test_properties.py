@@ -40,3 +40,32 @@ def test_scores_are_bounded_and_identity_scores_high(a: str, b: str) -> None:
         assert 0.0 <= score <= 1.0
     if b.strip() and analyse_name(b):
         assert compare(Query(name=b, entity_type="person"), entry).score >= 0.85
+
+
+CJK_NAMES = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3),  # Hangul syllables
+        st.characters(min_codepoint=0x30A0, max_codepoint=0x30FF),  # katakana
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # CJK ideographs
+        st.sampled_from(" ・·-主席先生さん씨님"),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(CJK_NAMES)
+def test_cjk_and_hangul_names_analyse_to_ascii_and_equal_themselves(text: str) -> None:
+    from openbmis.screening.text import coarse_key, hangul_rr
+
+    assert hangul_rr(text).isascii()
+    forms = analyse_name(text)
+    for form in forms:
+        assert form.tokens and all(t and t.isascii() for t in form.tokens)
+        if form.scheme == "loanword":
+            assert all(set(t) <= set("BKTRMN") for t in form.tokens)
+    assert set(coarse_key(hangul_rr(text).lower())) <= set("BKTRMN")
+    if forms:
+        entry = WatchlistEntry(id="x", list_name="t", entity_type="person", names=(text,))
+        assert compare(Query(name=text, entity_type="person"), entry).score >= 0.85

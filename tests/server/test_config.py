@@ -9,7 +9,7 @@ from openbmis.server.config import ConfigError, load
 PRODUCTION_OK = {
     "OPENBMIS_MODE": "production",
     "OPENBMIS_DATABASE_URL": "postgres://bmis@db.example/bmis",
-    "OPENBMIS_SECRET_KEY": "x" * 40,
+    "OPENBMIS_SECRET_KEY": "q3V9-kT2mZpL8wRx4YbN7cHs1JfD6gUaE0oWiQ5vXrK",
     "OPENBMIS_ALLOWED_HOSTS": "bmis.example",
 }
 
@@ -52,6 +52,14 @@ def test_production_complete_configuration_loads(tmp_path):
         ({"OPENBMIS_RETROACTIVE_SCREENING_DAYS": "-1"}, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", "at least 0"),
         ({"OPENBMIS_OVERSTAY_RETENTION_DAYS": "0"}, "OPENBMIS_OVERSTAY_RETENTION_DAYS", "at least 1"),
         ({"OPENBMIS_OVERSTAY_RETENTION_DAYS": "5y"}, "OPENBMIS_OVERSTAY_RETENTION_DAYS", "whole number"),
+        # values that defeat the control they configure (issue 13, item 19)
+        ({"OPENBMIS_SECRET_KEY": "x" * 40}, "OPENBMIS_SECRET_KEY", "too regular"),
+        ({"OPENBMIS_SECRET_KEY": "ab" * 32}, "OPENBMIS_SECRET_KEY", "too regular"),
+        ({"OPENBMIS_SECRET_KEY": "django-insecure-Hq8&zk2#mW5!tR9p@Lx4vN7cB1"}, "OPENBMIS_SECRET_KEY", "placeholder"),
+        ({"OPENBMIS_SESSION_IDLE_MINUTES": "100000"}, "OPENBMIS_SESSION_IDLE_MINUTES", "at most 720"),
+        ({"OPENBMIS_LOCKOUT_ATTEMPTS": "1000000"}, "OPENBMIS_LOCKOUT_ATTEMPTS", "at most 20"),
+        ({"OPENBMIS_LOCKOUT_MINUTES": "100000"}, "OPENBMIS_LOCKOUT_MINUTES", "at most 1440"),
+        ({"OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS": "1000000"}, "OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS", "at most 1000"),
     ],
 )
 def test_bad_or_missing_values_name_the_variable(tmp_path, changes, variable, fragment):
@@ -68,3 +76,26 @@ def test_data_dir_that_is_a_file_is_refused(tmp_path):
     target.write_text("")
     with pytest.raises(ConfigError, match="OPENBMIS_DATA_DIR"):
         load({"OPENBMIS_DATA_DIR": str(target)})
+
+
+def test_development_keeps_generous_limits(tmp_path):
+    config = load({"OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_SESSION_IDLE_MINUTES": "100000",
+                   "OPENBMIS_LOCKOUT_ATTEMPTS": "1000000"})
+    assert (config.session_idle_minutes, config.lockout_attempts) == (100000, 1000000)
+    assert config.address_lockout_attempts == 20
+
+
+def test_trusted_proxy_is_an_address_and_only_then_are_forwarded_headers_believed(tmp_path):
+    from types import SimpleNamespace
+
+    from openbmis.cli.server import proxy_options
+
+    config = load({**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_TRUSTED_PROXY": "10.0.0.5"})
+    assert config.trusted_proxy == "10.0.0.5"
+    options = proxy_options(SimpleNamespace(CONFIG=config))
+    assert options["trusted_proxy"] == "10.0.0.5"
+    assert options["trusted_proxy_headers"] == {"x-forwarded-proto", "x-forwarded-for"}
+    assert proxy_options(SimpleNamespace(CONFIG=load({**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path)}))) == {}
+    with pytest.raises(ConfigError) as raised:
+        load({**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_TRUSTED_PROXY": "*"})
+    assert raised.value.variable == "OPENBMIS_TRUSTED_PROXY"

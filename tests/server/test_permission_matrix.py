@@ -14,13 +14,16 @@ import re
 
 import pytest
 
-ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor")
+ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
+         "prearrival_officer", "assessor", "training_coordinator")
 PLACEMENTS = ("at_own_post", "national")
 TARGETS = ("own", "other")
 
 # The policy, as the issue states it: who may do what, and whether it is limited to their post.
 EVERYONE = set(ROLES)
 PERMITS_VIEW = {"primary_officer", "secondary_officer", "supervisor", "analyst", "administrator"}
+CAPACITY_VIEW = {"assessor", "supervisor", "administrator", "analyst", "training_coordinator"}
+TRAINING_VIEW = {"training_coordinator", "supervisor", "administrator", "assessor"}
 POLICY = {
     # (method, path template): (roles allowed, post_scoped: True = only at the post the role is held)
     ("GET", "/api/me"): (EVERYONE, False),
@@ -51,7 +54,30 @@ POLICY = {
     ("POST", "/api/entry-bans"): ({"administrator"}, "national_only"),
     ("GET", "/api/overstays"): ({"analyst", "supervisor"}, False),
     ("POST", "/api/overstays/detect"): ({"analyst", "supervisor"}, False),
+    ("GET", "/api/inspections/stale"): ({"supervisor"}, False),
+    ("GET", "/api/nodes"): ({"administrator"}, "national_only"),
+    ("GET", "/api/manifests"): ({"prearrival_officer", "supervisor", "analyst"}, False),
+    ("GET", "/api/prearrival/hits"): ({"prearrival_officer", "supervisor"}, False),
+    ("GET", "/api/carriers"): ({"prearrival_officer", "supervisor", "analyst"}, False),
+    ("POST", "/api/carriers"): ({"administrator"}, "national_only"),
+    ("GET", "/api/carriers/compliance"): ({"prearrival_officer", "supervisor", "analyst"}, False),
+    ("GET", "/api/capacity/templates"): (CAPACITY_VIEW, False),
+    ("GET", "/api/capacity/assessments"): (CAPACITY_VIEW, False),
+    ("POST", "/api/capacity/assessments"): ({"assessor"}, False),  # for the caller's own post (TST-A)
+    ("GET", "/api/capacity/equipment"): (CAPACITY_VIEW, False),
+    ("POST", "/api/capacity/equipment"): ({"supervisor", "administrator"}, False),  # at TST-A
+    ("GET", "/api/capacity/needs"): (CAPACITY_VIEW, False),
+    ("GET", "/api/training/courses"): (TRAINING_VIEW, False),
+    ("POST", "/api/training/courses"): ({"training_coordinator"}, "national_only"),
+    ("GET", "/api/training/sessions"): (TRAINING_VIEW, False),
+    ("POST", "/api/training/sessions"): ({"training_coordinator"}, "national_only"),
+    ("GET", "/api/training/certificates"): (TRAINING_VIEW, False),
+    ("GET", "/api/training/holders"): (TRAINING_VIEW, False),
+    ("GET", "/api/training/prerequisites"): (TRAINING_VIEW, False),
+    ("POST", "/api/training/prerequisites"): ({"administrator"}, "national_only"),
 }
+# Public: a certificate's verification answers anyone (tested in tests/capacity and below).
+PUBLIC = {("GET", "/api/certificates/verify")}
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
 # Inspection endpoints address inspections, crossings and travellers at a post: matrix below.
@@ -60,6 +86,8 @@ RESOURCE_POLICY = {
     ("POST", "/api/inspections"): OFFICERS,
     ("GET", "/api/inspections/{inspection_id}"): OFFICERS,
     ("POST", "/api/inspections/{inspection_id}/decision"): OFFICERS,
+    # the inspections were started by another officer: only a supervisor may void them
+    ("POST", "/api/inspections/{inspection_id}/void"): {"supervisor"},
     ("GET", "/api/crossings"): OFFICERS,
     ("GET", "/api/referrals"): {"secondary_officer", "supervisor"},
     ("GET", "/api/travellers/{traveller_id}"): OFFICERS,
@@ -74,6 +102,35 @@ IMPORT_POLICY = {
     ("POST", "/api/watchlists/imports/{import_id}/commit"): {"administrator"},
 }
 SPECIAL |= set(IMPORT_POLICY)
+# Border-post nodes call these signed with their key (or with a one-time enrolment code): tests/network.
+SPECIAL |= {("POST", "/api/network/enrol"), ("POST", "/api/network/push"), ("GET", "/api/network/changes"),
+            ("POST", "/api/nodes/{node_id}/revoke")}
+# Manifests: a carrier's own upload and the manifests and pre-arrival hits of a post: tests/manifests/test_api.py.
+MANIFEST_POLICY = {
+    ("POST", "/api/manifests"): {"administrator"},  # national only; carriers' own accounts: their own flights
+    ("GET", "/api/manifests/{manifest_id}"): {"prearrival_officer", "supervisor", "analyst"},
+    ("GET", "/api/manifests/{manifest_id}/reconciliation"): {"prearrival_officer", "supervisor", "analyst"},
+    ("POST", "/api/prearrival/hits/{hit_id}/judgement"): {"prearrival_officer", "supervisor"},
+}
+SPECIAL |= set(MANIFEST_POLICY)
+
+# Capacity resources at a post (assessments and their actions) and training records: matrix below.
+CAPACITY_RESOURCE_POLICY = {
+    ("GET", "/api/capacity/assessments/{assessment_id}"): CAPACITY_VIEW,
+    ("PUT", "/api/capacity/assessments/{assessment_id}/answers"): {"assessor"},
+    ("POST", "/api/capacity/assessments/{assessment_id}/submit"): {"assessor"},
+    ("POST", "/api/capacity/assessments/{assessment_id}/findings"): {"assessor"},
+    ("POST", "/api/capacity/assessments/{assessment_id}/actions"): {"assessor"},
+    ("GET", "/api/capacity/assessments/{assessment_id}/report.pdf"): CAPACITY_VIEW,
+    ("PATCH", "/api/capacity/actions/{action_id}"): {"assessor"},
+    ("POST", "/api/capacity/assessments/{assessment_id}/photos"): {"assessor"},
+    ("GET", "/api/training/certificates/{number}/pdf"): TRAINING_VIEW,
+}
+TRAINING_RESOURCE_POLICY = {  # national training coordinators only
+    ("POST", "/api/training/sessions/{session_id}/enrolments"): {"training_coordinator"},
+    ("POST", "/api/training/enrolments/{enrolment_id}/result"): {"training_coordinator"},
+}
+SPECIAL |= set(CAPACITY_RESOURCE_POLICY) | set(TRAINING_RESOURCE_POLICY) | PUBLIC
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 200}
 # Endpoints that read rather than create answer 200 to a POST.
@@ -117,11 +174,31 @@ def _body(method: str, path: str, n: int) -> dict | None:
         return {"data_groups": {}}  # no chip data: recorded as such (201)
     if method == "POST" and path == "/api/trust/imports":
         return {"file_name": "junk.cer", "content": "bm90IGEgY2VydGlmaWNhdGU="}  # recorded, item rejected (201)
+    if method == "POST" and path == "/api/carriers":
+        return {"code": "QM", "name": "Matrix air"}
     if method == "POST" and path in PERMITS_BODIES:
         return PERMITS_BODIES[path]
+    if method == "POST" and path in CAPACITY_BODIES:
+        return CAPACITY_BODIES[path]
     if method == "PATCH":
         return {"name": f"Renamed {n}"}
     return None
+
+
+CAPACITY_BODIES = {
+    "/api/capacity/assessments": {"border_post": "TST-A", "visit_date": "2026-11-02", "team": "matrix"},
+    "/api/capacity/equipment": {"border_post": "TST-A", "kind": "document_reader", "lane": "A1"},
+    "/api/training/courses": {"code": "MTX-2", "title": "Matrix course", "hours": 8},
+    "/api/training/sessions": {"course": "MTX-1", "starts_on": "2026-10-01", "ends_on": "2026-10-02", "capacity": 3},
+    "/api/training/prerequisites": {"role": "primary_officer", "course": "MTX-1"},
+}
+
+
+def _matrix_course():
+    """The course that session and prerequisite bodies name."""
+    from openbmis.capacity import services
+
+    return services.create_course("test", code="MTX-1", title="Matrix", hours=8, validity_months=12)
 
 
 def test_every_api_operation_is_in_the_matrix(client):
@@ -154,6 +231,8 @@ def test_api_access(two_posts, make_user, bearer, client, session_client, key, r
     method, template = key
     path = template.replace("{code}", (post_a if target == "own" else post_b).code)
     body = _body(method, template, 1)
+    if template.startswith("/api/training/"):
+        _matrix_course()
     kwargs: dict = {}
     if channel == "token":
         kwargs["headers"] = bearer(user)
@@ -193,6 +272,8 @@ def test_anonymous_gets_401_everywhere(client, db):
     schema = json.loads(client.get("/api/openapi.json").content)
     for path, item in schema["paths"].items():
         for method in item:
+            if (method.upper(), path) in PUBLIC:
+                continue
             concrete = re.sub(r"\{[a-z_]+\}", "01a226d7-67f5-76f6-9018-d53a27ecdef3", path.replace("{code}", "TST-A"))
             response = client.generic(method.upper(), concrete)
             assert response.status_code == 401, (method, path)
@@ -231,6 +312,16 @@ PAGES = {
     "/permits/bans/new/": ({"administrator"}, "national_only"),
     "/overstays/": ({"analyst", "supervisor"}, False),
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
+    "/account/password/": (EVERYONE, False),
+    "/network/": ({"administrator"}, "national_only"),
+    "/manifests/": ({"prearrival_officer", "supervisor", "analyst"}, False),
+    "/manifests/queue/": ({"prearrival_officer", "supervisor"}, False),
+    "/manifests/compliance/": ({"prearrival_officer", "supervisor", "analyst"}, False),
+    "/manifests/upload/": ({"administrator"}, "national_only"),
+    "/capacity/": (CAPACITY_VIEW, False),
+    "/capacity/assessments/new/": ({"assessor"}, False),
+    "/capacity/equipment/": (CAPACITY_VIEW, False),
+    "/training/": (TRAINING_VIEW, False),
     "/work/counts": (EVERYONE, False),
     "/travellers/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
     "/stay/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
@@ -330,6 +421,8 @@ def test_post_resources_access(two_posts, make_user, bearer, client, key, role, 
                              "nationality": "KEN"}}
     elif template.endswith("/decision"):
         body = {"decision": "admit"}
+    elif template.endswith("/void"):
+        body = {"reason": "matrix"}
     elif template.endswith("/judgement"):
         body = {"status": "unsure", "reason": "matrix"}
     elif template in ("/api/crossings", "/api/referrals", "/api/hits"):
@@ -385,3 +478,88 @@ def test_watchlist_import_access(two_posts, make_user, bearer, client, session_c
     else:
         assert response.status_code == 403, response.content
         assert json.loads(response.content)["code"] == "forbidden"
+
+
+# --- capacity building: assessments at a post, actions, certificates; training records -------------------
+
+def _capacity_resources(two_posts, make_user):
+    """At each post: an assessment with an action, and an officer there holding a certificate."""
+    import datetime as _dt
+
+    from openbmis.capacity import services
+
+    chief = make_user("assessor", None)
+    coordinator = make_user("training_coordinator", None)
+    course = _matrix_course()
+    made = {}
+    for label, post in zip(("own", "other"), two_posts, strict=True):
+        assessment = services.create_assessment(chief, border_post=post, visit_date=_dt.date(2026, 11, 2))
+        action = services.add_action(chief, assessment, title="Matrix action", owner="chief")
+        officer = make_user("primary_officer", post)
+        session = services.create_session(coordinator, course=course, starts_on=_dt.date(2026, 10, 1),
+                                          ends_on=_dt.date(2026, 10, 2), capacity=3)
+        enrolment = services.enrol(coordinator, session, user=officer)
+        services.record_result(coordinator, enrolment, attended=True, result="passed")
+        enrolment.refresh_from_db()
+        made[label] = {"assessment_id": str(assessment.id), "action_id": str(action.id),
+                       "number": enrolment.certificate.number, "session_id": str(session.id),
+                       "enrolment_id": str(services.enrol(coordinator, session, external_name="Guest").id)}
+    return made
+
+
+CAPACITY_RESOURCE_BODIES = {
+    "/answers": {"answers": {"INF-FLOWS": 3}},
+    "/findings": {"text": "Matrix finding"},
+    "/actions": {"title": "Matrix", "owner": "chief"},
+    "/api/capacity/actions/{action_id}": {"status": "in_progress"},
+    "/enrolments": {"external_name": "Matrix guest"},
+    "/result": {"attended": True, "result": "failed"},
+}
+
+CAPACITY_CASES = [
+    (key, role, placement, target)
+    for key in {**CAPACITY_RESOURCE_POLICY, **TRAINING_RESOURCE_POLICY}
+    for role, placement, target in itertools.product(ROLES, PLACEMENTS, TARGETS)
+]
+
+
+@pytest.mark.parametrize(("key", "role", "placement", "target"), CAPACITY_CASES,
+                         ids=[f"{k[0]} {k[1]}-{r}-{p}-{t}" for k, r, p, t in CAPACITY_CASES])
+def test_capacity_resources_access(two_posts, make_user, bearer, client, key, role, placement, target):
+    resources = _capacity_resources(two_posts, make_user)[target]
+    user = make_user(role, two_posts[0] if placement == "at_own_post" else None)
+    method, template = key
+    path = template
+    for name, value in resources.items():
+        path = path.replace("{" + name + "}", value)
+    body = next((b for suffix, b in CAPACITY_RESOURCE_BODIES.items() if template.endswith(suffix)), None)
+    if template.endswith("/photos"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + bytes(16), "image/png")
+        response = client.post(path, {"file": upload, "question": "INF-PHOTO"}, headers=bearer(user))
+    elif body is not None:
+        response = client.generic(method, path, json.dumps(body), content_type="application/json",
+                                  headers=bearer(user))
+    else:
+        response = client.generic(method, path, headers=bearer(user))
+    if key in TRAINING_RESOURCE_POLICY:
+        allowed = role in TRAINING_RESOURCE_POLICY[key] and placement == "national"
+    else:
+        allowed = role in CAPACITY_RESOURCE_POLICY[key] and (placement == "national" or target == "own")
+    if allowed:
+        assert response.status_code in (200, 201), response.content
+    elif template.endswith("/pdf") and role in CAPACITY_RESOURCE_POLICY[key]:
+        # a post-scoped reader does not learn that another post's officer holds a certificate
+        assert response.status_code == 404, response.content
+    else:
+        assert response.status_code == 403, response.content
+
+
+def test_certificate_verification_is_public(two_posts, make_user, client):
+    from openbmis.capacity.models import Certificate
+
+    number = _capacity_resources(two_posts, make_user)["own"]["number"]
+    code = Certificate.objects.get(number=number).verification_code
+    response = client.get(f"/api/certificates/verify?number={number}&code={code}")
+    assert response.status_code == 200 and response.json() == {"number": number, "status": "valid"}

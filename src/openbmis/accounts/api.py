@@ -43,7 +43,7 @@ class TokenOut(Schema):
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[str] = Field(min_length=1)
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    expires_in_days: int | None = Field(default=None, ge=1, le=services.MAX_TOKEN_DAYS)
 
 
 class TokenCreated(TokenOut):
@@ -63,8 +63,9 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+@router.get("/tokens", response=list[TokenOut], summary="Your API tokens (a token needs the scope tokens:manage)")
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
+    authz.require_scope(token_of(request), "tokens.manage")
     return list(ApiToken.objects.filter(user=request.user))  # type: ignore[misc]
 
 
@@ -81,8 +82,11 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
     return Status(201, data)
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token (yours; administrators: any)")
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token (yours; administrators: any; a token itself, or others with tokens:manage)")
 def revoke_token(request: HttpRequest, token_id: UUID) -> ApiToken:
+    caller = token_of(request)
+    if caller is None or caller.pk != token_id:  # a token may always revoke itself (a leaked one, say)
+        authz.require_scope(caller, "tokens.manage")
     token = ApiToken.objects.select_related("user").filter(id=token_id).first()
     if token is None:
         raise NotFound(f"no token {token_id}")

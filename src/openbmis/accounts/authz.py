@@ -5,6 +5,7 @@ Every view and API handler asks here; nothing else decides access.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -27,6 +28,16 @@ class AllPosts:
 
 
 ALL_POSTS = AllPosts()
+
+# Filters over a user's grants (for example: a role suspended while a required certificate is not valid).
+# Apps register them in AppConfig.ready(); this stays the one place where access is decided.
+GrantFilter = Callable[[Any, list[Grant]], list[Grant]]
+GRANT_FILTERS: list[GrantFilter] = []
+
+
+def register_grant_filter(grant_filter: GrantFilter) -> None:
+    if grant_filter not in GRANT_FILTERS:
+        GRANT_FILTERS.append(grant_filter)
 PostScope = AllPosts | frozenset[UUID]
 
 
@@ -37,6 +48,8 @@ def grants(user: Any) -> list[Grant]:
     cached = getattr(user, "_openbmis_grants", None)
     if cached is None:
         cached = [Grant(Role(role), post_id) for role, post_id in user.role_assignments.values_list("role", "border_post_id")]
+        for grant_filter in GRANT_FILTERS:
+            cached = grant_filter(user, cached)
         user._openbmis_grants = cached
     return cached
 
@@ -85,11 +98,17 @@ def has_permission(user: Any, name: str, post_id: UUID | None = None, token: Any
     return post_id in scope
 
 
-def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
-    """Raise AccessDenied naming what is missing unless the permission is held (at ``post``)."""
+def require_scope(token: Any, name: str) -> None:
+    """Raise AccessDenied unless the API token (if any) carries the permission's scope; roles are not asked."""
     perm = permission(name)
     if token is not None and not _token_allows(token, perm):
         raise AccessDenied(f"this API token lacks the scope {perm.scope!r}", scope=perm.scope)
+
+
+def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
+    """Raise AccessDenied naming what is missing unless the permission is held (at ``post``)."""
+    perm = permission(name)
+    require_scope(token, name)
     post_id = getattr(post, "id", post)
     if not has_permission(user, name, post_id, token):
         if post is not None:

@@ -18,6 +18,8 @@ NAVIGATION = [
     ("inspections:traveller_search", _("Travellers"), "identities.view"),
     ("watchlists:hits", _("Hits"), "hits.adjudicate"),
     ("watchlists:search", _("Screening"), "screening.search"),
+    ("manifests:list", _("Manifests"), "manifests.view"),
+    ("manifests:queue", _("Pre-arrival"), "prearrival.adjudicate"),
     ("permits:rules", _("Visas"), "permits.view"),
     ("permits:overstays", _("Overstays"), "overstays.view"),
     ("statistics:dashboard", _("Statistics"), "statistics.view"),
@@ -26,7 +28,10 @@ NAVIGATION = [
     ("audit:search", _("Audit trail"), "audit.view"),
     ("trust:list", _("Trust store"), "trust.view"),
     ("watchlists:list", _("Watchlists"), "watchlists.view"),
+    ("capacity:overview", _("Capacity"), "capacity.view"),
+    ("capacity:training", _("Training"), "training.view"),
     ("accounts:tokens", _("API tokens"), None),
+    ("network:nodes", _("Nodes"), "network.view"),
 ]
 
 

@@ -16,6 +16,15 @@ class TotpForm(forms.Form):
     code = forms.CharField(label=_("Six-digit code"), max_length=8, min_length=6)
 
 
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(label=_("Enrolment code from your administrator"), max_length=64)
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput)
+    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     scopes = forms.MultipleChoiceField(

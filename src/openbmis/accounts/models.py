@@ -18,6 +18,9 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_step = models.BigIntegerField(default=0, help_text=_("last accepted TOTP time step (no replay)"))
+    # A first enrolment (or one after a reset) needs a one-time code an administrator issued; only its hash is kept.
+    totp_enrolment_hash = models.CharField(max_length=64, blank=True)
+    totp_enrolment_expires_at = models.DateTimeField(null=True, blank=True)
     can_view_identities = models.BooleanField(
         _("may see identities"), default=False,
         help_text=_("Lets an analyst see travellers' identities, not only aggregates."),
@@ -76,3 +79,30 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+
+class LoginThrottle(models.Model):
+    """Failed logins counted per client address, for one account (``username``) or for all (``username`` empty).
+
+    An account is locked only for the address its failures came from, so that a stranger cannot lock out the
+    account's owner; an address that fails too often across accounts is refused altogether. The address is
+    kept as a hash (no addresses in the database).
+    """
+
+    address_hash = models.CharField(max_length=64)
+    username = models.CharField(max_length=150, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address_hash", "username"], name="unique_throttle_per_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address_hash[:12]}/{self.username or '*'}: {self.failures}"
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()

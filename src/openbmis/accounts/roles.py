@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,9 @@ class Role(StrEnum):
     ANALYST = "analyst"
     ADMINISTRATOR = "administrator"
     AUDITOR = "auditor"
+    PREARRIVAL_OFFICER = "prearrival_officer"
+    ASSESSOR = "assessor"
+    TRAINING_COORDINATOR = "training_coordinator"
 
     @property
     def label(self) -> str:
@@ -34,6 +38,9 @@ ROLE_LABELS = {
     Role.ANALYST: _("Analyst"),
     Role.ADMINISTRATOR: _("Administrator"),
     Role.AUDITOR: _("Auditor"),
+    Role.PREARRIVAL_OFFICER: _("Pre-arrival (targeting) officer"),
+    Role.ASSESSOR: _("Assessor"),
+    Role.TRAINING_COORDINATOR: _("Training coordinator"),
 }
 
 # Roles whose holders must log in with a second factor.
@@ -75,6 +82,12 @@ _PERMISSIONS = [
     Permission(
         "inspections.secondary", frozenset({Role.SECONDARY_OFFICER, Role.SUPERVISOR}), "inspections:write", True,
         "Work the secondary inspection queue and decide referred travellers",
+    ),
+    Permission(
+        "inspections.override",
+        frozenset(Role(name) for name in getattr(settings, "OPENBMIS_OVERRIDE_ROLES", ("supervisor",))),
+        "inspections:override", True,
+        "Admit over a blocking check (pending hit, entry ban, failed chip) with a written reason; void inspections",
     ),
     Permission(
         "travellers.manage", frozenset({Role.SUPERVISOR}), "travellers:write", True,
@@ -119,6 +132,56 @@ _PERMISSIONS = [
     Permission(
         "overstays.view", frozenset({Role.ANALYST, Role.SUPERVISOR}), "overstays:read", True,
         "See and export the overstay list and run the overstay detection",
+    ),
+    Permission(
+        "tokens.manage", EVERYONE, "tokens:manage", True,
+        "List and revoke your own API tokens (an API token needs this scope to do it)",
+    ),
+    Permission("network.view", frozenset({Role.ADMINISTRATOR}), "network:read", False,
+               "See the border-post nodes and their synchronisation"),
+    Permission("network.manage", frozenset({Role.ADMINISTRATOR}), "network:write", False,
+               "Issue enrolment codes and revoke border-post nodes"),
+    Permission(
+        "manifests.view", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR, Role.ANALYST}), "manifests:read", True,
+        "See passenger manifests (API) of arriving flights, their reconciliation and carriers' compliance",
+    ),
+    Permission(
+        "manifests.submit", frozenset({Role.ADMINISTRATOR}), "manifests:submit", False,
+        "Submit PAXLST manifests on a carrier's behalf (carriers' own accounts submit their own flights)",
+    ),
+    Permission(
+        "carriers.manage", frozenset({Role.ADMINISTRATOR}), "carriers:write", False,
+        "Register carriers and arrival airports",
+    ),
+    Permission(
+        "prearrival.adjudicate", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR}), "prearrival:write", True,
+        "Work the pre-arrival queue and judge hits found on manifests (match, no match, unsure)",
+    ),
+    Permission(
+        "capacity.view", frozenset({Role.ASSESSOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ANALYST,
+                                    Role.TRAINING_COORDINATOR}), "capacity:read", True,
+        "See capacity assessments, action plans and the equipment register of a border post",
+    ),
+    Permission(
+        "capacity.assess", frozenset({Role.ASSESSOR}), "capacity:write", True,
+        "Carry out capacity assessments of a border post: answers, findings, action plan",
+    ),
+    Permission(
+        "equipment.manage", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), "capacity:write", True,
+        "Keep the equipment register of a border post",
+    ),
+    Permission(
+        "training.view", frozenset({Role.TRAINING_COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ASSESSOR}),
+        "training:read", True,
+        "See courses, training sessions and officers' certificates",
+    ),
+    Permission(
+        "training.manage", frozenset({Role.TRAINING_COORDINATOR}), "training:write", False,
+        "Manage courses and sessions, enrol participants, record results and issue certificates",
+    ),
+    Permission(
+        "training.prerequisites", frozenset({Role.ADMINISTRATOR}), "training:write", False,
+        "Require valid certificates for a role",
     ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}

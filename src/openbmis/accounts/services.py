@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,17 +15,34 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from openbmis.accounts.models import ApiToken, RoleAssignment, User
+from openbmis.accounts.models import ApiToken, LoginThrottle, RoleAssignment, User
 from openbmis.accounts.roles import SCOPES, TWO_FACTOR_ROLES, Role
 from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
+from openbmis.core.pii import short_hash
 
 TOKEN_PREFIX = "obmis"
 TOTP_ISSUER = "OpenBMIS"
+ENROLMENT_CODE_DAYS = 7
+MAX_TOKEN_DAYS = 3650
+# Administrators and auditors check each other: no account holds both roles.
+SEPARATED_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
 
 
 # --- users and roles ---------------------------------------------------------------------------------
+
+# Checks run before a role is given: each returns the problems (for example certificates the role requires
+# and the user lacks). Other apps register theirs in AppConfig.ready(); the check decides whether a problem
+# refuses the assignment (it raises a DomainError) or is a warning (it returns it).
+RoleCheck = Callable[[User, str], list[str]]
+ROLE_CHECKS: list[RoleCheck] = []
+
+
+def register_role_check(check: RoleCheck) -> None:
+    if check not in ROLE_CHECKS:
+        ROLE_CHECKS.append(check)
+
 
 def create_user(
     actor: Any, *, username: str, password: str, full_name: str = "", email: str = "", validate: bool = True
@@ -38,10 +56,7 @@ def create_user(
     first, _, last = full_name.partition(" ")
     user.first_name, user.last_name = first, last
     if validate:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise InvalidInput("; ".join(exc.messages), field="password") from None
+        _validate_new_password(password, user, field="password")
     user.set_password(password)
     with transaction.atomic():
         user.save()
@@ -50,21 +65,41 @@ def create_user(
     return user
 
 
+def _validate_new_password(password: str, user: User, *, field: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput("; ".join(exc.messages), field=field) from None
+
+
 def assign_role(actor: Any, user: User, role: str, border_post: BorderPost | None) -> RoleAssignment:
     try:
         role_value = Role(role)
     except ValueError:
         raise InvalidInput(f"unknown role {role!r}; known: {', '.join(r.value for r in Role)}", field="role") from None
+    if role_value in SEPARATED_ROLES:
+        held = set(user.role_assignments.values_list("role", flat=True))
+        clash = sorted(r.value for r in SEPARATED_ROLES - {role_value} if r.value in held)
+        if clash:
+            raise Conflict(f"separation of duties: {user.username} holds {clash[0]} and cannot also be {role_value}",
+                           field="role")
+        if getattr(actor, "pk", None) == user.pk:
+            raise Conflict(f"separation of duties: nobody grants themself the {role_value} role", field="role")
+    warnings = [problem for check in ROLE_CHECKS for problem in check(user, role_value.value)]
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role_value, border_post=border_post)
         if created:
+            after: dict[str, Any] = {"role": role_value.value,
+                                     "border_post": border_post.code if border_post else None}
+            if warnings:
+                after["warnings"] = warnings
             audit.record(
                 actor=actor, action="role.assign", object_type="user", object_id=str(user.id),
-                object_label=user.username, after={"role": role_value.value,
-                                                  "border_post": border_post.code if border_post else None},
+                object_label=user.username, after=after,
                 border_post_code=border_post.code if border_post else "",
             )
     user.__dict__.pop("_openbmis_grants", None)
+    assignment.warnings = warnings  # type: ignore[attr-defined]
     return assignment
 
 
@@ -95,40 +130,196 @@ def requires_two_factor(user: User) -> bool:
 
 
 # --- lockout -------------------------------------------------------------------------------------------
+#
+# Failed logins are counted per client address: for one account ((address, username) rows) and for all accounts
+# (the (address, "") row). Password failures lock an account only for the address they came from, so a stranger
+# cannot lock its owner out; an address that fails too often across accounts is refused altogether. A wrong
+# second factor proves the password is known: it also counts on the account itself, which then locks everywhere.
 
-def record_login_failure(username: str) -> User | None:
-    """Count a failed login; lock the account after the configured number of failures."""
+def _address_hash(address: str) -> str:
+    return hashlib.sha256(f"openbmis-login:{address}".encode()).hexdigest()
+
+
+def login_refused(username: str, address: str) -> bool:
+    """True while the account is locked, or locked for this address, or the address is refused."""
+    user = User.objects.filter(username=username).only("locked_until").first()
+    if user is not None and user.is_locked():
+        return True
+    rows = LoginThrottle.objects.filter(address_hash=_address_hash(address), username__in=[username, ""])
+    return any(row.is_locked() for row in rows)
+
+
+def _count_address_failure(username: str, address: str) -> tuple[bool, bool]:
+    """Count one failure from ``address``; return (account now locked for it, address now refused)."""
+    now = timezone.now()
+    window = timedelta(minutes=settings.OPENBMIS_LOCKOUT_MINUTES)
+    # Counts past the lockout period mean nothing any more: the table holds only the current window.
+    LoginThrottle.objects.filter(last_failure_at__lt=now - window).exclude(locked_until__gt=now).delete()
+    locked = []
+    for key, limit in ((username, settings.OPENBMIS_LOCKOUT_ATTEMPTS), ("", settings.OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS)):
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            address_hash=_address_hash(address), username=key)
+        if row.last_failure_at is not None and now - row.last_failure_at > window:
+            row.failures = 0  # failures older than the lockout period are forgotten
+        row.failures += 1
+        row.last_failure_at = now
+        locked_now = row.failures >= limit
+        if locked_now:
+            row.locked_until = now + window
+            row.failures = 0
+        row.save(update_fields=["failures", "last_failure_at", "locked_until"])
+        locked.append(locked_now)
+    return locked[0], locked[1]
+
+
+def record_login_failure(username: str, address: str = "") -> bool:
+    """Count a failed password; return True when it locked the account (for this address) or the address."""
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
+        user = User.objects.filter(username=username).first()
+        account_locked, address_locked = _count_address_failure(username, address)
+        where = {"address": short_hash(address)}
         if user is None:
-            audit.record(actor=audit.SYSTEM, action="login.failed", object_type="user", reason="unknown username")
-            return None
-        user.failed_login_count += 1
-        locked_now = False
-        if user.failed_login_count >= settings.OPENBMIS_LOCKOUT_ATTEMPTS:
-            user.locked_until = timezone.now() + timedelta(minutes=settings.OPENBMIS_LOCKOUT_MINUTES)
-            user.failed_login_count = 0
-            locked_now = True
-        user.save(update_fields=["failed_login_count", "locked_until"])
-        audit.record(actor=audit.SYSTEM, action="login.locked" if locked_now else "login.failed",
-                     object_type="user", object_id=str(user.id), object_label=user.username)
-    return user
+            audit.record(actor=audit.SYSTEM, action="login.failed", object_type="user", reason="unknown username",
+                         after=where)
+        else:
+            audit.record(actor=audit.SYSTEM, action="login.locked" if account_locked else "login.failed",
+                         object_type="user", object_id=str(user.id), object_label=user.username, after=where)
+        if address_locked:
+            audit.record(actor=audit.SYSTEM, action="login.address_refused", object_type="address",
+                         object_label=short_hash(address), reason="too many failed logins from this address")
+    return account_locked or address_locked
 
 
-def record_login_success(user: User) -> None:
+def record_totp_failure(user: User, address: str = "", reason: str = "wrong code") -> bool:
+    """Count a wrong second factor with the password failures; lock the account itself. True when locked."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, last_login=timezone.now())
+        fresh = User.objects.select_for_update().get(pk=user.pk)
+        fresh.failed_login_count += 1
+        locked_now = fresh.failed_login_count >= settings.OPENBMIS_LOCKOUT_ATTEMPTS
+        if locked_now:
+            fresh.locked_until = timezone.now() + timedelta(minutes=settings.OPENBMIS_LOCKOUT_MINUTES)
+            fresh.failed_login_count = 0
+        fresh.save(update_fields=["failed_login_count", "locked_until"])
+        _account, address_locked = _count_address_failure(user.username, address)
+        audit.record(actor=user, action="totp.failed", object_type="user", object_id=str(user.id),
+                     object_label=user.username, reason=reason, after={"address": short_hash(address)})
+        if locked_now:
+            audit.record(actor=audit.SYSTEM, action="login.locked", object_type="user", object_id=str(user.id),
+                         object_label=user.username, reason="repeated second-factor failures")
+    user.failed_login_count, user.locked_until = fresh.failed_login_count, fresh.locked_until
+    return locked_now or address_locked
+
+
+def record_login_success(user: User, address: str = "") -> None:
+    """A right password: forget this address's failures for the account. The account's own counter (second-factor
+    failures) is only reset by a right second factor, so that logging in again does not buy more guesses."""
+    with transaction.atomic():
+        LoginThrottle.objects.filter(address_hash=_address_hash(address), username=user.username).delete()
+        changes: dict[str, Any] = {"last_login": timezone.now()}
+        if not requires_two_factor(user):
+            changes.update(failed_login_count=0, locked_until=None)
+        User.objects.filter(pk=user.pk).update(**changes)
         audit.record(actor=user, action="login", object_type="user", object_id=str(user.id), object_label=user.username)
 
 
+def record_public_password_refusal(user: User) -> None:
+    """Production: the right password was given, but it is publicly known (the demo's); the login is refused."""
+    audit.record(actor=audit.SYSTEM, action="login.public_password", object_type="user", object_id=str(user.id),
+                 object_label=user.username, reason="publicly known password refused in production")
+
+
 def unlock(actor: Any, user: User) -> None:
+    """Lift every lock on the account: its own and those for particular addresses."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        LoginThrottle.objects.filter(username=user.username).delete()
         audit.record(actor=actor, action="user.unlock", object_type="user", object_id=str(user.id),
+                     object_label=user.username)
+    user.failed_login_count, user.locked_until = 0, None
+
+
+# --- account lifecycle ------------------------------------------------------------------------------------
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """The user changes their own password (knowing the current one). Other sessions end."""
+    if not user.check_password(current):
+        raise InvalidInput("the current password is wrong", field="current_password")
+    _validate_new_password(new, user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        audit.record(actor=user, action="user.password_change", object_type="user", object_id=str(user.id),
                      object_label=user.username)
 
 
+def reset_password(actor: Any, user: User, new: str) -> None:
+    """An administrator sets a new password (handed over out of band); the account is unlocked, sessions end."""
+    _validate_new_password(new, user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        audit.record(actor=actor, action="user.password_reset", object_type="user", object_id=str(user.id),
+                     object_label=user.username)
+    unlock(actor, user)
+
+
+def set_active(actor: Any, user: User, active: bool, reason: str) -> int:
+    """Deactivate (or reactivate) an account, with a reason. Deactivation stops its sessions at once (an inactive
+    user is no longer loaded from a session) and revokes its API tokens. Returns the number of tokens revoked."""
+    if not reason.strip():
+        raise InvalidInput("a reason is required", field="reason")
+    if not active and getattr(actor, "pk", None) == user.pk:
+        raise Conflict("you cannot deactivate your own account", field="username")
+    if user.is_active == active:
+        return 0
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        revoked = 0
+        if not active:
+            revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit.record(actor=actor, action="user.activate" if active else "user.deactivate", object_type="user",
+                     object_id=str(user.id), object_label=user.username, before={"is_active": not active},
+                     after={"is_active": active, "tokens_revoked": revoked}, reason=reason.strip())
+    user.is_active = active
+    user.__dict__.pop("_openbmis_grants", None)
+    return revoked
+
+
 # --- TOTP ----------------------------------------------------------------------------------------------
+
+def enrolment_code_required(user: User) -> bool:
+    """In production a first TOTP enrolment needs a code an administrator issued (the password alone is not
+    enough: whoever presented it first would otherwise bind their own authenticator)."""
+    return bool(settings.OPENBMIS_PRODUCTION) and user.totp_confirmed_at is None
+
+
+def issue_totp_enrolment(actor: Any, user: User) -> str:
+    """A one-time enrolment code for the user, valid ENROLMENT_CODE_DAYS; only its hash is kept."""
+    code = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        user.totp_enrolment_hash = _hash_secret(code)
+        user.totp_enrolment_expires_at = timezone.now() + timedelta(days=ENROLMENT_CODE_DAYS)
+        user.save(update_fields=["totp_enrolment_hash", "totp_enrolment_expires_at"])
+        audit.record(actor=actor, action="totp.enrolment_issue", object_type="user", object_id=str(user.id),
+                     object_label=user.username, after={"expires_at": user.totp_enrolment_expires_at})
+    return code
+
+
+def redeem_totp_enrolment(user: User, code: str, address: str = "") -> bool:
+    """Spend an enrolment code (once: compare-and-set) and start the enrolment; a wrong code counts as a failure."""
+    if User.objects.filter(pk=user.pk, locked_until__gt=timezone.now()).exists():
+        return False
+    spent = User.objects.filter(
+        pk=user.pk, totp_confirmed_at__isnull=True, totp_enrolment_hash=_hash_secret(code.strip()),
+        totp_enrolment_expires_at__gt=timezone.now(),
+    ).exclude(totp_enrolment_hash="").update(totp_enrolment_hash="", totp_enrolment_expires_at=None)
+    if not spent:
+        record_totp_failure(user, address, reason="wrong or expired enrolment code")
+        return False
+    user.totp_enrolment_hash, user.totp_enrolment_expires_at = "", None
+    start_totp_enrolment(user)
+    return True
+
 
 def start_totp_enrolment(user: User) -> str:
     """Give the user a fresh, unconfirmed TOTP secret and return its otpauth:// URI."""
@@ -141,32 +332,53 @@ def start_totp_enrolment(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
 
-def verify_totp(user: User, code: str, *, at: datetime | None = None) -> bool:
-    """Check a code (one step of clock drift allowed) and refuse a code already used."""
-    if not user.totp_secret:
+def reset_totp(actor: Any, user: User) -> str:
+    """An administrator withdraws the user's authenticator (lost, stolen); returns a new enrolment code."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(totp_secret="", totp_confirmed_at=None)
+        user.totp_secret, user.totp_confirmed_at = "", None
+        audit.record(actor=actor, action="totp.reset", object_type="user", object_id=str(user.id),
+                     object_label=user.username)
+        return issue_totp_enrolment(actor, user)
+
+
+def verify_totp(user: User, code: str, *, at: datetime | None = None, address: str = "") -> bool:
+    """Check a code (one step of clock drift allowed). A code is used once, even by two sessions at the same
+    moment: the last-used step is advanced by a conditional update (compare-and-set). A wrong or replayed
+    code counts with the password failures and locks the account; a locked account's right code is refused."""
+    fresh = User.objects.filter(pk=user.pk).values("totp_secret", "totp_last_step", "locked_until").first()
+    if fresh is None or not fresh["totp_secret"]:
         return False
-    code = "".join(ch for ch in code if ch.isdigit())
-    if len(code) != 6:
+    if fresh["locked_until"] is not None and fresh["locked_until"] > timezone.now():
         return False
-    totp = pyotp.TOTP(user.totp_secret)
+    digits = "".join(ch for ch in code if ch.isdigit())
+    totp = pyotp.TOTP(fresh["totp_secret"])
     now = at or timezone.now()
-    for drift in (0, -1, 1):
-        moment = now + timedelta(seconds=30 * drift)
-        step = totp.timecode(moment)
-        if step > user.totp_last_step and secrets.compare_digest(totp.at(moment), code):
-            with transaction.atomic():
-                fields = ["totp_last_step"]
-                user.totp_last_step = step
-                first = user.totp_confirmed_at is None
-                if first:
-                    user.totp_confirmed_at = timezone.now()
-                    fields.append("totp_confirmed_at")
-                user.save(update_fields=fields)
-                if first:
-                    audit.record(actor=user, action="totp.enrol_confirm", object_type="user",
-                                 object_id=str(user.id), object_label=user.username)
-            return True
-    return False
+    matched_step = None
+    if len(digits) == 6:
+        for drift in (0, -1, 1):
+            moment = now + timedelta(seconds=30 * drift)
+            if secrets.compare_digest(totp.at(moment), digits):
+                matched_step = totp.timecode(moment)
+                break
+    if matched_step is None:
+        record_totp_failure(user, address)
+        return False
+    with transaction.atomic():
+        won = User.objects.filter(pk=user.pk, totp_last_step__lt=matched_step).update(
+            totp_last_step=matched_step, failed_login_count=0, locked_until=None)
+        first = won and User.objects.filter(pk=user.pk, totp_confirmed_at__isnull=True).update(
+            totp_confirmed_at=timezone.now())
+        if first:
+            audit.record(actor=user, action="totp.enrol_confirm", object_type="user",
+                         object_id=str(user.id), object_label=user.username)
+    if not won:
+        record_totp_failure(user, address, reason="code already used")
+        return False
+    user.totp_last_step, user.failed_login_count, user.locked_until = matched_step, 0, None
+    if first:
+        user.totp_confirmed_at = timezone.now()
+    return True
 
 
 # --- API tokens ----------------------------------------------------------------------------------------
@@ -185,9 +397,12 @@ def create_token(
     if unknown:
         raise InvalidInput(f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(SCOPES))}",
                            field="scopes")
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"a token expires after 1 to {MAX_TOKEN_DAYS} days (leave it out for no expiry),"
+                           f" got {expires_in_days}", field="expires_in_days")
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days is not None else None
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name or "token", prefix=prefix,
                                         secret_hash=_hash_secret(secret), scopes=sorted(set(scopes)),

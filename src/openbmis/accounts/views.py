@@ -6,7 +6,7 @@ from typing import cast
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openbmis.accounts import services
+from openbmis.accounts.backends import client_address
 from openbmis.accounts.decorators import permission_required
-from openbmis.accounts.forms import LoginForm, RoleForm, TokenForm, TotpForm, UserForm
+from openbmis.accounts.forms import (
+    EnrolmentCodeForm,
+    LoginForm,
+    PasswordChangeForm,
+    RoleForm,
+    TokenForm,
+    TotpForm,
+    UserForm,
+)
 from openbmis.accounts.middleware import SESSION_KEY
 from openbmis.accounts.models import ApiToken, RoleAssignment, User
 from openbmis.core.errors import DomainError
@@ -37,10 +46,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is not None:
             login(request, user)
-            services.record_login_success(user)  # type: ignore[arg-type]
+            services.record_login_success(user, client_address(request))  # type: ignore[arg-type]
             return redirect(_safe_next(request))
         if getattr(request, "openbmis_locked", False):
             error = _("This account is locked after repeated failed logins. Try again later or ask an administrator.")
+        elif getattr(request, "openbmis_public_password", False):
+            error = _("This password is publicly known and cannot be used here. Ask an administrator to reset it.")
         else:
             error = _("Wrong username or password.")
     status = 401 if error else 200
@@ -54,21 +65,54 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+ENROL_SESSION_KEY = "openbmis_totp_enrol_ok"
+LOCKED_MESSAGE = "This account is locked after repeated failed logins. Try again later or ask an administrator."
+
+
+def _locked_out(request: HttpRequest) -> HttpResponse:
+    """The account locked itself on a wrong second factor: end the session; the password is asked again."""
+    logout(request)
+    messages.error(request, _(LOCKED_MESSAGE))
+    return redirect("accounts:login")
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Verify a TOTP code; on first use, enrol (show the QR code and secret) and confirm."""
+    """Verify a TOTP code; on first use, enrol (show the QR code and secret) and confirm. In production the
+    first enrolment starts with the one-time code an administrator issued."""
     user: User = request.user  # type: ignore[assignment]
+    if user.is_locked():
+        return _locked_out(request)
     enrolling = user.totp_confirmed_at is None
+    address = client_address(request)
+    if enrolling and services.enrolment_code_required(user) and request.session.get(ENROL_SESSION_KEY) != str(user.pk):
+        code_form = EnrolmentCodeForm(request.POST or None)
+        error = None
+        if request.method == "POST" and code_form.is_valid():
+            if services.redeem_totp_enrolment(user, code_form.cleaned_data["enrolment_code"], address):
+                request.session[ENROL_SESSION_KEY] = str(user.pk)
+                return redirect("accounts:two_factor")
+            user.refresh_from_db(fields=["locked_until"])
+            if user.is_locked():
+                return _locked_out(request)
+            error = _("That enrolment code is not valid. Ask an administrator for a new one.")
+        return render(request, "accounts/two_factor.html",
+                      {"form": code_form, "error": error, "needs_enrolment_code": True, "next": _safe_next(request)},
+                      status=400 if request.method == "POST" else 200)
     if enrolling and (not user.totp_secret or request.GET.get("restart")):
         services.start_totp_enrolment(user)
     form = TotpForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
-        if services.verify_totp(user, form.cleaned_data["code"]):
+        if services.verify_totp(user, form.cleaned_data["code"], address=address):
             request.session[SESSION_KEY] = True
+            request.session.pop(ENROL_SESSION_KEY, None)
             request.session.cycle_key()
             return redirect(_safe_next(request))
+        user.refresh_from_db(fields=["locked_until"])
+        if user.is_locked():
+            return _locked_out(request)
         error = _("That code is not valid. Check your device's clock and try the current code.")
     context = {"form": form, "error": error, "enrolling": enrolling, "next": _safe_next(request)}
     if enrolling:
@@ -78,6 +122,23 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context["qr_svg"] = segno.make(uri, error="m").svg_inline(scale=4)
         context["secret"] = user.totp_secret
     return render(request, "accounts/two_factor.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """The user changes their own password; this session stays, the others end."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(request.user, current=form.cleaned_data["current_password"],  # type: ignore[arg-type]
+                                     new=form.cleaned_data["new_password"])
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("Password changed."))
+            return redirect("core:home")
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "accounts/password.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -138,6 +199,21 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
             if action == "unlock":
                 services.unlock(request.user, user)
                 messages.success(request, _("Account unlocked."))
+            elif action == "reset_password":
+                services.reset_password(request.user, user, request.POST.get("new_password", ""))
+                messages.success(request, _("Password reset. Hand the new password to the user in person."))
+            elif action in ("deactivate", "activate"):
+                services.set_active(request.user, user, action == "activate", request.POST.get("reason", ""))
+                messages.success(request, _("Account updated."))
+            elif action in ("reset_totp", "issue_enrolment"):
+                if action == "reset_totp":
+                    code = services.reset_totp(request.user, user)
+                else:
+                    code = services.issue_totp_enrolment(request.user, user)
+                # Shown this once, to the administrator, to hand to the user out of band (never in a cookie).
+                return render(request, "accounts/user_detail.html",
+                              {"subject": user, "form": RoleForm(), "enrolment_code": code,
+                               "enrolment_days": services.ENROLMENT_CODE_DAYS})
             elif action in ("grant_identities", "withdraw_identities"):
                 services.set_identity_access(request.user, user, action == "grant_identities",
                                              request.POST.get("reason", ""))
@@ -147,8 +223,11 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
                 services.remove_role(request.user, assignment)
                 messages.success(request, _("Role removed."))
             elif form.is_valid():
-                services.assign_role(request.user, user, form.cleaned_data["role"], form.cleaned_data["border_post"])
+                assignment = services.assign_role(request.user, user, form.cleaned_data["role"],
+                                                  form.cleaned_data["border_post"])
                 messages.success(request, _("Role assigned."))
+                for warning in getattr(assignment, "warnings", []):
+                    messages.warning(request, warning)
             else:
                 return render(request, "accounts/user_detail.html", {"subject": user, "form": form}, status=400)
         except DomainError as exc:

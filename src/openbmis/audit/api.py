@@ -14,6 +14,7 @@ from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.audit import services
 from openbmis.audit.models import AuditEvent
+from openbmis.core.apitypes import Moment
 
 router = Router(tags=["audit"])
 
@@ -40,24 +41,25 @@ class EventFilter(Schema):
     object_type: str | None = None
     object_id: str | None = None
     border_post: str | None = None
-    since: datetime | None = Field(default=None, alias="from")
-    until: datetime | None = Field(default=None, alias="to")
+    since: Moment | None = Field(default=None, alias="from")
+    until: Moment | None = Field(default=None, alias="to")
     limit: int = Field(default=100, ge=1, le=1000)
 
 
-class ProblemOut(Schema):
+class AuditProblemOut(Schema):
     seq: int
     event_id: str | None
     kind: str
     message: str
 
 
-class VerifyOut(Schema):
+class AuditVerifyOut(Schema):
     ok: bool
     checked: int
     head_seq: int
     head_hash: str
-    problems: list[ProblemOut]
+    anchored_seq: int = Field(description="the highest event a signed checkpoint outside the database vouches for")
+    problems: list[AuditProblemOut]
 
 
 @router.get("/events", response=list[EventOut], summary="Search the audit trail, newest first")
@@ -70,11 +72,11 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]) -> list[Audit
     return list(events[: filters.limit])
 
 
-@router.get("/verify", response=VerifyOut, summary="Recompute the hash chain and report any break")
+@router.get("/verify", response=AuditVerifyOut, summary="Recompute the hash chain and report any break")
 def verify(request: HttpRequest) -> dict[str, Any]:
     authz.require(request.user, "audit.view", token=token_of(request))
     report = services.verify()
     return {
         "ok": report.ok, "checked": report.checked, "head_seq": report.head_seq, "head_hash": report.head_hash,
-        "problems": [p.__dict__ for p in report.problems],
+        "anchored_seq": report.anchored_seq, "problems": [p.__dict__ for p in report.problems],
     }

@@ -37,6 +37,9 @@ class AuditEvent(UUIDModel):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # how ``hash`` is computed (openbmis.audit.chain): 1 SHA-256 (events older than the keyed chain),
+    # 2 HMAC-SHA256 under the origin's chain key. A row inserted below the application gets 1.
+    scheme = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["seq"]

@@ -3,21 +3,97 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from openbmis.audit.chain import event_hash
+from openbmis.audit import anchors
+from openbmis.audit.chain import CURRENT_SCHEME, SCHEME_HMAC, SCHEME_SHA256, hash_for_scheme, origin_key
 from openbmis.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from openbmis.core import context
 from openbmis.core.errors import InvalidInput
 
 SYSTEM = "system"
+log = logging.getLogger(__name__)
+
+
+# --- the anchors kept outside the database (docs/adr/0003) -------------------------------------------
+
+_master_keys: dict[Path, bytes] = {}
+_keys_lock = threading.Lock()
+
+
+def _path_setting(name: str) -> Path:
+    return Path(str(getattr(settings, name)))
+
+
+def origin() -> str:
+    """Whose chain this installation writes: ``hq`` or ``bcp:CODE`` (OPENBMIS_INSTALLATION)."""
+    return str(getattr(settings, "OPENBMIS_INSTALLATION", "hq"))
+
+
+def chain_key(chain_origin: str | None = None, *, create: bool = True) -> bytes | None:
+    """The HMAC key of an origin's chain, from the key file (made once when ``create``)."""
+    path = _path_setting("OPENBMIS_AUDIT_KEY_FILE")
+    with _keys_lock:
+        master = _master_keys.get(path)
+        if master is None:
+            if not create and not path.exists():
+                return None
+            master = anchors.load_or_create_secret(path)
+            _master_keys[path] = master
+    return origin_key(master, chain_origin or origin())
+
+
+_signing_keys: dict[Path, Any] = {}
+
+
+def _signing_key() -> Any:
+    path = _path_setting("OPENBMIS_AUDIT_SIGNING_KEY_FILE")
+    with _keys_lock:
+        if path not in _signing_keys:
+            _signing_keys[path] = anchors.load_or_create_signing_key(path)
+        return _signing_keys[path]
+
+
+_checkpoint_lock = threading.Lock()
+
+
+def checkpoint(kind: str = "head", *, sync: bool = True) -> anchors.Checkpoint | None:
+    """Sign the committed head and append it to the checkpoint file; None when the chain is empty.
+
+    ``kind="restore"`` after a restore from a backup: verification then compares the chain with the
+    checkpoints from this one on (the events after the backup are gone, knowingly).
+    """
+    with _checkpoint_lock:
+        head = AuditHead.objects.filter(id=1).first()
+        if (head is None or head.last_seq == 0) and kind == "head":
+            return None
+        seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
+        at = timezone.now().astimezone(UTC).isoformat(timespec="microseconds")
+        line = anchors.sign_line(_signing_key(), origin=origin(), seq=seq, hash=head_hash, at=at, kind=kind)
+        # explicit and restore checkpoints are flushed to disk; those after each commit are not (ADR 0003)
+        anchors.append(_path_setting("OPENBMIS_AUDIT_CHECKPOINT_FILE"), line, sync=sync)
+        return anchors.Checkpoint(origin(), seq, head_hash, at, 0, kind)
+
+
+def _checkpoint_after_commit(seq: int) -> None:
+    """One checkpoint per committed transaction: only the callback of its last event writes one."""
+    if getattr(connection, "_audit_last_recorded_seq", None) != seq:
+        return
+    try:
+        checkpoint(sync=False)
+    except Exception:  # the write is committed; a missed checkpoint only widens the unanchored window
+        log.exception("audit checkpoint could not be written")
 
 
 def _jsonable(value: Any) -> Any:
@@ -90,12 +166,16 @@ def record(
             reason=reason,
             request_id=context.current_request_id() or "",
             prev_hash=head.last_hash,
+            scheme=CURRENT_SCHEME,
         )
-        event.hash = event_hash(event.prev_hash, _hashed_fields(event))
+        event.hash = hash_for_scheme(event.scheme, chain_key(), event.prev_hash, _hashed_fields(event))
         event.save(force_insert=True)
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        seq = event.seq
+        connection._audit_last_recorded_seq = seq  # type: ignore[attr-defined]
+        transaction.on_commit(lambda: _checkpoint_after_commit(seq), robust=True)
     return event
 
 
@@ -137,7 +217,8 @@ def search_events(
 class ChainProblem:
     seq: int
     event_id: str | None
-    kind: str  # altered, missing, broken_link, truncated, head_mismatch
+    kind: str  # altered, missing, broken_link, truncated, head_mismatch, downgraded, no_key, rewound,
+    #            rewritten, checkpoint_invalid
     message: str
 
 
@@ -148,32 +229,52 @@ class VerifyReport:
     head_seq: int
     head_hash: str
     verified_at: datetime
+    anchored_seq: int = 0  # the highest seq a valid signed checkpoint vouches for (0: none)
+    anchored_at: str = ""
+    checkpoints: int = 0  # valid checkpoints of this origin read from the file
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
+def _iter_events(batch: int = 2000, using: str = "default") -> Iterator[AuditEvent]:
     last = 0
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        rows = list(AuditEvent.objects.using(using).filter(seq__gt=last).order_by("seq")[:batch])
         if not rows:
             return
         yield from rows
         last = rows[-1].seq
 
 
-def verify(progress: Any = None) -> VerifyReport:
-    """Recompute the chain from the first event; report every event that does not fit.
+def verify(
+    progress: Any = None, *, checkpoint_file: Path | None = None, public_key_file: Path | None = None,
+    using: str = "default", anchored: bool = True,
+) -> VerifyReport:
+    """Recompute the chain from the first event; report every event that does not fit, then compare
+    the chain with the newest signed checkpoint of its head kept outside the database.
 
-    ``progress`` is an optional callable taking the number of events checked so far.
+    ``progress`` is an optional callable taking the number of events checked so far. The checkpoint
+    file and the public key default to the configured ones; an auditor may pass a copy kept elsewhere.
+    ``using``: the database alias (a backup being checked); ``anchored=False`` checks the chain alone
+    (a backup is older than the newest checkpoints by design).
     """
     problems: list[ChainProblem] = []
+    chain_origin = origin()
+    key = chain_key(chain_origin, create=False)
+    latest, bad_lines, valid = (
+        _read_checkpoints(chain_origin, checkpoint_file, public_key_file) if anchored else (None, [], 0)
+    )
+    for bad in bad_lines:
+        problems.append(ChainProblem(0, None, "checkpoint_invalid", f"checkpoint file line {bad.line}: {bad.reason}"))
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
-    for event in _iter_events():
+    keyed_since: int | None = None
+    key_missing_reported = False
+    anchored_hash: str | None = None
+    for event in _iter_events(using=using):
         if event.seq != expected_seq:
             missing = ", ".join(f"#{n}" for n in range(expected_seq, min(event.seq, expected_seq + 10)))
             more = " ..." if event.seq - expected_seq > 10 else ""
@@ -187,21 +288,45 @@ def verify(progress: Any = None) -> VerifyReport:
                     f"event #{event.seq} ({event.id}) does not link to the event before it",
                 )
             )
-        computed = event_hash(event.prev_hash, _hashed_fields(event))
-        if computed != event.hash:
+        if event.scheme == SCHEME_HMAC and keyed_since is None:
+            keyed_since = event.seq
+        if event.scheme == SCHEME_SHA256 and keyed_since is not None:
             problems.append(
                 ChainProblem(
-                    event.seq, str(event.id), "altered",
-                    f"event #{event.seq} ({event.id}, {event.action} {event.object_type}) was altered: "
-                    f"stored hash {event.hash[:16]}..., recomputed {computed[:16]}...",
+                    event.seq, str(event.id), "downgraded",
+                    f"event #{event.seq} ({event.id}) carries the unkeyed hash after the keyed chain began "
+                    f"at #{keyed_since}: it was not written by the application",
                 )
             )
+        if event.scheme == SCHEME_HMAC and key is None:
+            if not key_missing_reported:
+                problems.append(
+                    ChainProblem(event.seq, None, "no_key",
+                                 "the audit chain key file is missing: keyed events cannot be checked "
+                                 "(OPENBMIS_AUDIT_KEY_FILE)")
+                )
+                key_missing_reported = True
+        else:
+            try:
+                computed = hash_for_scheme(event.scheme, key, event.prev_hash, _hashed_fields(event))
+            except ValueError:
+                computed = ""
+            if computed != event.hash:
+                problems.append(
+                    ChainProblem(
+                        event.seq, str(event.id), "altered",
+                        f"event #{event.seq} ({event.id}, {event.action} {event.object_type}) was altered: "
+                        f"stored hash {event.hash[:16]}..., recomputed {computed[:16]}...",
+                    )
+                )
+        if latest is not None and event.seq == latest.seq:
+            anchored_hash = event.hash
         prev_hash = event.hash
         expected_seq = event.seq + 1
         checked += 1
         if progress is not None:
             progress(checked)
-    head = AuditHead.objects.filter(id=1).first()
+    head = AuditHead.objects.using(using).filter(id=1).first()
     head_seq = head.last_seq if head else 0
     head_hash = head.last_hash if head else GENESIS_HASH
     if head_seq >= expected_seq:
@@ -215,4 +340,55 @@ def verify(progress: Any = None) -> VerifyReport:
         problems.append(
             ChainProblem(head_seq, None, "head_mismatch", "the chain head does not match the last event")
         )
-    return VerifyReport(checked, problems, head_seq, head_hash, timezone.now())
+    if latest is not None:
+        if latest.seq >= expected_seq:
+            problems.append(
+                ChainProblem(
+                    latest.seq, None, "rewound",
+                    f"the chain ends at #{expected_seq - 1} but the signed checkpoint of {latest.at} "
+                    f"(line {latest.line}) saw it reach #{latest.seq}: events were removed and the head rewound",
+                )
+            )
+        elif anchored_hash != latest.hash:
+            problems.append(
+                ChainProblem(
+                    latest.seq, None, "rewritten",
+                    f"event #{latest.seq} does not match the signed checkpoint of {latest.at} "
+                    f"(line {latest.line}): the chain up to #{latest.seq} was rewritten",
+                )
+            )
+    return VerifyReport(
+        checked, problems, head_seq, head_hash, timezone.now(),
+        anchored_seq=latest.seq if latest else 0, anchored_at=latest.at if latest else "", checkpoints=valid,
+    )
+
+
+def _read_checkpoints(
+    chain_origin: str, checkpoint_file: Path | None, public_key_file: Path | None,
+) -> tuple[anchors.Checkpoint | None, list[anchors.BadLine], int]:
+    """The newest valid checkpoint of this origin, the lines that are not valid checkpoints, and the
+    number of valid ones. An incomplete last line (a crash while appending) is not held against the chain."""
+    path = Path(checkpoint_file) if checkpoint_file else _path_setting("OPENBMIS_AUDIT_CHECKPOINT_FILE")
+    if not path.exists():
+        return None, [], 0
+    public_path = Path(public_key_file) if public_key_file else anchors.public_key_path(
+        _path_setting("OPENBMIS_AUDIT_SIGNING_KEY_FILE")
+    )
+    if not public_path.exists():
+        return None, [anchors.BadLine(0, f"no public key at {public_path} to check the checkpoints")], 0
+    latest: anchors.Checkpoint | None = None
+    bad: list[anchors.BadLine] = []
+    valid = 0
+    for item in anchors.read(path, anchors.load_public_key(public_path)):
+        if isinstance(item, anchors.BadLine):
+            if item.reason != "incomplete last line":
+                bad.append(item)
+            continue
+        if item.origin != chain_origin:
+            continue
+        valid += 1
+        if item.kind == "restore":
+            latest = item  # a signed restore: the checkpoints before it saw a chain that was knowingly replaced
+        elif latest is None or item.seq > latest.seq:
+            latest = item
+    return latest, bad, valid

@@ -12,6 +12,7 @@ from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services
 from openbmis.borderposts.models import BorderPost
+from openbmis.core.errors import InvalidInput
 
 router = Router(tags=["border posts"])
 
@@ -102,6 +103,11 @@ def update_post(request: HttpRequest, code: str, payload: BorderPostPatch) -> Bo
     authz.require(request.user, "borderposts.manage", token=token_of(request))
     post = services.get_post(code)
     changes = payload.dict(exclude_unset=True)
+    if "neighbour_country" in changes and changes["neighbour_country"] is None:
+        changes["neighbour_country"] = ""  # null: no neighbouring country
+    for name in ("name", "kind", "country", "time_zone", "status"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput(f"{name} cannot be null", field=name)
     lanes = changes.pop("lanes", None)
     post = services.update_border_post(request.user, post, lanes=lanes, **changes)
     return _out(post)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +17,16 @@ from openbmis.borderposts import services
 from openbmis.borderposts.forms import BorderPostForm
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
+
+# Panels other apps add to a post's page: each takes (request, post) and returns {"template", ...context} or
+# None (nothing to show, or the reader may not see it). Registered in AppConfig.ready().
+PostPanel = Callable[[HttpRequest, BorderPost], dict[str, Any] | None]
+POST_PANELS: list[PostPanel] = []
+
+
+def register_post_panel(panel: PostPanel) -> None:
+    if panel not in POST_PANELS:
+        POST_PANELS.append(panel)
 
 
 @permission_required("borderposts.view")
@@ -36,7 +49,8 @@ def post_detail(request: HttpRequest, code: str) -> HttpResponse:
     except AccessDenied as exc:
         return render(request, "403.html", {"detail": exc.message}, status=403)
     can_manage = authz.has_permission(request.user, "borderposts.manage")
-    return render(request, "borderposts/detail.html", {"post": post, "can_manage": can_manage})
+    panels = [found for panel in POST_PANELS if (found := panel(request, post)) is not None]
+    return render(request, "borderposts/detail.html", {"post": post, "can_manage": can_manage, "panels": panels})
 
 
 def _lanes_text(post: BorderPost) -> str:

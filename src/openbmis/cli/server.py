@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
@@ -36,14 +37,51 @@ def _migrate(verbosity: int = 0) -> None:
     ensure_installation()
 
 
+def proxy_options(settings: Any) -> dict[str, Any]:
+    """waitress options for the TLS proxy named by OPENBMIS_TRUSTED_PROXY: its X-Forwarded-Proto and
+    X-Forwarded-For are believed (the scheme becomes https, the client address the proxy's peer); without
+    it waitress drops every X-Forwarded-* header, so a client cannot claim https itself."""
+    proxy = settings.CONFIG.trusted_proxy
+    if not proxy:
+        return {}
+    return {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+            "clear_untrusted_proxy_headers": True}
+
+
 def _serve(host: str, port: int, threads: int) -> int:
     import waitress
+    from django.conf import settings
 
     from openbmis.server.wsgi import application
 
     print(f"OpenBMIS is serving at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)", flush=True)
-    waitress.serve(application, host=host, port=port, threads=threads, ident="openbmis")
+    waitress.serve(application, host=host, port=port, threads=threads, ident="openbmis", **proxy_options(settings))
     return 0
+
+
+def _step(text: str) -> None:
+    print(f"openbmis demo: {text}", flush=True)
+
+
+def _start_worker() -> Any:
+    """The background jobs (imports, overstay detection, statistics) run while the demo serves: a worker
+    process beside the server, stopped with it."""
+    import atexit
+    import subprocess
+
+    worker = subprocess.Popen([sys.executable, "-m", "openbmis.cli.main", "worker"], stdin=subprocess.DEVNULL)
+
+    def stop() -> None:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    atexit.register(stop)
+    return worker
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -51,17 +89,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from tqdm import tqdm
 
-    from openbmis.demo import seed
+    from openbmis.demo import seed, test_travellers
 
+    if settings.OPENBMIS_PRODUCTION:
+        print(f"openbmis: {seed.PRODUCTION_REFUSAL}", file=sys.stderr)
+        return 2
     settings.CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
+    _step(f"preparing the database {settings.DATABASES['default']['NAME']} (migrations)")
     _migrate()
+    if args.reset_travellers:
+        reset = test_travellers.reset()
+        print(f"Test travellers back in their documented state ({reset['travellers']} identities erased with "
+              f"{reset['rows_erased']} records; {reset['crossings_recorded']} history crossings recorded).")
+        return 0
+    from openbmis.inspections.models import Crossing
+
+    if not Crossing.objects.exists():
+        _step(f"generating {args.crossings:,} synthetic crossings over 90 days (first run only, about a minute)")
+    # The bar is drawn on a terminal; elsewhere (make, CI, a log) a line every 10 %.
     with tqdm(total=args.crossings, unit="crossing", desc="demo traffic", file=sys.stderr,
               disable=not sys.stderr.isatty()) as bar:
+        reported = [0]
 
         def progress(done: int) -> None:
             bar.update(done - bar.n)
+            tenth = done * 10 // max(args.crossings, 1)
+            if bar.disable and tenth > reported[0]:
+                reported[0] = tenth
+                _step(f"  {min(tenth * 10, 100)} % of the demo traffic generated")
 
-        created = seed.load(crossings=args.crossings, progress=progress)
+        created = seed.load(crossings=args.crossings, progress=progress,
+                            on_step=_step)
     print(f"Demo data ready (created: {created['border_posts']} border posts, {created['users']} users, "
           f"{created['crossings']} crossings).")
     print("Test travellers for every path at the counter: docs/demo.md")
@@ -73,6 +131,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
           " in development mode `openbmis otp USER` prints the current code.")
     if args.no_serve:
         return 0
+    if not args.no_worker:
+        _start_worker()
+        print("Background jobs (imports, overstay detection, statistics) run in a worker beside the server.")
     return _serve(args.host, args.port, args.threads)
 
 
@@ -99,10 +160,14 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     try:
         user = services.create_user("cli", username=args.username, password=password, full_name=args.full_name)
         services.assign_role("cli", user, "administrator", None)
+        # The console is the channel already trusted: it hands over the code the first enrolment needs.
+        code = services.issue_totp_enrolment("cli", user)
     except DomainError as exc:
         print(f"openbmis: {exc.message}", file=sys.stderr)
         return 2
     print(f"Administrator {user.username} created; a TOTP authenticator is enrolled at first login.")
+    print(f"One-time enrolment code (production asks for it at first login; valid {services.ENROLMENT_CODE_DAYS}"
+          f" days): {code}")
     return 0
 
 
@@ -115,7 +180,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # Daily jobs (overstay detection, retention) keep themselves going once queued: queue any missing.
     for path in schedule.ensure_all():
         print(f"queued the daily job {path}")
-    options: dict[str, Any] = {"batch": args.batch, "interval": args.interval}
+    # No code reloader: the product runs installed code, and the demo stops its worker with the server.
+    options: dict[str, Any] = {"batch": args.batch, "interval": args.interval, "reload": False}
     if args.queue:
         options["queue_name"] = args.queue
     call_command("db_worker", **options)
@@ -173,14 +239,42 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             bar.update(n - seen)
             seen = n
 
-        report = services.verify(progress)
+        report = services.verify(progress, checkpoint_file=args.checkpoints, public_key_file=args.public_key)
+    from openbmis.network.services import verify_origin_chains
+
+    origins = verify_origin_chains()  # every border-post node's chain, as headquarters received it
+    for origin in origins:
+        state = "intact" if origin.ok else "BROKEN"
+        print(f"audit chain of node {origin.node_id} ({origin.border_post}) {state}: {origin.checked} events")
+        for message in origin.problems:
+            print(f"  - {message}")
+    if report.anchored_seq:
+        behind = report.head_seq - report.anchored_seq
+        anchored = (f"signed checkpoint at #{report.anchored_seq} ({report.anchored_at})"
+                    + (f"; {behind} later event(s) not yet checkpointed" if behind > 0 else ""))
+    else:
+        anchored = "no signed checkpoint yet (run `openbmis audit checkpoint`)"
     if report.ok:
         print(f"audit chain intact: {report.checked} events, head #{report.head_seq} {report.head_hash}")
-        return 0
+        print(f"anchored: {anchored}")
+        return 0 if all(origin.ok for origin in origins) else 1
     print(f"audit chain BROKEN ({len(report.problems)} problem(s) in {report.checked} events):")
     for problem in report.problems:
-        print(f"  - {problem.message}")
+        print(f"  - [{problem.kind}] {problem.message}")
+    print(f"anchored: {anchored}")
     return 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    setup_django()
+    from openbmis.audit import services
+
+    written = services.checkpoint()
+    if written is None:
+        print("the audit chain is empty: nothing to checkpoint")
+        return 0
+    print(f"checkpoint signed: {written.origin} #{written.seq} {written.hash}")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -240,6 +334,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser("demo", help="migrate, load the demo data set and serve it")
     _add_serve_options(p)
     p.add_argument("--no-serve", action="store_true", help="prepare the demo but do not start the server")
+    p.add_argument("--no-worker", action="store_true",
+                   help="do not run the background worker beside the server (run `openbmis worker` yourself)")
+    p.add_argument("--reset-travellers", action="store_true",
+                   help="put the documented test travellers back in their documented state, then exit")
     p.add_argument("--crossings", type=int, default=100_000,
                    help="synthetic crossings over the last 90 days, generated once (default 100000)")
     p.set_defaults(handler=cmd_demo)
@@ -277,7 +375,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     audit = subparsers.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", metavar="ACTION")
     p = audit.add_parser("verify", help="recompute the hash chain; exit 1 and name each break")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--checkpoints", type=Path, help="a copy of the checkpoint file to compare the chain with "
+                   "(default OPENBMIS_AUDIT_CHECKPOINT_FILE)")
+    p.add_argument("--public-key", type=Path, help="the checkpoints' Ed25519 public key (PEM; default the "
+                   ".pub beside OPENBMIS_AUDIT_SIGNING_KEY_FILE)")
     p.set_defaults(handler=cmd_audit_verify)
+    p = audit.add_parser("checkpoint", help="sign the chain head now and append it to the checkpoint file")
+    p.set_defaults(handler=cmd_audit_checkpoint)
 
     p = subparsers.add_parser("check", help="check configuration, database and migrations")
     p.set_defaults(handler=cmd_check)

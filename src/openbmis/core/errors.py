@@ -39,3 +39,9 @@ class AccessDenied(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class TooLarge(DomainError):
+    """A body or file over the installation's size limit (HTTP 413)."""
+
+    code = "too_large"

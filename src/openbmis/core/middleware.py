@@ -57,3 +57,62 @@ class SecureHeadersMiddleware:
         if request.user.is_authenticated if hasattr(request, "user") else False:
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class ApiErrorsMiddleware:
+    """API clients get JSON errors, never HTML pages, in production too.
+
+    Refuses a NUL character in an API path or query string (422), turns what escapes the API's own
+    handlers (a body over the upload limit: 413; a malformed multipart body: 400; anything else: 500) and
+    Django's HTML error pages for /api/ paths (an unknown path: 404) into `{code, detail}` JSON.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def _is_api(request: HttpRequest) -> bool:
+        return request.path_info.startswith("/api/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._is_api(request):
+            return self.get_response(request)
+        from urllib.parse import unquote
+
+        if "\x00" in request.path_info:
+            return _json({"code": "invalid", "field": "path", "detail": "the path may not contain NUL"}, 422)
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in unquote(query):
+            return _json({"code": "invalid", "field": "query", "detail": "the query may not contain NUL"}, 422)
+        response = self.get_response(request)
+        if response.status_code >= 400 and response.get("Content-Type", "").startswith("text/html"):
+            detail = {400: "bad request", 403: "forbidden", 404: f"no API endpoint at {request.path_info}",
+                      413: "the request body is too large"}.get(response.status_code, "an unexpected error")
+            code = {404: "not_found", 403: "forbidden", 413: "too_large"}.get(response.status_code, "error")
+            return _json({"code": code, "detail": detail}, response.status_code)
+        return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not self._is_api(request):
+            return None
+        from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+        from django.http.multipartparser import MultiPartParserError
+
+        from openbmis.server.api import bad_multipart, server_error_body, too_large_body
+
+        if isinstance(exc, RequestDataTooBig):
+            return _json(too_large_body(), 413)
+        if isinstance(exc, MultiPartParserError):
+            return _json(bad_multipart(exc), 400)
+        if isinstance(exc, SuspiciousOperation):
+            return _json({"code": "bad_request", "detail": "the request was refused as malformed"}, 400)
+        import logging
+
+        logging.getLogger("openbmis.api").exception("unhandled error in %s %s", request.method, request.path)
+        return _json(server_error_body(request), 500)
+
+
+def _json(body: dict[str, str], status: int) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse(body, status=status)

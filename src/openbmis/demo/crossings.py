@@ -79,6 +79,11 @@ def duty_officers(posts: list[BorderPost]) -> dict[str, User]:
     return officers
 
 
+# The share of trips that outstay their permitted stay, and the short stay they were granted (days).
+OVERSTAY_SHARE = 0.03
+OVERSTAY_ALLOWED = 30
+
+
 def generate(
     crossings: int,
     *,
@@ -180,13 +185,19 @@ def generate(
     while made < crossings:
         index = rng.randrange(pool_size)
         person, document = people[index], documents[index]
-        entry_day = (start + timedelta(days=rng.random() * days)).date()
+        # About 3 % of trips outstay a short permitted stay (a 30-day visa): their entry lies far enough back
+        # for the stay to have ended, so the overstay list has people in it from the first day.
+        overstayer = rng.random() < OVERSTAY_SHARE
+        span = days - OVERSTAY_ALLOWED - 2 if overstayer else days
+        entry_day = (start + timedelta(days=rng.random() * span)).date()
         post_code = _weighted(rng, post_pairs)
         at = local_moment(post_code, entry_day)
         if at > now:
             continue
         purpose = _weighted(rng, PURPOSES)
         allowed = 90 if purpose in {"tourism", "family", "business", "transit"} else 180
+        if overstayer:
+            allowed = OVERSTAY_ALLOWED
         permitted = entry_day + timedelta(days=allowed - 1)
         add(person, document, post_code, at, "entry", purpose, permitted)
         made += 1
@@ -194,8 +205,8 @@ def generate(
             continue
         # most leave after a stay; some stay on (a few beyond their permitted stay)
         stay = int(rng.expovariate(1 / 9)) + (0 if rng.random() < 0.1 else 1)
-        if rng.random() < 0.03:
-            stay = allowed + rng.randint(1, 40)
+        if overstayer:
+            stay = allowed + rng.randint(1, 120)  # still here, or left late
         exit_post = post_code if rng.random() < 0.7 else _weighted(rng, post_pairs)
         exit_at = local_moment(exit_post, entry_day + timedelta(days=stay))
         if exit_at <= now and exit_at > at:

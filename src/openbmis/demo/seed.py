@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from openbmis.accounts import services as accounts
@@ -14,11 +15,14 @@ from openbmis.accounts.roles import Role
 from openbmis.audit import services as audit
 from openbmis.borderposts import services as borderposts
 from openbmis.borderposts.models import BorderPost
+from openbmis.core.errors import AccessDenied
 from openbmis.demo import crossings as traffic
 from openbmis.demo import test_travellers
 from openbmis.inspections.models import Crossing
 
-DEMO_PASSWORD = "openbmis-demo"
+DEMO_PASSWORD = "openbmis-demo"  # public: on the shipped list of known passwords, refused in production
+PRODUCTION_REFUSAL = ("the demo is refused in production mode: its accounts have a published password"
+                      " (run it with OPENBMIS_MODE=development on a machine of its own)")
 ACTOR = "demo-seed"
 
 POSTS: list[dict[str, Any]] = [
@@ -95,14 +99,39 @@ def _permits() -> None:
 EXTRA_LOADERS.append(_permits)
 
 
+def _overstays() -> None:
+    """Run the overstay detection once (the first load), so that the overstay list shows the demo's overstayers at once (the
+    worker then runs it daily)."""
+    from openbmis.audit.models import AuditEvent
+    from openbmis.permits.services import detect_overstays
+
+    if not AuditEvent.objects.filter(action="overstay.detect").exists():
+        detect_overstays()
+
+
+EXTRA_LOADERS.append(_overstays)
+def _capacity() -> None:
+    from openbmis.capacity.demo import load as load_capacity
+
+    load_capacity()
+
+
+EXTRA_LOADERS.append(_capacity)
+
+
 DEMO_CROSSINGS = 100_000
 
 
-def load(crossings: int = DEMO_CROSSINGS, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def load(crossings: int = DEMO_CROSSINGS, progress: Callable[[int], None] | None = None,
+         on_step: Callable[[str], None] | None = None) -> dict[str, int]:
     """Create what is missing; return counts of what was created.
 
     ``crossings``: how much synthetic traffic to generate over the last 90 days when there is none yet.
+    ``progress(done)`` follows the traffic generation; ``on_step(text)`` names each later step.
     """
+    if settings.OPENBMIS_PRODUCTION:
+        # The demo's accounts have a published password: they must never exist on a real installation.
+        raise AccessDenied(PRODUCTION_REFUSAL)
     created = {"border_posts": 0, "users": 0, "crossings": 0, "test_traveller_crossings": 0}
     with transaction.atomic():
         for spec in POSTS:
@@ -129,5 +158,7 @@ def load(crossings: int = DEMO_CROSSINGS, progress: Callable[[int], None] | None
                             "refusals": generated.refusals, "referrals": generated.referrals})
     created["test_traveller_crossings"] = test_travellers.load_history()
     for loader in EXTRA_LOADERS:
+        if on_step is not None:
+            on_step(f"preparing the demo's {loader.__name__.strip('_')}")
         loader()
     return created

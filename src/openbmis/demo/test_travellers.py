@@ -76,6 +76,16 @@ TEST_TRAVELLERS = [
                   {"issuing_state": "NGA", "nationality": "NGA", "document_number": "A09876543",
                    "primary_identifier": "ADEYEMI", "secondary_identifier": "TOLU", "birth_date": date(2015, 6, 1),
                    "sex": "F"}),
+    TestTraveller("no_visa", "A national of a visa-required country (Pakistan) without a visa: the visa check "
+                  "fails; refer, or refuse on ground C.",
+                  {"issuing_state": "PAK", "nationality": "PAK", "document_number": "AK7654321",
+                   "primary_identifier": "QURESHI", "secondary_identifier": "BILAL", "birth_date": date(1991, 7, 21),
+                   "sex": "M"}),
+    TestTraveller("banned", "Subject of an entry ban in force: the entry-ban check fails and blocks the admission; "
+                  "refuse (or a supervisor overrides with a reason).",
+                  {"issuing_state": "RUS", "nationality": "RUS", "document_number": "751234567",
+                   "primary_identifier": "VOLKOV", "secondary_identifier": "IGOR", "birth_date": date(1975, 9, 9),
+                   "sex": "M"}),
     TestTraveller("overstay", "Entered 100 days ago with 90 days permitted: an exit shows the overstay.",
                   {"issuing_state": "FRA", "nationality": "FRA", "document_number": "19AB12345",
                    "primary_identifier": "DUBOIS", "secondary_identifier": "MARIE", "birth_date": date(1990, 12, 24),
@@ -103,7 +113,10 @@ def load_history() -> int:
             text = mrz.make({**BASE, **case.fields, "document_number": number})
             started = services.start_inspection(officer, border_post=post, client_id=uuid.uuid4(),
                                                 direction=step["direction"], mrz_text=text)
-            crossing = services.decide(officer, started.inspection, decision="admit")
+            # A made-up history: a check may fail against today's rules (a visa since registered on the new
+            # passport), and admitting against it needs a reason.
+            crossing = services.decide(officer, started.inspection, decision="admit",
+                                       note="demo: the test traveller's documented history")
             # Demo set-up only: move the crossing back to when the case says it happened (the audit
             # trail keeps the true time of recording).
             when = timezone.now() - timedelta(days=step["days_ago"])
@@ -114,3 +127,56 @@ def load_history() -> int:
     if recorded:
         signals.crossings_bulk_loaded.send(sender=Crossing, count=recorded)
     return recorded
+
+
+def _erase(model: Any, pks: list[Any], seen: set[tuple[str, Any]]) -> int:
+    """Delete rows and, first, every row that refers to them (whatever its on_delete): demo reset only."""
+    pks = [pk for pk in pks if (model._meta.label, pk) not in seen]
+    if not pks:
+        return 0
+    seen.update((model._meta.label, pk) for pk in pks)
+    erased = 0
+    # include_hidden: reverse relations named "+" (an overstay's entry crossing) refer to the rows all the same
+    relations = [f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for relation in relations:
+        if relation.many_to_many:
+            continue
+        child = relation.related_model
+        child_pks = list(child._base_manager.filter(**{f"{relation.field.name}__in": pks})
+                         .values_list("pk", flat=True))
+        erased += _erase(child, child_pks, seen)
+    deleted, _ = model._base_manager.filter(pk__in=pks).delete()
+    return erased + deleted
+
+
+def reset() -> dict[str, int]:
+    """Put the test travellers back in their documented state: erase everything recorded about them (inspections,
+    crossings, referrals, hits, stays, chip reads) and record their history again. Development mode only; the
+    audit trail keeps what happened and gains a ``demo.reset_travellers`` event."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from openbmis.audit import services as audit
+    from openbmis.core.errors import Conflict
+    from openbmis.permits import presence
+    from openbmis.statistics import services as statistics
+    from openbmis.travellers.models import Traveller
+
+    if settings.CONFIG.mode == "production":
+        raise Conflict("resetting the demo's test travellers is refused in production mode")
+    numbers = {(case.fields["issuing_state"], number) for case in TEST_TRAVELLERS
+               for number in [case.fields["document_number"]]
+               + [step["document_number"] for step in case.history if "document_number" in step]}
+    with transaction.atomic():
+        traveller_ids = {doc.traveller_id for doc in TravelDocument.objects.all().only("issuing_state", "number",
+                                                                                      "traveller_id")
+                         .filter(number__in=[n for _, n in numbers])
+                         if (doc.issuing_state, doc.number) in numbers}
+        erased = _erase(Traveller, list(traveller_ids), set())
+        recorded = load_history()
+        presence.refresh(list(Traveller.objects.filter(documents__number__in=[n for _, n in numbers])
+                              .values_list("id", flat=True)))
+        audit.record(actor="demo-seed", action="demo.reset_travellers", object_type="traveller",
+                     after={"travellers": len(traveller_ids), "rows_erased": erased, "crossings_recorded": recorded})
+    statistics.rebuild("demo-seed")
+    return {"travellers": len(traveller_ids), "rows_erased": erased, "crossings_recorded": recorded}

@@ -17,7 +17,8 @@ from pydantic import Field
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services as borderposts
-from openbmis.core.errors import InvalidInput, NotFound
+from openbmis.core.apitypes import MAX_QUERY_INT, Day
+from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.inspections import services
 from openbmis.inspections.models import Crossing, Inspection, Referral
 from openbmis.travellers.models import Traveller
@@ -32,9 +33,9 @@ class ManualDocument(Schema):
     primary_identifier: str = Field(min_length=1, max_length=120)
     secondary_identifier: str = Field(default="", max_length=120)
     nationality: str = Field(min_length=1, max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     sex: Literal["M", "F", "X"] = "X"
-    expiry_date: date | None = None
+    expiry_date: Day | None = None
 
 
 class InspectionIn(Schema):
@@ -44,8 +45,8 @@ class InspectionIn(Schema):
     lane: str | None = None
     mrz: str | None = Field(default=None, max_length=400)
     document: ManualDocument | None = Field(default=None, description="fields typed by hand, when there is no MRZ")
-    purpose: str = ""
-    travel_mode: str = ""
+    purpose: Literal["", "tourism", "business", "family", "work", "study", "transit", "resident", "other"] = ""
+    travel_mode: Literal["", "air", "car", "bus", "foot", "truck", "sea", "rail"] = ""
     transport_id: str = Field(default="", max_length=20, description="flight number or vehicle registration")
 
 
@@ -87,15 +88,23 @@ class InspectionOut(Schema):
     checks: list[CheckOut]
     hits: list[dict[str, Any]]
     suggested_action: str
+    blocking_checks: list[str] = Field(description="failed checks that stop an admission until reviewed "
+                                                   "(pending hits, entry ban, failed chip); empty when none")
     created_at: datetime
     duration_ms: int
 
 
 class DecisionIn(Schema):
-    decision: Literal["admit", "refuse", "refer"]
-    reasons: list[str] = []
-    permitted_until: date | None = None
-    note: str = Field(default="", max_length=2000)
+    decision: Literal["admit", "refuse", "refer"] = Field(description="`admit` also allows an exit")
+    reasons: list[str] = Field(default=[], description="refusal grounds (codes); only with `refuse` (else 422)")
+    permitted_until: Day | None = Field(default=None, description="entries: the last day of the permitted stay; "
+                                                                   "omitted, the stay the checks computed")
+    note: str = Field(default="", max_length=2000, description="the reason: required to refer, to admit against "
+                                                               "the suggestion, and to override blocking checks")
+
+
+class VoidIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000, description="why the inspection is voided")
 
 
 class CrossingOut(Schema):
@@ -117,7 +126,10 @@ class CrossingOut(Schema):
     document_number: str
     issuing_state: str
     officer: str
-    flags: list[str]
+    flags: list[str] = Field(description="consistency flags, and `override` / `against_suggestion` when admitted "
+                                         "over the checks")
+    overridden: list[str] = Field(description="codes of the failed checks the admission went against")
+    note: str
 
 
 class ReferralOut(Schema):
@@ -142,6 +154,8 @@ def inspection_out(inspection: Inspection) -> dict[str, Any]:
         "direction": inspection.direction, "status": inspection.status, "traveller": inspection.traveller,
         "document": inspection.document, "document_data": inspection.document_data, "checks": inspection.checks,
         "hits": inspection.hits, "suggested_action": inspection.suggested_action,
+        "blocking_checks": ([b.code for b in services.blocking_checks(inspection)]
+                            if inspection.status in (Inspection.Status.OPEN, Inspection.Status.REFERRED) else []),
         "created_at": inspection.created_at, "duration_ms": inspection.duration_ms,
     }
 
@@ -153,7 +167,7 @@ def crossing_out(c: Crossing) -> dict[str, Any]:
         "time_zone": c.time_zone, "local_date": c.local_date, "permitted_until": c.permitted_until,
         "purpose": c.purpose, "travel_mode": c.travel_mode, "transport_id": c.transport_id,
         "document_number": c.document.number, "issuing_state": c.document.issuing_state,
-        "officer": c.officer.get_username(), "flags": c.flags,
+        "officer": c.officer.get_username(), "flags": c.flags, "overridden": c.overridden, "note": c.note,
     }
 
 
@@ -180,9 +194,42 @@ def create_inspection(request: HttpRequest, payload: InspectionIn) -> Status[dic
     return Status(201 if started.created else 200, inspection_out(started.inspection))
 
 
+class StaleInspectionOut(Schema):
+    id: UUID
+    border_post: str
+    direction: str
+    status: str
+    officer: str
+    created_at: datetime
+    suggested_action: str
+
+
+@router.get("/inspections/stale", response=list[StaleInspectionOut],
+            summary="Undecided inspections older than the configured time, for supervisors to finish or void")
+def stale_inspections(request: HttpRequest, border_post: str | None = None) -> list[dict[str, Any]]:
+    post = borderposts.get_post(border_post) if border_post else None
+    rows = services.stale_open_inspections(request.user, border_post=post, token=token_of(request))
+    return [{"id": i.id, "border_post": i.border_post.code, "direction": i.direction, "status": i.status,
+             "officer": i.officer.get_username(), "created_at": i.created_at,
+             "suggested_action": i.suggested_action} for i in rows]
+
+
 @router.get("/inspections/{inspection_id}", response=InspectionOut, summary="One inspection with its checks")
 def get_inspection(request: HttpRequest, inspection_id: UUID) -> dict[str, Any]:
     return inspection_out(services.get_inspection(request.user, inspection_id, token_of(request)))
+
+
+def _conflict_with_outcome(exc: Conflict, inspection: Inspection) -> Conflict:
+    """A retried decision (say, after the answer to the first was lost in a crash) learns what was recorded:
+    the 409 names the crossing (and referral) the inspection already has, which the caller may see."""
+    outcome = dict(exc.details)
+    crossing_id = Crossing.objects.filter(inspection_id=inspection.pk).values_list("id", flat=True).first()
+    referral_id = Referral.objects.filter(inspection_id=inspection.pk).values_list("id", flat=True).first()
+    if crossing_id is not None:
+        outcome["crossing_id"] = str(crossing_id)
+    if referral_id is not None:
+        outcome["referral_id"] = str(referral_id)
+    return Conflict(exc.message, field=exc.field, **outcome)
 
 
 @router.post("/inspections/{inspection_id}/decision", response=DecisionOut,
@@ -191,23 +238,40 @@ def decide(request: HttpRequest, inspection_id: UUID, payload: DecisionIn) -> di
     """A second decision on the same inspection answers 409. Referred travellers are decided by
     secondary officers or supervisors through this same endpoint."""
     inspection = services.get_inspection(request.user, inspection_id, token_of(request))
-    result = services.decide(request.user, inspection, decision=payload.decision, reasons=payload.reasons,
-                             permitted_until=payload.permitted_until, note=payload.note, token=token_of(request))
+    if payload.decision == "refer" and inspection.status == Inspection.Status.REFERRED:
+        # A retried referral (its answer lost): the officer who referred may not decide in secondary, but learns
+        # that the referral is recorded rather than being refused.
+        raise _conflict_with_outcome(Conflict("this traveller is already in secondary inspection"), inspection)
+    try:
+        result = services.decide(request.user, inspection, decision=payload.decision, reasons=payload.reasons,
+                                 permitted_until=payload.permitted_until, note=payload.note, token=token_of(request))
+    except Conflict as exc:
+        raise _conflict_with_outcome(exc, inspection) from None
     if isinstance(result, Referral):
         return {"kind": "referral", "referral": referral_out(result)}
     return {"kind": "crossing", "crossing": crossing_out(result)}
+
+
+@router.post("/inspections/{inspection_id}/void", response=InspectionOut,
+             summary="Void an undecided inspection (mistaken or abandoned), with a reason")
+def void(request: HttpRequest, inspection_id: UUID, payload: VoidIn) -> dict[str, Any]:
+    """The officer who started it may void it while open; a supervisor any undecided one at the post. A decided
+    or voided inspection answers 409, and so does any later decision on a voided one."""
+    inspection = services.get_inspection(request.user, inspection_id, token_of(request))
+    return inspection_out(services.void_inspection(request.user, inspection, reason=payload.reason,
+                                                   token=token_of(request)))
 
 
 class CrossingFilter(Schema):
     border_post: str | None = None
     direction: Literal["entry", "exit"] | None = None
     decision: Literal["admit", "refuse"] | None = None
-    since: date | None = Field(default=None, alias="from")
-    until: date | None = Field(default=None, alias="to")
+    since: Day | None = Field(default=None, alias="from")
+    until: Day | None = Field(default=None, alias="to")
     traveller: UUID | None = None
     document_number: str | None = None
     limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_QUERY_INT)
 
 
 def _scoped(queryset: QuerySet[Any], request: HttpRequest, field: str = "border_post") -> QuerySet[Any]:
@@ -253,9 +317,10 @@ class TimelineEvent(Schema):
 
 
 class TravellerOut(TravellerRef):
-    documents: list[DocumentRef]
+    documents: list[DocumentRef] = Field(description="the documents presented at your posts")
     in_country: bool
-    timeline: list[TimelineEvent]
+    timeline: list[TimelineEvent] = Field(description="what was recorded at your posts")
+    history_elsewhere: bool = Field(description="records at posts outside your scope exist (not shown)")
 
 
 def traveller_visible(request: HttpRequest, traveller: Traveller) -> None:
@@ -274,12 +339,14 @@ def get_traveller(request: HttpRequest, traveller_id: UUID) -> dict[str, Any]:
     if traveller is None:
         raise NotFound(f"no traveller {traveller_id}")
     traveller_visible(request, traveller)
-    from openbmis.inspections.timeline import timeline
+    from openbmis.inspections.timeline import history_elsewhere, timeline, visible_documents
 
-    events, in_country = timeline(traveller)
+    posts = authz.post_scope(request.user, "identities.view", token_of(request))
+    events, in_country = timeline(traveller, posts=posts)
     return {**{f: getattr(traveller, f) for f in ("id", "primary_identifier", "secondary_identifier", "birth_date",
                                                    "nationality", "sex")},
-            "documents": list(traveller.documents.all()), "in_country": in_country, "timeline": events}
+            "documents": list(visible_documents(traveller, posts)), "in_country": in_country, "timeline": events,
+            "history_elsewhere": history_elsewhere(traveller, posts)}
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="The secondary inspection queue of a post")

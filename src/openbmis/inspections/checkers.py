@@ -50,19 +50,28 @@ def check_history(context: InspectionContext) -> Outcome:
     """Consistency of this crossing with the traveller's recorded history."""
     admitted = [c for c in context.history if c.decision == "admit"]
     last = admitted[0] if admitted else None
+    # What the officer may see of the identity: crossings at posts in their scope. Others are counted and
+    # said to exist ("history at other posts"), never shown: linking must not open other posts' records.
+    posts = context.extra.get("visible_posts")
+    seen = (lambda c: True) if posts is None else (lambda c: c.border_post_id in posts)
+    elsewhere = sum(1 for c in context.history if not seen(c))
     flags: list[dict[str, str]] = []
     if context.direction == "entry" and last is not None and last.direction == "entry":
+        where = f"on {last.local_date.isoformat()} at {last.border_post.code}" if seen(last) else "at another post"
         flags.append({"code": "entry_while_in_country",
-                      "message": f"Already entered on {last.local_date.isoformat()} at {last.border_post.code} "
-                                 "with no exit recorded."})
+                      "message": f"Already entered {where} with no exit recorded."})
     if context.direction == "exit":
         if last is None or last.direction != "entry":
             flags.append({"code": "exit_without_entry", "message": "No entry is recorded before this exit."})
         elif last.document_id != context.travel_document.id:
-            flags.append({"code": "different_document",
-                          "message": f"Entered on {last.local_date.isoformat()} with another document "
-                                     f"({last.document.issuing_state} …{last.document.number[-3:]})."})
-    details = {"flags": flags, "previous_crossings": len(context.history)}
+            which = (f"on {last.local_date.isoformat()} with another document ({last.document.issuing_state} "
+                     f"…{last.document.number[-3:]})") if seen(last) else "at another post with another document"
+            flags.append({"code": "different_document", "message": f"Entered {which}."})
+    details = {"flags": flags, "previous_crossings": len(context.history) - elsewhere,
+               "history_elsewhere": elsewhere > 0}
+    if elsewhere and not flags:
+        return Outcome(Check("history", "pass", "info",
+                             "Consistent with the recorded crossings; history at other posts exists.", details))
     if flags:
         return Outcome(Check("history", "warn", "warning", " ".join(f["message"] for f in flags), details))
     if not context.history:

@@ -25,12 +25,14 @@ Severity = Literal["info", "warning", "error"]
 # The order the inspection screen shows them in.
 SLOTS: tuple[str, ...] = (
     "mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip",
+    "advance",
 )
 # What the screen calls them (the codes stay the API's).
 SLOT_LABELS = {
     "mrz": _("MRZ"), "document": _("Document"), "watchlist": _("Watchlists"),
     "stolen_lost": _("Stolen or lost document"), "history": _("Travel history"), "visa": _("Visa"),
     "stay": _("Stay"), "entry_ban": _("Entry ban"), "chip": _("Chip"),
+    "advance": _("Advance passenger information"),
 }
 STATUS_LABELS = {"pass": _("pass"), "warn": _("warning"), "fail": _("fail"), "not_checked": _("not checked")}
 ACTION_LABELS = {"admit": _("admit"), "refuse": _("refuse"), "refer": _("refer")}
@@ -90,8 +92,37 @@ def register(code: str, checker: Checker) -> None:
     _REGISTRY[code] = checker
 
 
+_ANNOTATORS: list[Callable[[list[Check]], None]] = []
+
+
+def annotate_with(annotator: Callable[[list[Check]], None]) -> None:
+    """Let another capability add details to every run's checks (e.g. how old a node's copy of the lists is)."""
+    if annotator not in _ANNOTATORS:
+        _ANNOTATORS.append(annotator)
+
+
 def registered(code: str) -> Checker | None:
     return _REGISTRY.get(code)
+
+
+# How a failed check is cleared by a person's review after the inspection (for example every watchlist
+# hit judged "no match"): slot -> function(inspection, slot) -> True when cleared.  A capability that
+# files something reviewable registers one in its AppConfig.ready(); a slot without one stays failed.
+Clearance = Callable[[Any, str], bool]
+_CLEARANCES: dict[str, Clearance] = {}
+
+
+def register_clearance(code: str, clearance: Clearance) -> None:
+    """Install how a failure of slot ``code`` is cleared by review (replacing any earlier one)."""
+    if code not in SLOTS:
+        raise ValueError(f"unknown check slot {code!r}; slots: {', '.join(SLOTS)}")
+    _CLEARANCES[code] = clearance
+
+
+def cleared(inspection: Any, code: str) -> bool:
+    """Whether the failure of check ``code`` on ``inspection`` has since been cleared by a person's review."""
+    clearance = _CLEARANCES.get(code)
+    return clearance is not None and clearance(inspection, code)
 
 
 def run_all(context: InspectionContext) -> tuple[list[Check], list[dict[str, Any]], dict[str, float]]:
@@ -122,6 +153,8 @@ def run_all(context: InspectionContext) -> tuple[list[Check], list[dict[str, Any
             timings[code] = (time.perf_counter() - started) * 1000
         checks.append(outcome.check)
         hits.extend(outcome.hits)
+    for annotator in _ANNOTATORS:
+        annotator(checks)
     return checks, hits, timings
 
 

@@ -55,6 +55,7 @@ class Inspection(UUIDModel):
         OPEN = "open", _("Awaiting decision")
         REFERRED = "referred", _("Referred to secondary")
         DECIDED = "decided", _("Decided")
+        VOIDED = "voided", _("Voided")
 
     client_id = models.UUIDField(unique=True, help_text=_("client-generated id: a retry never makes a second one"))
     border_post = models.ForeignKey("borderposts.BorderPost", on_delete=models.PROTECT, related_name="inspections")
@@ -74,6 +75,10 @@ class Inspection(UUIDModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     duration_ms = models.PositiveIntegerField(default=0, help_text=_("time taken to read and check"))
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    voided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -113,7 +118,9 @@ class Crossing(UUIDModel):
     sex = models.CharField(max_length=1)
     birth_date = models.DateField(null=True, blank=True)
     document_code = models.CharField(max_length=2)
-    flags = models.JSONField(default=list, help_text=_("consistency flags raised at the time"))
+    flags = models.JSONField(default=list, help_text=_("consistency flags raised at the time, and 'override' or "
+                                                     "'against_suggestion' when admitted over the checks"))
+    overridden = models.JSONField(default=list, help_text=_("codes of the failed checks the admission went against"))
 
     class Meta:
         ordering = ["-at"]
@@ -131,6 +138,7 @@ class Referral(UUIDModel):
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         DECIDED = "decided", _("Decided")
+        VOIDED = "voided", _("Withdrawn (inspection voided)")
 
     inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="referral")
     border_post = models.ForeignKey("borderposts.BorderPost", on_delete=models.PROTECT, related_name="referrals")

@@ -6,10 +6,11 @@ import logging
 import time
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -104,6 +105,19 @@ def _resolve_direction(post: BorderPost, lane_code: str | None, direction: str |
     return lane, direction
 
 
+def _retried(existing: Inspection, border_post: BorderPost, actor: Any) -> Inspection:
+    """A retry hands back its own inspection only: same post, same officer; anything else is a clash."""
+    if existing.border_post_id != border_post.id or existing.officer_id != actor.pk:
+        raise Conflict("this client_id belongs to another inspection", field="client_id")
+    return existing
+
+
+def _visible_posts(actor: Any, token: Any) -> Any:
+    """The posts whose records the officer may see of an identity (None: every post)."""
+    scope = authz.post_scope(actor, "identities.view", token)
+    return None if isinstance(scope, authz.AllPosts) else scope
+
+
 def start_inspection(
     actor: Any,
     *,
@@ -126,13 +140,17 @@ def start_inspection(
     authz.require(actor, "inspections.primary", border_post, token=token)
     existing = Inspection.objects.filter(client_id=client_id).first()
     if existing is not None:
-        if existing.border_post_id != border_post.id or existing.officer_id != actor.pk:
-            raise Conflict("this client_id belongs to another inspection", field="client_id")
-        return Started(existing, False)
+        return Started(_retried(existing, border_post, actor), False)
     if border_post.status != BorderPost.Status.ACTIVE:
         raise Conflict(f"border post {border_post.code} is {border_post.status}", field="border_post")
     if bool(mrz_text and mrz_text.strip()) == bool(document):
         raise InvalidInput("give either 'mrz' or 'document' (the fields typed by hand)", field="mrz")
+    from openbmis.inspections.models import Purpose, TravelMode
+
+    for name, value, choices in (("purpose", purpose, Purpose.values),
+                                 ("travel_mode", travel_mode, TravelMode.values)):
+        if value and value not in choices:
+            raise InvalidInput(f"{name}: expected one of {', '.join(choices)}", field=name)
 
     started = time.perf_counter()
     lane, direction = _resolve_direction(border_post, lane_code, direction)
@@ -153,7 +171,9 @@ def start_inspection(
         border_post=border_post, direction=direction, document=fields, mrz_result=mrz_result,
         traveller=resolution.traveller, travel_document=resolution.document, at=now,
         local_date=_post_day(border_post, now), history=history,
-        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence}},
+        extra={"identity": {"how": resolution.how, "confidence": resolution.confidence},
+               "visible_posts": _visible_posts(actor, token),
+               "transport_id": transport_id.strip().upper()[:20]},
     )
     found, hits, timings = registry.run_all(context)
     document_data = mrz_result.to_dict() if mrz_result is not None else {
@@ -185,7 +205,7 @@ def start_inspection(
         winner = Inspection.objects.filter(client_id=client_id).first()
         if winner is None:
             raise
-        return Started(winner, False)
+        return Started(_retried(winner, border_post, actor), False)
     log.info("inspection %s post=%s doc=%s checks=%s ms=%s", inspection.id, border_post.code,
              short_hash(fields["document_number"]), timings and {k: round(v, 1) for k, v in timings.items()},
              inspection.duration_ms)
@@ -213,6 +233,74 @@ def _check_reasons(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+@dataclass(frozen=True)
+class Blocker:
+    """A failed check that stops an admission until a person clears it (or a supervisor overrides it)."""
+
+    code: str
+    message: str
+
+
+def blocking_checks(inspection: Inspection) -> list[Blocker]:
+    """The inspection's failed checks of a blocking kind (OPENBMIS_BLOCKING_CHECKS) that no review has cleared:
+    a watchlist or stolen/lost hit not yet judged "no match", an entry ban in force, a failed chip signature."""
+    blocking = set(settings.OPENBMIS_BLOCKING_CHECKS)
+    return [
+        Blocker(check["code"], check.get("message", ""))
+        for check in inspection.checks
+        if check.get("code") in blocking and check.get("status") == "fail"
+        and not registry.cleared(inspection, check["code"])
+    ]
+
+
+def may_override(actor: Any, inspection: Inspection, token: Any = None) -> bool:
+    """Whether ``actor`` may admit over this inspection's blocking checks (role and the four-eyes rule)."""
+    if not authz.has_permission(actor, "inspections.override", inspection.border_post_id, token=token):
+        return False
+    return not (settings.OPENBMIS_OVERRIDE_FOUR_EYES and inspection.officer_id == actor.pk)
+
+
+def _blocked_message(blockers: list[Blocker]) -> str:
+    labels = ", ".join(str(registry.SLOT_LABELS.get(b.code, b.code)) for b in blockers)
+    return (f"Admission blocked until reviewed: {labels} ({'; '.join(b.message for b in blockers)}). "
+            "Refer the traveller or refuse entry; only a supervisor may admit over these checks, with a reason.")
+
+
+def suggested_stay(inspection: Inspection) -> date | None:
+    """The permitted last day the stay check computed for an entry (None when it computed none)."""
+    for check in inspection.checks:
+        if check.get("code") == "stay":
+            value = (check.get("details") or {}).get("permitted_until")
+            return date.fromisoformat(value) if isinstance(value, str) and value else None
+    return None
+
+
+def _admission_rules(actor: Any, locked: Inspection, note: str, token: Any) -> tuple[list[str], list[str]]:
+    """Apply the counter's safety rules to an admission; return the crossing's extra flags and the codes of the
+    failed checks it goes against. Raises Conflict (blocked) or InvalidInput (a reason is missing)."""
+    blockers = blocking_checks(locked)
+    if blockers:
+        codes = [b.code for b in blockers]
+        if not authz.has_permission(actor, "inspections.override", locked.border_post_id, token=token):
+            raise Conflict(_blocked_message(blockers), field="decision", blocking_checks=codes)
+        if settings.OPENBMIS_OVERRIDE_FOUR_EYES and locked.officer_id == actor.pk:
+            raise Conflict("Four-eyes rule: the officer who inspected this traveller cannot also admit over "
+                           f"{', '.join(codes)}; another supervisor must decide.", field="decision",
+                           blocking_checks=codes)
+        if not note:
+            raise InvalidInput(f"admitting over blocking checks ({', '.join(codes)}) needs a written reason",
+                               field="note")
+        failed = [c["code"] for c in locked.checks if c.get("status") == "fail" and c["code"] not in codes]
+        return ["override"], codes + failed
+    failed = [c["code"] for c in locked.checks if c.get("status") == "fail"]
+    if failed or locked.suggested_action != "admit":
+        if not note:
+            against = ", ".join(failed) or f"the suggestion to {locked.suggested_action}"
+            raise InvalidInput(f"admitting against {against} needs a reason", field="note")
+        return ["against_suggestion"], failed
+    return [], []
+
+
 def decide(
     actor: Any,
     inspection: Inspection,
@@ -223,14 +311,27 @@ def decide(
     note: str = "",
     token: Any = None,
 ) -> Crossing | Referral:
-    """Admit, refuse or refer. A second decision on the same inspection is a Conflict."""
+    """Admit (or allow an exit), refuse or refer. A second decision on the same inspection is a Conflict.
+
+    The counter's safety rules hold here, for the UI, the API and synchronisation alike: a failed blocking check
+    (see :func:`blocking_checks`) leaves the primary officer only refer or refuse, and a supervisor admits over it
+    with a reason (crossing flagged ``override``); admitting against any other failed check or a suggestion to
+    refer needs a reason (flagged ``against_suggestion``). An entry admitted without ``permitted_until`` gets the
+    stay the checks computed.
+    """
     post = inspection.border_post
     if decision not in ("admit", "refuse", "refer"):
         raise InvalidInput("decision must be admit, refuse or refer", field="decision")
+    note = (note or "").strip()
+    if reasons and decision != "refuse":
+        raise InvalidInput("refusal grounds are given only with a refusal; untick them or choose refuse",
+                           field="reasons")
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.status == Inspection.Status.DECIDED:
             raise Conflict("this inspection has already been decided")
+        if locked.status == Inspection.Status.VOIDED:
+            raise Conflict("this inspection was voided; start a new inspection")
         if locked.status == Inspection.Status.REFERRED:
             # Only secondary inspection decides a referred traveller, and it cannot refer again.
             authz.require(actor, "inspections.secondary", post, token=token)
@@ -239,33 +340,39 @@ def decide(
         else:
             authz.require(actor, "inspections.primary", post, token=token)
         if decision == "refer":
-            if not note.strip():
+            if not note:
                 raise InvalidInput("a referral needs a reason", field="note")
-            referral = Referral.objects.create(inspection=locked, border_post=post, reason=note.strip(),
-                                               referred_by=actor)
+            referral = Referral.objects.create(inspection=locked, border_post=post, reason=note, referred_by=actor)
             locked.status = Inspection.Status.REFERRED
             locked.save(update_fields=["status"])
             audit.record(actor=actor, action="inspection.refer", object_type="inspection", object_id=str(locked.id),
-                         border_post_code=post.code, after={"referral": str(referral.id)}, reason=note.strip())
+                         border_post_code=post.code, after={"referral": str(referral.id)}, reason=note)
             return referral
         reason_codes = _check_reasons(reasons or []) if decision == "refuse" else []
-        if decision == "admit" and permitted_until is not None and locked.direction == Direction.EXIT:
+        entry = locked.direction == Direction.ENTRY
+        if decision == "admit" and permitted_until is not None and not entry:
             raise InvalidInput("a permitted stay only applies to an entry", field="permitted_until")
         now = timezone.now()
         today = _post_day(post, now)
         if permitted_until is not None and permitted_until < today:
             raise InvalidInput("permitted_until is in the past", field="permitted_until")
+        override_flags: list[str] = []
+        overridden: list[str] = []
+        if decision == "admit":
+            override_flags, overridden = _admission_rules(actor, locked, note, token)
+            if entry and permitted_until is None:
+                permitted_until = suggested_stay(locked)
         traveller = locked.traveller
-        flags = [flag for check in locked.checks if check["code"] == "history"
+        flags = [flag["code"] for check in locked.checks if check["code"] == "history"
                  for flag in check.get("details", {}).get("flags", [])]
         crossing = Crossing.objects.create(
             inspection=locked, traveller=traveller, document=locked.document, border_post=post,
             lane_code=locked.lane.code if locked.lane else "", direction=locked.direction, decision=decision,
-            reasons=reason_codes, note=note.strip(), officer=actor, at=now, time_zone=post.time_zone,
+            reasons=reason_codes, note=note, officer=actor, at=now, time_zone=post.time_zone,
             local_date=today, permitted_until=permitted_until if decision == "admit" else None,
             purpose=locked.purpose, travel_mode=locked.travel_mode, transport_id=locked.transport_id,
             nationality=traveller.nationality, sex=traveller.sex, birth_date=traveller.birth_date,
-            document_code=locked.document.document_code, flags=[f["code"] for f in flags],
+            document_code=locked.document.document_code, flags=flags + override_flags, overridden=overridden,
         )
         locked.status = Inspection.Status.DECIDED
         locked.save(update_fields=["status"])
@@ -275,13 +382,62 @@ def decide(
             open_referral.decided_by = actor
             open_referral.decided_at = now
             open_referral.save(update_fields=["status", "decided_by", "decided_at"])
+        after: dict[str, Any] = {"inspection": str(locked.id), "direction": crossing.direction,
+                                 "reasons": reason_codes, "permitted_until": crossing.permitted_until,
+                                 "secondary": open_referral is not None}
+        if override_flags:
+            after.update(flags=override_flags, overridden=overridden, suggested_action=locked.suggested_action)
         audit.record(actor=actor, action=f"crossing.{decision}", object_type="crossing", object_id=str(crossing.id),
-                     border_post_code=post.code,
-                     after={"inspection": str(locked.id), "direction": crossing.direction, "reasons": reason_codes,
-                            "permitted_until": permitted_until, "secondary": open_referral is not None},
-                     reason=note.strip())
+                     border_post_code=post.code, after=after, reason=note)
         signals.crossing_recorded.send(sender=Crossing, crossing=crossing)
     return crossing
+
+
+def void_inspection(actor: Any, inspection: Inspection, *, reason: str, token: Any = None) -> Inspection:
+    """Void a mistaken or abandoned inspection that has no decision yet (audited; a later decision is refused).
+
+    The officer who started it may void it while it is open; a supervisor at the post may void any undecided one
+    (a referral then leaves the secondary queue)."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().select_related("border_post").get(pk=inspection.pk)
+        post = locked.border_post
+        authz.require(actor, "inspections.primary", post, token=token)
+        if locked.status in (Inspection.Status.DECIDED, Inspection.Status.VOIDED):
+            raise Conflict(f"this inspection is already {locked.status}; only an undecided one can be voided")
+        if not (locked.status == Inspection.Status.OPEN and locked.officer_id == actor.pk):
+            authz.require(actor, "inspections.override", post, token=token)
+        if not reason:
+            raise InvalidInput("voiding an inspection needs a reason", field="reason")
+        before = locked.status
+        locked.status = Inspection.Status.VOIDED
+        locked.void_reason = reason
+        locked.voided_by = actor
+        locked.voided_at = timezone.now()
+        locked.save(update_fields=["status", "void_reason", "voided_by", "voided_at"])
+        Referral.objects.filter(inspection=locked, status=Referral.Status.WAITING).update(
+            status=Referral.Status.VOIDED, decided_by=actor, decided_at=locked.voided_at)
+        audit.record(actor=actor, action="inspection.void", object_type="inspection", object_id=str(locked.id),
+                     border_post_code=post.code, before={"status": before}, after={"status": locked.status},
+                     reason=reason)
+    return locked
+
+
+def stale_open_inspections(actor: Any, *, border_post: BorderPost | None = None, token: Any = None
+                           ) -> list[Inspection]:
+    """Undecided inspections (open or referred) older than OPENBMIS_STALE_INSPECTION_MINUTES at the posts where
+    ``actor`` supervises (may override), oldest first: for the supervisor to finish or void."""
+    authz.require(actor, "inspections.override", border_post, token=token)
+    cutoff = timezone.now() - timedelta(minutes=settings.OPENBMIS_STALE_INSPECTION_MINUTES)
+    rows = (Inspection.objects.filter(status__in=[Inspection.Status.OPEN, Inspection.Status.REFERRED],
+                                      created_at__lt=cutoff)
+            .select_related("border_post", "officer", "traveller").order_by("created_at"))
+    if border_post is not None:
+        rows = rows.filter(border_post=border_post)
+    scope = authz.post_scope(actor, "inspections.override", token)
+    if not isinstance(scope, authz.AllPosts):
+        rows = rows.filter(border_post__in=scope)
+    return list(rows[:500])
 
 
 def add_referral_note(
@@ -350,8 +506,8 @@ def record_chip_check(actor: Any, inspection: Inspection, verification: Any) -> 
                             "photo": bool(verification.photo)})
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-        if locked.status == Inspection.Status.DECIDED:
-            raise Conflict("this inspection has been decided; the chip result is kept but not attached")
+        if locked.status in (Inspection.Status.DECIDED, Inspection.Status.VOIDED):
+            raise Conflict(f"this inspection has been {locked.status}; the chip result is kept but not attached")
         before = next((c for c in locked.checks if c["code"] == "chip"), None)
         locked.checks = [check.to_dict() if c["code"] == "chip" else c for c in locked.checks]
         found = [registry.Check(c["code"], c["status"], c["severity"], c["message"], c.get("details", {}))

@@ -6,6 +6,7 @@ app_name = "inspections"
 urlpatterns = [
     path("inspect/", views.counter, name="counter"),
     path("inspect/<uuid:inspection_id>/", views.detail, name="detail"),
+    path("inspect/<uuid:inspection_id>/void", views.void, name="void"),
     path("inspect/<uuid:inspection_id>/chip-photo", views.chip_photo, name="chip_photo"),
     path("inspect/<uuid:inspection_id>/refusal-form", views.refusal_form, name="refusal_form"),
     path("secondary/", views.queue, name="queue"),

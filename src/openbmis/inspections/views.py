@@ -21,7 +21,7 @@ from openbmis.core.errors import AccessDenied, DomainError, NotFound
 from openbmis.inspections import services
 from openbmis.inspections.forms import CounterForm, DecisionForm, ManualDocumentForm, NoteForm
 from openbmis.inspections.models import Crossing, Inspection, Referral
-from openbmis.inspections.timeline import timeline
+from openbmis.inspections.timeline import timeline, visible_crossings, visible_documents
 from openbmis.travellers.models import Traveller
 
 SESSION_COUNTER = "openbmis_counter"
@@ -149,14 +149,6 @@ def _inspection_or_error(request: HttpRequest, inspection_id: Any) -> Inspection
         return render(request, "403.html", {"detail": exc.message}, status=403)
 
 
-def _suggested_until(inspection: Inspection) -> str | None:
-    """The stay check's permitted last day: the default date of an admit decision."""
-    for check in inspection.checks:
-        if check.get("code") == "stay":
-            return (check.get("details") or {}).get("permitted_until")
-    return None
-
-
 @permission_required("identities.view")
 @require_http_methods(["GET", "HEAD", "POST"])
 def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
@@ -164,7 +156,7 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     inspection = found
-    form = DecisionForm(request.POST or None, initial={"permitted_until": _suggested_until(inspection)})
+    form = DecisionForm(request.POST or None, initial={"permitted_until": services.suggested_stay(inspection)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -186,8 +178,8 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
             return render(request, "403.html", {"detail": exc.message}, status=403)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    history = list(Crossing.objects.filter(traveller=inspection.traveller).exclude(inspection=inspection)
-                   .select_related("border_post", "document").order_by("-at")[:10])
+    history = list(visible_crossings(inspection.traveller, authz.post_scope(request.user, "identities.view"))
+                   .exclude(inspection=inspection).select_related("border_post", "document").order_by("-at")[:10])
     can_decide = inspection.status == Inspection.Status.OPEN and authz.has_permission(
         request.user, "inspections.primary", inspection.border_post_id)
     can_decide_secondary = inspection.status == Inspection.Status.REFERRED and authz.has_permission(
@@ -202,6 +194,11 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
         "hit_rows": hit_rows,
         "can_decide": can_decide or can_decide_secondary, "secondary": can_decide_secondary,
         "note_form": NoteForm(), "crossing": Crossing.objects.filter(inspection=inspection).first(),
+        "blocking": services.blocking_checks(inspection) if can_decide or can_decide_secondary else [],
+        "may_override": services.may_override(request.user, inspection),
+        "can_void": inspection.status in (Inspection.Status.OPEN, Inspection.Status.REFERRED) and (
+            (inspection.status == Inspection.Status.OPEN and inspection.officer_id == request.user.pk)
+            or authz.has_permission(request.user, "inspections.override", inspection.border_post_id)),
         "can_adjudicate": bool(inspection.hits or hit_rows) and authz.has_permission(
             request.user, "hits.adjudicate", inspection.border_post_id),
     }
@@ -235,6 +232,24 @@ def work_counts(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(work.counts(request.user))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@permission_required("inspections.primary")
+@require_POST
+def void(request: HttpRequest, inspection_id: Any) -> HttpResponse:
+    """Void a mistaken or abandoned inspection with a reason (the service decides who may)."""
+    found = _inspection_or_error(request, inspection_id)
+    if isinstance(found, HttpResponse):
+        return found
+    try:
+        services.void_inspection(request.user, found, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Inspection voided."))
+        return redirect("inspections:counter")
+    except AccessDenied as exc:
+        return render(request, "403.html", {"detail": exc.message}, status=403)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("inspections:detail", inspection_id=found.id)
 
 
 @permission_required("inspections.secondary")
@@ -292,9 +307,12 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     from openbmis.travellers import services as travellers
 
     travellers.record_view(request.user, person)
+
+
+    events, in_country = timeline(person, posts=scope)
     return render(request, "inspections/traveller.html",
                   {"person": person, "events": events, "in_country": in_country,
-                   "documents": person.documents.all(), "can_manage": _manageable(request, person)
+                   "documents": visible_documents(person, scope), "can_manage": _manageable(request, person)
                    if authz.has_permission(request.user, "travellers.manage") else False})
 
 

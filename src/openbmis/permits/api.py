@@ -12,6 +12,8 @@ from pydantic import Field
 
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
+from openbmis.core.apitypes import Day
+from openbmis.core.errors import AccessDenied
 from openbmis.permits import services, tasks
 from openbmis.permits.models import EntryBan, ResidencePermit, Visa, VisaPolicyRule
 
@@ -27,8 +29,8 @@ class RuleIn(Schema):
     stay_kind: Literal["fixed", "rolling"] = "rolling"
     max_stay_days: int | None = Field(default=None, ge=1, le=3660)
     window_days: int | None = Field(default=None, ge=1, le=3660)
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
     note: str = ""
 
 
@@ -57,14 +59,14 @@ class VisaIn(Schema):
     number: str = Field(min_length=1, max_length=20)
     category: str = Field(default="", max_length=8)
     entries: Literal["single", "double", "multiple"]
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
     duration_days: int = Field(ge=1, le=3660)
     issuing_post: str = Field(default="", max_length=60)
     surname: str = Field(min_length=1, max_length=120)
     given_names: str = Field(default="", max_length=120)
     nationality: str = Field(min_length=3, max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     passport_number: str = Field(min_length=1, max_length=20)
 
 
@@ -72,12 +74,32 @@ class VisaOut(VisaIn):
     id: UUID
     source: str
     status: str
+    # null without identities access (analysts not granted it), as in the overstay list
+    surname: str | None  # type: ignore[assignment]
+    given_names: str | None  # type: ignore[assignment]
+    birth_date: date | None  # type: ignore[assignment]
+    passport_number: str | None  # type: ignore[assignment]
+
+
+def _identity_search(request: HttpRequest, passport_number: str) -> None:
+    """Looking a passport up is reading who holds a record: it needs what seeing the holder needs."""
+    if passport_number and not services.register_identities_visible(request.user, token_of(request)):
+        raise AccessDenied("searching by passport number needs identities access", field="passport_number")
+
+
+def _register_rows(request: HttpRequest, rows: list[Any], schema: type[Schema]) -> list[Any]:
+    """Register rows for the caller: whole, or without who they are (see services.register_identities_visible)."""
+    if services.register_identities_visible(request.user, token_of(request)):
+        return rows
+    fields = list(schema.model_fields)
+    return [services.without_identity(row, fields) for row in rows]
 
 
 @router.get("/visas", response=list[VisaOut], summary="Visas in the registry, by passport or visa number")
 def list_visas(request: HttpRequest, nationality: str = "", passport_number: str = "", number: str = "",
-               limit: int = 100) -> list[Visa]:
+               limit: int = 100) -> list[Any]:
     authz.require(request.user, "permits.view", token=token_of(request))
+    _identity_search(request, passport_number)
     visas = Visa.objects.all()
     if nationality:
         visas = visas.filter(nationality=nationality.upper())
@@ -85,7 +107,7 @@ def list_visas(request: HttpRequest, nationality: str = "", passport_number: str
         visas = visas.filter(passport_number=passport_number.upper())
     if number:
         visas = visas.filter(number=number.upper())
-    return list(visas[: max(1, min(limit, 500))])
+    return _register_rows(request, list(visas[: max(1, min(limit, 500))]), VisaOut)
 
 
 @router.post("/visas", response={201: VisaOut}, summary="Register a visa (administrators)")
@@ -138,26 +160,31 @@ class PermitIn(Schema):
     surname: str = Field(min_length=1, max_length=120)
     given_names: str = Field(default="", max_length=120)
     nationality: str = Field(min_length=3, max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     passport_number: str = Field(min_length=1, max_length=20)
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
 
 
 class PermitOut(PermitIn):
     id: UUID
     revoked: bool
+    surname: str | None  # type: ignore[assignment]
+    given_names: str | None  # type: ignore[assignment]
+    birth_date: date | None  # type: ignore[assignment]
+    passport_number: str | None  # type: ignore[assignment]
 
 
 @router.get("/residence-permits", response=list[PermitOut], summary="Residence and work permits")
-def list_permits(request: HttpRequest, nationality: str = "", passport_number: str = "") -> list[ResidencePermit]:
+def list_permits(request: HttpRequest, nationality: str = "", passport_number: str = "") -> list[Any]:
     authz.require(request.user, "permits.view", token=token_of(request))
+    _identity_search(request, passport_number)
     permits = ResidencePermit.objects.all()
     if nationality:
         permits = permits.filter(nationality=nationality.upper())
     if passport_number:
         permits = permits.filter(passport_number=passport_number.upper())
-    return list(permits[:500])
+    return _register_rows(request, list(permits[:500]), PermitOut)
 
 
 @router.post("/residence-permits", response={201: PermitOut}, summary="Register a residence or work permit")
@@ -171,22 +198,22 @@ class BanIn(Schema):
     surname: str = Field(default="", max_length=120)
     given_names: str = Field(default="", max_length=120)
     nationality: str = Field(default="", max_length=3)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     document_number: str = Field(default="", max_length=20)
     source: Literal["refusal", "overstay", "decision"] = "decision"
     crossing_id: UUID | None = Field(default=None, description="the refusal the ban follows")
-    starts_on: date
-    ends_on: date | None = Field(default=None, description="empty: indefinite")
+    starts_on: Day
+    ends_on: Day | None = Field(default=None, description="empty: indefinite")
     reason: str = Field(min_length=1)
 
 
 class BanOut(Schema):
     id: UUID
     traveller_id: UUID | None
-    surname: str
+    surname: str | None
     nationality: str
     birth_date: date | None
-    document_number: str
+    document_number: str | None
     source: str
     starts_on: date
     ends_on: date | None
@@ -195,14 +222,14 @@ class BanOut(Schema):
 
 
 @router.get("/entry-bans", response=list[BanOut], summary="Entry bans")
-def list_bans(request: HttpRequest, nationality: str = "", active: bool = True) -> list[EntryBan]:
+def list_bans(request: HttpRequest, nationality: str = "", active: bool = True) -> list[Any]:
     authz.require(request.user, "permits.view", token=token_of(request))
     bans = EntryBan.objects.all()
     if nationality:
         bans = bans.filter(nationality=nationality.upper())
     if active:
         bans = bans.filter(lifted_at__isnull=True)
-    return list(bans[:500])
+    return _register_rows(request, list(bans[:500]), BanOut)
 
 
 @router.post("/entry-bans", response={201: BanOut}, summary="Impose an entry ban (administrators)")
@@ -218,9 +245,9 @@ class OverstayFilter(Schema):
     status: Literal["", "open", "exited", "extended"] = ""
     nationality: str = ""
     border_post: str = Field(default="", description="post of entry")
-    since: date | None = Field(default=None, description="permitted until on or after")
-    until: date | None = Field(default=None, description="permitted until on or before")
-    min_days: int | None = None
+    since: Day | None = Field(default=None, description="permitted until on or after")
+    until: Day | None = Field(default=None, description="permitted until on or before")
+    min_days: int | None = Field(default=None, ge=0, le=36500, description="at least this many days over")
     limit: int = Field(default=200, ge=1, le=5000)
 
 

@@ -115,11 +115,14 @@ def check_stay(context: InspectionContext) -> Outcome:
     if visa is not None:
         end = min(d for d in (visa.valid_until, hard_end) if d is not None)
         until = stay.permitted_until(stay.FixedStay(visa.duration_days), context.local_date, valid_until=end)
+        uncut = stay.permitted_until(stay.FixedStay(visa.duration_days), context.local_date,
+                                     valid_until=visa.valid_until)
         details = {"basis": "visa", "visa_number": visa.number}
     elif rule is not None and services.stay_rule(rule) is not None:
         stay_rule = services.stay_rule(rule)
         assert stay_rule is not None
         until = stay.permitted_until(stay_rule, context.local_date, history, valid_until=hard_end)
+        uncut = stay.permitted_until(stay_rule, context.local_date, history)
         details = {"basis": "rule", **_rule_details(rule)}
         if isinstance(stay_rule, stay.RollingWindow):
             details["days_used"] = stay.days_used(history, context.local_date - timedelta(days=1), stay_rule.window)
@@ -128,12 +131,21 @@ def check_stay(context: InspectionContext) -> Outcome:
         return Outcome(Check("stay", "not_checked", "warning", f"Permitted stay not computed ({reason}): "
                                                                 "set it by hand."))
     details["missing_exits"] = [d.isoformat() for d in history.missing_exits]
+    if hard_end is not None and hard_end < context.local_date:
+        details.update(permitted_until=None, cut_by="document_expiry", document_expiry=hard_end.isoformat())
+        return Outcome(Check("stay", "fail", "error",
+                             f"The travel document expired on {hard_end}: no stay can be granted on it.", details))
     if until < context.local_date:
         details["permitted_until"] = None
         return Outcome(Check("stay", "fail", "error",
                              "No days of stay left: the allowance of the rolling window is used up.", details))
     details["permitted_until"] = until.isoformat()
     days = (until - context.local_date).days + 1
+    if hard_end is not None and until == hard_end and uncut > until:
+        details.update(cut_by="document_expiry", document_expiry=hard_end.isoformat())
+        return Outcome(Check("stay", "warn", "warning",
+                             f"May stay until {until} ({days} days): the stay is cut short by the travel document's "
+                             "expiry.", details))
     if history.missing_exits:
         return Outcome(Check("stay", "warn", "warning",
                              f"May stay until {until} ({days} days); earlier stays without a recorded exit were "
@@ -175,5 +187,6 @@ def check_entry_ban(context: InspectionContext) -> Outcome:
                          f"{ban.reason}",
                          {"bans": [{"id": str(b.id), "starts_on": b.starts_on.isoformat(),
                                     "ends_on": b.ends_on.isoformat() if b.ends_on else None, "source": b.source,
-                                    "matched_by": "traveller" if b.traveller_id == context.traveller.id
+                                    "matched_by": "traveller" if context.traveller is not None
+                                    and b.traveller_id == context.traveller.id
                                     else "identity"} for b in bans]}))

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from openbmis import mrz, stay
 from openbmis.audit import services as audit
+from openbmis.core import installation
 from openbmis.core.errors import InvalidInput, NotFound
-from openbmis.core.validation import full_clean
+from openbmis.core.validation import clean_file_name, full_clean
 from openbmis.inspections.models import Crossing
 from openbmis.permits import presence
 from openbmis.permits.models import (
@@ -165,6 +166,10 @@ def stay_rule(rule: VisaPolicyRule) -> stay.Rule | None:
 
 # --- visas and permits ------------------------------------------------------------------------------
 
+MAX_VISA_VALIDITY_DAYS = 3653  # ten years: no visa is valid longer (a far-future date is a typing error)
+EVISA_MAX_FIELD = 4096  # characters in one CSV field; the longest real one (a name) is 120
+
+
 def _validate_visa(visa: Visa, *, known_may_exist: bool = False) -> None:
     visa.nationality = _state(visa.nationality, "nationality")
     visa.number = str(visa.number or "").strip().upper()
@@ -174,6 +179,9 @@ def _validate_visa(visa: Visa, *, known_may_exist: bool = False) -> None:
     if visa.valid_from and visa.valid_until and visa.valid_until < visa.valid_from:
         raise InvalidInput(f"visa {visa.number}: valid until ({visa.valid_until}) precedes valid from "
                            f"({visa.valid_from})", field="valid_until")
+    if visa.valid_from and visa.valid_until and (visa.valid_until - visa.valid_from).days > MAX_VISA_VALIDITY_DAYS:
+        raise InvalidInput(f"visa {visa.number}: valid for more than 10 years ({visa.valid_from} to "
+                           f"{visa.valid_until})", field="valid_until")
     if not visa.duration_days:
         raise InvalidInput(f"visa {visa.number}: the duration of stay must be at least 1 day", field="duration_days")
     if not visa.number or len(visa.number) > 20:
@@ -220,6 +228,16 @@ def _row_value(row: dict[str, str], name: str) -> str:
     return (row.get(name) or "").strip()
 
 
+def _bounded_csv(content: str) -> Any:
+    """CSV rows, refusing (csv.Error naming the line) any field longer than EVISA_MAX_FIELD."""
+    reader = csv.reader(io.StringIO(content))
+    for row in reader:
+        for value in row:
+            if len(value) > EVISA_MAX_FIELD:
+                raise csv.Error(f"line {reader.line_num}: a field longer than {EVISA_MAX_FIELD} characters")
+        yield reader.line_num, row
+
+
 def import_evisas(actor: Any, *, file_name: str, content: bytes | str) -> ImportReport:
     """Read an e-visa platform's CSV export; every row valid or nothing applied.
 
@@ -227,21 +245,29 @@ def import_evisas(actor: Any, *, file_name: str, content: bytes | str) -> Import
     valid_from, valid_until, duration_days, entries (single, double, multiple); optional: category,
     issuing_post.  A visa already known (same number and nationality) is updated.
     """
+    file_name = clean_file_name(file_name)
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidInput(f"{file_name}: not UTF-8 text (byte {exc.start})", field="file") from None
-    reader = csv.DictReader(io.StringIO(content))
-    missing = [name for name in EVISA_COLUMNS if name not in (reader.fieldnames or [])]
+    content = content.removeprefix("\ufeff")  # the byte-order mark spreadsheets write
+    try:
+        rows = list(_bounded_csv(content))
+    except csv.Error as exc:
+        raise InvalidInput(f"{file_name}: not a readable CSV file: {exc}", field="file") from None
+    fieldnames = rows[0][1] if rows else []
+    missing = [name for name in EVISA_COLUMNS if name not in fieldnames]
     if missing:
         raise InvalidInput(f"{file_name}: line 1: missing column(s): {', '.join(missing)}", field="file",
                            errors=[{"line": 1, "field": name, "message": "missing column"} for name in missing])
     visas: list[Visa] = []
     errors: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, cells in rows[1:]:
+        if not cells:
+            continue  # a blank line, as csv.DictReader skips it
+        row = dict(zip(fieldnames, cells, strict=False))
         try:
             values: dict[str, Any] = {name: _row_value(row, name) for name in VISA_FIELDS if name in row}
             for name in ("valid_from", "valid_until", "birth_date"):
@@ -509,6 +535,7 @@ def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -
     The permitted last day is the one the admit decision recorded, as extended since; the day is the
     calendar day at the post of entry.  An open overstay's days are counted when read (they grow daily).
     """
+    installation.require_hq("overstay detection")
     started = time.perf_counter()
     now = now or timezone.now()
     # The day after today in UTC is at least today everywhere: the SQL selects broadly, Python decides
@@ -695,6 +722,25 @@ def identity_visible(user: Any, token: Any = None) -> Callable[[Overstay], bool]
     if isinstance(scope, authz.AllPosts):
         return lambda overstay: True
     return lambda overstay: overstay.border_post_id in scope
+
+
+REGISTER_IDENTITY_FIELDS = ("surname", "given_names", "birth_date", "passport_number", "document_number",
+                            "traveller_id")
+
+
+def register_identities_visible(user: Any, token: Any = None) -> bool:
+    """Whether the visa, permit and entry-ban registers may show ``user`` who holds a record (names, birth
+    date, passport): those who see identities at some post, and the administrators who keep the registers.
+    An analyst without identities access sees the records without who they are, as in the overstay list."""
+    from openbmis.accounts import authz
+
+    return (authz.has_permission(user, "identities.view", token=token)
+            or authz.has_permission(user, "permits.manage", token=token))
+
+
+def without_identity(record: Any, fields: list[str]) -> dict[str, Any]:
+    """A register record as a dict for the API, with who it is blanked (None)."""
+    return {name: (None if name in REGISTER_IDENTITY_FIELDS else getattr(record, name)) for name in fields}
 
 
 def record_export(user: Any, *, rows: int, filters: dict[str, Any], identities: bool, token: Any = None) -> None:

@@ -15,11 +15,13 @@ DAILY_AT = time(0, 30)
 @task()
 def detect_overstays_job(reschedule: bool = False) -> dict[str, Any]:
     """Run the overstay detection; with ``reschedule``, queue the next daily run first."""
-    from openbmis.core import schedule
+    from openbmis.core import installation, schedule
     from openbmis.permits import services
 
     if reschedule:
         schedule.queue_next(detect_overstays_job)
+    if not installation.is_hq():
+        return {"skipped": f"overstay detection runs at headquarters, not at {installation.configured()}"}
     return services.detect_overstays().as_dict()
 
 

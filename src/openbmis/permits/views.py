@@ -3,7 +3,6 @@ list with filters and CSV export (analysts and supervisors)."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.core.errors import DomainError, NotFound
+from openbmis.core.spreadsheet import SafeWriter
 from openbmis.permits import services, tasks
 from openbmis.permits.forms import (
     BanForm,
@@ -75,11 +75,14 @@ def visas(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip().upper()
     found = Visa.objects.all()
     permits = ResidencePermit.objects.all()
-    if query:
+    identity = services.register_identities_visible(request.user)
+    if query and identity:
         found = found.filter(passport_number=query) | found.filter(number=query)
         permits = permits.filter(passport_number=query) | permits.filter(number=query)
+    elif query:  # without identities access a passport number finds nothing: only record numbers do
+        found, permits = found.filter(number=query), permits.filter(number=query)
     return render(request, "permits/visas.html", {"visas": found[:200], "permits": permits[:200], "q": query,
-                                                  "can_manage": _can_manage(request)})
+                                                  "can_manage": _can_manage(request), "identity": identity})
 
 
 def _model_form_view(request: HttpRequest, form: Any, create: Any, title: str, done: str) -> HttpResponse:
@@ -134,7 +137,8 @@ def evisa_import(request: HttpRequest) -> HttpResponse:
 @permission_required("permits.view")
 def bans(request: HttpRequest) -> HttpResponse:
     return render(request, "permits/bans.html", {"bans": EntryBan.objects.filter(lifted_at__isnull=True)[:500],
-                                                 "can_manage": _can_manage(request)})
+                                                 "can_manage": _can_manage(request),
+                                                 "identity": services.register_identities_visible(request.user)})
 
 
 @permission_required("permits.manage")
@@ -215,7 +219,7 @@ def overstays_csv(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": "open"}
     services.record_export(request.user, rows=rows.count(), filters=filters,
                            identities=bool(authz.post_scope(request.user, "identities.view")))
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     header = ["traveller_id", "surname", "given_names", "nationality", "birth_date", "post_of_entry", "entry_date",
               "permitted_until", "days_overstayed", "status", "detected_at", "ended_at"]
 

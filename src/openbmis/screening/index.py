@@ -1,8 +1,9 @@
 """The screening index: candidate retrieval by keys, then the explainable scorer on the few candidates.
 
-Each name form of each entry yields keys: its tokens (``t:``), their consonant skeletons (``k:``), their
-vowel keys (``v:``) and four-letter prefixes (``p:``); identifiers yield exact (``i:``) and confusable
-(``c:``) keys. Keys are 32-bit CRC hashes kept in sorted numpy arrays with their postings (name row ids), so
+Each name form of each entry yields keys: its tokens (``t:``), the variant group of a known variant (``s:``,
+Park/Pak/Bak), consonant classes (``g:``, which foreign names written in CJK scripts meet), their
+consonant skeletons (``k:``), their vowel keys (``v:``) and four-letter prefixes (``p:``); identifiers
+yield exact (``i:``) and confusable (``c:``) keys. Keys are 32-bit CRC hashes kept in sorted numpy arrays with their postings (name row ids), so
 a million entries take a few hundred megabytes and no per-key Python objects. Entries and their compiled
 names are stored marshalled in one byte buffer and decoded only for candidates.
 
@@ -14,13 +15,17 @@ application may build it once and load it in every worker.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import marshal
 import math
+import mmap
 import time
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +34,8 @@ import numpy.typing as npt
 from openbmis.screening.errors import ScreeningError
 from openbmis.screening.model import Hit, Query, WatchlistEntry
 from openbmis.screening.scorer import (
+    ALGORITHM,
+    VERSION,
     CompiledEntry,
     CompiledForm,
     CompiledQuery,
@@ -39,26 +46,42 @@ from openbmis.screening.scorer import (
     score_compiled,
     token_weight,
 )
-from openbmis.screening.text import PARTICLES, latin_skeleton, vowel_key
+from openbmis.screening.text import PARTICLES, SYNONYMS, coarse_key, latin_skeleton, vowel_key
 
 __all__ = ["DocumentHit", "DocumentIndex", "IndexBuilder", "ScreeningIndex", "SearchStats"]
 
-_KEY_WEIGHT = {"t": 1.0, "k": 0.8, "v": 0.8, "p": 0.4, "q": 1.5, "i": 4.0, "c": 2.0}
+_KEY_WEIGHT = {"g": 0.6, "s": 0.9, "t": 1.0, "k": 0.8, "v": 0.8, "p": 0.4, "q": 1.5, "i": 4.0, "c": 2.0}
 
 
 def _h(key: str) -> int:
     return zlib.crc32(key.encode("utf-8"))
 
 
+def _entry_key(list_name: str, entry_id: str) -> str:
+    return f"{list_name}\x1f{entry_id}"
+
+
+def _id_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
 def form_keys(form: CompiledForm) -> set[str]:
     """Retrieval keys of one compiled name form."""
-    tokens, skeleton, unvocalised, _ = form
+    tokens, skeleton, unvocalised, scheme = form
     keys: set[str] = set()
+    if scheme == "loanword":  # consonant classes of a foreign name in CJK (``g:``, as below)
+        return {"g:" + t for t in tokens if len(t) >= 3}
     for tok, skel in zip(tokens, skeleton, strict=True):
         if tok in PARTICLES:
             continue
         if not unvocalised:
             keys.add("t:" + tok)
+            coarse = coarse_key(tok)
+            if len(coarse) >= 3:
+                keys.add("g:" + coarse)
+            group = SYNONYMS.get(tok)
+            if group:  # known variants share a key (Park/Pak/Bak, Lee/Yi/Rhee, Mohammed/Muhammad)
+                keys.add("s:" + str(min(group)))
             if len(tok) >= 3:
                 keys.add("v:" + vowel_key(tok))
             if len(tok) >= 6:
@@ -91,9 +114,30 @@ def query_extra_keys(form: CompiledForm) -> set[str]:
     return keys
 
 
+def boundary_keys(form: CompiledForm) -> set[str]:
+    """Query keys for a word boundary that may have moved ("myongc hin" for "myong chin"): the other
+    splits of two adjacent parts, each part three letters or more (weighed low: most are not words)."""
+    tokens, _, unvocalised, _ = form
+    keys: set[str] = set()
+    if unvocalised:
+        return keys
+    for i in range(len(tokens) - 1):
+        joined = tokens[i] + tokens[i + 1]
+        if len(joined) > 16:
+            continue
+        for cut in range(3, len(joined) - 2):
+            if cut != len(tokens[i]):
+                keys.add("t:" + joined[:cut])
+                keys.add("t:" + joined[cut:])
+    return keys
+
+
+BOUNDARY_KEY_WEIGHT = 0.3
+
+
 def _key_type_weight(key: str, token_part: str) -> float:
     weight = _KEY_WEIGHT[key[0]]
-    if key[0] in "tvp":
+    if key[0] in "tvps":
         weight *= token_weight(token_part)
     return weight
 
@@ -130,6 +174,14 @@ class _PackedStore:
     def nbytes(self) -> int:
         return len(self.blob) + self.offsets.nbytes
 
+    def __getstate__(self) -> dict[str, Any]:
+        # a memory-mapped store (ScreeningIndex.load) pickles as plain bytes and arrays
+        return {"blob": bytes(self.blob), "offsets": np.asarray(self.offsets), "_buffer": bytearray(),
+                "_lengths": array("q")}  # fmt: skip
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
 
 @dataclass(slots=True)
 class SearchStats:
@@ -164,11 +216,14 @@ class IndexBuilder:
 
     def add(self, entry: WatchlistEntry) -> None:
         """Compile and add one entry; a second entry with the same (list, id) replaces nothing: it is refused."""
-        key = f"{entry.list_name}\x1f{entry.id}"
+        self.add_compiled(compile_entry(entry))
+
+    def add_compiled(self, ce: CompiledEntry) -> None:
+        """Add an already compiled entry (one taken from another index)."""
+        key = _entry_key(ce.list_name, ce.id)
         if key in self._ids:
-            raise ScreeningError(f"duplicate entry {entry.list_name}/{entry.id}", field="id", expected="unique id",
-                                 found=entry.id)  # fmt: skip
-        ce = compile_entry(entry)
+            raise ScreeningError(f"duplicate entry {ce.list_name}/{ce.id}", field="id", expected="unique id",
+                                 found=ce.id)  # fmt: skip
         eidx = self._entries.append(ce.to_tuple())
         self._ids[key] = eidx
         id_keys: set[str] = set()
@@ -225,6 +280,10 @@ class IndexBuilder:
         self._name_len = array("b")
         self._name_entry = array("i")
         self._name_pos = array("h")
+        entry_ids = np.unique(
+            np.fromiter((_id_hash(k) for k in self._ids), dtype=np.uint64, count=len(self._ids))
+        )
+        self._ids = {}
         return ScreeningIndex(
             entries=self._entries,
             name_entry=name_entry,
@@ -235,6 +294,7 @@ class IndexBuilder:
             postings=rows,
             config=self._config,
             thresholds=self._thresholds,
+            entry_ids=entry_ids,
         )
 
 
@@ -253,6 +313,12 @@ class ScreeningIndex:
     thresholds: dict[str, float] = field(default_factory=dict)
     max_postings: int = 5_000
     candidates: int = 24
+    # sorted 64-bit hashes of (list, id) of the stored entries: membership without decoding them
+    entry_ids: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    # a list change: entries added or replaced since the base was built, and base entries hidden by it
+    overlay: ScreeningIndex | None = None
+    hidden: frozenset[str] = frozenset()
+    hidden_in_base: int = 0
 
     @classmethod
     def from_entries(
@@ -266,7 +332,92 @@ class ScreeningIndex:
         return builder.build()
 
     def __len__(self) -> int:
-        return len(self.entries)
+        """Entries searched: the base's, less those a change hid, plus the change's own."""
+        return (
+            len(self.entries) - self.hidden_in_base + (len(self.overlay) if self.overlay is not None else 0)
+        )
+
+    def contains(self, list_name: str, entry_id: str) -> bool:
+        """Whether the base stores an entry with this (list, id) (hidden or not)."""
+        h = np.uint64(_id_hash(_entry_key(list_name, entry_id)))
+        i = int(np.searchsorted(self.entry_ids, h))
+        return i < len(self.entry_ids) and self.entry_ids[i] == h
+
+    def apply_changes(
+        self, added: Iterable[WatchlistEntry] = (), removed: Iterable[tuple[str, str]] = ()
+    ) -> ScreeningIndex:
+        """A new index with a list change applied by its delta: ``added`` entries (new, or replacing an entry
+        with the same list and id) and ``removed`` (list, id) pairs. The base arrays are shared, not copied
+        or rebuilt; the change lives in a small overlay index that is searched beside the base. Rebuild
+        (or :meth:`compact`) when the overlay has grown large."""
+        compiled = [compile_entry(e) for e in added]
+        gone = {_entry_key(ln, i) for ln, i in removed} | {_entry_key(c.list_name, c.id) for c in compiled}
+        builder = IndexBuilder(self.config, self.thresholds)
+        if self.overlay is not None:
+            for ce in self.overlay.iter_entries():
+                if _entry_key(ce.list_name, ce.id) not in gone:
+                    builder.add_compiled(ce)
+        for ce in compiled:
+            builder.add_compiled(ce)
+        overlay = builder.build()
+        hidden = self.hidden | gone
+        in_base = sum(1 for k in hidden if self.contains(*k.split("\x1f", 1)))
+        return ScreeningIndex(
+            self.entries, self.name_entry, self.name_pos, self.name_len, self.keys, self.offsets,
+            self.postings, self.config, self.thresholds, self.max_postings, self.candidates, self.entry_ids,
+            overlay if len(overlay.entries) else None, frozenset(hidden), in_base,
+        )  # fmt: skip
+
+    def compact(self) -> ScreeningIndex:
+        """The same entries in one freshly built index (the overlay folded into the base)."""
+        builder = IndexBuilder(self.config, self.thresholds)
+        for ce in self.iter_entries():
+            builder.add_compiled(ce)
+        return builder.build()
+
+    # --- on disk: raw arrays, memory-mapped on load ---------------------------------------------------
+    _ARRAYS = ("name_entry", "name_pos", "name_len", "keys", "offsets", "postings", "entry_ids")
+
+    def save(self, directory: str | Path) -> None:
+        """Write the index to ``directory`` as raw arrays and one entries file (an overlay is compacted
+        first). :meth:`load` maps them into memory without reading them, so a new process is ready at once
+        and several processes share the pages."""
+        index = self.compact() if self.overlay is not None or self.hidden else self
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        for name in self._ARRAYS:
+            np.save(path / f"{name}.npy", getattr(index, name), allow_pickle=False)
+        np.save(path / "entry_offsets.npy", index.entries.offsets, allow_pickle=False)
+        (path / "entries.bin").write_bytes(index.entries.blob)
+        meta = {"format": 1, "algorithm": ALGORITHM, "version": VERSION, "config": asdict(index.config),
+                "thresholds": index.thresholds, "max_postings": index.max_postings,
+                "candidates": index.candidates, "entries": len(index.entries)}  # fmt: skip
+        (path / "index.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: str | Path) -> ScreeningIndex:
+        """Open an index written by :meth:`save` (memory-mapped, read-only). An index written by another
+        version of the algorithm is refused: its keys differ, rebuild it."""
+        path = Path(directory)
+        meta = json.loads((path / "index.json").read_text(encoding="utf-8"))
+        if meta.get("format") != 1 or meta.get("algorithm") != ALGORITHM or meta.get("version") != VERSION:
+            found = f"{meta.get('algorithm')} {meta.get('version')} (format {meta.get('format')})"
+            raise ScreeningError("index written by another algorithm version: rebuild it", field="version",
+                                 expected=f"{ALGORITHM} {VERSION}", found=found)  # fmt: skip
+        arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r") for name in cls._ARRAYS}
+        store = _PackedStore()
+        store.offsets = np.load(path / "entry_offsets.npy", mmap_mode="r")
+        with open(path / "entries.bin", "rb") as fh:
+            size = (path / "entries.bin").stat().st_size
+            store.blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""  # type: ignore[assignment]
+        return cls(
+            entries=store,
+            config=ScoringConfig(**meta["config"]),
+            thresholds={k: float(v) for k, v in meta["thresholds"].items()},
+            max_postings=int(meta["max_postings"]),
+            candidates=int(meta["candidates"]),
+            **arrays,
+        )
 
     def nbytes(self) -> int:
         """Approximate memory of the index's own data (arrays and buffers)."""
@@ -287,8 +438,13 @@ class ScreeningIndex:
         return CompiledEntry.from_tuple(self.entries.get(i))  # type: ignore[arg-type]
 
     def iter_entries(self) -> Iterator[CompiledEntry]:
+        """Every entry searched (hidden base entries left out, the overlay's included)."""
         for i in range(len(self.entries)):
-            yield self.entry(i)
+            ce = self.entry(i)
+            if not self.hidden or _entry_key(ce.list_name, ce.id) not in self.hidden:
+                yield ce
+        if self.overlay is not None:
+            yield from self.overlay.iter_entries()
 
     def _postings(self, key: str) -> npt.NDArray[np.int32]:
         h = np.uint32(_h(key))
@@ -305,11 +461,15 @@ class ScreeningIndex:
                 part_of = {}
                 for tok, skel in zip(tokens, skeleton, strict=True):
                     part_of["t:" + tok] = tok
+                    if tok in SYNONYMS:
+                        part_of["s:" + str(min(SYNONYMS[tok]))] = tok
                     part_of["v:" + vowel_key(tok)] = tok
                     part_of["p:" + tok[:4]] = tok
                     part_of["k:" + skel] = tok
                 for k in form_keys(form) | query_extra_keys(form):
                     out[k] = max(out.get(k, 0.0), _key_type_weight(k, part_of.get(k, "")))
+                for k in boundary_keys(form):
+                    out.setdefault(k, BOUNDARY_KEY_WEIGHT)
         for ident in cq.identifiers:
             if ident.number:
                 out["i:" + ident.number] = _KEY_WEIGHT["i"]
@@ -365,6 +525,8 @@ class ScreeningIndex:
             ce = self.entry(eidx)
             if lists is not None and ce.list_name not in lists:
                 continue
+            if self.hidden and _entry_key(ce.list_name, ce.id) in self.hidden:
+                continue  # removed or replaced by a later change: the overlay holds what is current
             cut = threshold if threshold is not None else self.threshold_for(ce.list_name)
             positions = wanted[eidx]
             if -1 not in positions:
@@ -373,6 +535,8 @@ class ScreeningIndex:
             if score >= cut:
                 hits.append(Hit(ce.id, ce.list_name, matched, score, cut, explanation))
         entry_ids = wanted
+        if self.overlay is not None:
+            hits.extend(self.overlay.search(query, threshold=threshold, limit=limit, lists=lists))
         hits.sort(key=lambda h: (-h.score, h.list_name, h.entry_id))
         if stats is not None:
             stats.candidates = len(rows)

@@ -4,10 +4,13 @@ Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
 
 1. Names. Every query name form is aligned with every entry name form, order-free: token pairs are taken
    greedily by similarity (exact 1.0; known variant 0.9; same letters but vowels 0.9 when at least half the
-   letters agree; edit distance within a length-dependent budget ``1 - d/len``; same consonant skeleton 0.8;
-   initial 0.5), and tokens written together on one side may meet two tokens on the other. The closest
-   pairs still unmatched after that get partial credit (letters in common, with a Jaro-Winkler-like prefix
-   bonus). The aligned score is the matched weight over the total weight, where tokens have weights
+   letters agree; Baltic/Slavic endings and Hungarian spellings 0.9; edit distance within a length-dependent
+   budget ``1 - d/len`` when the consonant skeletons agree within one edit; same consonant skeleton 0.8;
+   initial 0.75), tokens written together on one side may meet two tokens on the other, and two adjacent
+   parts whose boundary moved meet at 0.9. Foreign names written in kana, Chinese characters or Hangul meet
+   Latin ones by consonant classes (capped at 0.9, weaker with few classes); skeleton-only matches across
+   scripts with fewer than four consonants count less. The closest pairs still unmatched after that get
+   partial credit (letters in common, with a Jaro-Winkler-like prefix bonus). The aligned score is the matched weight over the total weight, where tokens have weights
    (particles 0.3, legal forms 0.2, patronymics and frequent names 0.6), unmatched query tokens cost 1.25
    times their weight and unmatched entry tokens (extra middle names) half. Forms from unvocalised scripts
    (Arabic, Hebrew) are compared by consonant skeleton only, with a cap of 0.95. Five per cent of the name
@@ -15,7 +18,7 @@ Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
 2. Qualifiers move the name evidence: a matching birth date, nationality or sex closes part of the gap to
    1; a mismatch multiplies it down: a birth date that clearly contradicts (years two or more apart, three
    for a year-only or approximate date) by 0.7, one that differs by about a year by 0.85 (a day or month
-   slip within 31 days neither adds nor removes), nationalities with no country in common by 0.85, sex by
+   slip within 31 days neither adds nor removes), nationalities with no country in common by 0.8, sex by
    0.85.
 3. Identifiers are independent evidence combined by noisy-OR: exact number 0.9 (0.5 when issuing countries
    differ), confusable-equal 0.7, BIC branch prefix 0.75.
@@ -42,6 +45,7 @@ from openbmis.screening.text import (
     PARTICLES,
     SYNONYMS,
     analyse_name,
+    coarse_key,
     latin_skeleton,
     plain_skeleton,
     vowel_key,
@@ -62,7 +66,7 @@ __all__ = [
 ]
 
 ALGORITHM = "openbmis-names"
-VERSION = "1.1"
+VERSION = "1.2"
 
 # name kinds in a compiled entry
 PRIMARY, ALIAS, WEAK = 0, 1, 2
@@ -284,7 +288,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return 0.0, "number"
     if len(a) == 1 or len(b) == 1:
         if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
-            return 0.5, "initial"
+            return INITIAL, "initial"
         return 0.0, "initial"
     ga, gb = SYNONYMS.get(a), SYNONYMS.get(b)
     if ga is not None and gb is not None and ga & gb:
@@ -296,16 +300,49 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     fa, fb = spelling_fold(a), spelling_fold(b)
     if fa == fb:
         return 0.9, "spelling"
+    if inflection_stem(a) == inflection_stem(b) and min(len(a), len(b)) >= 4:
+        return 0.9, "inflection"
+    ha, hb = hungarian_fold(a), hungarian_fold(b)
+    if (ha != a or hb != b) and (ha == b or hb == a or ha == hb):
+        return 0.9, "hungarian-spelling"
+    sa, sb = latin_skeleton(a), latin_skeleton(b)
     longest = max(len(a), len(b))
     budget = _budget(longest)
     if budget:
         d = min(OSA.distance(a, b, score_cutoff=budget), OSA.distance(fa, fb, score_cutoff=budget))
-        if d <= budget:
+        # letters in common are not enough: the consonants must agree too (Khalid is not Hamid)
+        if d <= budget and Levenshtein.distance(sa, sb, score_cutoff=budget) <= (
+            1 if longest <= 7 else budget
+        ):
             return 1.0 - d / longest, "edit"
-    sa, sb = latin_skeleton(a), latin_skeleton(b)
     if sa == sb and len(sa) >= 3:
         return 0.8, "skeleton"
     return 0.0, ""
+
+
+# An initial meets a name that starts with it ("V. V. Putin", "Путин В. В."): weaker than the name itself.
+INITIAL = 0.75
+# Case and nominative endings that Baltic and Slavic languages add to foreign names (Vladimiras Putinas,
+# Vladimirs Putins, Putina Vladimira); stripped from both sides when the stems are long enough.
+_INFLECTION = re.compile(r"(?<=[a-z]{3})(?:as|is|ys|us|s|a|u|e|om|em|ym|im|ov|ova|ovi)$")
+
+
+@lru_cache(maxsize=65_536)
+def inflection_stem(token: str) -> str:
+    """The token without a Baltic or Slavic inflectional ending (putinas, putins, putina -> putin)."""
+    return _INFLECTION.sub("", token)
+
+
+_HUNGARIAN = (("dzs", "j"), ("gy", "d"), ("ty", "t"), ("ny", "n"), ("ly", "l"), ("sz", "s"), ("cs", "ch"),
+              ("zs", "zh"))  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def hungarian_fold(token: str) -> str:
+    """Hungarian transliteration of Slavic names read back (Vlagyimir -> vladimir, Putyin -> putin)."""
+    for src, dst in _HUNGARIAN:
+        token = token.replace(src, dst)
+    return token
 
 
 @lru_cache(maxsize=262_144)
@@ -334,6 +371,11 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+# Skeleton-only matches with few consonants in common are weak: under SHORT_SKELETON_ENOUGH consonants (in
+# parts of two or more) the factor is base + step x consonants: 2 count 0.82, 3 count 0.88.
+SHORT_SKELETON_BASE = 0.7
+SHORT_SKELETON_STEP = 0.06
+SHORT_SKELETON_ENOUGH = 4
 # What tokens left unmatched cost, in units of their weight: a query word the entry lacks speaks against
 # the match more than an entry word the query leaves out (an extra middle name, "Group for the ...").
 UNMATCHED_QUERY = 1.25
@@ -341,6 +383,8 @@ UNMATCHED_ENTRY = 0.5
 # Near misses: the closest still-unmatched token pairs (letters in common at least NEAR_FLOOR) get partial
 # credit, up to NEAR_CREDIT of a match, so that a near token (iap~ian) counts more than an unrelated one.
 NEAR_CREDIT = 0.5
+# two parts whose boundary moved but whose letters are the same, in the same order
+BOUNDARY_MOVED = 0.9
 NEAR_FLOOR = 0.4
 
 
@@ -365,6 +409,19 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     qm: dict[int, float] = {}
     cm: dict[int, float] = {}
     pairs: list[tuple[str, str, float, str]] = []
+    # a word boundary that moved ("myongc hin" / "myong chin"): two adjacent parts equal when joined
+    for i in range(len(qt) - 1):
+        if i in qm or i + 1 in qm:
+            continue
+        qjoined = qt[i].split("|")[0] + qt[i + 1].split("|")[0]
+        for j in range(len(ct) - 1):
+            if j in cm or j + 1 in cm or qjoined != ct[j].split("|")[0] + ct[j + 1].split("|")[0]:
+                continue
+            if len(qt[i].split("|")[0]) == len(ct[j].split("|")[0]):
+                continue  # the same parts, not a moved boundary
+            qm[i] = qm[i + 1] = cm[j] = cm[j + 1] = BOUNDARY_MOVED
+            pairs.append((qt[i] + " " + qt[i + 1], ct[j] + " " + ct[j + 1], BOUNDARY_MOVED, "boundary-moved"))
+            break
     for s, i, j, how in cands:
         if i in qm or j in cm:
             continue
@@ -459,15 +516,99 @@ def _skeleton_tokens(form: CompiledForm) -> list[str]:
     return out
 
 
+_SCHEME_LABELS = {
+    "icao": "transliterated by ICAO Doc 9303",
+    "anyascii": "transliterated",
+    "elot": "romanised from Greek (ELOT 743)",
+    "cjk-split": "romanised from Chinese characters (pinyin)",
+    "cjk-syllables": "romanised from Chinese characters (pinyin syllables)",
+    "korean-0": "romanised from Korean (Revised Romanisation)",
+    "korean-1": "romanised from Korean (Revised Romanisation)",
+    "korean-2": "romanised from Korean (McCune-Reischauer)",
+    "korean-3": "romanised from Korean (McCune-Reischauer)",
+    "skeleton": "consonants read from Arabic or Hebrew letters",
+    "loanword": "foreign name read from kana, Chinese characters or Hangul by consonant classes",
+}
+
+
+def describe_scheme(scheme: str) -> str:
+    """Words for the explanation: how a name form was read ("" for a Latin name read as written)."""
+    base, _, rest = scheme.partition(" (")
+    label = _SCHEME_LABELS.get(base, "")
+    extra = rest.rstrip(")")
+    return ", ".join(x for x in (label, extra) if x)
+
+
+def _with_schemes(mode: str, q: CompiledForm, c: CompiledForm) -> str:
+    parts = [f"{side} {text}" for side, text in (("query", describe_scheme(q[3])), ("entry", describe_scheme(c[3])))
+             if text]  # fmt: skip
+    return f"{mode} [{'; '.join(parts)}]" if parts else mode
+
+
 def _compare_forms(q: CompiledForm, c: CompiledForm) -> tuple[float, list[tuple[str, str, float, str]], str]:
-    qt, qs, qunv, _ = q
-    ct, cs, cunv, _ = c
+    score, pairs, mode = _compare_forms_plain(q, c)
+    return score, pairs, _with_schemes(mode, q, c)
+
+
+def _compare_forms_plain(
+    q: CompiledForm, c: CompiledForm
+) -> tuple[float, list[tuple[str, str, float, str]], str]:
+    qt, qs, qunv, qscheme = q
+    ct, cs, cunv, cscheme = c
+    if qscheme == "loanword" or cscheme == "loanword":
+        return _compare_loanword(q, c)
     if qunv or cunv:
         a = _align(_skeleton_tokens(q), _skeleton_tokens(c), True)
-        return 0.95 * a.score, a.pairs, "skeleton"
+        # a romanised name that meets an unvocalised one by a skeleton of few consonants (l + jn for "Liu
+        # Jian" ~ ولی جان) matches too many names to count fully
+        # (a one-consonant part such as l for Liu/Wali says next to nothing and is not counted)
+        letters = sum(
+            len(x.split("|")[0])
+            for x, _, v, how in a.pairs
+            if v >= 0.8 and how != "near" and len(x.split("|")[0]) > 1
+        )
+        factor = (
+            1.0 if letters >= SHORT_SKELETON_ENOUGH else SHORT_SKELETON_BASE + SHORT_SKELETON_STEP * letters
+        )
+        if qunv and cunv:
+            factor = 1.0  # both written without vowels: the same letters, not a guess at a romanisation
+        if factor < 1.0:
+            a.pairs.append((str(letters), "consonants", factor, "short-skeleton"))
+        return 0.95 * factor * a.score, a.pairs, "skeleton"
     a = _align(qt, ct, False)
     ratio = token_sort_ratio(" ".join(qt), " ".join(ct)) / 100.0
     return 0.95 * a.score + 0.05 * ratio, a.pairs, "tokens"
+
+
+def _coarse_tokens(form: CompiledForm) -> list[str] | None:
+    tokens, _, unvocalised, scheme = form
+    if scheme == "loanword":
+        return list(tokens)
+    if unvocalised:
+        return None  # an Arabic or Hebrew skeleton has no vowels to classify: not comparable this way
+    return [k for k in (coarse_key(t) for t in tokens if t not in PARTICLES) if k]
+
+
+def _compare_loanword(
+    q: CompiledForm, c: CompiledForm
+) -> tuple[float, list[tuple[str, str, float, str]], str]:
+    """A foreign name written in CJK or Hangul against a Latin one, by consonant classes (capped at 0.9:
+    the classes merge sounds that Latin spellings keep apart)."""
+    qk, ck = _coarse_tokens(q), _coarse_tokens(c)
+    if not qk or not ck:
+        return 0.0, [], "loanword"
+    a = _align(qk, ck, True)
+    letters = sum(len(x) for x, _, v, how in a.pairs if v >= 0.8 and how != "near")
+    factor = min(1.0, LOANWORD_BASE + SHORT_SKELETON_STEP * letters)
+    if factor < 1.0:
+        a.pairs.append((str(letters), "consonant classes", factor, "short-skeleton"))
+    return LOANWORD_CAP * factor * a.score, a.pairs, "loanword"
+
+
+# Consonant classes say less than consonants: a loanword match needs about nine classes in common to
+# count fully (John Smith, five, counts 0.8: ジョン・スミス meets Jan Schmidt just as well).
+LOANWORD_CAP = 0.9
+LOANWORD_BASE = 0.46
 
 
 def name_similarity(
@@ -490,7 +631,7 @@ def name_similarity(
 DATE_CONTRADICTS = 0.3
 DATE_DIFFERS = 0.15
 # nationalities that share no country: people hold several, and lists do not always know them all
-COUNTRY_DIFFERS = 0.15
+COUNTRY_DIFFERS = 0.2
 
 
 def _day_number(d: DateSpec) -> int | None:

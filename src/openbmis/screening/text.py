@@ -16,12 +16,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from anyascii import anyascii
 
 __all__ = [
     "NameForm",
     "analyse_name",
+    "coarse_key",
     "fold",
     "latin_skeleton",
     "plain_skeleton",
@@ -169,8 +171,10 @@ _ARABIC_JOIN_PREVIOUS = frozenset({"الله", "الدين", "اللہ", "الد
 _HEBREW_SKELETON = {
     "ב": "b", "ג": "j", "ד": "d", "ה": "h", "ז": "z", "ח": "h", "ט": "t", "כ": "k", "ך": "k", "ל": "l",
     "מ": "m", "ם": "m", "נ": "n", "ן": "n", "ס": "s", "פ": "f", "ף": "f", "צ": "s", "ץ": "s", "ק": "k",
-    "ר": "r", "ש": "S", "ת": "t",
+    "ר": "r", "ש": "S", "ת": "t", "\x00": "f",
 }  # fmt: skip
+# Hebrew letters read two ways: pe is p or f (Putin, Yosef); bet without dagesh is v (Aviv).
+_HEBREW_ALTERNATIVES = ({"פ": "b", "ף": "b"}, {"ב": "f"})
 _ARABIC_ARTICLE = ("ال",)
 _ARABIC_ABD = "عبد"
 
@@ -182,6 +186,24 @@ TITLES = frozenset(
     admiral adm sergeant sgt judge engineer eng rev reverend father fr bishop ayatollah hojatoleslam
     hojjatoleslam president minister senator ambassador""".split()
 )
+
+
+def _load_titles() -> frozenset[str]:
+    text = resources.files("openbmis.screening").joinpath("data/titles.txt").read_text(encoding="utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.update(line.split(":", 1)[1].split())
+    return frozenset(words)
+
+
+# Titles of persons in many languages (data/titles.txt, with its source): dropped from persons' names only,
+# since an organisation's name may hold such words ("President Hotel"); TITLES still applies to both.
+PERSON_TITLES = TITLES | _load_titles()
+# Titles written in CJK or Hangul, often straight after the name with no space (習近平主席, 安倍さん, 김정은 위원장).
+_CJK_TITLES = ("先生", "女士", "小姐", "主席", "总统", "總統", "总理", "總理", "部长", "部長", "将军", "將軍",
+               "同志", "委员长", "委員長", "大統領", "首相", "さん", "さま", "様", "氏", "씨", "님", "대통령",
+               "위원장", "동지", "장관", "장군")  # fmt: skip
 # Arabic particles and nasab words: kept for display, weighted low, dropped from skeleton keys.
 PARTICLES = frozenset(
     """al el ul ad ar as at az an ash adh bin ibn ben bint binti bte bn b binte ould wuld ait da de di
@@ -256,6 +278,29 @@ _SYNONYM_GROUPS = (
     "joseph joe",
     "francis frank",
     "steven stephen steve",
+    # Korean surnames: Revised Romanisation, McCune-Reischauer and the spellings families use in passports
+    "park pak bak pack bahk",
+    "lee yi rhee ri rhie lie",
+    "kim gim",
+    "choi choe chwe",
+    "jung jeong chung chong jeung",
+    "kang gang",
+    "cho jo joh",
+    "yoon yun youn",
+    "lim rim",
+    "oh oe",
+    "shin sin shinn",
+    "yoo yu you ryu rhyu",
+    "ko go koh",
+    "kwon gwon kwun",
+    "jang chang",
+    "moon mun",
+    "hwang whang",
+    "seo suh so",
+    "jeon chun jun chon",
+    "baek paek paik baik",
+    "noh roh no",
+    "ryang yang",
 )
 SYNONYMS: dict[str, frozenset[int]] = {}
 for _gid, _group in enumerate(_SYNONYM_GROUPS):
@@ -317,6 +362,27 @@ _KOREAN_SURNAMES = {"gim": "kim", "i": "lee", "bak": "park", "choe": "choi", "je
                     "han": "han", "sin": "shin", "yu": "yoo", "go": "ko", "gwon": "kwon", "hwang": "hwang"}  # fmt: skip
 
 
+# Revised Romanisation of Korean (Ministry of Culture and Tourism, 2000), syllable by syllable as names are
+# written in passports (no sound changes across syllables): initial, medial and final jamo.
+_RR_INITIAL = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_RR_MEDIAL = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_RR_FINAL = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+
+
+def hangul_rr(text: str) -> str:
+    """Hangul syllables in Revised Romanisation, each syllable capitalised (as anyascii writes them)."""
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            ini, med, fin = code // 588, (code % 588) // 28, code % 28
+            syl = _RR_INITIAL[ini].strip("-") + _RR_MEDIAL[med] + _RR_FINAL[fin].strip("-")
+            out.append(syl.capitalize())
+        else:
+            out.append(anyascii(ch))
+    return "".join(out)
+
+
 def _korean_variants(syllables: list[str]) -> list[str]:
     low = [s.lower() for s in syllables]
     if not low:
@@ -330,11 +396,34 @@ def _korean_variants(syllables: list[str]) -> list[str]:
     return out
 
 
+def strip_cjk_titles(text: str) -> tuple[str, list[str]]:
+    """``text`` without the CJK/Hangul titles that follow a name (習近平主席 -> 習近平) and the titles removed."""
+    removed: list[str] = []
+    words = text.split()
+    kept: list[str] = []
+    for word in words:
+        stripped = True
+        while stripped:
+            stripped = False
+            for title in _CJK_TITLES:
+                if word.endswith(title) and len(word) > len(title):
+                    word = word[: -len(title)]
+                    removed.append(title)
+                    stripped = True
+        if word in _CJK_TITLES and len(words) > 1:
+            removed.append(word)
+            continue
+        kept.append(word)
+    return " ".join(kept), removed
+
+
 def romanisations(text: str) -> list[tuple[str, str]]:
     """Latin renderings of ``text`` as ``(scheme, text)`` pairs, most conventional first, without repeats."""
     text = unicodedata.normalize("NFKC", text)
     scripts = scripts_of(text)
     out: list[tuple[str, str]] = []
+    if scripts & {"CJK", "KANA", "HANGUL"}:
+        text, _ = strip_cjk_titles(text)
     base = anyascii(text)
     if scripts <= {"LATIN"}:
         out.append(("latin", base))
@@ -352,7 +441,7 @@ def romanisations(text: str) -> list[tuple[str, str]]:
             out.append(("cjk-split", syl[0] + " " + "".join(syl[1:])))
             out.append(("cjk-syllables", " ".join(syl)))
     if "HANGUL" in scripts:
-        for i, variant in enumerate(_korean_variants(_split_syllables(base))):
+        for i, variant in enumerate(_korean_variants(_split_syllables(hangul_rr(text)))):
             out.append((f"korean-{i}", variant))
     if not out or scripts - {"LATIN", "CYRILLIC", "GREEK", "CJK", "HANGUL"}:
         out.append(("anyascii", base))
@@ -389,7 +478,7 @@ def _number_words(tokens: list[str]) -> list[str]:
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bf\u02be]")
 
 
-def _tokens(ascii_text: str, organisation: bool) -> list[str]:
+def _tokens(ascii_text: str, organisation: bool, removed: list[str] | None = None) -> list[str]:
     ascii_text = _APOSTROPHES.sub("", ascii_text)  # Mus'ab, Ma'ruf: one word
     low = " " + _NON_ALNUM.sub(" ", ascii_text.lower()).strip() + " "
     if organisation:
@@ -401,7 +490,10 @@ def _tokens(ascii_text: str, organisation: bool) -> list[str]:
         # a name of symbols only still equals itself
         symbols = "".join(ascii_text.lower().split())
         return [symbols] if symbols else []
-    tokens = [t for t in raw if t not in TITLES] or raw
+    titles = TITLES if organisation else PERSON_TITLES
+    tokens = [t for t in raw if t not in titles] or raw
+    if removed is not None and len(tokens) < len(raw):
+        removed.extend(t for t in raw if t in titles)
     tokens = _number_words(tokens)
     if organisation:
         return [LEGAL_FORMS.get(t, t) for t in tokens]
@@ -477,6 +569,65 @@ def vowel_key(token: str) -> str:
     return re.sub(r"[aeiouy]+", "*", s)
 
 
+# Consonant classes for foreign names written in CJK scripts and Hangul, which have no l/r, b/v or d/j
+# contrast and add vowels between consonants (Vladimir = ウラジーミル urajimiru = 弗拉基米尔 fulajimier =
+# 블라디미르 beulladimireu): labials B, velars K, dentals and sibilants T, liquids R, M, N; vowels, h, y out.
+_COARSE_DIGRAPHS = (("tch", "T"), ("sch", "T"), ("ch", "T"), ("sh", "T"), ("zh", "T"), ("ts", "T"), ("tz", "T"),
+                    ("ph", "B"), ("th", "T"), ("kh", "K"), ("gh", "K"), ("ng", "N"), ("ck", "K"), ("dj", "T"))  # fmt: skip
+_COARSE = str.maketrans(
+    {
+        **dict.fromkeys("bpfvw", "B"),
+        **dict.fromkeys("kgcqx", "K"),
+        **dict.fromkeys("tdjzs", "T"),
+        **dict.fromkeys("lr", "R"),
+        "m": "M",
+        "n": "N",
+        **dict.fromkeys("aeiouhy'", None),
+    }  # fmt: skip
+)
+
+
+@lru_cache(maxsize=200_000)
+def coarse_key(token: str) -> str:
+    """Consonant classes of a romanised token (see _COARSE): the key that foreign names in CJK meet."""
+    s = _SOFT_C.sub("s", token.lower())
+    for src, dst in _COARSE_DIGRAPHS:
+        s = s.replace(src, dst)
+    s = re.sub(r"[^A-Z]", "", s.translate(_COARSE)).replace("NB", "MB")  # n before b/p is m (トランプ, Trump)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+_KANA_R = frozenset("ラリルレロ")
+_PINYIN_SIBILANTS = str.maketrans({"x": "s", "q": "s", "c": "s"})
+
+
+def _loanword_form(text: str, scripts: frozenset[str]) -> NameForm | None:
+    """A foreign name transcribed into kana, Chinese characters or Hangul, as consonant classes per word.
+    Only for text that looks transcribed: any katakana, a middle dot between words, or a Chinese or Hangul
+    word longer than a native name (four or more syllables)."""
+    words = [w for w in re.split(r"[\s・·•\-=]+", text) if w]
+    katakana = any("\u30a0" <= ch <= "\u30ff" for ch in text)
+    dotted = any(ch in text for ch in "・·•")
+    long_word = any(sum(1 for ch in w if ch.isalpha()) >= 4 for w in words)
+    if not (katakana or dotted or long_word):
+        return None
+    keys: list[str] = []
+    for word in words:
+        latin = re.sub(r"[^a-z]", "", (hangul_rr(word) if "HANGUL" in scripts else anyascii(word)).lower())
+        if any(_script_of_char(ch) == "CJK" for ch in word):
+            latin = latin.translate(
+                _PINYIN_SIBILANTS
+            )  # pinyin x, q, c are sibilants (谢尔盖 xie er gai: Sergei)
+        key = coarse_key(latin)
+        if word[:1] == "ウ" and word[1:2] in _KANA_R:
+            key = "B" + key  # Japanese writes vl-/vr-/wr- as u-r (ウラジーミル Vladimir, ウルフ Wolf)
+        if len(key) >= 2:
+            keys.append(key)
+    if not keys:
+        return None
+    return NameForm(tokens=tuple(keys), skeleton=tuple(keys), unvocalised=True, scheme="loanword")
+
+
 def _abjad_skeleton(word: str, table: dict[str, str]) -> str:
     s = "".join(table.get(ch, "") for ch in word)
     s = re.sub(r"(.)\1+", r"\1", s)
@@ -489,11 +640,15 @@ def _abjad_forms(text: str, scripts: frozenset[str]) -> list[NameForm]:
     """Skeleton forms read straight from Arabic or Hebrew letters (article, ``abd`` and ``-allah`` handled)."""
     hebrew = "HEBREW" in scripts
     words = [w for w in re.split(r"[\s\-\u200c\u200d،,.]+", unicodedata.normalize("NFKC", text)) if w]
+    if hebrew:  # a vav at the start of a word, or doubled, is the consonant v (Vladimir, Pavel)
+        words = [
+            ("\x00" + w[1:] if w.startswith("ו") and len(w) > 2 else w).replace("וו", "\x00") for w in words
+        ]
     joined = _abjad_parts(words, join=True)
     separate = _abjad_parts(words, join=False)
     forms: list[NameForm] = []
     tables = (
-        [_HEBREW_SKELETON]
+        [_HEBREW_SKELETON] + [{**_HEBREW_SKELETON, **alt} for alt in _HEBREW_ALTERNATIVES]
         if hebrew
         else [_ARABIC_SKELETON] + [{**_ARABIC_SKELETON, **alt} for alt in _ARABIC_ALTERNATIVES]
     )
@@ -554,14 +709,22 @@ def analyse_name(text: str, organisation: bool = False) -> tuple[NameForm, ...]:
     abjad = bool(scripts & ABJADS)
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
+    cjk_titles = strip_cjk_titles(text)[1] if scripts & {"CJK", "KANA", "HANGUL"} else []
     for scheme, latin in romanisations(text):
         if scripts & {"ARABIC", "HEBREW"} and scheme == "anyascii":
             continue  # the letter-by-letter skeleton below reads these scripts better
-        tokens = _tokens(latin, organisation)
+        removed: list[str] = list(cjk_titles)
+        tokens = _tokens(latin, organisation, removed)
         if not tokens or tuple(tokens) in seen:
             continue
         seen.add(tuple(tokens))
+        if removed:
+            scheme += " (title removed: " + " ".join(dict.fromkeys(removed)) + ")"
         forms.append(_make_form(tokens, abjad, scheme, organisation))
     if scripts & {"ARABIC", "HEBREW"}:
         forms.extend(_abjad_forms(text, scripts))
+    if scripts & {"CJK", "KANA", "HANGUL"} and not organisation:
+        loan = _loanword_form(strip_cjk_titles(unicodedata.normalize("NFKC", text))[0], scripts)
+        if loan is not None:
+            forms.append(loan)
     return tuple(forms)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from openbmis import __version__
@@ -12,10 +16,16 @@ from openbmis.accounts.api import router as accounts_router
 from openbmis.accounts.api_auth import API_AUTH
 from openbmis.audit.api import router as audit_router
 from openbmis.borderposts.api import router as borderposts_router
-from openbmis.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
+from openbmis.capacity.api import public_router as certificates_public_router
+from openbmis.capacity.api import router as capacity_router
+from openbmis.capacity.api import training_router
+from openbmis.core.apitypes import ApiParser
+from openbmis.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound, TooLarge
 from openbmis.documents.api import router as documents_router
 from openbmis.documents.chip import router as chip_router
 from openbmis.inspections.api import router as inspections_router
+from openbmis.manifests.api import router as manifests_router
+from openbmis.network.api import router as network_router
 from openbmis.permits.api import router as permits_router
 from openbmis.statistics.api import router as statistics_router
 from openbmis.trust.api import router as trust_router
@@ -32,9 +42,11 @@ api = NinjaAPI(
     ),
     auth=API_AUTH,
     urls_namespace="api",
+    parser=ApiParser(),
 )
 
-_STATUS = {InvalidInput: 422, NotFound: 404, AccessDenied: 403, Conflict: 409}
+log = logging.getLogger("openbmis.api")
+_STATUS = {InvalidInput: 422, NotFound: 404, AccessDenied: 403, Conflict: 409, TooLarge: 413}
 
 
 @api.exception_handler(DomainError)
@@ -62,6 +74,57 @@ def _invalid_body(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
     return api.create_response(request, {"code": "invalid", "detail": detail, "errors": problems}, status=422)
 
 
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals, with our error shape; a refusal by our body parser keeps its field."""
+    if isinstance(exc.__cause__, DomainError):
+        return _domain_error(request, exc.__cause__)
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    return api.create_response(request, {"code": codes.get(exc.status_code, "error"), "detail": str(exc)},
+                               status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, too_large_body(), status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return api.create_response(request, bad_multipart(exc), status=400)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return api.create_response(request, {"code": "bad_request", "detail": "the request was refused as malformed"},
+                               status=400)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Never an HTML page or a traceback for an API client: a JSON 500 carrying the request id to quote."""
+    log.exception("unhandled error in %s %s", request.method, request.path)
+    return api.create_response(request, server_error_body(request), status=500)
+
+
+def too_large_body() -> dict[str, str]:
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return {"code": "too_large", "field": "body",
+            "detail": f"the request body is larger than the limit of {limit} bytes"}
+
+
+def bad_multipart(exc: Exception) -> dict[str, str]:
+    return {"code": "invalid", "field": "file", "detail": f"malformed multipart body: {exc}"}
+
+
+def server_error_body(request: HttpRequest) -> dict[str, str]:
+    request_id = getattr(request, "request_id", "")
+    return {"code": "server_error", "request_id": request_id,
+            "detail": f"an unexpected error; quote request id {request_id} to your administrator"}
+
+
 api.add_router("/", accounts_router)
 api.add_router("/border-posts", borderposts_router)
 api.add_router("/audit", audit_router)
@@ -72,3 +135,8 @@ api.add_router("/", inspections_router)
 api.add_router("/", watchlists_router)
 api.add_router("/", permits_router)
 api.add_router("/statistics", statistics_router)
+api.add_router("/", network_router)
+api.add_router("/", manifests_router)
+api.add_router("/capacity", capacity_router)
+api.add_router("/training", training_router)
+api.add_router("/", certificates_public_router)

@@ -8,6 +8,7 @@ SQLite under ``./var``).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import zoneinfo
@@ -17,6 +18,10 @@ from pathlib import Path
 
 MODES = ("development", "production")
 DEFAULT_LANGUAGES = ("en", "fr")
+# The check slots (inspections/checks.py SLOTS) whose failure blocks an admission until reviewed.
+DEFAULT_BLOCKING_CHECKS = ("watchlist", "stolen_lost", "entry_ban", "chip")
+BLOCKABLE_CHECKS = ("mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip")
+OVERRIDE_CAPABLE_ROLES = ("secondary_officer", "supervisor")
 KNOWN_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "pt": "Português"}
 
 
@@ -47,6 +52,21 @@ class Config:
     statistics_min_cell: int = 5  # counts below it are suppressed for roles without identities access
     retroactive_screening_days: int = 30  # new watchlist entries are screened against crossings this far back
     overstay_retention_days: int = 1825  # ended overstays and ended entry bans are deleted this long after
+    # The counter's safety rules (docs/configuration.md, "Decisions at the counter").
+    blocking_checks: tuple[str, ...] = DEFAULT_BLOCKING_CHECKS  # failed checks that stop an admission
+    override_roles: tuple[str, ...] = ("supervisor",)  # roles that may admit over a blocking check, with a reason
+    override_four_eyes: bool = True  # the officer who inspected may not also override
+    stale_inspection_minutes: int = 30  # open inspections older than this are listed to the supervisor
+
+    address_lockout_attempts: int = 20  # failed logins from one address (any accounts) before it is refused
+    trusted_proxy: str = ""  # the TLS proxy's address: only its X-Forwarded-Proto/-For are believed
+    # the audit chain's anchors, kept outside the database (docs/configuration.md, docs/adr/0003)
+    audit_key_file: Path = Path("var/audit/chain.key")  # HMAC key of the keyed chain
+    audit_signing_key_file: Path = Path("var/audit/checkpoint.key")  # Ed25519 key that signs checkpoints
+    audit_checkpoint_file: Path = Path("var/audit/checkpoints.jsonl")  # the append-only file of checkpoints
+    certification_on_assign: str = "warn"  # a role given without its required certificates: warn or refuse
+    certificate_expiry: str = "warn"  # a holder whose required certificate is not valid: warn or suspend the role
+    certificate_warn_days: int = 60  # holders are warned this many days before a required certificate expires
 
     @property
     def debug(self) -> bool:
@@ -66,6 +86,40 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     return value
 
 
+# Production refuses values that defeat the control they configure.
+PRODUCTION_MAXIMUM = {
+    "OPENBMIS_SESSION_IDLE_MINUTES": 720,
+    "OPENBMIS_LOCKOUT_ATTEMPTS": 20,
+    "OPENBMIS_LOCKOUT_MINUTES": 1440,
+    "OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS": 1000,
+}
+# A secret key made by hand (a repeated character, a placeholder) is guessable whatever its length.
+MIN_SECRET_KEY_DISTINCT = 16
+_PLACEHOLDER_SECRETS = ("django-insecure", "changeme", "change-me", "change_me", "secret", "example", "openbmis")
+
+
+def _bounded(env: Mapping[str, str], name: str, default: int, minimum: int, production: bool) -> int:
+    value = _int(env, name, default, minimum)
+    maximum = PRODUCTION_MAXIMUM[name]
+    if production and value > maximum:
+        raise ConfigError(name, f"must be at most {maximum} in production mode, got {value}")
+    return value
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why a secret key is too weak for production, or None."""
+    if len(key) < 32:
+        return "must be at least 32 characters in production mode"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
+        return (f"is too regular ({len(set(key))} distinct characters; at least {MIN_SECRET_KEY_DISTINCT}):"
+                " generate one, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'")
+    lowered = key.lower()
+    for word in _PLACEHOLDER_SECRETS:
+        if word in lowered:
+            return f"contains the placeholder {word!r}: generate a random key"
+    return None
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -76,6 +130,15 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(name, f"expected true or false, got {raw!r}")
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ConfigError(name, f"must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
@@ -95,6 +158,14 @@ def _secret_from_file(data_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = env.get(name, "").strip()
+    path = Path(raw).expanduser().resolve() if raw else default
+    if path.exists() and path.is_dir():
+        raise ConfigError(name, f"{path} is a directory; expected a file path")
+    return path
 
 
 def load(env: Mapping[str, str] | None = None) -> Config:
@@ -123,8 +194,8 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         if production:
             raise ConfigError("OPENBMIS_SECRET_KEY", "required in production mode")
         secret_key = _secret_from_file(data_dir)
-    elif production and len(secret_key) < 32:
-        raise ConfigError("OPENBMIS_SECRET_KEY", "must be at least 32 characters in production mode")
+    elif production and (problem := weak_secret_key(secret_key)):
+        raise ConfigError("OPENBMIS_SECRET_KEY", problem)
 
     allowed_hosts = _list(env, "OPENBMIS_ALLOWED_HOSTS")
     if allowed_hosts is None:
@@ -152,9 +223,33 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     if installation != "hq" and not (installation.startswith("bcp:") and len(installation) > 4):
         raise ConfigError("OPENBMIS_INSTALLATION", f"must be 'hq' or 'bcp:<POST CODE>', got {installation!r}")
 
+    trusted_proxy = env.get("OPENBMIS_TRUSTED_PROXY", "").strip()
+    if trusted_proxy:
+        try:
+            ipaddress.ip_address(trusted_proxy)
+        except ValueError:
+            raise ConfigError("OPENBMIS_TRUSTED_PROXY",
+                              f"must be the proxy's IP address (such as 127.0.0.1), got {trusted_proxy!r}") from None
+
     secure_cookies = _bool(env, "OPENBMIS_SECURE_COOKIES", production)
     if production and not secure_cookies:
         raise ConfigError("OPENBMIS_SECURE_COOKIES", "cannot be false in production mode")
+
+    blocking_checks = _list(env, "OPENBMIS_BLOCKING_CHECKS")
+    if blocking_checks is None:
+        blocking_checks = DEFAULT_BLOCKING_CHECKS
+    elif blocking_checks == ("none",):
+        blocking_checks = ()
+    unknown = [code for code in blocking_checks if code not in BLOCKABLE_CHECKS]
+    if unknown:
+        raise ConfigError("OPENBMIS_BLOCKING_CHECKS",
+                          f"unknown check(s) {', '.join(unknown)}; known: {', '.join(BLOCKABLE_CHECKS)}, or none")
+    override_roles = _list(env, "OPENBMIS_OVERRIDE_ROLES") or ("supervisor",)
+    unknown = [role for role in override_roles if role not in OVERRIDE_CAPABLE_ROLES]
+    if unknown:
+        raise ConfigError("OPENBMIS_OVERRIDE_ROLES",
+                          f"role(s) {', '.join(unknown)} may not override; choose from "
+                          f"{', '.join(OVERRIDE_CAPABLE_ROLES)}")
 
     return Config(
         mode=mode,
@@ -165,12 +260,24 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         time_zone=time_zone,
         languages=languages,
         installation=installation,
-        session_idle_minutes=_int(env, "OPENBMIS_SESSION_IDLE_MINUTES", 30, 1),
-        lockout_attempts=_int(env, "OPENBMIS_LOCKOUT_ATTEMPTS", 5, 1),
-        lockout_minutes=_int(env, "OPENBMIS_LOCKOUT_MINUTES", 15, 1),
+        session_idle_minutes=_bounded(env, "OPENBMIS_SESSION_IDLE_MINUTES", 30, 1, production),
+        lockout_attempts=_bounded(env, "OPENBMIS_LOCKOUT_ATTEMPTS", 5, 1, production),
+        lockout_minutes=_bounded(env, "OPENBMIS_LOCKOUT_MINUTES", 15, 1, production),
         secure_cookies=secure_cookies,
         csrf_trusted_origins=_list(env, "OPENBMIS_CSRF_TRUSTED_ORIGINS") or (),
         statistics_min_cell=_int(env, "OPENBMIS_STATISTICS_MIN_CELL", 5, 1),
         retroactive_screening_days=_int(env, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", 30, 0),
         overstay_retention_days=_int(env, "OPENBMIS_OVERSTAY_RETENTION_DAYS", 1825, 1),
+        blocking_checks=blocking_checks,
+        override_roles=override_roles,
+        override_four_eyes=_bool(env, "OPENBMIS_OVERRIDE_FOUR_EYES", True),
+        stale_inspection_minutes=_int(env, "OPENBMIS_STALE_INSPECTION_MINUTES", 30, 1),
+        address_lockout_attempts=_bounded(env, "OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS", 20, 1, production),
+        trusted_proxy=trusted_proxy,
+        audit_key_file=_path(env, "OPENBMIS_AUDIT_KEY_FILE", data_dir / "audit" / "chain.key"),
+        audit_signing_key_file=_path(env, "OPENBMIS_AUDIT_SIGNING_KEY_FILE", data_dir / "audit" / "checkpoint.key"),
+        audit_checkpoint_file=_path(env, "OPENBMIS_AUDIT_CHECKPOINT_FILE", data_dir / "audit" / "checkpoints.jsonl"),
+        certification_on_assign=_choice(env, "OPENBMIS_CERTIFICATION_ON_ASSIGN", "warn", ("warn", "refuse")),
+        certificate_expiry=_choice(env, "OPENBMIS_CERTIFICATE_EXPIRY", "warn", ("warn", "suspend")),
+        certificate_warn_days=_int(env, "OPENBMIS_CERTIFICATE_WARN_DAYS", 60, 0),
     )

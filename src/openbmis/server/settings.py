@@ -40,12 +40,16 @@ INSTALLED_APPS = [
     "openbmis.watchlists",
     "openbmis.permits",
     "openbmis.statistics",
+    "openbmis.network",
+    "openbmis.manifests",
+    "openbmis.capacity",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "openbmis.core.middleware.RequestIdMiddleware",
     "openbmis.core.middleware.SecureHeadersMiddleware",
+    "openbmis.core.middleware.ApiErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,6 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "openbmis.accounts.passwords.KnownPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -121,14 +126,30 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_HSTS_SECONDS = 31536000
+if CONFIG.trusted_proxy:
+    # `openbmis serve` lets waitress believe X-Forwarded-Proto from this address only (it drops the
+    # header from anyone else), so the header Django sees is the proxy's. See docs/security.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 OPENBMIS_LOCKOUT_ATTEMPTS = CONFIG.lockout_attempts
 OPENBMIS_LOCKOUT_MINUTES = CONFIG.lockout_minutes
+OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS = CONFIG.address_lockout_attempts
+# Production refuses public credentials (the demo, its password) and needs an enrolment code for a first TOTP.
+OPENBMIS_PRODUCTION = CONFIG.mode == "production"
 OPENBMIS_INSTALLATION = CONFIG.installation
 OPENBMIS_STATISTICS_MIN_CELL = CONFIG.statistics_min_cell
 OPENBMIS_RETROACTIVE_SCREENING_DAYS = CONFIG.retroactive_screening_days
 OPENBMIS_OVERSTAY_RETENTION_DAYS = CONFIG.overstay_retention_days
+OPENBMIS_BLOCKING_CHECKS = CONFIG.blocking_checks
+OPENBMIS_OVERRIDE_ROLES = CONFIG.override_roles
+OPENBMIS_OVERRIDE_FOUR_EYES = CONFIG.override_four_eyes
+OPENBMIS_STALE_INSPECTION_MINUTES = CONFIG.stale_inspection_minutes
+OPENBMIS_AUDIT_KEY_FILE = CONFIG.audit_key_file
+OPENBMIS_AUDIT_SIGNING_KEY_FILE = CONFIG.audit_signing_key_file
+OPENBMIS_AUDIT_CHECKPOINT_FILE = CONFIG.audit_checkpoint_file
+OPENBMIS_CERTIFICATION_ON_ASSIGN = CONFIG.certification_on_assign
+OPENBMIS_CERTIFICATE_EXPIRY = CONFIG.certificate_expiry
+OPENBMIS_CERTIFICATE_WARN_DAYS = CONFIG.certificate_warn_days
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]
@@ -159,8 +180,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "openbmis": {"handlers": ["console"], "level": "INFO"},
-        "django.request": {"handlers": ["console"], "level": "ERROR"},
+        # propagate=False: the root logger (set up by waitress or a test runner) would print each line again
+        "openbmis": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

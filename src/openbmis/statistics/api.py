@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -10,14 +9,15 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from openbmis.accounts.api_auth import token_of
+from openbmis.core.apitypes import Day
 from openbmis.statistics import queries
 
 router = Router(tags=["statistics"])
 
 
 class FlowsQuery(Schema):
-    since: date | None = Field(default=None, alias="from", description="first local day (default: 30 days to `to`)")
-    until: date | None = Field(default=None, alias="to", description="last local day, inclusive (default: today)")
+    since: Day | None = Field(default=None, alias="from", description="first local day (default: 30 days to `to`)")
+    until: Day | None = Field(default=None, alias="to", description="last local day, inclusive (default: today)")
     group_by: str = Field(default="day", description="comma-separated: " + ", ".join(queries.FLOW_KEYS))
     border_post: str | None = Field(default=None, description="post code(s), comma-separated")
     direction: Literal["entry", "exit"] | None = None
@@ -36,14 +36,15 @@ class FlowsOut(Schema):
     rows: list[FlowRow]
     totals: dict[str, int | None]
     suppressed: int = Field(description="cells hidden because they count fewer than the threshold")
+    rounded_to: int = Field(description="every published count is a multiple of this (1: exact counts)")
 
 
 @router.get("/flows", response=FlowsOut, summary="Arrivals, departures and refusals grouped as asked")
 def flows(request: HttpRequest, params: Query[FlowsQuery]) -> dict[str, Any]:
     """Counts come from the roll-ups, per the post's local day. `entries` are admitted entries (arrivals),
     `exits` admitted exits (departures), `refusals` refused entries and exits. For callers who may not see
-    identities at every post counted, counts below `OPENBMIS_STATISTICS_MIN_CELL` are `null` and counted
-    in `suppressed`. Example: `/api/statistics/flows?from=2026-01-01&to=2026-03-31&group_by=month,nationality`.
+    identities at every post in their scope, counts below `OPENBMIS_STATISTICS_MIN_CELL` are `null` and counted
+    in `suppressed`, and every other count and total is rounded to a multiple of `rounded_to`. Example: `/api/statistics/flows?from=2026-01-01&to=2026-03-31&group_by=month,nationality`.
     """
     filters = queries.parse_filters(request.user, {
         "from": params.since, "to": params.until, "border_post": params.border_post,
@@ -52,4 +53,4 @@ def flows(request: HttpRequest, params: Query[FlowsQuery]) -> dict[str, Any]:
     keys = queries.parse_group_by(params.group_by)
     table = queries.flows(filters, keys)
     return {"rows": [{"key": key, **values} for key, values in table.rows], "totals": table.totals,
-            "suppressed": table.suppressed}
+            "suppressed": table.suppressed, "rounded_to": table.rounded_to}

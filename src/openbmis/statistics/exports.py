@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from openbmis.core.spreadsheet import SafeWriter, xlsx_append
+
 
 def to_csv(title: str, headers: list[str], rows: list[list[Any]], notes: list[str]) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs read accents right."""
+    """UTF-8 with a byte-order mark, so that spreadsheet programs read accents right; no cell reads as a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(headers)
     writer.writerows(rows)
     for note in notes:
@@ -26,15 +27,15 @@ def to_xlsx(title: str, headers: list[str], rows: list[list[Any]], notes: list[s
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title[:31] or "statistics"
-    sheet.append(headers)
+    xlsx_append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     sheet.freeze_panes = "A2"
     notes_sheet = workbook.create_sheet("notes")
     for note in notes:
-        notes_sheet.append([note])
+        xlsx_append(notes_sheet, [note])
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)

@@ -166,10 +166,11 @@ def parse_filters(
     if document is not None and not DOCUMENT_CODE_RE.match(document):
         raise InvalidInput(f"unknown document type {document!r}: one or two letters such as P, PD, I or V",
                            field="document_type", found=document)
-    chosen = [p.id for p in posts] if posts else None
+    # Whether counts are exact depends on the reader, not on the posts a query names: exact counts of
+    # some posts would otherwise be offsets that undo the rounding of a query that adds another post.
     return Filters(
         start=start, end=end, posts=tuple(posts), direction=direction, nationalities=tuple(nationalities),
-        document_code=document, scope=scope, suppress=not may_see_small_cells(user, token, scope, chosen),
+        document_code=document, scope=scope, suppress=not may_see_small_cells(user, token, scope, None),
         min_cell=int(getattr(settings, "OPENBMIS_STATISTICS_MIN_CELL", 5)),
     )
 
@@ -237,6 +238,7 @@ class Table:
     rows: list[tuple[dict[str, Any], dict[str, int | None]]]
     totals: dict[str, int | None]
     suppressed: int = 0
+    rounded_to: int = 1  # every published count is a multiple of this (1: exact)
 
 
 def parse_group_by(raw: str | Sequence[str] | None, allowed: Sequence[str] = FLOW_KEYS) -> list[str]:
@@ -319,30 +321,42 @@ def counts(filters: Filters, kind: str, keys: Sequence[str] | None = None) -> Ta
     return _suppress(filters, keys, ["count"], rows)
 
 
+def protect(value: int, base: int) -> int | None:
+    """The published form of one count for a protected reader (docs/statistics.md, "Privacy"):
+    0 stays 0, 1 to base - 1 is hidden (None), larger counts are rounded to the nearest multiple of base
+    (halves up). Every published number is then a multiple of ``base`` and every hidden count lies
+    strictly between two multiples, so no sum or difference of published numbers equals a hidden count."""
+    if value <= 0 or base <= 1:
+        return value
+    if value < base:
+        return None
+    return base * ((value + base // 2) // base)
+
+
 def _suppress(filters: Filters, keys: list[str], measures: list[str],
               rows: list[tuple[dict[str, Any], dict[str, int]]]) -> Table:
-    """Hide counts from 1 to min_cell - 1; when a column has exactly one such cell, also hide its next
-    smallest count, so that the total does not give the hidden one away."""
-    totals: dict[str, int | None] = {m: sum(v[m] for _k, v in rows) for m in measures}
-    shown: list[tuple[dict[str, Any], dict[str, int | None]]] = [(k, dict(v)) for k, v in rows]
+    """For a reader who may not see small cells: hide counts from 1 to min_cell - 1 and round every other
+    cell and every total to base min_cell, so that subtracting two allowed tables cannot reveal a hidden
+    count (the differencing attack). Totals are computed from the exact counts, then rounded."""
+    exact_totals = {m: sum(v[m] for _k, v in rows) for m in measures}
+    if not filters.suppress:
+        return Table(keys=keys, measures=measures, rows=[(k, dict(v)) for k, v in rows],
+                     totals=dict(exact_totals), suppressed=0, rounded_to=1)
+    base = filters.min_cell
     suppressed = 0
-    if filters.suppress:
-        threshold = filters.min_cell
+    shown: list[tuple[dict[str, Any], dict[str, int | None]]] = []
+    for key, values in rows:
+        published: dict[str, int | None] = {}
         for measure in measures:
-            small = [i for i, (_k, v) in enumerate(rows) if 0 < v[measure] < threshold]
-            if len(small) == 1:
-                others = sorted((v[measure], i) for i, (_k, v) in enumerate(rows)
-                                if i != small[0] and v[measure] > 0)
-                if others:
-                    small.append(others[0][1])
-            for index in small:
-                shown[index][1][measure] = None
-                suppressed += 1
-            total = totals[measure]
-            if total is not None and 0 < total < threshold:
-                totals[measure] = None
-                suppressed += 1
-    return Table(keys=keys, measures=measures, rows=shown, totals=totals, suppressed=suppressed)
+            published[measure] = protect(values[measure], base)
+            suppressed += published[measure] is None
+        shown.append((key, published))
+    totals: dict[str, int | None] = {}
+    for measure in measures:
+        totals[measure] = protect(exact_totals[measure], base)
+        suppressed += totals[measure] is None
+    return Table(keys=keys, measures=measures, rows=shown, totals=totals, suppressed=suppressed,
+                 rounded_to=max(base, 1))
 
 
 def first_day() -> date | None:

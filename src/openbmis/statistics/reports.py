@@ -155,6 +155,8 @@ def build_pdf(filters: queries.Filters, title: str) -> bytes:
     if filters.suppress:
         story.append(_paragraph(_("Counts from 1 to %(n)s are shown as <%(m)s to protect individuals.")
                                % {"n": filters.min_cell - 1, "m": filters.min_cell}, styles["Normal"]))
+        story.append(_paragraph(_("Other counts and the totals are rounded to the nearest multiple of %(m)s, so "
+                                  "rows may not add up to the total.") % {"m": filters.min_cell}, styles["Normal"]))
     story += _section(filters, styles, national=True)
     posts = list(filters.posts) or _posts(filters)
     if len(posts) > 1:

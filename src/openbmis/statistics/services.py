@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost
+from openbmis.core import installation
 from openbmis.inspections.models import Crossing, Referral
 from openbmis.statistics.models import (
     AGE_BOUNDS,
@@ -349,6 +350,7 @@ def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None =
 
     ``progress(done_days, total_days)`` is called as the days are written.
     """
+    installation.require_hq("the statistics roll-up")
     result = RefreshResult(rebuilt=True)
     with transaction.atomic():
         state = _locked_state()
@@ -388,6 +390,7 @@ def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None =
 
 def refresh() -> RefreshResult:
     """Roll up what was recorded since the watermark; a full rebuild when there is none yet."""
+    installation.require_hq("the statistics roll-up")
     with transaction.atomic():
         state = _locked_state()
         if state.rebuilt_at is not None:
@@ -460,6 +463,8 @@ def _enqueue_refresh() -> None:
 
 def on_crossing_recorded(sender: Any, crossing: Crossing, **kwargs: Any) -> None:
     """Signal receiver: roll the new crossing up in the background, once its transaction commits."""
+    if not installation.is_hq():
+        return  # roll-ups are national: headquarters rolls the node's crossings up when they arrive
     transaction.on_commit(_enqueue_refresh)
 
 

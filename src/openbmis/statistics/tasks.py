@@ -10,8 +10,11 @@ from django_tasks import task
 @task()
 def refresh_rollups_job() -> dict[str, Any]:
     """Roll up the crossings recorded since the watermark; then make last month's report if it is due."""
+    from openbmis.core import installation
     from openbmis.statistics import reports, services
 
+    if not installation.is_hq():
+        return {"skipped": f"statistics roll-ups run at headquarters, not at {installation.configured()}"}
     result = services.refresh()
     made = reports.ensure_scheduled_report()
     return {"rebuilt": result.rebuilt, "days": result.days, "referral_days": result.referral_days,

@@ -49,6 +49,8 @@ def _notes(filters: queries.Filters, table: queries.Table) -> list[str]:
     if filters.suppress:
         notes.append(_("Counts from 1 to %(n)s are shown as <%(m)s (%(k)s cells suppressed).")
                      % {"n": filters.min_cell - 1, "m": filters.min_cell, "k": table.suppressed})
+        notes.append(_("Other counts and the totals are rounded to the nearest multiple of %(m)s, so rows may "
+                       "not add up to the total.") % {"m": filters.min_cell})
     return notes
 
 

@@ -25,6 +25,7 @@ from openbmis import epassport
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
+from openbmis.core.validation import clean_file_name
 from openbmis.epassport.sod import ASN1_ERRORS, certificates_of, parse_signed_data
 from openbmis.epassport.tlv import Strictness
 from openbmis.epassport.trust import MASTER_LIST_OID
@@ -163,7 +164,7 @@ def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web"
     reported as rejected; one that was expired or removed is reactivated).  The :class:`TrustImport` row keeps
     the full report, added and rejected with reasons; one audit event records it.
     """
-    file_name = (file_name or "upload").strip()[:255] or "upload"
+    file_name = clean_file_name(file_name)
     if not data:
         raise InvalidInput("the file is empty", field="file")
     user, label = _actor_fields(actor)

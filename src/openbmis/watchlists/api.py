@@ -15,7 +15,7 @@ from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services as borderposts
-from openbmis.core.errors import InvalidInput
+from openbmis.core.errors import InvalidInput, TooLarge
 from openbmis.watchlists import services
 from openbmis.watchlists.models import Hit, Watchlist, WatchlistImport
 
@@ -180,7 +180,7 @@ def start_import(request: HttpRequest, watchlist_id: UUID, file: File[UploadedFi
     watchlist = services.get_watchlist(watchlist_id)
     expected = services.check_format(watchlist, fmt)
     if file.size is not None and file.size > services.MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"the file is larger than {services.MAX_UPLOAD_BYTES // 2**20} MB", field="file")
+        raise TooLarge(f"the file is larger than {services.MAX_UPLOAD_BYTES // 2**20} MB", field="file")
     record = services.start_import(request.user, watchlist, file_name=file.name or "upload", content=file.read(),
                                    channel="api", token=token)
     try:

@@ -13,5 +13,7 @@ class WatchlistsConfig(AppConfig):
 
         checks.register("watchlist", matching.check_watchlist)
         checks.register("stolen_lost", matching.check_stolen_lost)
+        checks.register_clearance("watchlist", services.inspection_hits_cleared)
+        checks.register_clearance("stolen_lost", services.inspection_hits_cleared)
         signals.inspection_started.connect(services.file_inspection_hits, dispatch_uid="watchlists.file_hits")
         retention.register("watchlists", services.purge_expired)

@@ -13,6 +13,7 @@ import json
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ DOCUMENT_COLUMNS = ("id", "issuing_state", "number", "status", "document_type", 
 DOCUMENT_STATUSES = ("stolen", "lost", "revoked", "invalidated")
 OFAC_FILES = ("sdn.csv", "alt.csv", "add.csv")
 MAX_REPORTED_ROWS = 1000
+MAX_UNZIPPED_BYTES = 100 * 2**20  # the OFAC files together are a few MB; more is refused as a zip bomb
 
 
 class FileRejected(Exception):
@@ -134,15 +136,31 @@ def _write_upload(folder: Path, file_name: str, content: bytes) -> Path:
             members = {Path(info.filename).name.lower(): info for info in archive.infolist() if not info.is_dir()}
             if "sdn.csv" not in members:
                 raise FileRejected("a zip archive must hold the OFAC files sdn.csv (and alt.csv, add.csv)")
-            for name in OFAC_FILES:
-                if name in members:
-                    # Fixed names only: nothing in the archive chooses where a file is written.
-                    (folder / name).write_bytes(archive.read(members[name]))
+            wanted = [members[name] for name in OFAC_FILES if name in members]
+            if sum(info.file_size for info in wanted) > MAX_UNZIPPED_BYTES:
+                raise FileRejected(f"the archive's files expand beyond {MAX_UNZIPPED_BYTES // 2**20} MB")
+            try:
+                _extract(archive, wanted, folder)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise FileRejected(f"the zip archive cannot be read: {exc}") from None
         return folder
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(file_name).name) or "upload"
     target = folder / safe
     target.write_bytes(content)
     return target
+
+
+def _extract(archive: zipfile.ZipFile, wanted: list[zipfile.ZipInfo], folder: Path) -> None:
+    """Write the wanted members under their fixed names, streamed in chunks against a budget: the sizes an
+    archive declares may lie (a zip bomb), so nothing is trusted until it has been read."""
+    budget = MAX_UNZIPPED_BYTES
+    for info in wanted:
+        with archive.open(info) as member, (folder / Path(info.filename).name.lower()).open("wb") as out:
+            while chunk := member.read(1 << 20):
+                budget -= len(chunk)
+                if budget < 0:
+                    raise FileRejected(f"the archive's files expand beyond {MAX_UNZIPPED_BYTES // 2**20} MB")
+                out.write(chunk)
 
 
 def read_persons(list_name: str, file_name: str, content: bytes) -> Parsed:

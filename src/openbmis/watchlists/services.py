@@ -21,8 +21,10 @@ from django.utils import timezone
 from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
-from openbmis.core.errors import Conflict, InvalidInput, NotFound
+from openbmis.core import installation
+from openbmis.core.errors import Conflict, InvalidInput, NotFound, TooLarge
 from openbmis.core.pii import short_hash
+from openbmis.core.validation import clean_file_name
 from openbmis.watchlists import matching, records
 from openbmis.watchlists.models import (
     DocumentAlert,
@@ -182,9 +184,9 @@ def start_import(
     if not content:
         raise InvalidInput("the file is empty", field="file")
     if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB", field="file")
+        raise TooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB", field="file")
     user, label = _actor_fields(actor)
-    file_name = (file_name or "upload").strip()[:255] or "upload"
+    file_name = clean_file_name(file_name, field="file")
     with transaction.atomic():
         record = WatchlistImport.objects.create(
             watchlist=watchlist, actor=user, actor_label=label, channel=channel, file_name=file_name,
@@ -341,6 +343,7 @@ def _reject(record: WatchlistImport, errors: list[dict[str, str]], warnings: lis
         record.warning_count = len(warnings)
         record.warnings = warnings[: records.MAX_REPORTED_ROWS]
         record.progress, record.progress_message = 100, "rejected: nothing applied"
+        record.content = b""  # a rejected file is not kept (its SHA-256 and size stay in the record)
         record.save()
         audit.record(actor=record.actor or record.actor_label, action="watchlist.import.reject",
                      object_type="watchlist_import", object_id=str(record.id),
@@ -492,7 +495,7 @@ def import_now(actor: Any, watchlist: Watchlist, *, file_name: str, content: byt
 
 def fail_import(record_id: Any, message: str) -> None:
     """Record that a background step crashed (nothing was applied: the write is one transaction)."""
-    WatchlistImport.objects.filter(id=record_id).update(status=WatchlistImport.Status.FAILED,
+    WatchlistImport.objects.filter(id=record_id).update(status=WatchlistImport.Status.FAILED, content=b"",
                                                         failure=message[:2000], progress_message="failed")
 
 
@@ -537,6 +540,14 @@ def _new_hit(data: dict[str, Any], *, traveller_id: Any, border_post_id: Any, ta
 
 
 JUDGEMENTS = (Hit.Status.MATCH, Hit.Status.NO_MATCH, Hit.Status.UNSURE)
+
+
+def inspection_hits_cleared(inspection: Any, code: str) -> bool:
+    """The inspection's failed ``watchlist`` (person) or ``stolen_lost`` (document) check is cleared once every
+    hit it filed for that check has been judged "no match" by a person. A "match" or "unsure" keeps it failed."""
+    statuses = set(Hit.objects.filter(inspection_id=inspection.pk, entry__isnull=(code == "stolen_lost"))
+                   .values_list("status", flat=True))
+    return statuses == {Hit.Status.NO_MATCH}
 
 
 def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = None) -> Hit:
@@ -644,6 +655,7 @@ def screen_retroactively(watchlist: Watchlist, version: int, *, days: int | None
     """Screen the entries a version added or changed against travellers in the country and those who crossed
     in the last ``days`` days; each finding becomes an alert (a :class:`Hit` without inspection) in the queue of
     the post where the traveller last crossed. Running it again for the same version adds nothing."""
+    installation.require_hq("retroactive screening")
     days = retroactive_days() if days is None else days
     since = (now or timezone.now()) - timedelta(days=days)
     snapshot_entries: dict[str, Any] = {}

@@ -8,9 +8,12 @@ TO_YEAR). Documents become identifiers with their issuing country.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - document type declarations are refused below
+import xml.etree.ElementTree as ET  # noqa: S405 - only its types and ParseError; parsing is defusedxml's
 from pathlib import Path
 from typing import IO
+
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
 
 from openbmis.screening.errors import FormatError, LoadError, QueryError
 from openbmis.screening.loaders.common import LoadResult
@@ -104,11 +107,10 @@ def load_un_xml(source: str | Path | IO[bytes], list_name: str = "un-sc") -> Loa
     counts = {"INDIVIDUAL": 0, "ENTITY": 0}
     stream: IO[bytes] = open(source, "rb") if isinstance(source, (str, Path)) else source  # noqa: SIM115
     try:
-        head = stream.read(4096)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise FormatError("document type declarations are refused", field="xml", expected="no DTD",
-                              found="<!DOCTYPE")  # fmt: skip
-        context = ET.iterparse(_Chain(head, stream), events=("start", "end"))  # noqa: S314 - DTDs refused below
+        # defusedxml's expat set-up refuses any DOCTYPE wherever it stands (and so every entity, internal or
+        # external) before expanding anything.
+        context = DefusedET.iterparse(stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True,
+                                      forbid_external=True)
         root: ET.Element | None = None
         for event, el in context:
             if event == "start":
@@ -126,6 +128,9 @@ def load_un_xml(source: str | Path | IO[bytes], list_name: str = "un-sc") -> Loa
                 counts[el.tag] += 1
                 _entry(el, counts[el.tag], list_name, result)
                 el.clear()
+    except DefusedXmlException as exc:
+        raise FormatError("document type declarations and entities are refused", field="xml",
+                          expected="no DTD", found=type(exc).__name__) from None
     except ET.ParseError as exc:
         raise FormatError(
             f"malformed XML: {exc}", field="xml", expected="well-formed XML", found=str(exc)
@@ -136,15 +141,3 @@ def load_un_xml(source: str | Path | IO[bytes], list_name: str = "un-sc") -> Loa
     return result
 
 
-class _Chain:
-    """A read-only stream: bytes already read, then the rest of another stream."""
-
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self._head = head
-        self._rest = rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            out, self._head = self._head, b""
-            return out
-        return self._rest.read(size)

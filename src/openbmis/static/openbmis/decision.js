@@ -80,6 +80,12 @@
         return;
       }
       if (typing(event.target)) { return; }
+      var voidReason = document.getElementById("void-reason");
+      if (event.key.toLowerCase() === "v" && voidReason) {
+        event.preventDefault();
+        voidReason.focus();  // the reason first; Enter in the field voids
+        return;
+      }
       var target = button(event.key.toLowerCase());
       if (target) {
         event.preventDefault();

@@ -1,0 +1,1 @@
+"""Advance passenger information: PAXLST manifests in, pre-arrival screening, the counter check, reconciliation."""

@@ -1,0 +1,73 @@
+"""Rows as JSON and back, exactly (full microseconds, binary as base64): what travels in the outbox and feed."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+
+def encode(field: models.Field[Any, Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, models.BinaryField):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(field, models.JSONField):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return value
+
+
+def decode(field: models.Field[Any, Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, models.BinaryField):
+        return base64.b64decode(value)
+    if isinstance(field, models.JSONField):
+        return value
+    if isinstance(field, models.DurationField):
+        return dt.timedelta(seconds=value)
+    return field.to_python(value)
+
+
+def dump(instance: models.Model) -> dict[str, Any]:
+    """Every concrete field of the row by column name (``officer_id``, not ``officer``)."""
+    return {f.attname: encode(f, f.value_from_object(instance)) for f in instance._meta.concrete_fields}
+
+
+def model_for(label: str) -> type[models.Model]:
+    return apps.get_model(label)
+
+
+def build(model: type[models.Model], data: dict[str, Any]) -> models.Model:
+    """An unsaved instance with exactly the values sent (unknown keys are ignored)."""
+    values = {f.attname: decode(f, data[f.attname]) for f in model._meta.concrete_fields if f.attname in data}
+    return model(**values)
+
+
+def upsert(instance: models.Model) -> bool:
+    """Insert or update by primary key, keeping every value as sent (even auto_now fields); True if inserted."""
+    model = type(instance)
+    stamped = {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields
+               if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+               and getattr(instance, f.attname) is not None}
+    exists = model._default_manager.filter(pk=instance.pk).exists()
+    if exists:
+        instance._state.adding = False
+        instance.save(force_update=True)
+    else:
+        instance.save(force_insert=True)
+    if stamped:
+        # auto_now(_add) restamped the value on save; put back the time the record was made.
+        model._default_manager.filter(pk=instance.pk).update(**stamped)
+    return not exists

@@ -1,0 +1,522 @@
+"""The write path of the network, at headquarters: enrolment codes, nodes, the inbox and the feed.
+
+The node's side (enrolling, pushing its outbox, pulling the feed) is in :mod:`openbmis.network.client`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from openbmis.audit import services as audit
+from openbmis.borderposts import services as borderposts
+from openbmis.core import installation
+from openbmis.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from openbmis.core.pii import short_hash
+from openbmis.inspections import signals as inspection_signals
+from openbmis.network import capture, records, signing
+from openbmis.network.models import (
+    EnrolmentCode,
+    FeedChange,
+    InboxRecord,
+    KeyPair,
+    Node,
+    OutboxRecord,
+    RecordAlias,
+    RemoteAuditEvent,
+    SequenceHead,
+)
+
+log = logging.getLogger(__name__)
+
+CODE_VALID_FOR = timedelta(hours=24)
+MAX_BATCH = 1000  # records in one push
+MAX_PAGE = 2000  # changes in one pull
+STALE_AFTER = timedelta(hours=1)
+
+
+def own_key() -> KeyPair:
+    """This installation's key pair, made on first use."""
+    key = KeyPair.objects.filter(id=1).first()
+    if key is None:
+        private, public = signing.new_key_pair()
+        KeyPair.objects.get_or_create(id=1, defaults={"private_key": private, "public_key": public})
+        key = KeyPair.objects.get(id=1)
+    return key
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+# --- the feed (headquarters) ----------------------------------------------------------------------------------
+
+def seed_feed() -> int:
+    """Open the feed: publish every reference row that exists (once); later changes are published as made."""
+    with transaction.atomic():
+        if SequenceHead.objects.filter(name="feed").exists():
+            return 0
+        SequenceHead.objects.create(name="feed")
+        capture._feed_open = True
+        count = 0
+        for label in capture.PUBLISHED:
+            model = records.model_for(label)
+            for row in model._default_manager.order_by("pk").iterator(chunk_size=2000):
+                capture.publish(row)
+                count += 1
+        audit.record(actor=audit.SYSTEM, action="network.feed_open", object_type="network",
+                     after={"changes": count})
+    return count
+
+
+def changes_since(version: int, limit: int = MAX_PAGE) -> tuple[list[dict[str, Any]], int]:
+    """Changes after ``version`` (at most ``limit``) and the newest version published."""
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = list(FeedChange.objects.filter(version__gt=version).order_by("version")[:limit])
+    head = SequenceHead.objects.filter(name="feed").values_list("last", flat=True).first() or 0
+    return [{"version": r.version, "model": r.model, "id": r.record_id, "op": r.op, "data": r.data}
+            for r in rows], head
+
+
+# --- enrolment (headquarters) ---------------------------------------------------------------------------------
+
+def issue_enrolment_code(actor: Any, post_code: str, now: datetime | None = None) -> str:
+    """A one-time code with which a node for ``post_code`` enrols (valid 24 hours); only its hash is kept."""
+    installation.require_hq("issuing an enrolment code")
+    post = borderposts.get_post(post_code)
+    now = now or timezone.now()
+    code = secrets.token_urlsafe(18)
+    seed_feed()
+    own_key()
+    with transaction.atomic():
+        record = EnrolmentCode.objects.create(border_post=post, code_hash=_code_hash(code),
+                                              issued_by=str(getattr(actor, "username", actor))[:150],
+                                              issued_at=now, expires_at=now + CODE_VALID_FOR)
+        audit.record(actor=actor, action="network.code_issue", object_type="enrolment_code",
+                     object_id=str(record.id), object_label=post.code, border_post_code=post.code,
+                     after={"expires_at": record.expires_at})
+    return code
+
+
+def enrol(code: str, *, border_post: str, public_key: str, software_version: str = "") -> Node:
+    """Register a node's public key against a valid, unused code for its post."""
+    installation.require_hq("enrolling a node")
+    if not signing.valid_public_key(public_key):
+        raise InvalidInput("public_key: not a base64 Ed25519 public key", field="public_key")
+    now = timezone.now()
+    with transaction.atomic():
+        record = (EnrolmentCode.objects.select_for_update().select_related("border_post")
+                  .filter(code_hash=_code_hash(code)).first())
+        if record is None or record.used_at is not None or record.expires_at <= now:
+            raise AccessDenied("this enrolment code is unknown, used or expired", field="code")
+        if record.border_post.code != border_post.strip().upper():
+            raise AccessDenied(f"this enrolment code is for {record.border_post.code}, not {border_post!r}",
+                               field="border_post")
+        if Node.objects.filter(public_key=public_key).exists():
+            raise Conflict("this key is already enrolled", field="public_key")
+        node = Node.objects.create(border_post=record.border_post, public_key=public_key, enrolled_at=now,
+                                   software_version=software_version[:32])
+        record.used_at = now
+        record.node = node
+        record.save(update_fields=["used_at", "node"])
+        audit.record(actor=audit.SYSTEM, action="network.enrol", object_type="node", object_id=str(node.id),
+                     object_label=record.border_post.code, border_post_code=record.border_post.code,
+                     after={"public_key": short_hash(public_key), "code": str(record.id)})
+    return node
+
+
+def revoke(actor: Any, node: Node, reason: str) -> Node:
+    installation.require_hq("revoking a node")
+    if not reason.strip():
+        raise InvalidInput("a reason is required", field="reason")
+    if node.status == Node.Status.REVOKED:
+        raise Conflict("this node is already revoked")
+    with transaction.atomic():
+        node.status = Node.Status.REVOKED
+        node.revoked_at = timezone.now()
+        node.save(update_fields=["status", "revoked_at"])
+        audit.record(actor=actor, action="network.revoke", object_type="node", object_id=str(node.id),
+                     object_label=node.border_post.code, border_post_code=node.border_post.code, reason=reason)
+    return node
+
+
+def get_node(node_id: Any) -> Node:
+    try:
+        return Node.objects.select_related("border_post").get(id=node_id)
+    except (Node.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound(f"no node {node_id!r}", field="node") from None
+
+
+def authenticate(node_id: str, method: str, path: str, at: str, body: bytes, signature: str) -> Node:
+    """The node that signed this request; AccessDenied when the node, its state or the signature is wrong."""
+    try:
+        node = Node.objects.select_related("border_post").get(id=node_id)
+    except (Node.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise AccessDenied("unknown node", field="node") from None
+    if not signing.verify(node.public_key, signing.request_message(method, path, at, body), signature):
+        log.warning("network: refused a request with a bad signature for node %s", node.id)
+        raise AccessDenied("the signature does not match this node's key", field="signature")
+    if node.status != Node.Status.ACTIVE:
+        raise AccessDenied("this node has been revoked at headquarters", field="node")
+    return node
+
+
+def note_contact(node: Node, node_time: str, **reported: Any) -> None:
+    """Record the exchange: last contact and clock skew (measured, shown, never used to restamp a time)."""
+    now = timezone.now()
+    skew = None
+    try:
+        skew = (datetime.fromisoformat(node_time) - now).total_seconds()
+    except (TypeError, ValueError):
+        pass
+    values: dict[str, Any] = {"last_contact_at": now, "clock_skew_seconds": skew}
+    for name in ("software_version", "node_backlog", "feed_version"):
+        if reported.get(name) is not None:
+            values[name] = reported[name]
+    Node.objects.filter(id=node.id).update(**values)
+
+
+# --- the inbox (headquarters) ---------------------------------------------------------------------------------
+
+@dataclass
+class PushResult:
+    acked: list[int] = field(default_factory=list)
+    applied_seq: int = 0
+    applied: int = 0
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"acked": self.acked, "applied_seq": self.applied_seq, "applied": self.applied, "error": self.error}
+
+
+def receive(node: Node, batch: list[dict[str, Any]]) -> PushResult:
+    """Store a batch (idempotent on node + sequence), then apply what follows the node's applied sequence."""
+    if len(batch) > MAX_BATCH:
+        raise InvalidInput(f"a batch holds at most {MAX_BATCH} records, got {len(batch)}", field="records")
+    now = timezone.now()
+    seqs: list[int] = []
+    rows: list[InboxRecord] = []
+    for item in batch:
+        try:
+            seq = int(item["seq"])
+            model, record_id, data = str(item["model"]), str(item["id"]), item["data"]
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput("each record needs seq, model, id and data", field="records") from None
+        if seq < 1 or not isinstance(data, dict):
+            raise InvalidInput(f"record #{seq}: bad sequence or data", field="records")
+        seqs.append(seq)
+        rows.append(InboxRecord(node=node, seq=seq, model=model[:100], record_id=record_id[:64],
+                                op=str(item.get("op", "save"))[:8], data=data, received_at=now))
+    with transaction.atomic():
+        known = set(InboxRecord.objects.filter(node=node, seq__in=seqs).values_list("seq", flat=True))
+        fresh = [row for row in rows if row.seq not in known]
+        InboxRecord.objects.bulk_create(fresh, batch_size=500)
+        if fresh:
+            newest = max(row.seq for row in fresh)
+            Node.objects.filter(id=node.id, received_seq__lt=newest).update(received_seq=newest)
+    result = apply_pending(node)
+    result.acked = sorted(set(seqs))
+    return result
+
+
+def _check_post(node: Node, model: Any, data: dict[str, Any]) -> None:
+    post_id = data.get("border_post_id")
+    if post_id is not None and str(post_id) != str(node.border_post_id):
+        raise AccessDenied(f"a {model._meta.label} of another border post", field="border_post")
+
+
+def _remap(model: Any, data: dict[str, Any], aliases: dict[tuple[str, str], str]) -> dict[str, Any]:
+    if not aliases:
+        return data
+    data = dict(data)
+    for f in model._meta.concrete_fields:
+        if f.is_relation and data.get(f.attname) is not None:
+            target = aliases.get((f.related_model._meta.label, str(data[f.attname])))
+            if target is not None:
+                data[f.attname] = target
+    return data
+
+
+def _apply_one(node: Node, row: InboxRecord, aliases: dict[tuple[str, str], str]) -> None:
+    if row.model == capture.AUDIT_EVENT:
+        data = row.data
+        RemoteAuditEvent.objects.get_or_create(
+            event_id=data["id"], defaults={"node": node, "seq": data["seq"], "at": data["at"],
+                                           "action": str(data.get("action", ""))[:64],
+                                           "prev_hash": data.get("prev_hash", ""), "hash": data.get("hash", ""),
+                                           "data": data})
+        return
+    try:
+        model = records.model_for(row.model)
+    except (LookupError, ValueError):
+        raise InvalidInput(f"unknown model {row.model!r}", field="model") from None
+    if not capture.travels_up(model):
+        raise AccessDenied(f"{row.model} is not sent by nodes", field="model")
+    data = _remap(model, row.data, aliases)
+    _check_post(node, model, data)
+    if row.op != "save":
+        raise InvalidInput(f"unknown operation {row.op!r}", field="op")
+    instance = records.build(model, data)
+    if row.model == "travellers.TravelDocument" and _fold_known_document(node, instance, aliases):
+        return
+    inserted = records.upsert(instance)
+    if inserted and row.model == "inspections.Crossing":
+        # The same signal as a decision taken here: statistics days and presence follow.
+        inspection_signals.crossing_recorded.send(sender=model, crossing=instance)
+
+
+def _alias(model: str, from_id: Any, to_id: Any, aliases: dict[tuple[str, str], str]) -> None:
+    RecordAlias.objects.get_or_create(model=model, from_id=str(from_id),
+                                      defaults={"to_id": str(to_id), "at": timezone.now()})
+    aliases[(model, str(from_id))] = str(to_id)
+
+
+def _fold_known_document(node: Node, document: Any, aliases: dict[tuple[str, str], str]) -> bool:
+    """The same passport first seen at two offline posts: the document headquarters already holds stays; the
+    node's document and its new identity are folded into it (a system merge, audited), and the node's later
+    records that name them are re-pointed as they arrive. True when folded."""
+    from openbmis.travellers.models import TravelDocument, Traveller
+
+    if TravelDocument.objects.filter(pk=document.pk).exists():
+        return False
+    known = TravelDocument.objects.filter(issuing_state=document.issuing_state, number=document.number).first()
+    if known is None:
+        return False
+    _alias("travellers.TravelDocument", document.pk, known.pk, aliases)
+    if str(document.traveller_id) != str(known.traveller_id):
+        _alias("travellers.Traveller", document.traveller_id, known.traveller_id, aliases)
+        newcomer = Traveller.objects.filter(pk=document.traveller_id, merged_into__isnull=True).first()
+        if newcomer is not None and not newcomer.documents.exists():
+            newcomer.merged_into_id = known.traveller_id
+            newcomer.save(update_fields=["merged_into"])
+        audit.record(actor=audit.SYSTEM, action="traveller.merge", object_type="traveller",
+                     object_id=str(document.traveller_id), border_post_code=node.border_post.code,
+                     after={"merged_into": str(known.traveller_id), "document": str(known.pk),
+                            "node_document": str(document.pk)},
+                     reason="the same document was first seen at two posts while offline")
+    return True
+
+
+def apply_pending(node: Node) -> PushResult:
+    """Apply the stored records that follow the node's applied sequence without a gap, in its order."""
+    result = PushResult()
+    node.refresh_from_db()
+    pending = list(InboxRecord.objects.filter(node=node, seq__gt=node.applied_seq, applied_at__isnull=True)
+                   .order_by("seq")[:20000])
+    run: list[InboxRecord] = []
+    expected = node.applied_seq + 1
+    for row in pending:
+        if row.seq != expected:
+            break  # a gap: wait for the missing numbers (out-of-order delivery)
+        run.append(row)
+        expected += 1
+    result.applied_seq = node.applied_seq
+    if not run:
+        return result
+    aliases = {(a.model, a.from_id): a.to_id for a in RecordAlias.objects.all()}
+    try:
+        with transaction.atomic():
+            _apply_run(node, run, aliases)
+        result.applied = len(run)
+        result.applied_seq = run[-1].seq
+        return result
+    except Exception as exc:  # noqa: BLE001 - find the record that fails, apply what precedes it
+        log.warning("network: batch from node %s failed (%s); applying one by one", node.id, type(exc).__name__)
+    done = 0
+    for index, row in enumerate(run):
+        try:
+            with transaction.atomic():
+                _apply_run(node, [row], aliases)
+        except Exception as exc:  # noqa: BLE001 - kept on the record for the operator
+            message = f"#{row.seq} {row.model} {row.record_id}: {type(exc).__name__}: {exc}"[:2000]
+            InboxRecord.objects.filter(id=row.id).update(error=message)
+            Node.objects.filter(id=node.id).update(last_error=message)
+            result.error = message
+            break
+        done = index + 1
+    result.applied = done
+    result.applied_seq = run[done - 1].seq if done else node.applied_seq
+    return result
+
+
+def _apply_run(node: Node, run: list[InboxRecord], aliases: dict[tuple[str, str], str]) -> None:
+    now = timezone.now()
+    for row in run:
+        try:
+            with transaction.atomic():
+                _apply_one(node, row, aliases)
+        except IntegrityError as exc:
+            raise Conflict(f"#{row.seq} {row.model}: {exc}") from exc
+    if connection.vendor == "postgresql":
+        # Deferred foreign keys: fail here, inside the batch, rather than at commit (SQLite checks at commit).
+        connection.check_constraints()
+    InboxRecord.objects.filter(id__in=[row.id for row in run]).update(applied_at=now, error="")
+    Node.objects.filter(id=node.id).update(applied_seq=run[-1].seq, last_error="")
+    audit.record(actor=audit.SYSTEM, action="network.apply", object_type="node", object_id=str(node.id),
+                 object_label=node.border_post.code, border_post_code=node.border_post.code,
+                 after={"from": run[0].seq, "to": run[-1].seq, "records": len(run)})
+
+
+# --- the operator's view (headquarters) ----------------------------------------------------------------------
+
+@dataclass
+class NodeView:
+    node: Node
+    stale: bool
+    backlog: int
+    unapplied: int
+
+    def as_dict(self) -> dict[str, Any]:
+        n = self.node
+        return {
+            "id": str(n.id), "border_post": n.border_post.code, "status": n.status, "enrolled_at": n.enrolled_at,
+            "last_contact_at": n.last_contact_at, "stale": self.stale, "backlog": self.backlog,
+            "received_seq": n.received_seq, "applied_seq": n.applied_seq, "unapplied": self.unapplied,
+            "feed_version": n.feed_version, "feed_head": feed_head(), "software_version": n.software_version,
+            "clock_skew_seconds": n.clock_skew_seconds, "last_error": n.last_error,
+        }
+
+
+def feed_head() -> int:
+    return SequenceHead.objects.filter(name="feed").values_list("last", flat=True).first() or 0
+
+
+def node_views(now: datetime | None = None) -> list[NodeView]:
+    now = now or timezone.now()
+    views = []
+    for node in Node.objects.select_related("border_post").order_by("border_post__code", "enrolled_at"):
+        stale = node.status == Node.Status.ACTIVE and (node.last_contact_at is None
+                                                        or now - node.last_contact_at > STALE_AFTER)
+        views.append(NodeView(node, stale, node.node_backlog, node.received_seq - node.applied_seq))
+    return views
+
+
+# Checks answered from reference data that headquarters publishes.
+CHECKS_ON_LISTS = frozenset({"watchlist", "stolen_lost", "visa", "stay", "entry_ban"})
+
+
+def annotate_lists_age(checks: list[Any]) -> None:
+    """At a node: each check answered from the local lists carries ``lists_as_of`` (headquarters' time of the
+    last pull; None when the node has never synchronised)."""
+    if installation.is_hq():
+        return
+    from openbmis.network.models import Enrolment
+
+    as_of = Enrolment.objects.filter(id=1).values_list("lists_as_of", flat=True).first()
+    for check in checks:
+        if check.code in CHECKS_ON_LISTS and check.status != "not_checked":
+            check.details["lists_as_of"] = as_of.isoformat() if as_of else None
+
+
+OUTBOX_KEPT = timedelta(days=30)
+
+
+def purge_acknowledged(now: datetime) -> dict[str, int]:
+    """Retention at a node: outbox copies acknowledged by headquarters more than 30 days ago are deleted
+    (never one that is not acknowledged)."""
+    deleted, _ = OutboxRecord.objects.filter(acked_at__isnull=False, acked_at__lt=now - OUTBOX_KEPT).delete()
+    return {"acknowledged outbox records": deleted}
+
+
+def outbox_backlog() -> int:
+    """At a node: records not yet acknowledged by headquarters."""
+    return OutboxRecord.objects.filter(acked_at__isnull=True).count()
+
+
+# --- comparing installations -------------------------------------------------------------------------------
+
+def checksums(post_code: str) -> dict[str, dict[str, Any]]:
+    """Count and SHA-256 of every record made at a border post, by table, in a form that does not depend on the
+    database engine: run at the node and at headquarters, equal results mean nothing was lost or duplicated.
+    At headquarters, the records the post's nodes sent."""
+    from openbmis.inspections.models import Crossing, Inspection, Referral, ReferralNote
+    from openbmis.travellers.models import TravelDocument, Traveller
+    from openbmis.watchlists.models import Hit
+
+    post = borderposts.get_post(post_code)
+    inspections = Inspection.objects.filter(border_post=post)
+    sets: dict[str, Any] = {
+        "inspections.Inspection": inspections,
+        "inspections.Crossing": Crossing.objects.filter(border_post=post),
+        "inspections.Referral": Referral.objects.filter(border_post=post),
+        "inspections.ReferralNote": ReferralNote.objects.filter(referral__border_post=post),
+        "watchlists.Hit": Hit.objects.filter(border_post=post),
+        "travellers.Traveller": Traveller.objects.filter(id__in=inspections.values("traveller_id")),
+        "travellers.TravelDocument": TravelDocument.objects.filter(id__in=inspections.values("document_id")),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for label, rows in sets.items():
+        if installation.is_hq():
+            # Only what the post's nodes sent (headquarters may hold records of that post made elsewhere).
+            rows = rows.filter(pk__in=list(set(InboxRecord.objects.filter(node__border_post=post, model=label)
+                                               .values_list("record_id", flat=True))))
+        digest = hashlib.sha256()
+        count = 0
+        for row in rows.order_by("pk").iterator(chunk_size=2000):
+            digest.update(json.dumps(records.dump(row), sort_keys=True, default=str).encode())
+            count += 1
+        out[label] = {"count": count, "sha256": digest.hexdigest()}
+    # The node's audit chain, as the node holds it and as headquarters received it.
+    if installation.is_hq():
+        events = RemoteAuditEvent.objects.filter(node__border_post=post)
+        node_ids = set(events.values_list("node_id", flat=True))
+        out["audit chain"] = {"count": events.count(), "heads": sorted(_last_hash(n) for n in node_ids)}
+    else:
+        from openbmis.audit.models import AuditEvent
+
+        last = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first()
+        out["audit chain"] = {"count": AuditEvent.objects.count(), "heads": [last] if last else []}
+    return out
+
+
+def _last_hash(node_id: Any) -> str:
+    return RemoteAuditEvent.objects.filter(node_id=node_id).order_by("-seq").values_list("hash", flat=True)[0]
+
+
+# --- the audit chains of the nodes ---------------------------------------------------------------------------
+
+@dataclass
+class OriginReport:
+    node_id: str
+    border_post: str
+    checked: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_origin_chains() -> list[OriginReport]:
+    """Verify each node's audit chain as headquarters received it: numbers from 1 without a gap, each event
+    linked to the one before, and each event's hash recomputed from its fields (the node's chain function)."""
+    from openbmis.audit.chain import event_hash
+    from openbmis.audit.models import GENESIS_HASH, AuditEvent
+    from openbmis.audit.services import _hashed_fields
+
+    reports = []
+    for node in Node.objects.select_related("border_post").order_by("border_post__code", "enrolled_at"):
+        problems: list[str] = []
+        expected, prev_hash, checked = 1, GENESIS_HASH, 0
+        for event in RemoteAuditEvent.objects.filter(node=node).order_by("seq").iterator(chunk_size=2000):
+            if event.seq != expected:
+                problems.append(f"event(s) #{expected}..#{event.seq - 1} missing")
+            if event.prev_hash != prev_hash:
+                problems.append(f"event #{event.seq} does not link to the event before it")
+            data = {k: v for k, v in event.data.items() if k != "actor_id"}
+            rebuilt = records.build(AuditEvent, data)
+            rebuilt.actor_id = event.data.get("actor_id")  # type: ignore[attr-defined]
+            if event_hash(event.prev_hash, _hashed_fields(rebuilt)) != event.hash:  # type: ignore[arg-type]
+                problems.append(f"event #{event.seq} ({event.action}) was altered")
+            expected, prev_hash, checked = event.seq + 1, event.hash, checked + 1
+        reports.append(OriginReport(str(node.id), node.border_post.code, checked, problems))
+    return reports

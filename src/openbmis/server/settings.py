@@ -157,6 +157,7 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = CONFIG.time_zone
+FORMAT_MODULE_PATH = ["openbmis.formats"]  # ISO dates in every language (openbmis/formats)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the project-wide assets (apps keep their own in <app>/static)

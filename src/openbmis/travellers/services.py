@@ -167,3 +167,41 @@ def split(actor: Any, document: TravelDocument, reason: str) -> Traveller:
         audit.record(actor=actor, action="traveller.split", object_type="travel_document", object_id=str(document.id),
                      before={"traveller": str(old.id)}, after={"traveller": str(new.id)}, reason=reason)
     return new
+
+
+# ----------------------------------------------------------------------------------------------- finding people
+def search(actor: Any, *, name: str = "", document: str = "", birth_date: date | None = None,
+           limit: int = 50) -> list[Traveller]:
+    """Travellers inspected at the posts where ``actor`` may see identities, by name (every word, surname or
+    given names), document number and birth date. The search is audited (the criteria as short hashes)."""
+    from django.db.models import Q
+
+    from openbmis.accounts import authz
+    from openbmis.core.pii import short_hash
+
+    authz.require(actor, "identities.view")
+    words = [w for w in name.upper().replace("<", " ").split() if w]
+    number = "".join(document.upper().split()).replace("<", "")
+    if not words and not number and birth_date is None:
+        raise InvalidInput("give a name, a document number or a birth date", field="name")
+    found = Traveller.objects.filter(merged_into=None)
+    scope = authz.post_scope(actor, "identities.view")
+    if not isinstance(scope, authz.AllPosts):
+        found = found.filter(id__in=Traveller.objects.filter(inspections__border_post__in=scope).values("id"))
+    for word in words:
+        found = found.filter(Q(primary_identifier__icontains=word) | Q(secondary_identifier__icontains=word))
+    if number:
+        found = found.filter(id__in=TravelDocument.objects.filter(number=number).values("traveller_id"))
+    if birth_date is not None:
+        found = found.filter(birth_date=birth_date)
+    results = list(found.order_by("primary_identifier", "secondary_identifier", "birth_date")[:limit])
+    criteria = {"name": short_hash(" ".join(words)) if words else "", "document": short_hash(number) if number else "",
+                "birth_date": bool(birth_date)}
+    audit.record(actor=actor, action="traveller.search", object_type="traveller", after={
+        "criteria": criteria, "results": len(results)})
+    return results
+
+
+def record_view(actor: Any, traveller: Traveller) -> None:
+    """Audit that ``actor`` opened a traveller's record (who looked at whom, and when)."""
+    audit.record(actor=actor, action="traveller.view", object_type="traveller", object_id=str(traveller.id))

@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +28,12 @@ DOCUMENT_VERSION = "1.0"
 # A look-alike-character match (O/0, I/1...) is strong but not certain evidence.
 CONFUSABLE_SCORE = 0.9
 SEXES = {"M": "male", "F": "female", "MALE": "male", "FEMALE": "female"}
+
+
+def score_text(score: float) -> str:
+    """A hit's score as people read it: two decimals, half up, from the stored figure. The check line, the
+    hit list and the hit page all show this, so one hit never reads 0.95 in one place and 0.96 in another."""
+    return str(Decimal(repr(float(score))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +274,7 @@ def check_watchlist(context: InspectionContext) -> Outcome:
                              f"(by {first['by']} on {first['date']}): look again.", details), hits=hits)
     best = fresh[0]
     return Outcome(Check("watchlist", "fail", "error",
-                         f"Possible match: {best['name']} on {best['list']} (score {best['score']:.2f}). "
+                         f"Possible match: {best['name']} on {best['list']} (score {score_text(best['score'])}). "
                          "Refer for a person to judge.", details), hits=hits)
 
 

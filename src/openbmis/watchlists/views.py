@@ -175,6 +175,9 @@ def hit_detail(request: HttpRequest, hit_id: UUID) -> HttpResponse:
             services.judge_hit(request.user, hit, status=form.cleaned_data["status"],
                                reason=form.cleaned_data["reason"])
             messages.success(request, _("Judgement recorded."))
+            if request.GET.get("back") == "inspection" and hit.inspection_id:
+                # opened from the referral (the inspection page): the officer goes back there
+                return redirect("inspections:detail", inspection_id=hit.inspection_id)
             return redirect("watchlists:hits")
         except AccessDenied as exc:
             return render(request, "403.html", {"detail": exc.message}, status=403)

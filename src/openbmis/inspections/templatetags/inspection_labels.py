@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from openbmis.inspections.checks import ACTION_LABELS, SLOT_LABELS, STATUS_LABELS
 
 register = template.Library()
+
+CROSSING_LABELS = {
+    ("entry", "admit"): _("entry admitted"), ("entry", "refuse"): _("entry refused"),
+    ("exit", "admit"): _("exit allowed"), ("exit", "refuse"): _("exit refused"),
+}
+# The verdict banner: what the checks suggest, in one or two words.
+VERDICT_LABELS = {"admit": _("Clear"), "refer": _("Refer suggested"), "refuse": _("Refuse suggested")}
 
 
 @register.filter
@@ -24,3 +32,18 @@ def status_label(status: str) -> Any:
 @register.filter
 def action_label(action: str) -> Any:
     return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def crossing_label(crossing: Any) -> Any:
+    """What a recorded crossing was, in words: an exit is "allowed", never "admitted"."""
+    if isinstance(crossing, dict):  # a row of counts (values("direction", "decision"))
+        key = (str(crossing.get("direction")), str(crossing.get("decision")))
+    else:
+        key = (crossing.direction, crossing.decision)
+    return CROSSING_LABELS.get(key, key[1])
+
+
+@register.filter
+def verdict_label(action: str) -> Any:
+    return VERDICT_LABELS.get(action, action)

@@ -7,7 +7,20 @@
   document.addEventListener("DOMContentLoaded", function () {
     var field = document.querySelector("textarea.mrz");
     if (!field) { return; }
+    // Choosing a lane sets its direction (a lane for both directions leaves the choice alone).
+    var map = document.getElementById("lane-directions");
+    var lanes = map ? JSON.parse(map.textContent) : {};
+    var lane = field.form.elements.lane;
+    var direction = field.form.elements.direction;
+    if (lane && direction) {
+      lane.addEventListener("change", function () {
+        if (lanes[lane.value]) { direction.value = lanes[lane.value]; }
+      });
+    }
     field.focus();
+    // After a misread MRZ the old text is still in the field: select it, so the reader's rescan
+    // replaces it instead of being typed in front of it.
+    if (field.value) { field.select(); }
     field.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") { return; }
       var length = field.value.replace(/\s+/g, "").length;

@@ -22,8 +22,14 @@ from tests.conftest import make_mrz
 
 pytestmark = pytest.mark.xdist_group("topology")
 
-HQ_PORT, A_PORT, B_PORT = 8106, 8105, 8107
 PG_BASE = "postgres://postgres@127.0.0.1:5432/"
+
+
+def _free_port() -> int:
+    """A port nobody listens on now: two runs of the suite on one machine must not talk to each other's servers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _pg_available() -> bool:
@@ -121,17 +127,24 @@ def topology(tmp_path):
     if sys.platform != "linux":
         pytest.skip("the topology test runs on Linux")
     pg = _pg_available()
-    hq = Site("hq", tmp_path, _fresh_pg("openbmis_sync_hq") if pg else f"sqlite:///{tmp_path / 'hq.sqlite3'}",
-              "hq", HQ_PORT)
-    node_a = Site("node-a", tmp_path, f"sqlite:///{tmp_path / 'node-a.sqlite3'}", "bcp:AIR-CAP", A_PORT)
-    node_b = Site("node-b", tmp_path, _fresh_pg("openbmis_sync_node") if pg else
-                  f"sqlite:///{tmp_path / 'node-b.sqlite3'}", "bcp:LND-BRG", B_PORT)
+    run = os.getpid()  # databases of their own, as ports: another run of the suite may be going on beside this one
+    hq = Site("hq", tmp_path, _fresh_pg(f"openbmis_sync_hq_{run}") if pg else f"sqlite:///{tmp_path / 'hq.sqlite3'}",
+              "hq", _free_port())
+    node_a = Site("node-a", tmp_path, f"sqlite:///{tmp_path / 'node-a.sqlite3'}", "bcp:AIR-CAP", _free_port())
+    node_b = Site("node-b", tmp_path, _fresh_pg(f"openbmis_sync_node_{run}") if pg else
+                  f"sqlite:///{tmp_path / 'node-b.sqlite3'}", "bcp:LND-BRG", _free_port())
     sites = [hq, node_a, node_b]
     try:
         yield hq, node_a, node_b
     finally:
         for site in sites:
             site.kill()
+        if pg:
+            import psycopg
+
+            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+                for name in (f"openbmis_sync_hq_{run}", f"openbmis_sync_node_{run}"):
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_two_posts_offline_and_back_lose_and_duplicate_nothing(topology):

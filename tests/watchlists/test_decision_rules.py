@@ -232,3 +232,16 @@ def test_exit_is_allowed_not_admitted(inspect, decide, mrz_for, session_client, 
 
     events, _ = timeline(Traveller.objects.get(id=entry["traveller"]["id"]))
     assert events[0]["summary"].startswith("exit allowed") and "exit admitted" not in events[0]["summary"]
+
+
+def test_the_supervisors_home_lists_the_overrides_to_review(listed, decide, supervisor, session_client, inspect,
+                                                            mrz_for):
+    assert decide(listed["id"], decision="refer", note="possible match").status_code == 200
+    overridden = decide(listed["id"], user=supervisor, decision="admit", note="ministry confirmed by phone")
+    assert overridden.status_code == 200
+    clean = inspect(mrz=mrz_for(document_number="X7654321")).json()
+    assert decide(clean["id"], decision="admit").status_code == 200
+    page = session_client(supervisor).get("/").content.decode()
+    section = page.split('data-testid="overrides"', 1)[1].split("</ul>", 1)[0]
+    assert "ministry confirmed by phone" in section and "watchlist" in section
+    assert section.count("<li>") == 1  # the clean admission is not listed

@@ -57,6 +57,9 @@ def supervised_posts(user: Any) -> list[BorderPost]:
     return list(posts if None in held else posts.filter(id__in=held))
 
 
+OVERRIDE_REVIEW_DAYS = 7
+
+
 def post_dashboard(post: BorderPost) -> dict[str, Any]:
     """One post at a glance: queues, pending hits, open inspections, officers on duty, today's throughput by lane."""
     from openbmis.watchlists.models import Hit
@@ -76,6 +79,9 @@ def post_dashboard(post: BorderPost) -> dict[str, Any]:
         "on_duty": list(on_duty),
         "throughput": list(throughput),
         "today": today,
+        # admissions over a blocking check or against the suggestion, for the supervisor to review
+        "overrides": list(Crossing.objects.filter(border_post=post, at__gte=now - timedelta(days=OVERRIDE_REVIEW_DAYS))
+                          .exclude(overridden=[]).select_related("officer", "traveller").order_by("-at")[:20]),
     }
 
 

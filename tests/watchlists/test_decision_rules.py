@@ -138,6 +138,10 @@ def test_counter_page_shows_the_block_and_no_admit_button(listed, officer, sessi
     page = client.get(f"/inspect/{listed['id']}/")
     assert b'data-testid="blocked"' in page.content
     assert b'data-testid="admit"' not in page.content
+    # nothing on the page offers what the officer may not do: no admit key in the hint, no permitted stay
+    hint = page.content.decode().split('data-testid="key-hint">', 1)[1].split("</p>", 1)[0]
+    assert "A admit" not in hint and "R refer" in hint
+    assert b'name="permitted_until"' not in page.content
     response = client.post(f"/inspect/{listed['id']}/", {"decision": "admit", "note": "x"})
     assert response.status_code == 400 and not Crossing.objects.exists()
     assert "Admission blocked" in response.content.decode()

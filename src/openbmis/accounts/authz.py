@@ -88,6 +88,15 @@ def post_scope(user: Any, name: str, token: Any = None) -> PostScope:
     return frozenset(g.post_id for g in matching if g.post_id is not None)
 
 
+def limit_to_scope(queryset: Any, user: Any, name: str, token: Any = None, field: str = "border_post_id") -> Any:
+    """``queryset`` narrowed to the rows whose ``field`` is a post where the user holds ``name`` (unchanged for a
+    national holder; empty when held nowhere)."""
+    scope = post_scope(user, name, token)
+    if isinstance(scope, AllPosts):
+        return queryset
+    return queryset.filter(**{f"{field}__in": scope})
+
+
 def has_permission(user: Any, name: str, post_id: UUID | None = None, token: Any = None) -> bool:
     """True if the permission is held at ``post_id`` (or anywhere, when ``post_id`` is None)."""
     scope = post_scope(user, name, token)

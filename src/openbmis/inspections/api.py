@@ -275,10 +275,7 @@ class CrossingFilter(Schema):
 
 
 def _scoped(queryset: QuerySet[Any], request: HttpRequest, field: str = "border_post") -> QuerySet[Any]:
-    scope = authz.post_scope(request.user, "identities.view", token_of(request))
-    if isinstance(scope, authz.AllPosts):
-        return queryset
-    return queryset.filter(**{f"{field}__in": scope})
+    return authz.limit_to_scope(queryset, request.user, "identities.view", token_of(request), field)
 
 
 @router.get("/crossings", response=list[CrossingOut], summary="Crossings in your posts, newest first")

@@ -434,10 +434,7 @@ def stale_open_inspections(actor: Any, *, border_post: BorderPost | None = None,
             .select_related("border_post", "officer", "traveller").order_by("created_at"))
     if border_post is not None:
         rows = rows.filter(border_post=border_post)
-    scope = authz.post_scope(actor, "inspections.override", token)
-    if not isinstance(scope, authz.AllPosts):
-        rows = rows.filter(border_post__in=scope)
-    return list(rows[:500])
+    return list(authz.limit_to_scope(rows, actor, "inspections.override", token)[:500])
 
 
 def add_referral_note(

@@ -20,10 +20,7 @@ ON_DUTY_HOURS = 8
 
 
 def _scoped(queryset: QuerySet[Any], user: Any, permission: str, field: str = "border_post_id") -> QuerySet[Any]:
-    scope = authz.post_scope(user, permission)
-    if isinstance(scope, authz.AllPosts):
-        return queryset
-    return queryset.filter(**{f"{field}__in": scope})
+    return authz.limit_to_scope(queryset, user, permission, field=field)
 
 
 def counts(user: Any) -> dict[str, int]:

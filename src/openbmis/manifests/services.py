@@ -390,9 +390,7 @@ def queue(actor: Any, *, border_post: BorderPost | None = None, status: str | No
     if border_post is not None:
         hits = hits.filter(border_post=border_post)
     else:
-        scope = authz.post_scope(actor, "prearrival.adjudicate", token)
-        if not isinstance(scope, authz.AllPosts):
-            hits = hits.filter(border_post_id__in=scope)
+        hits = authz.limit_to_scope(hits, actor, "prearrival.adjudicate", token)
     if status:
         if status not in PreArrivalHit.Status.values:
             raise InvalidInput(f"status must be one of {', '.join(PreArrivalHit.Status.values)}", field="status")

@@ -596,9 +596,7 @@ def hits_for(actor: Any, *, border_post: Any = None, status: str | None = "pendi
     if border_post is not None:
         hits = hits.filter(border_post=border_post)
     else:
-        scope = authz.post_scope(actor, "hits.adjudicate", token)
-        if not isinstance(scope, authz.AllPosts):
-            hits = hits.filter(border_post_id__in=scope)
+        hits = authz.limit_to_scope(hits, actor, "hits.adjudicate", token)
     if status:
         if status not in Hit.Status.values:
             raise InvalidInput(f"status must be one of {', '.join(Hit.Status.values)}", field="status")

@@ -17,7 +17,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "watchlists"
+TESTDATA = Path(os.environ.get("OPENBMIS_TESTDATA", Path(__file__).resolve().parents[2] / "shared" / "testdata")) / "watchlists"
 
 
 def main() -> int:

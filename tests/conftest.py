@@ -9,16 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def testdata_root() -> Path:
-    """Where ../shared/testdata lies (OPENBMIS_TESTDATA overrides it)."""
-    override = os.environ.get("OPENBMIS_TESTDATA")
-    if override:
-        return Path(override)
-    return REPO_ROOT.parent / "shared" / "testdata"
+from tests.paths import testdata_root
 
 
 @pytest.fixture(scope="session")

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import base64
 import json
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "epassport"))  # the generated test PKI
-
-from epassport_pki import JP2, NOW, Pki  # noqa: E402
+from tests.epassport.epassport_pki import JP2, NOW, Pki
 
 from openbmis.audit.models import AuditEvent  # noqa: E402
 from openbmis.trust import services  # noqa: E402

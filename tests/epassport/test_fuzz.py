@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.paths import testdata_root
 
 from openbmis.epassport import EPassportError, parse_data_group, parse_sod, verify
 
-_SEED = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "testdata"
-    / "epassport"
-    / "pymrtd"
-    / "etsi_tr103200_EACAA_EF_SOD.bin"
-)
+_SEED = testdata_root() / "epassport" / "pymrtd" / "etsi_tr103200_EACAA_EF_SOD.bin"
 
 
 def _seed_sod() -> bytes:

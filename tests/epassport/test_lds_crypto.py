@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from epassport_pki import JP2, JPEG, dg2_19794, dg2_39794, tlv
+from tests.epassport.epassport_pki import JP2, JPEG, dg2_19794, dg2_39794, tlv
 
 from openbmis.epassport import BadTag, TrailingData, parse_dg2, parse_dg11, parse_dg12
 from openbmis.epassport.crypto import _CURVES

@@ -6,7 +6,18 @@ import random
 from datetime import timedelta
 
 import pytest
-from epassport_pki import JP2, MRZ_TD3, NOW, Party, Pki, make_cert, make_crl, make_sod, name, new_key
+from tests.epassport.epassport_pki import (
+    JP2,
+    MRZ_TD3,
+    NOW,
+    Party,
+    Pki,
+    make_cert,
+    make_crl,
+    make_sod,
+    name,
+    new_key,
+)
 
 from openbmis.epassport import TrustStore, parse_dg2, verify
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from epassport_pki import NOW, Party, Pki, make_cert, make_crl, name, new_key, signed_data, tlv
+from tests.epassport.epassport_pki import (
+    NOW,
+    Party,
+    Pki,
+    make_cert,
+    make_crl,
+    name,
+    new_key,
+    signed_data,
+    tlv,
+)
 
 from openbmis.epassport import TrustStore, parse_ldif, verify
 

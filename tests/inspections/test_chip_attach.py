@@ -5,16 +5,11 @@ from __future__ import annotations
 import base64
 import io
 import json
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from PIL import Image
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "epassport"))  # the generated test PKI
-
-from epassport_pki import Pki, dg1, dg2_19794, make_sod  # noqa: E402
+from tests.epassport.epassport_pki import Pki, dg1, dg2_19794, make_sod
 
 from openbmis.inspections import services  # noqa: E402
 from openbmis.trust import services as trust  # noqa: E402

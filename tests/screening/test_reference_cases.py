@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.paths import testdata_root
 
 from openbmis.screening import Identifier, Query, ScoringConfig, WatchlistEntry, compare, parse_date
 
-ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "watchlists"
+ROOT = testdata_root() / "watchlists"
 TYPES = {"Person": "person", "Company": "organization", "Organization": "organization", "Vessel": "vessel"}
 ID_PROPS = ("swiftBic", "registrationNumber", "imoNumber")
 

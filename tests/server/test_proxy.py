@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import http.client
 import re
-import sys
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make the helper module importable
-
-from attack_server import served  # noqa: E402
+from tests.server.attack_server import served
 
 pytestmark = [pytest.mark.xdist_group("live_server"), pytest.mark.slow]
 

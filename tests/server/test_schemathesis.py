@@ -13,10 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make the helper module importable
-
-from attack_server import Live, served  # noqa: E402
+from tests.server.attack_server import Live, served
 
 pytestmark = [pytest.mark.xdist_group("live_server"), pytest.mark.slow]
 

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make the helper module importable
-
-from statistics_helpers import NOW  # noqa: E402
+from tests.statistics.statistics_helpers import NOW
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from statistics_helpers import NOW, raw_flows
+from tests.statistics.statistics_helpers import NOW, raw_flows
 
 from openbmis.mrz import lookup_state
 from openbmis.statistics import queries, services

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from statistics_helpers import NOW, age_on, raw_flows
+from tests.statistics.statistics_helpers import NOW, age_on, raw_flows
 
 from openbmis.inspections.models import Crossing
 from openbmis.statistics import queries, services

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from statistics_helpers import NOW, raw_flows
+from tests.statistics.statistics_helpers import NOW, raw_flows
 
 from openbmis.statistics import queries, services
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 # --import-mode=importlib: make the shared PKI builder importable (it lives beside the library's tests).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "epassport"))
-
-from epassport_pki import Pki  # noqa: E402
+from tests.epassport.epassport_pki import Pki
 
 _PKI = Pki()
 

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 from asn1crypto import pem
-from epassport_pki import NOW, Party, make_cert, make_crl, name, new_key, signed_data, tlv
+from tests.epassport.epassport_pki import NOW, Party, make_cert, make_crl, name, new_key, signed_data, tlv
 
 from openbmis.audit.models import AuditEvent
 from openbmis.core.errors import Conflict, InvalidInput

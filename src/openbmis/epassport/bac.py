@@ -19,28 +19,21 @@ from dataclasses import dataclass
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
+from openbmis.mrz import MRZError
+from openbmis.mrz import check_digit as mrz_check_digit
+
 from .errors import SecureMessagingError
 from .tlv import encode_tlv, read_children
 
-_WEIGHTS = (7, 3, 1)
-
 
 def check_digit(field: str) -> str:
-    """The Doc 9303 Part 3 check digit (7-3-1 weights; ``<`` = 0, A = 10 ... Z = 35)."""
-    total = 0
-    for index, char in enumerate(field):
-        if char.isdigit():
-            value = int(char)
-        elif "A" <= char <= "Z":
-            value = ord(char) - 55
-        elif char == "<":
-            value = 0
-        else:
-            raise SecureMessagingError(
-                "character not allowed in an MRZ field", where="check digit", found=char
-            )
-        total += value * _WEIGHTS[index % 3]
-    return str(total % 10)
+    """The Doc 9303 Part 3 check digit of a BAC key field (the MRZ library's, with this library's error)."""
+    try:
+        return mrz_check_digit(field)
+    except MRZError as error:
+        raise SecureMessagingError(
+            "character not allowed in an MRZ field", where="check digit", found=error.found
+        ) from None
 
 
 def mrz_information(document_number: str, date_of_birth: str, date_of_expiry: str) -> str:

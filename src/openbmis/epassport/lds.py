@@ -7,11 +7,13 @@ naming the place.  With ``strict=False`` the recoverable defects are listed in `
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Literal
 
 from asn1crypto import core, keys
+
+from openbmis.mrz import MRZError, MRZResult
+from openbmis.mrz import parse as parse_mrz
 
 from .crypto import curve_name
 from .errors import BadTag, EPassportError, ParseError, UnsupportedVersion
@@ -88,19 +90,9 @@ class DG1:
     mrz: str
     lines: tuple[str, ...]
     document_format: str
-    parsed: object | None = None
+    parsed: MRZResult | None = None
     parse_error: str | None = None
     tolerated: tuple[str, ...] = ()
-
-
-def _mrz_parser() -> object | None:
-    # openbmis.mrz is written concurrently; use its parser when it exists rather than a second MRZ parser here.
-    try:
-        module = importlib.import_module("openbmis.mrz")
-    except ImportError:
-        return None
-    parse = getattr(module, "parse", None)
-    return parse if callable(parse) else None
 
 
 def parse_dg1(data: bytes, *, strict: bool = True) -> DG1:
@@ -131,17 +123,13 @@ def parse_dg1(data: bytes, *, strict: bool = True) -> DG1:
     else:
         count, width, fmt = shape
         lines = tuple(mrz[i * width : (i + 1) * width] for i in range(count))
-    parsed: object | None = None
+    parsed: MRZResult | None = None
     error: str | None = None
-    parser = _mrz_parser()
-    if parser is not None and shape is not None:
+    if shape is not None:
         try:
-            try:
-                # Chip data is not OCR output: ask for no OCR repair when the parser offers the switch.
-                parsed = parser("\n".join(lines), repair=False)  # type: ignore[operator]
-            except TypeError:
-                parsed = parser("\n".join(lines))  # type: ignore[operator]
-        except Exception as exc:  # noqa: BLE001 - another library's failure must not break chip parsing
+            # Chip data is not OCR output: no OCR repair of look-alike characters.
+            parsed = parse_mrz("\n".join(lines), repair=False)
+        except MRZError as exc:
             error = f"{type(exc).__name__}: {exc}"
     return DG1(mrz, lines, fmt, parsed, error, tuple(mode.tolerated))
 

@@ -171,7 +171,13 @@ _ID_STRIP = re.compile(r"[^0-9A-Z@._]+")
 
 
 def normalise_identifier(number: str) -> str:
-    """Upper-case, separators removed; ``IMO`` prefixes dropped; e-mail addresses lower-cased."""
+    """Upper-case, separators removed; ``IMO`` prefixes dropped; e-mail addresses lower-cased.
+
+    >>> normalise_identifier("ab-123 456")
+    'AB123456'
+    >>> normalise_identifier("IMO 9176187")
+    '9176187'
+    """
     raw = number.strip()
     if "@" in raw:
         return raw.lower()

@@ -37,7 +37,13 @@ ABJADS = frozenset({"ARABIC", "HEBREW", "SYRIAC", "THAANA", "DEVANAGARI", "BENGA
 
 
 def fold(text: str) -> str:
-    """NFKC-normalise, case-fold and collapse white space."""
+    """NFKC-normalise, case-fold and collapse white space.
+
+    >>> fold("  ÖMER   ÇELIK ")
+    'ömer çelik'
+    >>> fold("ＭＵＬＬＥＲ")  # full-width letters, as some keyboards and PDFs give them
+    'muller'
+    """
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 

@@ -275,6 +275,13 @@ def permitted_until(
     ``history``: the traveller's stays before this entry (any post).  ``extensions``: the new last
     days granted by extensions of this stay (the latest wins).  ``valid_until``: a hard end such as a
     visa's validity.  A date before ``entry_day`` means no day of stay is left (the allowance is used up).
+
+    Examples (the entry day is day 1; 2026 is not a leap year)::
+
+    >>> permitted_until(FixedStay(30), date(2026, 1, 1))
+    datetime.date(2026, 1, 30)
+    >>> permitted_until(RollingWindow(90, 180), date(2026, 1, 1))
+    datetime.date(2026, 3, 31)
     """
     if isinstance(rule, FixedStay):
         until = entry_day + timedelta(days=rule.days - 1)
@@ -308,5 +315,11 @@ def remaining_days(rule: Rule, on_day: date, history: History, counting: Countin
 
 
 def overstay_days(permitted: date, exit_day: date) -> int:
-    """Days stayed beyond the last permitted day (0 when the traveller left in time)."""
+    """Days stayed beyond the last permitted day (0 when the traveller left in time).
+
+    >>> overstay_days(date(2026, 1, 30), date(2026, 2, 2))
+    3
+    >>> overstay_days(date(2026, 1, 30), date(2026, 1, 30))
+    0
+    """
     return max(0, (exit_day - permitted).days)

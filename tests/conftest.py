@@ -85,6 +85,18 @@ def two_posts(db):
 
 
 @pytest.fixture
+def officer(make_user, two_posts):
+    """A primary officer of post A: the suite's one counter officer."""
+    return make_user("primary_officer", two_posts[0], username="officer-a")
+
+
+@pytest.fixture
+def admin(make_user):
+    """A national administrator: the suite's one administrator."""
+    return make_user("administrator", None, username="admin-hq")
+
+
+@pytest.fixture
 def make_user(db, fast_hasher):
     """make_user(role=None, post=None, username=None) -> User with that role at that post (None: national)."""
     from openbmis.accounts import services

@@ -29,18 +29,8 @@ def b64(data: bytes) -> str:
 
 
 @pytest.fixture
-def officer(make_user, two_posts):
-    return make_user("primary_officer", two_posts[0])
-
-
-@pytest.fixture
 def headers(officer, bearer):
     return bearer(officer)
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user("administrator", None)
 
 
 def post(client, headers, body):

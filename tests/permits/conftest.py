@@ -24,16 +24,6 @@ def mrz_for():
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user("administrator", None, username="visa-admin")
-
-
-@pytest.fixture
-def officer(make_user, two_posts):
-    return make_user("primary_officer", two_posts[0], username="counter-officer")
-
-
-@pytest.fixture
 def rule(admin):
     """rule(nationality, category, **fields) -> a VisaPolicyRule made through the service."""
     from openbmis.permits import services

@@ -16,7 +16,3 @@ def pki() -> Pki:
     return _PKI
 
 
-@pytest.fixture
-def admin(make_user):
-    """A national administrator."""
-    return make_user("administrator", None)

@@ -64,11 +64,6 @@ def _fresh_index():
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user("administrator", None, username="wl-admin")
-
-
-@pytest.fixture
 def make_list(db):
     from openbmis.watchlists import services
 
@@ -108,11 +103,6 @@ def stolen(make_list, load):
     ]), file_name="documents.csv")
     watchlist.refresh_from_db()
     return watchlist
-
-
-@pytest.fixture
-def officer(make_user, two_posts):
-    return make_user("primary_officer", two_posts[0], username="wl-officer")
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_preview_then_commit(admin, client, bearer, make_list, template_csv):
     assert preview["status"] == "preview" and preview["format"] == "openbmis-csv" and preview["channel"] == "api"
     assert (preview["added"], preview["changed"], preview["removed"], preview["bad_row_count"]) == (2, 0, 0, 0)
     assert {i["id"] for i in preview["differences"]["added"]} == {"N-1", "N-2"}
-    assert preview["imported_by"] == "wl-admin" and preview["base_version"] == 0 and preview["version"] is None
+    assert preview["imported_by"] == admin.username and preview["base_version"] == 0 and preview["version"] is None
     assert not WatchlistEntry.objects.exists()  # a preview applies nothing
     assert client.get(f"/api/watchlists/imports/{preview['id']}", headers=headers).json()["status"] == "preview"
     response = commit(client, headers, preview["id"])
@@ -41,7 +41,7 @@ def test_preview_then_commit(admin, client, bearer, make_list, template_csv):
     assert response.json()["status"] == "committed" and response.json()["version"] == 1
     assert set(WatchlistEntry.objects.values_list("external_id", flat=True)) == {"N-1", "N-2"}
     start = AuditEvent.objects.get(action="watchlist.import.start")
-    assert start.after["channel"] == "api" and start.actor_label == "wl-admin"
+    assert start.after["channel"] == "api" and start.actor_label == admin.username
     assert AuditEvent.objects.get(action="watchlist.import.commit").after["added_ids"] == ["N-1", "N-2"]
     # Committing the same import again is refused; nothing changes.
     again = commit(client, headers, preview["id"])

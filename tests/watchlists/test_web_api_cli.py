@@ -47,7 +47,7 @@ def test_upload_preview_commit_through_the_pages(admin, session_client, make_lis
     tasks.commit_import_job.call(str(record.id), str(admin.pk))
     record.refresh_from_db()
     assert record.status == "committed" and record.version == 1 and record.progress == 100
-    assert AuditEvent.objects.get(action="watchlist.import.commit").actor_label == "wl-admin"
+    assert AuditEvent.objects.get(action="watchlist.import.commit").actor_label == admin.username
     detail = client.get(f"/watchlists/{watchlist.id}/").content.decode()
     assert "KAMAU, Joseph" in detail and "national.csv" in detail
     assert "Viktor" not in client.get(f"/watchlists/{watchlist.id}/?q=kamau").content.decode()

@@ -258,138 +258,125 @@ def _verify(
     mrz: str | None,
     strict: bool,
 ) -> VerificationResult:
+    """The eight steps of passive authentication, in order; each writes its outcome into the report."""
     when = datetime.now(UTC) if at is None else (at if at.tzinfo else at.replace(tzinfo=UTC))
     parsed_sod = sod if isinstance(sod, SOD) else parse_sod(sod, strict=strict)
     report = _Report()
     store = trust_store if trust_store is not None else TrustStore()
 
-    # 1. signed attributes
-    signer_info = parsed_sod.signer_info
-    try:
-        ok, detail, signed = check_signed_attributes(
-            signer_info, parsed_sod.encap_content, LDS_SECURITY_OBJECT_OID
-        )
-        report.set(
-            "signed_attributes",
-            "passed" if ok else "failed",
-            detail,
-            "" if ok else "signed_attributes_invalid",
-        )
-    except EPassportError as exc:
-        signed = parsed_sod.encap_content
-        report.set("signed_attributes", "failed", str(exc), exc.code)
-
-    # 2. signature, with the DSC from the SOD or from the store
-    dsc = parsed_sod.signer_certificate()
-    source = "EF.SOD"
-    if dsc is None:
-        sid = signer_info["sid"]
-        if sid.name == "issuer_and_serial_number":
-            dsc = store.find_dsc(sid.chosen["issuer"], sid.chosen["serial_number"].native, None)
-        else:
-            dsc = store.find_dsc(x509.Name(), None, bytes(sid.chosen.native))
-        source = "trust store"
-    if dsc is None:
-        report.set(
-            "signature",
-            "not_checked",
-            "document signer certificate neither in EF.SOD nor in the trust store",
-            "dsc_unknown",
-        )
-    else:
-        try:
-            ok, detail = check_signature(signer_info, signed, dsc)
-            report.set(
-                "signature",
-                "passed" if ok else "failed",
-                f"{detail} (DSC from {source})",
-                "" if ok else "signature_invalid",
-            )
-        except UnsupportedAlgorithm as exc:
-            report.set("signature", "not_checked", str(exc), exc.code)
-
-    # 3. chain and 4. validity
+    signed = _check_signed_attributes_step(report, parsed_sod)
+    dsc, source = _find_dsc(parsed_sod, store)
+    _check_signature_step(report, parsed_sod.signer_info, signed, dsc, source)
     anchor: str | None = None
     path: list[x509.Certificate] = []
     if dsc is None:
-        report.set("certificate_chain", "not_checked", "no document signer certificate", "dsc_unknown")
-    elif store.is_pinned(dsc):
-        anchor = "pinned_dsc"
-        report.set(
-            "certificate_chain",
-            "passed",
-            f"DSC is pinned in the trust store as its own trust anchor; its issuer CSCA "
-            f"({_friendly(dsc.issuer)}) was not checked",
-        )
-    elif len(store) == 0:
-        report.set(
-            "certificate_chain",
-            "not_checked",
-            "empty trust store: no CSCA to check the DSC against",
-            "no_trust_store",
-        )
+        for name in ("certificate_chain", "validity", "revocation"):
+            report.set(name, "not_checked", "no document signer certificate", "dsc_unknown")
     else:
-        found = store.build_path(dsc)
-        if found is None:
-            named = store.issuers_of(dsc)
-            if named:
-                report.set(
-                    "certificate_chain",
-                    "failed",
-                    f"DSC signature does not verify with any trusted CSCA named {_friendly(dsc.issuer)}",
-                    "chain_signature_invalid",
-                )
-            elif store.issuers_of(dsc, match_key_id=False):
-                report.set(
-                    "certificate_chain",
-                    "failed",
-                    f"a CSCA named {_friendly(dsc.issuer)} is trusted, but not with the key that signed the DSC "
-                    "(authority key identifier differs)",
-                    "unknown_csca_key",
-                )
-            else:
-                report.set(
-                    "certificate_chain",
-                    "failed",
-                    f"unknown CSCA: {_friendly(dsc.issuer)} is not in the trust store",
-                    "unknown_csca",
-                )
-        else:
-            path = found
-            anchor = "csca"
-            links = len(found) - 1
-            report.set(
-                "certificate_chain",
-                "passed",
-                f"DSC issued by trusted CSCA {_friendly(found[-1].subject)}"
-                + (f" through {links} link certificate(s)" if links else ""),
-            )
-    if dsc is None:
-        report.set("validity", "not_checked", "no document signer certificate", "dsc_unknown")
-    else:
-        expired = []
-        for cert in [dsc, *path]:
-            v = cert["tbs_certificate"]["validity"]
-            nb, na = v["not_before"].native, v["not_after"].native
-            if not nb <= when <= na:
-                expired.append(f"{_friendly(cert.subject)} valid {_iso(nb)} to {_iso(na)}")
-        if expired:
-            report.set(
-                "validity",
-                "failed",
-                f"not valid at {_iso(when)}: " + "; ".join(expired),
-                "certificate_expired",
-            )
-        else:
-            report.set("validity", "passed", f"{1 + len(path)} certificate(s) valid at {_iso(when)}")
-
-    # 5. revocation
-    if dsc is None:
-        report.set("revocation", "not_checked", "no document signer certificate", "dsc_unknown")
-    else:
+        anchor, path = _check_chain(report, store, dsc)
+        _check_validity(report, dsc, path, when)
         _check_revocation(report, store, dsc, path, when)
+    checks, parsed_groups = _check_data_groups(report, parsed_sod, data_groups, strict)
+    _check_mrz_match(report, mrz, parsed_groups.get(1))
+    return _result(report, parsed_sod, dsc, anchor, path, checks, parsed_groups)
 
-    # 6. hashes and 7. content
+
+def _check_signed_attributes_step(report: _Report, parsed_sod: SOD) -> bytes:
+    """Step 1: the signed attributes and their message digest; returns the bytes the signature covers."""
+    try:
+        ok, detail, signed = check_signed_attributes(
+            parsed_sod.signer_info, parsed_sod.encap_content, LDS_SECURITY_OBJECT_OID
+        )
+        report.set("signed_attributes", "passed" if ok else "failed", detail,
+                   "" if ok else "signed_attributes_invalid")
+    except EPassportError as exc:
+        signed = parsed_sod.encap_content
+        report.set("signed_attributes", "failed", str(exc), exc.code)
+    return signed
+
+
+def _find_dsc(parsed_sod: SOD, store: TrustStore) -> tuple[x509.Certificate | None, str]:
+    """The document signer certificate: the one in EF.SOD, else the store's by the signer identifier."""
+    dsc = parsed_sod.signer_certificate()
+    if dsc is not None:
+        return dsc, "EF.SOD"
+    sid = parsed_sod.signer_info["sid"]
+    if sid.name == "issuer_and_serial_number":
+        dsc = store.find_dsc(sid.chosen["issuer"], sid.chosen["serial_number"].native, None)
+    else:
+        dsc = store.find_dsc(x509.Name(), None, bytes(sid.chosen.native))
+    return dsc, "trust store"
+
+
+def _check_signature_step(
+    report: _Report, signer_info: cms.SignerInfo, signed: bytes, dsc: x509.Certificate | None, source: str
+) -> None:
+    """Step 2: the SOD signature with the DSC's key."""
+    if dsc is None:
+        report.set("signature", "not_checked",
+                   "document signer certificate neither in EF.SOD nor in the trust store", "dsc_unknown")
+        return
+    try:
+        ok, detail = check_signature(signer_info, signed, dsc)
+        report.set("signature", "passed" if ok else "failed", f"{detail} (DSC from {source})",
+                   "" if ok else "signature_invalid")
+    except UnsupportedAlgorithm as exc:
+        report.set("signature", "not_checked", str(exc), exc.code)
+
+
+def _check_chain(
+    report: _Report, store: TrustStore, dsc: x509.Certificate
+) -> tuple[str | None, list[x509.Certificate]]:
+    """Step 3: a path from the DSC to a trusted CSCA (or a pinned DSC); returns the anchor kind and the path."""
+    if store.is_pinned(dsc):
+        report.set("certificate_chain", "passed",
+                   f"DSC is pinned in the trust store as its own trust anchor; its issuer CSCA "
+                   f"({_friendly(dsc.issuer)}) was not checked")
+        return "pinned_dsc", []
+    if len(store) == 0:
+        report.set("certificate_chain", "not_checked", "empty trust store: no CSCA to check the DSC against",
+                   "no_trust_store")
+        return None, []
+    found = store.build_path(dsc)
+    if found is None:
+        # Say why no path exists: the named CSCA's key did not sign it, another key of it is trusted, or none.
+        if store.issuers_of(dsc):
+            report.set("certificate_chain", "failed",
+                       f"DSC signature does not verify with any trusted CSCA named {_friendly(dsc.issuer)}",
+                       "chain_signature_invalid")
+        elif store.issuers_of(dsc, match_key_id=False):
+            report.set("certificate_chain", "failed",
+                       f"a CSCA named {_friendly(dsc.issuer)} is trusted, but not with the key that signed the DSC "
+                       "(authority key identifier differs)", "unknown_csca_key")
+        else:
+            report.set("certificate_chain", "failed",
+                       f"unknown CSCA: {_friendly(dsc.issuer)} is not in the trust store", "unknown_csca")
+        return None, []
+    links = len(found) - 1
+    report.set("certificate_chain", "passed",
+               f"DSC issued by trusted CSCA {_friendly(found[-1].subject)}"
+               + (f" through {links} link certificate(s)" if links else ""))
+    return "csca", found
+
+
+def _check_validity(report: _Report, dsc: x509.Certificate, path: list[x509.Certificate], when: datetime) -> None:
+    """Step 4: every certificate of the path valid at the validation instant."""
+    expired = []
+    for cert in [dsc, *path]:
+        v = cert["tbs_certificate"]["validity"]
+        nb, na = v["not_before"].native, v["not_after"].native
+        if not nb <= when <= na:
+            expired.append(f"{_friendly(cert.subject)} valid {_iso(nb)} to {_iso(na)}")
+    if expired:
+        report.set("validity", "failed", f"not valid at {_iso(when)}: " + "; ".join(expired), "certificate_expired")
+    else:
+        report.set("validity", "passed", f"{1 + len(path)} certificate(s) valid at {_iso(when)}")
+
+
+def _check_data_groups(
+    report: _Report, parsed_sod: SOD, data_groups: Mapping[int, bytes], strict: bool
+) -> tuple[dict[int, DataGroupCheck], dict[int, object]]:
+    """Steps 6 and 7: each data group's hash against the SOD, and its content parsed."""
     checks: dict[int, DataGroupCheck] = {}
     parsed_groups: dict[int, object] = {}
     algorithm = parsed_sod.hash_algorithm
@@ -399,9 +386,7 @@ def _verify(
         expected = parsed_sod.data_group_hashes.get(number)
         content = data_groups.get(number)
         if content is None:
-            checks[number] = DataGroupCheck(
-                number, "not_provided", algorithm, expected.hex() if expected else None
-            )
+            checks[number] = DataGroupCheck(number, "not_provided", algorithm, expected.hex() if expected else None)
             continue
         computed = digest(algorithm, content)
         error = None
@@ -424,29 +409,26 @@ def _verify(
         )
     if not data_groups:
         report.set("data_group_hashes", "not_checked", "no data group supplied", "no_data_groups")
-    elif mismatched:
+        report.set("data_group_content", "not_checked", "no data group supplied")
+        return checks, parsed_groups
+    if mismatched:
         report.set("data_group_hashes", "failed", "; ".join(mismatched), "data_group_hash_mismatch")
     else:
-        report.set(
-            "data_group_hashes",
-            "passed",
-            f"{len(data_groups)} data group(s) match their {algorithm} hash in the SOD",
-        )
-    if not data_groups:
-        report.set("data_group_content", "not_checked", "no data group supplied")
-    elif unparsable:
+        report.set("data_group_hashes", "passed",
+                   f"{len(data_groups)} data group(s) match their {algorithm} hash in the SOD")
+    if unparsable:
+        # Not report.set: each unparsable group's error is already in report.errors, with its data group.
         report.steps["data_group_content"] = Step(
             "data_group_content", "failed", "; ".join(unparsable), "data_group_malformed"
         )
     else:
-        report.set(
-            "data_group_content",
-            "passed",
-            f"{len(data_groups)} data group(s) parsed ({'strict' if strict else 'relaxed'})",
-        )
+        report.set("data_group_content", "passed",
+                   f"{len(data_groups)} data group(s) parsed ({'strict' if strict else 'relaxed'})")
+    return checks, parsed_groups
 
-    # 8. DG1 against the page
-    dg1 = parsed_groups.get(1)
+
+def _check_mrz_match(report: _Report, mrz: str | None, dg1: object) -> None:
+    """Step 8: DG1 against the MRZ read from the data page."""
     if mrz is None:
         report.set("mrz_match", "not_checked", "no MRZ from the data page supplied")
     elif not isinstance(dg1, DG1):
@@ -456,17 +438,24 @@ def _verify(
     else:
         report.set("mrz_match", "failed", "DG1 differs from the MRZ read from the data page", "mrz_mismatch")
 
+
+def _result(
+    report: _Report,
+    parsed_sod: SOD,
+    dsc: x509.Certificate | None,
+    anchor: str | None,
+    path: list[x509.Certificate],
+    checks: dict[int, DataGroupCheck],
+    parsed_groups: dict[int, object],
+) -> VerificationResult:
+    """The verdict: valid when no step failed and every required step passed."""
     steps = [report.steps[name] for name in STEP_NAMES]
     for name in _REQUIRED:
         step = report.steps[name]
         if step.status == "not_checked":
             # A required step that could not run makes the document unverified; say which and why.
-            report.errors.append(
-                {"code": step.code or f"{name}_not_checked", "where": name, "message": step.detail}
-            )
-    valid = all(s.status != "failed" for s in steps) and all(
-        report.steps[n].status == "passed" for n in _REQUIRED
-    )
+            report.errors.append({"code": step.code or f"{name}_not_checked", "where": name, "message": step.detail})
+    valid = all(s.status != "failed" for s in steps) and all(report.steps[n].status == "passed" for n in _REQUIRED)
     signer = None
     if dsc is not None:
         validity = dsc["tbs_certificate"]["validity"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import fields as dataclass_fields
 from datetime import date
 from itertools import combinations
 from typing import NoReturn
@@ -227,12 +226,7 @@ class _Reader:
         self, changes: list[tuple[int, int, str]], test: list[tuple[list[Cell], Cell, bool, bool]]
     ) -> bool:
         """Apply ``changes`` if afterwards every check in ``test`` holds; otherwise leave the grid alone."""
-        saved = [(line, c, self.grid[line][c]) for line, c, _ in changes]
-        for line, c, new in changes:
-            self.grid[line][c] = new
-        ok = all(self._holds(cells, cd, filler, variants) for cells, cd, filler, variants in test)
-        for line, c, old in saved:
-            self.grid[line][c] = old
+        ok = self._probe(changes, test)
         if ok:
             self._apply(changes)
         return ok
@@ -288,6 +282,7 @@ class _Reader:
     def _probe(
         self, changes: list[tuple[int, int, str]], test: list[tuple[list[Cell], Cell, bool, bool]]
     ) -> bool:
+        """Whether every check in ``test`` would hold with ``changes`` made; the grid is left as it was."""
         saved = [(line, c, self.grid[line][c]) for line, c, _ in changes]
         for line, c, new in changes:
             self.grid[line][c] = new
@@ -433,36 +428,68 @@ def _read(plan: _Plan, flat: str, today: date, horizon: int, corrections: list[C
     """
     errors: list[FieldError] = []
     warnings: list[MRZWarning] = []
-    error = errors.append
-
-    # -- characters; "replace" turns a non-ASCII character into one "?", so positions hold
+    # "replace" turns a non-ASCII character into one "?", so positions hold.
     encoded = flat.encode("ascii", "replace")
     if encoded.translate(None, _ALPHABET_BYTES):
-        for index, char in enumerate(flat):
-            if char not in _ALPHABET:
-                line_no, column = divmod(index, plan.width)
-                field = plan.cell_names[line_no][column]
-                error(
-                    FieldError(
-                        field,
-                        "invalid_character",
-                        "A-Z, 0-9 or <",
-                        char,
-                        f"line {line_no + 1}, column {column + 1} ({field.replace('_', ' ')}): "
-                        f"{char!r} is not an MRZ character",
-                    )
-                )
+        _character_errors(plan, flat, errors)
+    code, issuer_raw, nationality_raw = _codes(plan, flat, errors, warnings)
+    primary, secondary, truncated = _names(plan, flat, errors, warnings)
+    document_number, number_cd, variants, optional_data, optional_data_2 = _document_number(plan, flat, errors)
+    birth_date = _date("birth_date", flat[plan.birth], False, today, horizon, errors, warnings)
+    expiry_date = _date("expiry_date", flat[plan.expiry], True, today, horizon, errors, warnings)
+    sex = _sex(plan, flat, errors)
+    check_digits = _check_digits(plan, flat, encoded, number_cd, variants, errors, warnings)
+    # Positional, in the model's field order (the model's own test pins it): keyword matching would cost
+    # about a tenth of a parse.
+    return MRZResult(
+        plan.format,  # format
+        _lines(flat, plan.width),  # lines
+        code.rstrip("<"),  # document_code
+        issuer_raw.rstrip("<"),  # issuing_state
+        document_number,  # document_number
+        primary,  # primary_identifier
+        secondary,  # secondary_identifier
+        nationality_raw.rstrip("<"),  # nationality
+        birth_date,  # birth_date
+        sex,  # sex
+        expiry_date,  # expiry_date
+        optional_data,  # optional_data
+        optional_data_2,  # optional_data_2
+        truncated,  # names_truncated
+        check_digits,  # check_digits
+        errors,  # errors
+        corrections,  # corrections
+        warnings,  # warnings
+    )
 
-    # -- document code and state codes
+
+def _character_errors(plan: _Plan, flat: str, errors: list[FieldError]) -> None:
+    """One error per character outside the MRZ alphabet, naming its line, column and field."""
+    for index, char in enumerate(flat):
+        if char not in _ALPHABET:
+            line_no, column = divmod(index, plan.width)
+            field = plan.cell_names[line_no][column]
+            errors.append(
+                FieldError(
+                    field,
+                    "invalid_character",
+                    "A-Z, 0-9 or <",
+                    char,
+                    f"line {line_no + 1}, column {column + 1} ({field.replace('_', ' ')}): "
+                    f"{char!r} is not an MRZ character",
+                )
+            )
+
+
+def _codes(
+    plan: _Plan, flat: str, errors: list[FieldError], warnings: list[MRZWarning]
+) -> tuple[str, str, str]:
+    """The document code, issuing state and nationality as written (with fillers), checked."""
     code = flat[plan.code]
     if code[0] not in _LETTERS or not _NAME_CHARS.issuperset(code):
-        error(
+        errors.append(
             FieldError(
-                "document_code",
-                "invalid_document_code",
-                "a letter",
-                code,
-                f"document code {code!r} must start with a letter",
+                "document_code", "invalid_document_code", "a letter", code, f"document code {code!r} must start with a letter"
             )
         )
     padded = _PADDED_STATES or _padded_states()
@@ -471,46 +498,44 @@ def _read(plan: _Plan, flat: str, today: date, horizon: int, corrections: list[C
     issuer = padded.get(issuer_raw)
     nationality = padded.get(nationality_raw)
     # Known ISO 3166 and ICAO codes, the common case, need nothing more.
-    if (
-        issuer is None
-        or nationality is None
-        or issuer.category not in _PLAIN
-        or nationality.category not in _PLAIN
-    ):
+    if issuer is None or nationality is None or issuer.category not in _PLAIN or nationality.category not in _PLAIN:
         _report_states(
             (
-                (
-                    ("issuing_state", "issuing state", issuer_raw, issuer),
-                    ("nationality", "nationality", nationality_raw, nationality),
-                )
+                ("issuing_state", "issuing state", issuer_raw, issuer),
+                ("nationality", "nationality", nationality_raw, nationality),
             ),
             errors,
             warnings,
         )
+    return code, issuer_raw, nationality_raw
 
-    # -- names
+
+def _names(
+    plan: _Plan, flat: str, errors: list[FieldError], warnings: list[MRZWarning]
+) -> tuple[str, str, bool]:
+    """The primary and secondary identifiers, and whether the name field may have been truncated."""
     raw = flat[plan.names]
     primary, separator, secondary = raw.partition("<<")
     primary = primary.replace("<", " ").strip()
     secondary = " ".join(secondary.replace("<", " ").split()) if separator else ""
     if _HAS_NON_NAME(raw):
         bad = "".join(sorted({c for c in raw if c not in _LETTERS and c != "<"}))
-        error(
-            FieldError(
-                "names",
-                "invalid_name",
-                "A-Z or <",
-                bad,
-                f"names may hold only letters and fillers, found {bad!r}",
-            )
+        errors.append(
+            FieldError("names", "invalid_name", "A-Z or <", bad, f"names may hold only letters and fillers, found {bad!r}")
         )
     truncated = raw[-1] != "<"
     if truncated:
         warnings.append(_NAME_TRUNCATED)
     if not primary and not secondary:
-        error(FieldError("names", "empty_name", "a name", "", "the name field is empty"))
+        errors.append(FieldError("names", "empty_name", "a name", "", "the name field is empty"))
+    return primary, secondary, truncated
 
-    # -- document number (possibly continued in the optional data) and optional data
+
+def _document_number(
+    plan: _Plan, flat: str, errors: list[FieldError]
+) -> tuple[str, str, tuple[str, str] | None, str, str]:
+    """The document number (possibly continued in the optional data), its check digit, the two ways of
+    reading a continued number (or None), and the optional data fields."""
     number = flat[plan.number]
     number_cd = flat[plan.number_cd]
     variants: tuple[str, str] | None = None
@@ -533,34 +558,33 @@ def _read(plan: _Plan, flat: str, today: date, horizon: int, corrections: list[C
         optional_data = flat[plan.optional].replace("<", " ").strip()
     optional_data_2 = "" if plan.optional_2 is None else flat[plan.optional_2].replace("<", " ").strip()
     if not document_number:
-        error(
-            FieldError(
-                "document_number",
-                "empty_document_number",
-                "a document number",
-                "",
-                "the document number is empty",
-            )
+        errors.append(
+            FieldError("document_number", "empty_document_number", "a document number", "", "the document number is empty")
         )
+    return document_number, number_cd, variants, optional_data, optional_data_2
 
-    # -- dates
-    birth_date = _date("birth_date", flat[plan.birth], False, today, horizon, errors, warnings)
-    expiry_date = _date("expiry_date", flat[plan.expiry], True, today, horizon, errors, warnings)
 
-    # -- sex
+def _sex(plan: _Plan, flat: str, errors: list[FieldError]) -> str | None:
+    """M, F or X (``<`` means unspecified, read as X); None and an error for anything else."""
     sex_raw = flat[plan.sex]
-    sex: str | None
     if sex_raw == "M" or sex_raw == "F":
-        sex = sex_raw
-    elif sex_raw == "X" or sex_raw == "<":
-        sex = "X"
-    else:
-        sex = None
-        error(
-            FieldError("sex", "invalid_sex", "M, F, X or <", sex_raw, f"sex {sex_raw!r} must be M, F, X or <")
-        )
+        return sex_raw
+    if sex_raw == "X" or sex_raw == "<":
+        return "X"
+    errors.append(FieldError("sex", "invalid_sex", "M, F, X or <", sex_raw, f"sex {sex_raw!r} must be M, F, X or <"))
+    return None
 
-    # -- check digits, over the 7-3-1 values of the whole MRZ translated at once
+
+def _check_digits(
+    plan: _Plan,
+    flat: str,
+    encoded: bytes,
+    number_cd: str,
+    variants: tuple[str, str] | None,
+    errors: list[FieldError],
+    warnings: list[MRZWarning],
+) -> dict[str, str]:
+    """Every check digit as found, each checked against the 7-3-1 values of the whole MRZ translated at once."""
     values = encoded.translate(VALUE_TABLE)
     birth_found = flat[plan.birth_cd]
     expiry_found = flat[plan.expiry_cd]
@@ -583,40 +607,9 @@ def _read(plan: _Plan, flat: str, today: date, horizon: int, corrections: list[C
         found = flat[plan.composite_cd]
         check_digits["composite"] = found
         _check(errors, "composite", b"".join([values[part] for part in plan.composite]), found)
-
-    # Built slot by slot: the dataclass __init__ called with 18 keyword arguments costs about three
-    # times as much (CPython matches keyword names one by one), a tenth of a whole parse. Every field
-    # is set here; _RESULT_FIELDS below fails the import if MRZResult gains a field this misses.
-    result: MRZResult = _new(MRZResult)
-    result.format = plan.format
-    result.lines = _lines(flat, plan.width)
-    result.document_code = code.rstrip("<")
-    result.issuing_state = issuer_raw.rstrip("<")
-    result.document_number = document_number
-    result.primary_identifier = primary
-    result.secondary_identifier = secondary
-    result.nationality = nationality_raw.rstrip("<")
-    result.birth_date = birth_date
-    result.sex = sex
-    result.expiry_date = expiry_date
-    result.optional_data = optional_data
-    result.optional_data_2 = optional_data_2
-    result.names_truncated = truncated
-    result.check_digits = check_digits
-    result.errors = errors
-    result.corrections = corrections
-    result.warnings = warnings
-    return result
+    return check_digits
 
 
-_new = object.__new__
-_RESULT_FIELDS = (
-    "format", "lines", "document_code", "issuing_state", "document_number", "primary_identifier",
-    "secondary_identifier", "nationality", "birth_date", "sex", "expiry_date", "optional_data",
-    "optional_data_2", "names_truncated", "check_digits", "errors", "corrections", "warnings",
-)  # fmt: skip
-if tuple(field.name for field in dataclass_fields(MRZResult)) != _RESULT_FIELDS:
-    raise ImportError("openbmis.mrz.parser._read sets MRZResult field by field: update it with the model")
 
 
 _PLAIN = frozenset({"iso3166", "icao"})  # state categories that need no warning

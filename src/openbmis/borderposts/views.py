@@ -16,7 +16,7 @@ from openbmis.accounts.decorators import permission_required
 from openbmis.borderposts import services
 from openbmis.borderposts.forms import BorderPostForm
 from openbmis.borderposts.models import BorderPost
-from openbmis.core.errors import AccessDenied, DomainError, NotFound
+from openbmis.core.errors import DomainError
 
 # Panels other apps add to a post's page: each takes (request, post) and returns {"template", ...context} or
 # None (nothing to show, or the reader may not see it). Registered in AppConfig.ready().
@@ -41,13 +41,8 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("borderposts.view")
 def post_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        post = services.get_post(code)
-        authz.require(request.user, "borderposts.view", post)
-    except NotFound as exc:
-        return render(request, "404.html", {"detail": exc.message}, status=404)
-    except AccessDenied as exc:
-        return render(request, "403.html", {"detail": exc.message}, status=403)
+    post = services.get_post(code)  # NotFound and AccessDenied become their pages (core PageErrorsMiddleware)
+    authz.require(request.user, "borderposts.view", post)
     can_manage = authz.has_permission(request.user, "borderposts.manage")
     panels = [found for panel in POST_PANELS if (found := panel(request, post)) is not None]
     return render(request, "borderposts/detail.html", {"post": post, "can_manage": can_manage, "panels": panels})
@@ -62,10 +57,7 @@ def _lanes_text(post: BorderPost) -> str:
 def post_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     post = None
     if code is not None:
-        try:
-            post = services.get_post(code)
-        except NotFound as exc:
-            return render(request, "404.html", {"detail": exc.message}, status=404)
+        post = services.get_post(code)
     initial = {"lanes_text": _lanes_text(post)} if post else {}
     form = BorderPostForm(request.POST or None, instance=post, initial=initial)
     if post is not None:

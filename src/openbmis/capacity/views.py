@@ -53,9 +53,6 @@ def _denied(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "403.html", {"detail": message}, status=403)
 
 
-def _not_found(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "404.html", {"detail": message}, status=404)
-
 
 def _uuid(raw: str) -> UUID:
     try:
@@ -169,10 +166,7 @@ def _save_from_form(request: HttpRequest, assessment: Assessment) -> Assessment:
 @permission_required("capacity.view")
 @require_http_methods(["GET", "HEAD", "POST"])
 def assessment(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
-    try:
-        found = services.get_assessment(assessment_id)
-    except NotFound as exc:
-        return _not_found(request, exc.message)
+    found = services.get_assessment(assessment_id)
     if not _may(request.user, "capacity.view", found.border_post):
         return _denied(request, _("You have no access to this assessment."))
     can_edit = _may(request.user, "capacity.assess", found.border_post)
@@ -231,10 +225,7 @@ def assessment(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
 
 @permission_required("capacity.view")
 def assessment_report(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
-    try:
-        found = services.get_assessment(assessment_id)
-    except NotFound as exc:
-        return _not_found(request, exc.message)
+    found = services.get_assessment(assessment_id)
     if not _may(request.user, "capacity.view", found.border_post):
         return _denied(request, _("You have no access to this assessment."))
     response = HttpResponse(reports.assessment_report(request.user, found), content_type="application/pdf")
@@ -329,10 +320,7 @@ def training(request: HttpRequest) -> HttpResponse:
 @permission_required("training.view")
 @require_http_methods(["GET", "HEAD", "POST"])
 def session(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    try:
-        found = services.get_session(session_id)
-    except NotFound as exc:
-        return _not_found(request, exc.message)
+    found = services.get_session(session_id)
     can_manage = authz.has_permission(request.user, "training.manage")
     error = ""
     if request.method == "POST":
@@ -374,7 +362,7 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
             found.holder is not None and found.holder.role_assignments.filter(border_post_id__in=scope).exists()):
         found = None  # a post-scoped reader does not learn of certificates held by people elsewhere
     if found is None:
-        return _not_found(request, _("No such certificate."))
+        raise NotFound(_("No such certificate."), field="number")
     response = HttpResponse(reports.certificate_pdf(request.user, found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{found.number}.pdf"'
     return response

@@ -45,3 +45,14 @@ class TooLarge(DomainError):
     """A body or file over the installation's size limit (HTTP 413)."""
 
     code = "too_large"
+
+
+#: The one mapping from domain errors to HTTP statuses, used by the API and by the pages alike.
+HTTP_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (InvalidInput, 422), (NotFound, 404), (AccessDenied, 403), (Conflict, 409), (TooLarge, 413),
+)
+
+
+def http_status(error: DomainError) -> int:
+    """The HTTP status for a domain error (400 for one of no more specific kind)."""
+    return next((status for kind, status in HTTP_STATUS if isinstance(error, kind)), 400)

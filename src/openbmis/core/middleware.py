@@ -116,3 +116,31 @@ def _json(body: dict[str, str], status: int) -> HttpResponse:
     from django.http import JsonResponse
 
     return JsonResponse(body, status=status)
+
+
+class PageErrorsMiddleware:
+    """A domain error that escapes a page's view becomes the page for it, as the API turns it into JSON.
+
+    Views call services and let ``NotFound``, ``AccessDenied`` and the rest propagate: one mapping
+    (:func:`openbmis.core.errors.http_status`) decides the status, and the page says what the service said.
+    A form that wants to show the error beside a field still catches it itself.
+    """
+
+    TEMPLATES = {404: "404.html", 403: "403.html"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from openbmis.core.errors import DomainError, http_status
+
+        if request.path_info.startswith("/api/") or not isinstance(exc, DomainError):
+            return None
+        status = http_status(exc)
+        template = self.TEMPLATES.get(status, "error.html")
+        return render(request, template, {"detail": exc.message, "status": status}, status=status)

@@ -20,7 +20,10 @@ from openbmis.capacity.api import public_router as certificates_public_router
 from openbmis.capacity.api import router as capacity_router
 from openbmis.capacity.api import training_router
 from openbmis.core.apitypes import ApiParser
-from openbmis.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound, TooLarge
+from openbmis.core.errors import (
+    DomainError,
+    http_status,
+)
 from openbmis.documents.api import router as documents_router
 from openbmis.documents.chip import router as chip_router
 from openbmis.inspections.api import router as inspections_router
@@ -46,13 +49,11 @@ api = NinjaAPI(
 )
 
 log = logging.getLogger("openbmis.api")
-_STATUS = {InvalidInput: 422, NotFound: 404, AccessDenied: 403, Conflict: 409, TooLarge: 413}
 
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
-    return api.create_response(request, exc.as_dict(), status=status)
+    return api.create_response(request, exc.as_dict(), status=http_status(exc))
 
 
 @api.exception_handler(AuthenticationError)

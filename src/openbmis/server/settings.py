@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "openbmis.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "openbmis.core.middleware.PageErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "openbmis.server.urls"

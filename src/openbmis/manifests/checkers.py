@@ -27,7 +27,8 @@ def check_advance(context: InspectionContext) -> Outcome:
             return Outcome(Check("advance", "warn", "warning",
                                  f"Not listed on the manifest of flight {manifest.flight} ({manifest.flight_date}).",
                                  {"manifest": str(manifest.id), "flight": manifest.flight, "listed": False}))
-        return Outcome(Check("advance", "not_checked", "info", "No advance passenger information for this traveller."))
+        return Outcome(Check("advance", "not_checked", "info", "No advance passenger information for this traveller.",
+                             {"listed": False}))
     person = listed[0]
     manifest = person.manifest
     hits = list(person.hits.select_related("watchlist", "judged_by"))

@@ -453,6 +453,9 @@ def on_inspection_started(sender: Any, inspection: Any, **kwargs: Any) -> None:
     """Signal receiver: link the arriving traveller to their manifest entry (what reconciliation counts)."""
     if inspection.direction != "entry":
         return
+    advance = next((c for c in inspection.checks or () if c.get("code") == "advance"), None)
+    if advance is not None and (advance.get("details") or {}).get("listed") is False:
+        return  # the counter's advance check already looked: no current manifest lists this document
     local = timezone.localtime(inspection.created_at, ZoneInfo(inspection.border_post.time_zone)).date()
     document = {"document_number": inspection.document.number, "issuing_state": inspection.document.issuing_state}
     listed = [p for p in find_listed(inspection.border_post, document, local) if p.inspection_id is None]

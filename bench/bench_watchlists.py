@@ -62,9 +62,25 @@ def main() -> int:
         commit = time.perf_counter() - started
         print(f"{name + ': preview (' + str(record.total) + ' entries)':<44} {preview:>9.2f}")
         print(f"{name + ': commit':<44} {commit:>9.2f}")
+    national = services.create_watchlist("bench", name="National", owner="bench")
+    services.import_now("bench", national, file_name="national-v1.csv", commit=True,
+                        content=b"id,name,birth_dates\nN-1,Okonkwo Chukwuemeka,1971-05-02\nN-2,Svetlana Morozova,1983\n")
     started = time.perf_counter()
     snapshot = matching.current()
-    print(f"{'index build (' + str(len(snapshot.entries)) + ' entries)':<44} {time.perf_counter() - started:>9.2f}")
+    build = time.perf_counter() - started
+    print(f"{'index build (' + str(len(snapshot.persons)) + ' entries), saved':<44} {build:>9.2f}  (baseline)")
+    matching.forget()  # what a newly started server or worker process finds: the saved index
+    started = time.perf_counter()
+    mapped = matching.current()
+    assert mapped.source == "disk", mapped.source
+    print(f"{'new process: saved index mapped':<44} {time.perf_counter() - started:>9.2f}"
+          f"  ({build / max(time.perf_counter() - started, 1e-9):.0f}x faster than the build)")
+    services.import_now("bench", national, file_name="national-v2.csv", commit=True,
+                        content=b"id,name,birth_dates\nN-1,Okonkwo Chukwuemeka,1971-05-02\nN-3,Jean Habyarimana,1958\n")
+    started = time.perf_counter()
+    updated = matching.current()
+    assert updated.source == "delta", updated.source
+    print(f"{'list change (1 added, 1 removed) by delta':<44} {time.perf_counter() - started:>9.3f}")
 
     post = borderposts.create_border_post("bench", code="BENCH", name="Bench", kind="air", country="UTO",
                                           time_zone="UTC")

@@ -27,6 +27,8 @@ def testdata() -> Path:
 def _audit_checkpoints_per_test(settings, tmp_path):
     """Checkpoints of one test database must not be compared with another's (docs/adr/0003)."""
     settings.OPENBMIS_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+    # Likewise the saved screening index: a test's lists are its own.
+    settings.OPENBMIS_SCREENING_INDEX_DIR = tmp_path / "screening-index"
 
 
 def _flush_lifting_the_audit_delete_guard():

@@ -145,6 +145,8 @@ OPENBMIS_BLOCKING_CHECKS = CONFIG.blocking_checks
 OPENBMIS_OVERRIDE_ROLES = CONFIG.override_roles
 OPENBMIS_OVERRIDE_FOUR_EYES = CONFIG.override_four_eyes
 OPENBMIS_STALE_INSPECTION_MINUTES = CONFIG.stale_inspection_minutes
+# The screening index saved for new processes to map instead of building (openbmis.watchlists.matching).
+OPENBMIS_SCREENING_INDEX_DIR = CONFIG.data_dir / "screening-index"
 OPENBMIS_AUDIT_KEY_FILE = CONFIG.audit_key_file
 OPENBMIS_AUDIT_SIGNING_KEY_FILE = CONFIG.audit_signing_key_file
 OPENBMIS_AUDIT_CHECKPOINT_FILE = CONFIG.audit_checkpoint_file

@@ -1,20 +1,30 @@
 """Screening against the stored lists: the per-process index, the two inspection checkers, ad-hoc search.
 
-The index is built from the database once per process and kept; every change to a list stamps
-:class:`~openbmis.watchlists.models.WatchlistState` in its transaction, and the next screening in any process
-sees the new stamp and rebuilds. Checkers only read.
+Every change to a list stamps :class:`~openbmis.watchlists.models.WatchlistState` in its transaction; the next
+screening in any process sees the new stamp and brings its index up to date by the lists' delta (the entries
+added, changed or removed since the versions it indexed), without a rebuild. A full build (when the lists
+themselves change) is saved under ``OPENBMIS_SCREENING_INDEX_DIR``, and a new server or worker process maps the
+newest saved index (memory-mapped, shared between processes) and applies the delta since, instead of building
+it again. Checkers only read.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 from uuid import UUID
+
+from django.conf import settings
 
 from openbmis import screening as engine
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
@@ -52,15 +62,20 @@ class ListedEntry:
 
 @dataclass(slots=True)
 class Snapshot:
-    """The screening state of one process: indexes and the rows behind their entries."""
+    """The screening state of one process: indexes, the lists they were built from, and the document alerts'
+    rows (person entries are looked up when they hit: a national list holds a million of them)."""
 
     stamp: Any
     persons: engine.ScreeningIndex
     documents: engine.DocumentIndex
-    entries: dict[str, ListedEntry] = field(default_factory=dict)
+    entries: dict[str, ListedEntry] = field(default_factory=dict)  # document alerts only
     person_lists: int = 0
     document_lists: int = 0
     built_seconds: float = 0.0
+    # What a change can be applied to: the lists' settings, and the version of each list indexed.
+    signature: tuple[tuple[str, ...], ...] = ()
+    versions: dict[str, int] = field(default_factory=dict)
+    source: str = "built"  # built from the database, loaded from disk, or a loaded/cached one plus a delta
 
 
 def _state_stamp() -> Any:
@@ -68,22 +83,23 @@ def _state_stamp() -> Any:
     return row
 
 
-def build_snapshot(stamp: Any = None) -> Snapshot:
-    """Index the current entries of the active lists (persons by name, documents by issuer and number)."""
-    started = time.perf_counter()
-    lists = list(Watchlist.objects.filter(active=True))
-    person_lists = {w.id: w for w in lists if w.kind == Watchlist.Kind.PERSONS}
-    document_lists = {w.id: w for w in lists if w.kind == Watchlist.Kind.DOCUMENTS}
-    builder = engine.IndexBuilder(thresholds={w.name: w.threshold for w in person_lists.values()})
-    entries: dict[str, ListedEntry] = {}
-    rows = (WatchlistEntry.objects.filter(watchlist_id__in=person_lists, version_removed__isnull=True)
-            .values_list("id", "watchlist_id", "external_id", "name", "version_changed", "data"))
-    for entry_id, watchlist_id, external_id, name, version, data in rows.iterator(chunk_size=2000):
-        watchlist = person_lists[watchlist_id]
-        key = str(entry_id)
-        builder.add(entry_from_data(data, entry_id=key, list_name=watchlist.name))
-        entries[key] = ListedEntry(entry_id, watchlist_id, watchlist.name, external_id, name, version, "person")
+def _active_lists() -> list[Watchlist]:
+    return list(Watchlist.objects.filter(active=True).order_by("id"))
+
+
+def _signature(lists: list[Watchlist]) -> tuple[tuple[str, ...], ...]:
+    """What forces a full rebuild when it changes: which lists are screened, their names, kinds, thresholds."""
+    return tuple((str(w.id), w.name, w.kind, repr(float(w.threshold))) for w in lists)
+
+
+def _person_entries(rows: Any, lists: dict[Any, Watchlist]) -> Any:
+    for entry_id, watchlist_id, data in rows.iterator(chunk_size=2000):
+        yield entry_from_data(data, entry_id=str(entry_id), list_name=lists[watchlist_id].name)
+
+
+def _documents(document_lists: dict[Any, Watchlist]) -> tuple[engine.DocumentIndex, dict[str, ListedEntry]]:
     documents = engine.DocumentIndex()
+    entries: dict[str, ListedEntry] = {}
     alerts = (DocumentAlert.objects.filter(watchlist_id__in=document_lists, version_removed__isnull=True)
               .values_list("id", "watchlist_id", "external_id", "issuing_state", "number", "status",
                            "version_changed"))
@@ -93,12 +109,139 @@ def build_snapshot(stamp: Any = None) -> Snapshot:
         documents.add(watchlist.name, key, state, number, status)
         entries[key] = ListedEntry(alert_id, watchlist_id, watchlist.name, external_id, f"{state} {number}",
                                    version, "document", status)
+    return documents, entries
+
+
+def build_snapshot(stamp: Any = None, lists: list[Watchlist] | None = None) -> Snapshot:
+    """Index the current entries of the active lists (persons by name, documents by issuer and number)."""
+    started = time.perf_counter()
+    lists = _active_lists() if lists is None else lists
+    person_lists = {w.id: w for w in lists if w.kind == Watchlist.Kind.PERSONS}
+    document_lists = {w.id: w for w in lists if w.kind == Watchlist.Kind.DOCUMENTS}
+    builder = engine.IndexBuilder(thresholds={w.name: w.threshold for w in person_lists.values()})
+    rows = (WatchlistEntry.objects.filter(watchlist_id__in=person_lists, version_removed__isnull=True)
+            .values_list("id", "watchlist_id", "data"))
+    for entry in _person_entries(rows, person_lists):
+        builder.add(entry)
+    documents, entries = _documents(document_lists)
     snapshot = Snapshot(stamp=stamp, persons=builder.build(), documents=documents, entries=entries,
-                        person_lists=len(person_lists), document_lists=len(document_lists))
+                        person_lists=len(person_lists), document_lists=len(document_lists),
+                        signature=_signature(lists), versions={str(w.id): w.version for w in lists})
     snapshot.built_seconds = time.perf_counter() - started
-    log.info("watchlist index built: %d entries, %d lists, %.2f s", len(entries), len(lists),
-             snapshot.built_seconds)
+    log.info("watchlist index built: %d person entries, %d document alerts, %d lists, %.2f s",
+             len(snapshot.persons), len(entries), len(lists), snapshot.built_seconds)
     return snapshot
+
+
+def apply_delta(snapshot: Snapshot, lists: list[Watchlist], stamp: Any) -> Snapshot:
+    """The snapshot brought up to the lists' current versions by their delta: the person entries added,
+    changed or removed since the versions it indexed are applied to the index without rebuilding it; the
+    document alerts are re-read when a document list changed. Same lists and thresholds only."""
+    started = time.perf_counter()
+    person_lists = {w.id: w for w in lists if w.kind == Watchlist.Kind.PERSONS}
+    document_lists = {w.id: w for w in lists if w.kind == Watchlist.Kind.DOCUMENTS}
+    changed = [w for w in lists if w.version != snapshot.versions.get(str(w.id))]
+    persons = snapshot.persons
+    documents, entries = snapshot.documents, snapshot.entries
+    moved = 0
+    for watchlist in changed:
+        known = snapshot.versions.get(str(watchlist.id), 0)
+        if watchlist.kind == Watchlist.Kind.DOCUMENTS:
+            continue
+        added_rows = (WatchlistEntry.objects.filter(watchlist=watchlist, version_changed__gt=known,
+                                                    version_removed__isnull=True)
+                      .values_list("id", "watchlist_id", "data"))
+        added = list(_person_entries(added_rows, person_lists))
+        removed = [(watchlist.name, str(i)) for i in WatchlistEntry.objects.filter(
+            watchlist=watchlist, version_removed__gt=known).values_list("id", flat=True)]
+        persons = persons.apply_changes(added=added, removed=removed)
+        moved += len(added) + len(removed)
+    if any(w.kind == Watchlist.Kind.DOCUMENTS for w in changed):
+        documents, entries = _documents(document_lists)
+    result = Snapshot(stamp=stamp, persons=persons, documents=documents, entries=entries,
+                      person_lists=len(person_lists), document_lists=len(document_lists),
+                      signature=snapshot.signature, versions={str(w.id): w.version for w in lists},
+                      source="delta")
+    result.built_seconds = time.perf_counter() - started
+    log.info("watchlist index updated by its delta: %d person entries changed, %.2f s", moved, result.built_seconds)
+    return result
+
+
+# --- the person index on disk: a new process maps it instead of building it ------------------------------------
+KEEP_ON_DISK = 2  # saved indexes kept: the newest, and the one before it for a process that is still loading
+
+
+def _index_root() -> Path | None:
+    root = getattr(settings, "OPENBMIS_SCREENING_INDEX_DIR", None)
+    return Path(root) if root else None
+
+
+def save_snapshot(snapshot: Snapshot) -> Path | None:
+    """Write the person index and what it was built from under the index directory (atomically: a folder
+    written aside and renamed), and drop older ones. Any process can then start from it."""
+    root = _index_root()
+    if root is None or snapshot.stamp is None:
+        return None
+    target = root / str(snapshot.stamp)
+    if target.exists():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".writing-", dir=root))
+    try:
+        snapshot.persons.save(scratch / "persons")
+        meta = {"stamp": str(snapshot.stamp), "signature": [list(s) for s in snapshot.signature],
+                "versions": snapshot.versions}
+        (scratch / "snapshot.json").write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(scratch, target)
+    except OSError as exc:  # another process saved the same stamp first, or the disk is full: keep serving
+        shutil.rmtree(scratch, ignore_errors=True)
+        log.warning("screening index not saved (%s)", type(exc).__name__)
+        return target if target.exists() else None
+    saved = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in saved[KEEP_ON_DISK:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def load_saved(lists: list[Watchlist]) -> Snapshot | None:
+    """The newest saved index built from the same lists with the same settings, memory-mapped, with the
+    document alerts read from the database; None when there is none (or it is of another algorithm version)."""
+    root = _index_root()
+    if root is None or not root.is_dir():
+        return None
+    signature = _signature(lists)
+    candidates = sorted((p for p in root.iterdir() if (p / "snapshot.json").is_file()),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in candidates:
+        try:
+            meta = json.loads((path / "snapshot.json").read_text(encoding="utf-8"))
+            if tuple(tuple(s) for s in meta["signature"]) != signature:
+                continue
+            started = time.perf_counter()
+            persons = engine.ScreeningIndex.load(path / "persons")
+        except (OSError, ValueError, KeyError, engine.ScreeningError) as exc:
+            log.warning("saved screening index %s not usable (%s): ignored", path.name, type(exc).__name__)
+            continue
+        document_lists = {w.id: w for w in lists if w.kind == Watchlist.Kind.DOCUMENTS}
+        documents, entries = _documents(document_lists)
+        snapshot = Snapshot(stamp=UUID(meta["stamp"]), persons=persons, documents=documents, entries=entries,
+                            person_lists=sum(1 for w in lists if w.kind == Watchlist.Kind.PERSONS),
+                            document_lists=len(document_lists), signature=signature,
+                            versions={str(k): int(v) for k, v in meta["versions"].items()}, source="disk")
+        snapshot.built_seconds = time.perf_counter() - started
+        log.info("watchlist index loaded from disk: %d person entries, %.2f s", len(persons), snapshot.built_seconds)
+        return snapshot
+    return None
+
+
+#: Entries searched beside the base index (changed since it was built) before a fresh build is worth it.
+COMPACT_AT = 10_000
+
+
+def _overlay_size(snapshot: Snapshot) -> int:
+    overlay = snapshot.persons.overlay
+    return (len(overlay.entries) if overlay is not None else 0) + len(snapshot.persons.hidden)
 
 
 _lock = threading.Lock()
@@ -106,13 +249,34 @@ _cache: dict[str, Snapshot | None] = {"snapshot": None}
 
 
 def current() -> Snapshot:
-    """The process's snapshot, rebuilt when any list changed since it was built."""
+    """The process's snapshot, brought up to date when any list changed since it was made.
+
+    In order of cost: the cached one when nothing changed; the cached (or a saved) one plus the lists' delta
+    when only entries changed; a full build (then saved for the other processes) when the lists themselves
+    changed (one added, removed, renamed, re-thresholded) or nothing usable is at hand.
+    """
     stamp = _state_stamp()
     with _lock:
         snapshot = _cache["snapshot"]
-        if snapshot is None or snapshot.stamp != stamp:
-            snapshot = build_snapshot(stamp)
-            _cache["snapshot"] = snapshot
+        if snapshot is not None and snapshot.stamp == stamp:
+            return snapshot
+        lists = _active_lists()
+        if snapshot is None or snapshot.signature != _signature(lists):
+            snapshot = load_saved(lists)
+        if snapshot is None:
+            snapshot = build_snapshot(stamp, lists)
+            save_snapshot(snapshot)
+        elif snapshot.stamp != stamp:
+            if any(w.version < snapshot.versions.get(str(w.id), 0) for w in lists):
+                snapshot = None  # a list went back in time (a restore): its delta cannot be computed
+            else:
+                snapshot = apply_delta(snapshot, lists, stamp)
+                if _overlay_size(snapshot) > max(COMPACT_AT, len(snapshot.persons) // 20):
+                    snapshot = None  # many changes searched beside the base: build afresh, and save it
+            if snapshot is None:
+                snapshot = build_snapshot(stamp, lists)
+                save_snapshot(snapshot)
+        _cache["snapshot"] = snapshot
         return snapshot
 
 
@@ -196,10 +360,20 @@ def document_hit(found: engine.DocumentHit, listed: ListedEntry, issuing_state: 
     }
 
 
+def listed_persons(entry_ids: list[str]) -> dict[str, ListedEntry]:
+    """The stored rows behind person hits (one query; an entry deleted since the index was made is absent)."""
+    if not entry_ids:
+        return {}
+    rows = (WatchlistEntry.objects.filter(id__in=[UUID(i) for i in entry_ids])
+            .values_list("id", "watchlist_id", "watchlist__name", "external_id", "name", "version_changed"))
+    return {str(row[0]): ListedEntry(*row, kind="person") for row in rows}
+
+
 def search_persons(snapshot: Snapshot, query: engine.Query, limit: int = 10,
                    threshold: float | None = None) -> list[dict[str, Any]]:
     hits = snapshot.persons.search(query, limit=limit, threshold=threshold)
-    return [person_hit(h, snapshot.entries[h.entry_id]) for h in hits if h.entry_id in snapshot.entries]
+    listed = listed_persons([h.entry_id for h in hits])
+    return [person_hit(h, listed[h.entry_id]) for h in hits if h.entry_id in listed]
 
 
 def search_documents(snapshot: Snapshot, issuing_state: str, number: str) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""openbmis-names 1.2: recall across scripts and naming cultures, and the near-misses of issue 16 (each a
+"""openbmis-names 1.2 (1.3 keeps them): recall across scripts and naming cultures, and the near-misses of issue 16 (each a
 regression test). Expected outcomes come from the issue and from the naming conventions themselves."""
 
 from __future__ import annotations

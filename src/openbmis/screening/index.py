@@ -109,7 +109,8 @@ def query_extra_keys(form: CompiledForm) -> set[str]:
         joined = (
             latin_skeleton(tokens[i] + tokens[i + 1]) if not unvocalised else skeleton[i] + skeleton[i + 1]
         )
-        if len(joined) >= 3:
+        # Two short skeletons written apart ("ما يشو", m + sh) meet one name part (Maychou, m-sh).
+        if len(joined) >= 3 or (unvocalised and len(joined) == 2 and skeleton[i] and skeleton[i + 1]):
             keys.add("k:" + joined)
     return keys
 
@@ -117,9 +118,14 @@ def query_extra_keys(form: CompiledForm) -> set[str]:
 def boundary_keys(form: CompiledForm) -> set[str]:
     """Query keys for a word boundary that may have moved ("myongc hin" for "myong chin"): the other
     splits of two adjacent parts, each part three letters or more (weighed low: most are not words)."""
-    tokens, _, unvocalised, _ = form
+    tokens, skeleton, unvocalised, _ = form
     keys: set[str] = set()
     if unvocalised:
+        # Consonants read from Arabic letters: one written word may be two name parts ("ظاهرعويس", Dahir
+        # Aweys): the other splits of a skeleton, the first part three consonants or more.
+        for skel in skeleton:
+            for cut in range(3, len(skel)):
+                keys.add("k:" + skel[:cut])
         return keys
     for i in range(len(tokens) - 1):
         joined = tokens[i] + tokens[i + 1]

@@ -168,7 +168,10 @@ _ARABIC_SKELETON = {
     "ځ": "z", "څ": "s", "ږ": "j", "ښ": "S", "ټ": "t", "ډ": "d", "ړ": "r", "ڼ": "n",
 }  # fmt: skip
 # Letters romanised two ways (Arabic versus Persian/Urdu or Maghrebi usage): a second skeleton uses these.
-_ARABIC_ALTERNATIVES = ({"ض": "z", "ذ": "d", "ظ": "d", "ث": "s"}, {"ق": "j", "ظ": "t", "ذ": "t"})
+# Persian and Pashto text often has the Arabic kaf where the name has gaf (كل for گل, Gul): read as g.
+# Ta marbuta is pronounced t before a following noun (construct state: عصبة الأنصار, Asbat al-Ansar).
+_ARABIC_ALTERNATIVES = ({"ض": "z", "ذ": "d", "ظ": "d", "ث": "s"}, {"ق": "j", "ظ": "t", "ذ": "t"},
+                        {"ك": "j", "ک": "j"}, {"ة": "t"})
 # Titles and honorifics written in Arabic script (qari, mullah, mawlawi, haji, sheikh, doctor).
 _ARABIC_TITLES = frozenset(
     {"قاري", "ملا", "مولوي", "مولوی", "حاجي", "حاجی", "الحاج", "شيخ", "الشيخ", "مولانا", "الدكتور"}
@@ -672,10 +675,13 @@ def _abjad_parts(words: list[str], join: bool) -> list[str]:
     """Name parts from Arabic-script words: titles and nasab particles dropped, the article stripped,
     ``abd`` split off; ``join`` writes "X allah" / "X al-din" as one part (Hidayatullah, Jalaluddin)."""
     parts: list[str] = []
+    joined_last = False  # "Hamd Allah Allah Nur": one "Allah" joins its name part, the next stands alone
     for w in words:
         if w in _ARABIC_TITLES or w in {"بن", "ابن", "بنت", "ال", "آل", "ولد"}:
             continue
-        if w in _ARABIC_JOIN_PREVIOUS and parts and parts[-1] != _ARABIC_ABD:
+        joined_last = False if w not in _ARABIC_JOIN_PREVIOUS else joined_last
+        if w in _ARABIC_JOIN_PREVIOUS and parts and parts[-1] != _ARABIC_ABD and not joined_last:
+            joined_last = True
             if join:
                 parts[-1] += w[2:]
             else:

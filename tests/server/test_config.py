@@ -99,3 +99,22 @@ def test_trusted_proxy_is_an_address_and_only_then_are_forwarded_headers_believe
     with pytest.raises(ConfigError) as raised:
         load({**PRODUCTION_OK, "OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_TRUSTED_PROXY": "*"})
     assert raised.value.variable == "OPENBMIS_TRUSTED_PROXY"
+
+
+def test_upload_limits_come_from_the_configuration(tmp_path):
+    config = load({"OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_UPLOAD_MAX_MB_IMAGE": "2"})
+    limits = dict(config.upload_max_mb)
+    assert limits == {"watchlist": 200, "trust": 100, "evisa": 50, "manifest": 20, "image": 2}
+    with pytest.raises(ConfigError) as excinfo:
+        load({"OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_UPLOAD_MAX_MB_MANIFEST": "none"})
+    assert excinfo.value.variable == "OPENBMIS_UPLOAD_MAX_MB_MANIFEST"
+
+
+def test_a_lowered_upload_limit_is_enforced(settings, db):
+    from openbmis.core.errors import TooLarge
+    from openbmis.watchlists import services
+
+    settings.OPENBMIS_UPLOAD_LIMITS = {**settings.OPENBMIS_UPLOAD_LIMITS, "watchlist": 1024}
+    listed = services.create_watchlist("test", name="Small", owner="HQ")
+    with pytest.raises(TooLarge):
+        services.start_import("test", listed, file_name="big.csv", content=b"id,name\n" + b"x" * 2048)

@@ -25,6 +25,7 @@ from openbmis.capacity.models import (
     TrainingSession,
 )
 from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
+from openbmis.core.uploads import upload_limit
 
 router = Router(tags=["capacity building"])
 training_router = Router(tags=["training and certification"])
@@ -181,7 +182,7 @@ def add_photo(request: HttpRequest, assessment_id: UUID, file: File[UploadedFile
               question: str = Form(..., max_length=40), caption: str = Form("", max_length=200)) -> Status[Any]:
     """JPEG, PNG or WebP up to 5 MB, checked by its signature; stored with the assessment (it travels with it)."""
     assessment = _assessment(request, assessment_id, "capacity.assess")
-    data = file.read(services.MAX_PHOTO_BYTES + 1)
+    data = file.read(upload_limit("image") + 1)
     return Status(201, services.add_photo(request.user, assessment, question=question,
                                           content_type=file.content_type or "", data=data, caption=caption))
 

@@ -35,10 +35,10 @@ from openbmis.capacity.models import (
     TrainingSession,
 )
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
+from openbmis.core.uploads import upload_limit
 
 PREFILL_DAYS = 90
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
 def _post_code(post: BorderPost | None) -> str:
@@ -228,7 +228,7 @@ def add_photo(actor: Any, assessment: Assessment, *, question: str, content_type
         raise InvalidInput(f"unknown question {question!r}", field="question")
     if content_type not in PHOTO_TYPES:
         raise InvalidInput("a photo must be JPEG, PNG or WebP", field="photo")
-    if not data or len(data) > MAX_PHOTO_BYTES:
+    if not data or len(data) > upload_limit("image"):
         raise InvalidInput("a photo must be between 1 byte and 5 MB", field="photo")
     signatures = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
     if not data.startswith(signatures[content_type]):

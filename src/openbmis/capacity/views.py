@@ -31,6 +31,7 @@ from openbmis.capacity.models import (
     TrainingSession,
 )
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
+from openbmis.core.uploads import upload_limit
 
 
 def _posts_in_scope(user: Any, permission: str) -> Any:
@@ -159,7 +160,7 @@ def _save_from_form(request: HttpRequest, assessment: Assessment) -> Assessment:
         upload = request.FILES.get(f"q-{code}")
         if question["kind"] == "photo" and upload is not None:
             services.add_photo(request.user, assessment, question=code, content_type=upload.content_type or "",
-                               data=upload.read(services.MAX_PHOTO_BYTES + 1))
+                               data=upload.read(upload_limit("image") + 1))
     return assessment
 
 

@@ -20,6 +20,7 @@ from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost, Lane
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
+from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.inspections import checks as registry
 from openbmis.inspections import signals
 from openbmis.inspections.models import Crossing, Direction, Inspection, Referral, ReferralNote, RefusalReason
@@ -31,7 +32,6 @@ MANUAL_FIELDS = (
     "document_code", "issuing_state", "document_number", "primary_identifier", "secondary_identifier",
     "nationality", "birth_date", "sex", "expiry_date",
 )
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -447,8 +447,8 @@ def add_referral_note(
     if not text.strip() and not image:
         raise InvalidInput("a note needs text or an image", field="text")
     if image is not None:
-        if len(image) > MAX_IMAGE_BYTES:
-            raise InvalidInput(f"image larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB", field="image")
+        if len(image) > upload_limit("image"):
+            raise InvalidInput(f"image larger than {megabytes('image')} MB", field="image")
         kind = "image/jpeg" if image[:3] == b"\xff\xd8\xff" else "image/png" if image[:8] == b"\x89PNG\r\n\x1a\n" else ""
         if not kind:
             raise InvalidInput("the image must be a JPEG or PNG file", field="image")

@@ -14,11 +14,11 @@ from pydantic import Field
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services as borderposts
 from openbmis.core.errors import InvalidInput
+from openbmis.core.uploads import upload_limit
 from openbmis.manifests import services
 from openbmis.manifests.models import Carrier, Manifest, ManifestPerson, PreArrivalHit
 
 router = Router(tags=["advance passenger information"])
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def manifest_out(m: Manifest) -> dict[str, Any]:
@@ -70,12 +70,12 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     An interchange that is not PAXLST at all (or legacy CEDIPAX) is refused (422, field `file`)."""
     upload = request.FILES.get("file")
     if upload is not None:
-        if upload.size and upload.size > MAX_UPLOAD:
+        if upload.size and upload.size > upload_limit("manifest"):
             raise InvalidInput("the file is larger than 20 MiB", field="file")
         content = upload.read()
     else:
         content = request.body
-        if len(content) > MAX_UPLOAD:
+        if len(content) > upload_limit("manifest"):
             raise InvalidInput("the body is larger than 20 MiB", field="file")
     done = services.ingest(request.user, content, source="api", token=token_of(request))
     return Status(201, {"manifests": [manifest_out(m) for m in done.manifests], "errors": done.errors,

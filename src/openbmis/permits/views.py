@@ -16,6 +16,7 @@ from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.core.errors import DomainError, NotFound
 from openbmis.core.spreadsheet import SafeWriter
+from openbmis.core.uploads import upload_limit
 from openbmis.permits import services, tasks
 from openbmis.permits.forms import (
     BanForm,
@@ -27,8 +28,6 @@ from openbmis.permits.forms import (
     VisaForm,
 )
 from openbmis.permits.models import EntryBan, ResidencePermit, Visa, VisaPolicyRule
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def _can_manage(request: HttpRequest) -> bool:
@@ -118,7 +117,7 @@ def evisa_import(request: HttpRequest) -> HttpResponse:
     errors: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > upload_limit("evisa"):
             form.add_error("file", _("The file is larger than 50 MB."))
         else:
             try:

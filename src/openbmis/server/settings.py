@@ -145,6 +145,7 @@ OPENBMIS_BLOCKING_CHECKS = CONFIG.blocking_checks
 OPENBMIS_OVERRIDE_ROLES = CONFIG.override_roles
 OPENBMIS_OVERRIDE_FOUR_EYES = CONFIG.override_four_eyes
 OPENBMIS_STALE_INSPECTION_MINUTES = CONFIG.stale_inspection_minutes
+OPENBMIS_UPLOAD_LIMITS = {kind: megabytes * 2**20 for kind, megabytes in CONFIG.upload_max_mb}
 # The screening index saved for new processes to map instead of building (openbmis.watchlists.matching).
 OPENBMIS_SCREENING_INDEX_DIR = CONFIG.data_dir / "screening-index"
 OPENBMIS_AUDIT_KEY_FILE = CONFIG.audit_key_file

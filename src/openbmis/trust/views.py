@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.core.errors import DomainError, NotFound
+from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.trust import services
 from openbmis.trust.forms import ImportForm, StatusChangeForm
 from openbmis.trust.models import TrustEntry, TrustImport
 
 # An uploaded file above this size is refused before it is read (the ICAO PKD DSC LDIF is ~30 MB).
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 
 @permission_required("trust.view")
@@ -88,8 +88,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", _("The file is larger than %(n)d MB.") % {"n": MAX_UPLOAD_BYTES // 2**20})
+        if upload.size > upload_limit("trust"):
+            form.add_error("file", _("The file is larger than %(n)d MB.") % {"n": megabytes("trust")})
         else:
             try:
                 record = services.import_file(request.user, file_name=upload.name, data=upload.read(),

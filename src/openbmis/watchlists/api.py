@@ -16,6 +16,7 @@ from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.borderposts import services as borderposts
 from openbmis.core.errors import InvalidInput, TooLarge
+from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.watchlists import services
 from openbmis.watchlists.models import Hit, Watchlist, WatchlistImport
 
@@ -179,8 +180,8 @@ def start_import(request: HttpRequest, watchlist_id: UUID, file: File[UploadedFi
     authz.require(request.user, "watchlists.manage", token=token)
     watchlist = services.get_watchlist(watchlist_id)
     expected = services.check_format(watchlist, fmt)
-    if file.size is not None and file.size > services.MAX_UPLOAD_BYTES:
-        raise TooLarge(f"the file is larger than {services.MAX_UPLOAD_BYTES // 2**20} MB", field="file")
+    if file.size is not None and file.size > upload_limit("watchlist"):
+        raise TooLarge(f"the file is larger than {megabytes('watchlist')} MB", field="file")
     record = services.start_import(request.user, watchlist, file_name=file.name or "upload", content=file.read(),
                                    channel="api", token=token)
     try:

@@ -24,6 +24,7 @@ from openbmis.audit import services as audit
 from openbmis.core import installation
 from openbmis.core.errors import Conflict, InvalidInput, NotFound, TooLarge
 from openbmis.core.pii import short_hash
+from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.core.validation import clean_file_name
 from openbmis.watchlists import matching, records
 from openbmis.watchlists.models import (
@@ -42,7 +43,6 @@ Progress = Callable[[int, str], None]
 MAX_DIFF_ITEMS = 500
 MAX_AUDITED_IDS = 1000
 BATCH = 1000
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 # The formats an import may name, by kind of list ("auto": recognised from the file, as the upload page does).
 FORMATS = {
     Watchlist.Kind.PERSONS: ("auto", "un-sc-xml", "ofac-sdn-csv", "ftm-json", "openbmis-csv"),
@@ -183,8 +183,8 @@ def start_import(
     _require(actor, "watchlists.manage", token=token)
     if not content:
         raise InvalidInput("the file is empty", field="file")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise TooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB", field="file")
+    if len(content) > upload_limit("watchlist"):
+        raise TooLarge(f"the file is larger than {megabytes('watchlist')} MB", field="file")
     user, label = _actor_fields(actor)
     file_name = clean_file_name(file_name, field="file")
     with transaction.atomic():

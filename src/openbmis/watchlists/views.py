@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
+from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.watchlists import services, tasks
 from openbmis.watchlists.forms import (
     ImportForm,
@@ -26,8 +27,6 @@ from openbmis.watchlists.forms import (
     WatchlistSettingsForm,
 )
 from openbmis.watchlists.models import DocumentAlert, Hit, Watchlist, WatchlistEntry
-
-MAX_UPLOAD_BYTES = services.MAX_UPLOAD_BYTES
 
 
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
@@ -107,8 +106,8 @@ def import_upload(request: HttpRequest, watchlist_id: UUID) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", _("The file is larger than %(n)d MB.") % {"n": MAX_UPLOAD_BYTES // 2**20})
+        if upload.size > upload_limit("watchlist"):
+            form.add_error("file", _("The file is larger than %(n)d MB.") % {"n": megabytes("watchlist")})
         else:
             try:
                 record = services.start_import(request.user, watchlist, file_name=upload.name,

@@ -9,10 +9,10 @@ class WatchlistsConfig(AppConfig):
     def ready(self) -> None:
         from openbmis.core import retention
         from openbmis.inspections import checks, signals
-        from openbmis.watchlists import matching, services
+        from openbmis.watchlists import checkers, services
 
-        checks.register("watchlist", matching.check_watchlist)
-        checks.register("stolen_lost", matching.check_stolen_lost)
+        checks.register("watchlist", checkers.check_watchlist)
+        checks.register("stolen_lost", checkers.check_stolen_lost)
         checks.register_clearance("watchlist", services.inspection_hits_cleared)
         checks.register_clearance("stolen_lost", services.inspection_hits_cleared)
         signals.inspection_started.connect(services.file_inspection_hits, dispatch_uid="watchlists.file_hits")

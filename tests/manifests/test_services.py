@@ -174,3 +174,26 @@ def test_compliance_figures(airport, carrier, passengers, make_user):
     assert row["carrier"] == "UA" and row["manifests"] == 2
     assert (row["late"], row["incomplete"], row["with_errors"], row["missing"]) == (1, 1, 0, 1)
     assert done.manifests[0].late
+
+
+def test_screening_queries_do_not_grow_with_the_manifest(airport, carrier, watchlist, make_user):
+    """The visas, permits, rules and bans of a manifest are read in a batch: 40 persons cost the queries of 4."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openbmis.permits import services as permits
+
+    permits.create_rule(make_user("administrator", None), name="all exempt", nationality="*", document_type="*", category="exempt",
+                        stay_kind="rolling", max_stay_days=90, window_days=180, valid_from=dt.date(2020, 1, 1))
+    counts = []
+    services.ingest("test", manifest_text([person("WARM", "UP", "W0000001")], flight="UA9"), source="cli")
+    for n, flight in ((4, "UA1"), (40, "UA2")):
+        people = [person(f"PERSON{chr(65 + i % 26)}", "TEST", f"N{n:02d}{i:05d}") for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            manifest = services.ingest("test", manifest_text(people, flight=flight, reference=flight),
+                                       source="cli").manifests[0]
+        visa = next(c for c in manifest.persons.first().checks if c["code"] == "visa")
+        assert visa["status"] == "pass" and "all exempt" in visa["message"]
+        # savepoints are not queries: each check runs in one when the caller holds a transaction (as here)
+        counts.append([q["sql"][:80] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]])
+    assert len(counts[0]) == len(counts[1]), counts[1]

@@ -29,6 +29,8 @@ from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
 from openbmis.inspections import checks as registry
 from openbmis.manifests.models import Airport, Carrier, Manifest, ManifestPerson, PreArrivalHit
+from openbmis.permits import checkers as permit_checks
+from openbmis.permits import services as permits
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +310,22 @@ def _run_checks(context: registry.InspectionContext) -> tuple[list[registry.Chec
     return found, hits
 
 
+def _save_outcomes(persons: list[ManifestPerson]) -> None:
+    """Store each person's checks and screening result: one prepared UPDATE run for all rows (the ORM's
+    ``bulk_update`` builds a CASE expression per row, which cost more than the screening it records)."""
+    meta = ManifestPerson._meta
+    checks, screening, pk = meta.get_field("checks"), meta.get_field("screening"), meta.pk
+    assert pk is not None
+    qn = connection.ops.quote_name
+    # only the model's own table and column names, quoted, are formatted in; every value is a bound parameter
+    sql = (f"UPDATE {qn(meta.db_table)} SET {qn(checks.column)} = %s, {qn(screening.column)} = %s "  # noqa: S608
+           f"WHERE {qn(pk.column)} = %s")
+    rows = [(checks.get_db_prep_save(p.checks, connection), screening.get_db_prep_save(p.screening, connection),
+             pk.get_db_prep_value(p.pk, connection)) for p in persons]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def screen_manifest(manifest: Manifest) -> Manifest:
     """Screen every person of ``manifest`` as the counter would on arrival; file hits in the pre-arrival queue."""
     from openbmis.watchlists.models import DocumentAlert, WatchlistEntry
@@ -319,14 +337,16 @@ def screen_manifest(manifest: Manifest) -> Manifest:
     persons = list(manifest.persons.all())
     hit_rows: list[PreArrivalHit] = []
     shared: dict[str, Any] = {}
-    known = _known_travellers([_document_fields(p) for p in persons])
-    for person in persons:
-        fields = _document_fields(person)
+    documents = [_document_fields(p) for p in persons]
+    known = _known_travellers(documents)
+    # The visas, permits, rules and bans of the whole manifest in a few queries, not several per person.
+    lookups = permits.arrival_lookups(documents, list(known.values()), day)
+    for person, fields in zip(persons, documents, strict=True):
         context = registry.InspectionContext(
             border_post=post, direction="entry", document=fields, mrz_result=None,
             traveller=known.get((fields["issuing_state"], fields["document_number"])), travel_document=None,
             at=at, local_date=day, history=[],
-            extra={"prearrival": True, "manifest": str(manifest.id)},
+            extra={"prearrival": True, "manifest": str(manifest.id), permit_checks.LOOKUPS: lookups},
         )
         if "watchlists.snapshot" in shared:
             context.extra["watchlists.snapshot"] = shared["watchlists.snapshot"]
@@ -356,7 +376,7 @@ def screen_manifest(manifest: Manifest) -> Manifest:
         DocumentAlert.objects.filter(id__in=alert_ids).values_list("id", flat=True))
     hit_rows = [h for h in hit_rows if str(h.entry_id or h.document_alert_id) in {str(s) for s in stored}]
     with transaction.atomic():
-        ManifestPerson.objects.bulk_update(persons, ["checks", "screening"], batch_size=500)
+        _save_outcomes(persons)
         PreArrivalHit.objects.bulk_create(hit_rows, batch_size=500)
         manifest.screened_at = timezone.now()
         manifest.screening_ms = int((time.perf_counter() - started) * 1000)

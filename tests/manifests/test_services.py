@@ -197,3 +197,48 @@ def test_screening_queries_do_not_grow_with_the_manifest(airport, carrier, watch
         # savepoints are not queries: each check runs in one when the caller holds a transaction (as here)
         counts.append([q["sql"][:80] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]])
     assert len(counts[0]) == len(counts[1]), counts[1]
+
+
+def test_no_match_before_arrival_is_remembered_at_the_counter(airport, carrier, watchlist, passengers, make_user):
+    """Judged no match in the pre-arrival queue: at the passenger's first inspection (no traveller in the registry
+    yet), the counter is not alerted again for the same pair (the check warns and does not block), and the
+    judgement becomes the traveller's no-match memory."""
+    from openbmis.inspections import services as inspections
+    from openbmis.watchlists.models import Hit, NoMatchMemory
+
+    services.ingest("test", manifest_text(passengers), source="cli")
+    officer = make_user("prearrival_officer", airport, username="targeting")
+    (hit,) = services.queue(officer, border_post=airport)
+    services.judge(officer, hit, status="no_match", reason="listed person is 30 years older")
+    counter = make_user("primary_officer", airport)
+    inspection = inspect(counter, airport, passengers[0], flight="UA123")
+    watch = next(c for c in inspection.checks if c["code"] == "watchlist")
+    assert watch["status"] == "warn" and "judged no match before (by targeting" in watch["message"]
+    assert inspections.blocking_checks(inspection) == []
+    (memory,) = NoMatchMemory.objects.all()
+    assert (memory.traveller_id, memory.entry_id, memory.judged_by) == (inspection.traveller_id, hit.entry_id,
+                                                                       officer)
+    assert memory.reason == "listed person is 30 years older"
+    counter_hit = Hit.objects.get(inspection=inspection)
+    assert counter_hit.previous_no_match == memory and counter_hit.status == "pending"
+
+
+def test_until_judged_no_match_before_arrival_the_counter_is_alerted(airport, carrier, watchlist, passengers,
+                                                                     make_user):
+    from openbmis.inspections import services as inspections
+    from openbmis.watchlists.models import NoMatchMemory
+
+    services.ingest("test", manifest_text(passengers), source="cli")
+    officer = make_user("prearrival_officer", airport, username="targeting")
+    (hit,) = services.queue(officer, border_post=airport)
+    services.judge(officer, hit, status="unsure", reason="cannot tell from the manifest")
+    counter = make_user("primary_officer", airport)
+    first = inspect(counter, airport, passengers[0], flight="UA123")
+    assert next(c for c in first.checks if c["code"] == "watchlist")["status"] == "fail"
+    assert [b.code for b in inspections.blocking_checks(first)] == ["watchlist"]
+    assert NoMatchMemory.objects.count() == 0
+    # judged no match later (the traveller is now in the registry): the next inspection remembers it
+    services.judge(officer, hit, status="no_match", reason="different birth date on the list")
+    second = inspect(counter, airport, passengers[0], flight="UA123")
+    assert next(c for c in second.checks if c["code"] == "watchlist")["status"] == "warn"
+    assert NoMatchMemory.objects.get().traveller_id == second.traveller_id == first.traveller_id

@@ -423,14 +423,12 @@ def judge(actor: Any, hit: PreArrivalHit, *, status: str, reason: str, token: An
     shows the judgement beside its own checks (the advance check). Judgements made at the counter before
     (NoMatchMemory of a traveller already known by the document) are shown on pre-arrival hits as they are on
     counter hits, because screening runs the counter's own watchlist checker."""
+    from openbmis.watchlists import services as watchlists
+
     authz.require(actor, "prearrival.adjudicate", hit.border_post_id, token=token)
     if isinstance(actor, str):
         raise AccessDenied("a judgement is made by a person")
-    if status not in JUDGEMENTS:
-        raise InvalidInput("judgement must be match, no_match or unsure", field="status")
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("a judgement needs a reason", field="reason")
+    reason = watchlists.check_judgement(status, reason)
     fields = ["status", "reason", "judged_by", "judged_at"]
     with transaction.atomic():
         locked = PreArrivalHit.objects.select_for_update().get(id=hit.id)
@@ -445,6 +443,27 @@ def judge(actor: Any, hit: PreArrivalHit, *, status: str, reason: str, token: An
 
 
 # ----------------------------------------------------------------------------------------------- at the counter
+def prearrival_no_match(context: Any, entry_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The counter's watchlist checks ask here for "no match" judgements made before arrival: those of the
+    pre-arrival hits on the manifest entry listing this document, for these list entries (or document alerts).
+    Filed with the counter's hit, such a judgement becomes the traveller's no-match memory."""
+    listed = find_listed(context.border_post, context.document, context.local_date) if entry_ids else []
+    if not listed:
+        return {}
+    judged = (PreArrivalHit.objects.select_related("judged_by")
+              .filter(person=listed[0], status=PreArrivalHit.Status.NO_MATCH)
+              .filter(Q(entry_id__in=entry_ids) | Q(document_alert_id__in=entry_ids)).order_by("judged_at"))
+    found: dict[str, dict[str, Any]] = {}
+    for hit in judged:
+        if hit.judged_by is None or hit.judged_at is None:
+            continue
+        found[str(hit.entry_id or hit.document_alert_id)] = {
+            "by": hit.judged_by.get_username(), "by_id": str(hit.judged_by_id), "at": hit.judged_at.isoformat(),
+            "date": hit.judged_at.date().isoformat(), "reason": hit.reason, "hit_id": None,
+            "prearrival_hit": str(hit.id)}
+    return found
+
+
 def find_listed(border_post: Any, document: dict[str, Any], day: date) -> list[ManifestPerson]:
     """Persons of current manifests arriving at ``border_post`` around ``day`` who hold this document."""
     number = str(document.get("document_number") or "").upper()

@@ -242,3 +242,18 @@ def test_until_judged_no_match_before_arrival_the_counter_is_alerted(airport, ca
     second = inspect(counter, airport, passengers[0], flight="UA123")
     assert next(c for c in second.checks if c["code"] == "watchlist")["status"] == "warn"
     assert NoMatchMemory.objects.get().traveller_id == second.traveller_id == first.traveller_id
+
+
+def test_a_person_without_birth_date_or_nationality_is_still_checked_for_a_visa(airport, carrier, make_user):
+    """Before arrival there is no traveller to fall back on: the visa check runs on what the manifest gives."""
+    from openbmis.permits import services as permits
+
+    permits.create_rule(make_user("administrator", None), name="all exempt", nationality="*", document_type="*",
+                        category="exempt", stay_kind="rolling", max_stay_days=90, window_days=180,
+                        valid_from=dt.date(2020, 1, 1))
+    bare = person("BARE", "NO DATA", "BA000001")
+    bare.birth_date = None
+    bare.nationality = None
+    manifest = services.ingest("test", manifest_text([bare]), source="cli").manifests[0]
+    visa = next(c for c in manifest.persons.get().checks if c["code"] == "visa")
+    assert visa["status"] == "pass" and "all exempt" in visa["message"], visa

@@ -587,29 +587,50 @@ def reconcile(manifest: Manifest) -> dict[str, Any]:
 def compliance(actor: Any, *, start: date, end: date, token: Any = None) -> list[dict[str, Any]]:
     """Per carrier, manifests received for flights arriving in [start, end): late, incomplete, with errors, and
     flights seen at the counter (inspections naming the carrier's flight) with no manifest at all."""
+    authz.require(actor, "manifests.view", token=token)
+    scope = authz.post_scope(actor, "manifests.view", token)
+    return carrier_figures(start=start, end=end, post_ids=None if isinstance(scope, authz.AllPosts) else set(scope))
+
+
+def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
+                    now: datetime | None = None) -> list[dict[str, Any]]:
+    """The exact compliance counts per carrier for flights arriving in [start, end) at ``post_ids`` (None: all
+    posts): ``manifests``, ``flights``, ``late``, ``incomplete``, ``with_errors``, ``missing`` (flights named at
+    the counter with no manifest), ``listed`` (persons on current manifests) and ``no_shows`` (listed, never
+    inspected, on flights that have arrived). Read only, no access check: callers check (this app's compliance
+    page, the statistics dashboard with its small-cell protection)."""
     from openbmis.inspections.models import Inspection
 
-    authz.require(actor, "manifests.view", token=token)
+    now = now or timezone.now()
     rows = (Manifest.objects.filter(flight_date__gte=start, flight_date__lt=end)
             .exclude(status=Manifest.Status.CANCELLED).select_related("carrier"))
-    scope = authz.post_scope(actor, "manifests.view", token)
     inspections = Inspection.objects.filter(direction="entry", created_at__date__gte=start,
                                             created_at__date__lt=end).exclude(transport_id="")
-    if not isinstance(scope, authz.AllPosts):
-        rows = rows.filter(arrival_post_id__in=scope)
-        inspections = inspections.filter(border_post_id__in=scope)
+    if post_ids is not None:
+        rows = rows.filter(arrival_post_id__in=post_ids)
+        inspections = inspections.filter(border_post_id__in=post_ids)
+
+    def blank(code: str, name: str) -> dict[str, Any]:
+        return {"carrier": code, "name": name, "manifests": 0, "late": 0, "incomplete": 0, "with_errors": 0,
+                "missing": 0, "listed": 0, "no_shows": 0, "flights": set()}
+
     by_carrier: dict[str, dict[str, Any]] = {}
     manifested: set[str] = set()
     for m in rows:
-        figures = by_carrier.setdefault(m.carrier.code, {"carrier": m.carrier.code, "name": m.carrier.name,
-                                                         "manifests": 0, "late": 0, "incomplete": 0,
-                                                         "with_errors": 0, "missing": 0, "flights": set()})
+        figures = by_carrier.setdefault(m.carrier.code, blank(m.carrier.code, m.carrier.name))
         figures["manifests"] += 1
         figures["late"] += int(is_late(m))
         figures["incomplete"] += int(m.incomplete_count > 0)
         figures["with_errors"] += int(bool(m.errors))
         figures["flights"].add(m.flight)
         manifested.add(m.flight)
+    persons = (ManifestPerson.objects.filter(manifest__in=rows.filter(status=Manifest.Status.CURRENT))
+               .values("manifest__carrier__code")
+               .annotate(listed=Count("id"), no_shows=Count("id", filter=Q(inspection__isnull=True,
+                                                                             manifest__arrival_at__lte=now))))
+    for row in persons:
+        figures = by_carrier[row["manifest__carrier__code"]]
+        figures["listed"], figures["no_shows"] = row["listed"], row["no_shows"]
     carriers = {c.code: c for c in Carrier.objects.all()}
     seen = (inspections.values("transport_id").annotate(n=Count("id")).filter(~Q(transport_id__in=manifested)))
     for row in seen:
@@ -617,10 +638,7 @@ def compliance(actor: Any, *, start: date, end: date, token: Any = None) -> list
         code = next((c for c in sorted(carriers, key=len, reverse=True) if flight.startswith(c)), None)
         if code is None:
             continue
-        figures = by_carrier.setdefault(code, {"carrier": code, "name": carriers[code].name, "manifests": 0,
-                                               "late": 0, "incomplete": 0, "with_errors": 0, "missing": 0,
-                                               "flights": set()})
-        figures["missing"] += 1
+        by_carrier.setdefault(code, blank(code, carriers[code].name))["missing"] += 1
     out = []
     for figures in sorted(by_carrier.values(), key=lambda f: f["carrier"]):
         figures["flights"] = len(figures["flights"])

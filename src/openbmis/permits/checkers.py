@@ -20,7 +20,7 @@ def _number(context: InspectionContext) -> str:
 
 
 def _nationality(context: InspectionContext) -> str:
-    return str(context.document.get("nationality") or context.traveller.nationality or "")
+    return str(context.document.get("nationality") or getattr(context.traveller, "nationality", "") or "")
 
 
 #: Where a caller screening many documents at once (the pre-arrival screening) puts a
@@ -48,10 +48,14 @@ def _rule(context: InspectionContext) -> VisaPolicyRule | None:
     batch = _lookups(context)
     if batch is not None:
         return context.memo("permits.rule", lambda: batch.rule(  # type: ignore[no-any-return]
-            _nationality(context), code, context.document.get("birth_date") or context.traveller.birth_date))
+            _nationality(context), code, _birth_date(context)))
     return context.memo("permits.rule", lambda: services.find_rule(  # type: ignore[no-any-return]
-        _nationality(context), code, context.local_date,
-        context.document.get("birth_date") or context.traveller.birth_date))
+        _nationality(context), code, context.local_date, _birth_date(context)))
+
+
+def _birth_date(context: InspectionContext) -> Any:
+    # before arrival there may be no traveller (nobody is created for a manifest person)
+    return context.document.get("birth_date") or getattr(context.traveller, "birth_date", None)
 
 
 def _rule_details(rule: VisaPolicyRule) -> dict[str, Any]:

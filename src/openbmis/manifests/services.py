@@ -315,7 +315,7 @@ def _save_outcomes(persons: list[ManifestPerson]) -> None:
     ``bulk_update`` builds a CASE expression per row, which cost more than the screening it records)."""
     meta = ManifestPerson._meta
     checks, screening, pk = meta.get_field("checks"), meta.get_field("screening"), meta.pk
-    assert pk is not None
+    assert pk is not None and pk.column and checks.column and screening.column
     qn = connection.ops.quote_name
     # only the model's own table and column names, quoted, are formatted in; every value is a bound parameter
     sql = (f"UPDATE {qn(meta.db_table)} SET {qn(checks.column)} = %s, {qn(screening.column)} = %s "  # noqa: S608
@@ -628,9 +628,9 @@ def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
                .values("manifest__carrier__code")
                .annotate(listed=Count("id"), no_shows=Count("id", filter=Q(inspection__isnull=True,
                                                                              manifest__arrival_at__lte=now))))
-    for row in persons:
-        figures = by_carrier[row["manifest__carrier__code"]]
-        figures["listed"], figures["no_shows"] = row["listed"], row["no_shows"]
+    for counted in persons:
+        figures = by_carrier[counted["manifest__carrier__code"]]
+        figures["listed"], figures["no_shows"] = counted["listed"], counted["no_shows"]
     carriers = {c.code: c for c in Carrier.objects.all()}
     seen = (inspections.values("transport_id").annotate(n=Count("id")).filter(~Q(transport_id__in=manifested)))
     for row in seen:

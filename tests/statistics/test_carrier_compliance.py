@@ -3,7 +3,8 @@ the monthly report, with the statistics' own small-cell protection.
 
 The scenario, counted by hand: two UA manifests for flights that arrived yesterday at JFK (23:00 UTC), one received
 late (03:00, departure 00:30), one with a person without birth date (incomplete); four persons listed, one of
-them inspected at the counter (three no-shows); one inspection names UA999, a flight with no manifest (missing).
+them inspected at the counter (three no-shows); one inspection names UA999, a flight with no manifest (missing),
+and one names UA123 for a person it does not list (an arrival not listed).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from openbmis import mrz, paxlst
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
 PERIOD = {"from": YESTERDAY.isoformat(), "to": dt.date.today().isoformat()}
 EXACT = {"carrier": "UA", "manifests": 2, "late": 1, "incomplete": 1, "with_errors": 0, "missing": 1, "listed": 4,
-         "no_shows": 3}
+         "no_shows": 3, "not_listed": 1}
 
 
 def _person(surname: str, number: str, birth: str | None = "1957-01-21") -> paxlst.Person:
@@ -66,6 +67,7 @@ def flights(db, make_user):
     officer = make_user("primary_officer", post)
     _inspect(officer, post, "ALPHA", "AL000001", "UA123")
     _inspect(officer, post, "ECHO", "EC000005", "UA999")
+    _inspect(officer, post, "FOXTROT", "FO000006", "UA123")
     return post
 
 
@@ -106,7 +108,7 @@ def test_dashboard_section_and_monthly_report(flights, analyst, analyst_with_ide
     assert "<th scope=\"row\">UA</th>" in section and "&lt;5" in section
     exact = session_client(analyst_with_identities).get("/statistics/", PERIOD).content.decode()
     section = exact.split('data-testid="compliance"')[1].split("</section>")[0]
-    assert "<td>1</td><td>1</td><td>0</td><td>1</td><td>4</td><td>3</td>" in section.replace("\n", "")
+    assert "<td>1</td><td>1</td><td>0</td><td>1</td><td>4</td><td>3</td><td>1</td>" in section.replace("\n", "")
 
     monkeypatch.setattr(rl_config, "useA85", 0)  # plain zlib streams, so the test can read the text
     pdf, _filters = reports.generate(analyst_with_identities, YESTERDAY.replace(day=1), None)

@@ -596,8 +596,9 @@ def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
                     now: datetime | None = None) -> list[dict[str, Any]]:
     """The exact compliance counts per carrier for flights arriving in [start, end) at ``post_ids`` (None: all
     posts): ``manifests``, ``flights``, ``late``, ``incomplete``, ``with_errors``, ``missing`` (flights named at
-    the counter with no manifest), ``listed`` (persons on current manifests) and ``no_shows`` (listed, never
-    inspected, on flights that have arrived). Read only, no access check: callers check (this app's compliance
+    the counter with no manifest), ``listed`` (persons on current manifests), ``no_shows`` (listed, never
+    inspected, on flights that have arrived) and ``not_listed`` (entry inspections in the period naming a
+    manifested flight that matched no listed person). Read only, no access check: callers check (this app's compliance
     page, the statistics dashboard with its small-cell protection)."""
     from openbmis.inspections.models import Inspection
 
@@ -612,10 +613,10 @@ def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
 
     def blank(code: str, name: str) -> dict[str, Any]:
         return {"carrier": code, "name": name, "manifests": 0, "late": 0, "incomplete": 0, "with_errors": 0,
-                "missing": 0, "listed": 0, "no_shows": 0, "flights": set()}
+                "missing": 0, "listed": 0, "no_shows": 0, "not_listed": 0, "flights": set()}
 
     by_carrier: dict[str, dict[str, Any]] = {}
-    manifested: set[str] = set()
+    manifested: dict[str, str] = {}  # flight -> carrier code
     for m in rows:
         figures = by_carrier.setdefault(m.carrier.code, blank(m.carrier.code, m.carrier.name))
         figures["manifests"] += 1
@@ -623,7 +624,7 @@ def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
         figures["incomplete"] += int(m.incomplete_count > 0)
         figures["with_errors"] += int(bool(m.errors))
         figures["flights"].add(m.flight)
-        manifested.add(m.flight)
+        manifested[m.flight] = m.carrier.code
     persons = (ManifestPerson.objects.filter(manifest__in=rows.filter(status=Manifest.Status.CURRENT))
                .values("manifest__carrier__code")
                .annotate(listed=Count("id"), no_shows=Count("id", filter=Q(inspection__isnull=True,
@@ -639,6 +640,12 @@ def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
         if code is None:
             continue
         by_carrier.setdefault(code, blank(code, carriers[code].name))["missing"] += 1
+    # arrivals not listed: entry inspections naming a manifested flight that no listed person was linked to
+    linked = ManifestPerson.objects.filter(manifest__in=rows, inspection__isnull=False).values("inspection_id")
+    unlisted = (inspections.filter(transport_id__in=manifested).exclude(id__in=linked)
+                .values("transport_id").annotate(n=Count("id")))
+    for row in unlisted:
+        by_carrier[manifested[row["transport_id"]]]["not_listed"] += row["n"]
     out = []
     for figures in sorted(by_carrier.values(), key=lambda f: f["carrier"]):
         figures["flights"] = len(figures["flights"])

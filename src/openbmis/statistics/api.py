@@ -71,6 +71,7 @@ class CarrierRow(Schema):
     missing: int | None
     listed: int | None
     no_shows: int | None
+    not_listed: int | None
 
 
 class CarriersOut(Schema):
@@ -85,7 +86,8 @@ def carriers(request: HttpRequest, params: Query[CarriersQuery]) -> dict[str, An
     """Per carrier, for flights arriving in the period at the posts asked (or in the caller's scope): `manifests`
     received, `late` (more than 30 minutes after departure), `incomplete` (a person without document number,
     birth date, nationality or surname), `with_errors`, `missing` (flights named at the counter with no manifest),
-    `listed` persons and `no_shows` (listed, never inspected, flight arrived). Small counts are protected as in
+    `listed` persons, `no_shows` (listed, never inspected, flight arrived) and `not_listed` (entry inspections
+    naming a manifested flight that matched no listed person). Small counts are protected as in
     `/api/statistics/flows`. Example: `/api/statistics/carriers?from=2026-11-01&to=2026-11-30`."""
     filters = queries.parse_filters(request.user, {"from": params.since, "to": params.until,
                                                    "border_post": params.border_post}, token=token_of(request))

@@ -1,6 +1,6 @@
 """Carriers' compliance with advance passenger information, as a statistics table: per carrier, the manifests of
 the flights arriving in the period, those late, incomplete or with errors, flights seen at the counter with no
-manifest, the persons listed and the no-shows. The counts come from the manifests app; the small-cell protection
+manifest, the persons listed, the no-shows and the arrivals not listed. The counts come from the manifests app; the small-cell protection
 is the statistics' own (:func:`queries._suppress`), so a protected reader sees the same rounding as everywhere."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from openbmis.accounts import authz
 from openbmis.statistics import queries
 
-MEASURES = ("manifests", "late", "incomplete", "with_errors", "missing", "listed", "no_shows")
+MEASURES = ("manifests", "late", "incomplete", "with_errors", "missing", "listed", "no_shows", "not_listed")
 LABELS = {
     "carrier": gettext_lazy("Carrier"),
     "manifests": gettext_lazy("Manifests"),
@@ -23,6 +23,7 @@ LABELS = {
     "missing": gettext_lazy("Flights without manifest"),
     "listed": gettext_lazy("Persons listed"),
     "no_shows": gettext_lazy("No-shows"),
+    "not_listed": gettext_lazy("Arrivals not listed"),
 }
 TITLE = gettext_lazy("Carrier compliance (advance passenger information)")
 

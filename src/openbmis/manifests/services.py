@@ -389,7 +389,6 @@ def screen_manifest(manifest: Manifest) -> Manifest:
 
 
 # ----------------------------------------------------------------------------------------------- the queue
-JUDGEMENTS = (PreArrivalHit.Status.MATCH, PreArrivalHit.Status.NO_MATCH, PreArrivalHit.Status.UNSURE)
 
 
 def get_hit(actor: Any, hit_id: Any, token: Any = None) -> PreArrivalHit:

@@ -70,4 +70,7 @@ def test_manifest_queue_and_counter(live_server, page, screenshots, client, bear
     assert page.get_attribute("[data-code=advance]", "class").split()[-1] == "pass"
     text = page.inner_text("[data-code=advance]")
     assert "UA123" in text and "judged no match" in text
+    # the pre-arrival "no match" is the counter's memory too: the watchlist check warns, it does not fail again
+    assert page.get_attribute("[data-code=watchlist]", "class").split()[-1] == "warn"
+    assert "judged no match before (by targeting" in page.inner_text("[data-code=watchlist]")
     page.screenshot(path=str(screenshots / "counter-advance.png"), full_page=True)

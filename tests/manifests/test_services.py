@@ -174,3 +174,86 @@ def test_compliance_figures(airport, carrier, passengers, make_user):
     assert row["carrier"] == "UA" and row["manifests"] == 2
     assert (row["late"], row["incomplete"], row["with_errors"], row["missing"]) == (1, 1, 0, 1)
     assert done.manifests[0].late
+
+
+def test_screening_queries_do_not_grow_with_the_manifest(airport, carrier, watchlist, make_user):
+    """The visas, permits, rules and bans of a manifest are read in a batch: 40 persons cost the queries of 4."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openbmis.permits import services as permits
+
+    permits.create_rule(make_user("administrator", None), name="all exempt", nationality="*", document_type="*", category="exempt",
+                        stay_kind="rolling", max_stay_days=90, window_days=180, valid_from=dt.date(2020, 1, 1))
+    counts = []
+    services.ingest("test", manifest_text([person("WARM", "UP", "W0000001")], flight="UA9"), source="cli")
+    for n, flight in ((4, "UA1"), (40, "UA2")):
+        people = [person(f"PERSON{chr(65 + i % 26)}", "TEST", f"N{n:02d}{i:05d}") for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            manifest = services.ingest("test", manifest_text(people, flight=flight, reference=flight),
+                                       source="cli").manifests[0]
+        visa = next(c for c in manifest.persons.first().checks if c["code"] == "visa")
+        assert visa["status"] == "pass" and "all exempt" in visa["message"]
+        # savepoints are not queries: each check runs in one when the caller holds a transaction (as here)
+        counts.append([q["sql"][:80] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]])
+    assert len(counts[0]) == len(counts[1]), counts[1]
+
+
+def test_no_match_before_arrival_is_remembered_at_the_counter(airport, carrier, watchlist, passengers, make_user):
+    """Judged no match in the pre-arrival queue: at the passenger's first inspection (no traveller in the registry
+    yet), the counter is not alerted again for the same pair (the check warns and does not block), and the
+    judgement becomes the traveller's no-match memory."""
+    from openbmis.inspections import services as inspections
+    from openbmis.watchlists.models import Hit, NoMatchMemory
+
+    services.ingest("test", manifest_text(passengers), source="cli")
+    officer = make_user("prearrival_officer", airport, username="targeting")
+    (hit,) = services.queue(officer, border_post=airport)
+    services.judge(officer, hit, status="no_match", reason="listed person is 30 years older")
+    counter = make_user("primary_officer", airport)
+    inspection = inspect(counter, airport, passengers[0], flight="UA123")
+    watch = next(c for c in inspection.checks if c["code"] == "watchlist")
+    assert watch["status"] == "warn" and "judged no match before (by targeting" in watch["message"]
+    assert inspections.blocking_checks(inspection) == []
+    (memory,) = NoMatchMemory.objects.all()
+    assert (memory.traveller_id, memory.entry_id, memory.judged_by) == (inspection.traveller_id, hit.entry_id,
+                                                                       officer)
+    assert memory.reason == "listed person is 30 years older"
+    counter_hit = Hit.objects.get(inspection=inspection)
+    assert counter_hit.previous_no_match == memory and counter_hit.status == "pending"
+
+
+def test_until_judged_no_match_before_arrival_the_counter_is_alerted(airport, carrier, watchlist, passengers,
+                                                                     make_user):
+    from openbmis.inspections import services as inspections
+    from openbmis.watchlists.models import NoMatchMemory
+
+    services.ingest("test", manifest_text(passengers), source="cli")
+    officer = make_user("prearrival_officer", airport, username="targeting")
+    (hit,) = services.queue(officer, border_post=airport)
+    services.judge(officer, hit, status="unsure", reason="cannot tell from the manifest")
+    counter = make_user("primary_officer", airport)
+    first = inspect(counter, airport, passengers[0], flight="UA123")
+    assert next(c for c in first.checks if c["code"] == "watchlist")["status"] == "fail"
+    assert [b.code for b in inspections.blocking_checks(first)] == ["watchlist"]
+    assert NoMatchMemory.objects.count() == 0
+    # judged no match later (the traveller is now in the registry): the next inspection remembers it
+    services.judge(officer, hit, status="no_match", reason="different birth date on the list")
+    second = inspect(counter, airport, passengers[0], flight="UA123")
+    assert next(c for c in second.checks if c["code"] == "watchlist")["status"] == "warn"
+    assert NoMatchMemory.objects.get().traveller_id == second.traveller_id == first.traveller_id
+
+
+def test_a_person_without_birth_date_or_nationality_is_still_checked_for_a_visa(airport, carrier, make_user):
+    """Before arrival there is no traveller to fall back on: the visa check runs on what the manifest gives."""
+    from openbmis.permits import services as permits
+
+    permits.create_rule(make_user("administrator", None), name="all exempt", nationality="*", document_type="*",
+                        category="exempt", stay_kind="rolling", max_stay_days=90, window_days=180,
+                        valid_from=dt.date(2020, 1, 1))
+    bare = person("BARE", "NO DATA", "BA000001")
+    bare.birth_date = None
+    bare.nationality = None
+    manifest = services.ingest("test", manifest_text([bare]), source="cli").manifests[0]
+    visa = next(c for c in manifest.persons.get().checks if c["code"] == "visa")
+    assert visa["status"] == "pass" and "all exempt" in visa["message"], visa

@@ -102,6 +102,7 @@ def persons(draw: st.DrawFn) -> Person:
         nationality=draw(CODE3),
         embarkation=draw(CODE3),
         debarkation=draw(CODE3),
+        employment=draw(st.sampled_from(["CR1", "CR2", None])) if crew else None,
         documents=[
             Document(type=draw(st.sampled_from(["P", "I", "V"])), number=draw(st.from_regex(r"[A-Z0-9]{5,12}", fullmatch=True)),
                      issuing_state=draw(CODE3), expiry_date=draw(DAY))

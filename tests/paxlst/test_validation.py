@@ -168,3 +168,21 @@ def test_unreadable(text: str) -> None:
 def test_bytes_latin1(d05b: str) -> None:
     result = parse(_replace(d05b, "UNOA", "UNOC").replace("DOE:JOHN", "DOÉ:JOHN").encode("latin-1"))
     assert result.errors == [] and result.messages[0].persons[0].surname == "DOÉ"
+
+
+@pytest.mark.parametrize("release", ["02B", "12B", "15B"])
+def test_other_releases_read_alike(d05b: str, release: str) -> None:
+    result = parse(d05b.replace("D:05B", f"D:{release}"))
+    assert result.errors == []
+    assert [m.version for m in result.messages] == [f"D{release}"]
+    assert result.messages[0].persons[0].surname == "DOE"
+
+
+def test_crew_employment_category_is_read(d05b: str) -> None:
+    crew = (d05b.replace("BGM+745'", "BGM+250'").replace("NAD+FL", "NAD+FM").replace("CNT+42", "CNT+41")
+            .replace("NAT+2+CAN'", "EMP+1+CR1:110:111'NAT+2+CAN'"))
+    result = parse(crew.replace("UNT+35+", "UNT+36+"))
+    assert result.errors == []
+    (person,) = result.messages[0].persons
+    assert (person.role, person.employment) == ("crew", "CR1")
+    assert person.to_dict()["employment"] == "CR1"

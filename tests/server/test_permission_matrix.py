@@ -42,6 +42,7 @@ POLICY = {
     ("GET", "/api/watchlists"): ({"administrator"}, "national_only"),
     ("POST", "/api/screening/search"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
     ("GET", "/api/statistics/flows"): ({"analyst", "supervisor", "administrator"}, False),
+    ("GET", "/api/statistics/carriers"): ({"analyst", "supervisor", "administrator"}, False),
     ("GET", "/api/visa-policies"): (PERMITS_VIEW, False),
     ("POST", "/api/visa-policies"): ({"administrator"}, "national_only"),
     ("GET", "/api/visas"): (PERMITS_VIEW, False),

@@ -29,6 +29,8 @@ from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
 from openbmis.inspections import checks as registry
 from openbmis.manifests.models import Airport, Carrier, Manifest, ManifestPerson, PreArrivalHit
+from openbmis.permits import checkers as permit_checks
+from openbmis.permits import services as permits
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +310,22 @@ def _run_checks(context: registry.InspectionContext) -> tuple[list[registry.Chec
     return found, hits
 
 
+def _save_outcomes(persons: list[ManifestPerson]) -> None:
+    """Store each person's checks and screening result: one prepared UPDATE run for all rows (the ORM's
+    ``bulk_update`` builds a CASE expression per row, which cost more than the screening it records)."""
+    meta = ManifestPerson._meta
+    checks, screening, pk = meta.get_field("checks"), meta.get_field("screening"), meta.pk
+    assert pk is not None and pk.column and checks.column and screening.column
+    qn = connection.ops.quote_name
+    # only the model's own table and column names, quoted, are formatted in; every value is a bound parameter
+    sql = (f"UPDATE {qn(meta.db_table)} SET {qn(checks.column)} = %s, {qn(screening.column)} = %s "  # noqa: S608
+           f"WHERE {qn(pk.column)} = %s")
+    rows = [(checks.get_db_prep_save(p.checks, connection), screening.get_db_prep_save(p.screening, connection),
+             pk.get_db_prep_value(p.pk, connection)) for p in persons]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def screen_manifest(manifest: Manifest) -> Manifest:
     """Screen every person of ``manifest`` as the counter would on arrival; file hits in the pre-arrival queue."""
     from openbmis.watchlists.models import DocumentAlert, WatchlistEntry
@@ -319,14 +337,16 @@ def screen_manifest(manifest: Manifest) -> Manifest:
     persons = list(manifest.persons.all())
     hit_rows: list[PreArrivalHit] = []
     shared: dict[str, Any] = {}
-    known = _known_travellers([_document_fields(p) for p in persons])
-    for person in persons:
-        fields = _document_fields(person)
+    documents = [_document_fields(p) for p in persons]
+    known = _known_travellers(documents)
+    # The visas, permits, rules and bans of the whole manifest in a few queries, not several per person.
+    lookups = permits.arrival_lookups(documents, list(known.values()), day)
+    for person, fields in zip(persons, documents, strict=True):
         context = registry.InspectionContext(
             border_post=post, direction="entry", document=fields, mrz_result=None,
             traveller=known.get((fields["issuing_state"], fields["document_number"])), travel_document=None,
             at=at, local_date=day, history=[],
-            extra={"prearrival": True, "manifest": str(manifest.id)},
+            extra={"prearrival": True, "manifest": str(manifest.id), permit_checks.LOOKUPS: lookups},
         )
         if "watchlists.snapshot" in shared:
             context.extra["watchlists.snapshot"] = shared["watchlists.snapshot"]
@@ -356,7 +376,7 @@ def screen_manifest(manifest: Manifest) -> Manifest:
         DocumentAlert.objects.filter(id__in=alert_ids).values_list("id", flat=True))
     hit_rows = [h for h in hit_rows if str(h.entry_id or h.document_alert_id) in {str(s) for s in stored}]
     with transaction.atomic():
-        ManifestPerson.objects.bulk_update(persons, ["checks", "screening"], batch_size=500)
+        _save_outcomes(persons)
         PreArrivalHit.objects.bulk_create(hit_rows, batch_size=500)
         manifest.screened_at = timezone.now()
         manifest.screening_ms = int((time.perf_counter() - started) * 1000)
@@ -369,7 +389,6 @@ def screen_manifest(manifest: Manifest) -> Manifest:
 
 
 # ----------------------------------------------------------------------------------------------- the queue
-JUDGEMENTS = (PreArrivalHit.Status.MATCH, PreArrivalHit.Status.NO_MATCH, PreArrivalHit.Status.UNSURE)
 
 
 def get_hit(actor: Any, hit_id: Any, token: Any = None) -> PreArrivalHit:
@@ -403,14 +422,12 @@ def judge(actor: Any, hit: PreArrivalHit, *, status: str, reason: str, token: An
     shows the judgement beside its own checks (the advance check). Judgements made at the counter before
     (NoMatchMemory of a traveller already known by the document) are shown on pre-arrival hits as they are on
     counter hits, because screening runs the counter's own watchlist checker."""
+    from openbmis.watchlists import services as watchlists
+
     authz.require(actor, "prearrival.adjudicate", hit.border_post_id, token=token)
     if isinstance(actor, str):
         raise AccessDenied("a judgement is made by a person")
-    if status not in JUDGEMENTS:
-        raise InvalidInput("judgement must be match, no_match or unsure", field="status")
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("a judgement needs a reason", field="reason")
+    reason = watchlists.check_judgement(status, reason)
     fields = ["status", "reason", "judged_by", "judged_at"]
     with transaction.atomic():
         locked = PreArrivalHit.objects.select_for_update().get(id=hit.id)
@@ -425,6 +442,27 @@ def judge(actor: Any, hit: PreArrivalHit, *, status: str, reason: str, token: An
 
 
 # ----------------------------------------------------------------------------------------------- at the counter
+def prearrival_no_match(context: Any, entry_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The counter's watchlist checks ask here for "no match" judgements made before arrival: those of the
+    pre-arrival hits on the manifest entry listing this document, for these list entries (or document alerts).
+    Filed with the counter's hit, such a judgement becomes the traveller's no-match memory."""
+    listed = find_listed(context.border_post, context.document, context.local_date) if entry_ids else []
+    if not listed:
+        return {}
+    judged = (PreArrivalHit.objects.select_related("judged_by")
+              .filter(person=listed[0], status=PreArrivalHit.Status.NO_MATCH)
+              .filter(Q(entry_id__in=entry_ids) | Q(document_alert_id__in=entry_ids)).order_by("judged_at"))
+    found: dict[str, dict[str, Any]] = {}
+    for hit in judged:
+        if hit.judged_by is None or hit.judged_at is None:
+            continue
+        found[str(hit.entry_id or hit.document_alert_id)] = {
+            "by": hit.judged_by.get_username(), "by_id": str(hit.judged_by_id), "at": hit.judged_at.isoformat(),
+            "date": hit.judged_at.date().isoformat(), "reason": hit.reason, "hit_id": None,
+            "prearrival_hit": str(hit.id)}
+    return found
+
+
 def find_listed(border_post: Any, document: dict[str, Any], day: date) -> list[ManifestPerson]:
     """Persons of current manifests arriving at ``border_post`` around ``day`` who hold this document."""
     number = str(document.get("document_number") or "").upper()
@@ -551,29 +589,51 @@ def reconcile(manifest: Manifest) -> dict[str, Any]:
 def compliance(actor: Any, *, start: date, end: date, token: Any = None) -> list[dict[str, Any]]:
     """Per carrier, manifests received for flights arriving in [start, end): late, incomplete, with errors, and
     flights seen at the counter (inspections naming the carrier's flight) with no manifest at all."""
+    authz.require(actor, "manifests.view", token=token)
+    scope = authz.post_scope(actor, "manifests.view", token)
+    return carrier_figures(start=start, end=end, post_ids=None if isinstance(scope, authz.AllPosts) else set(scope))
+
+
+def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
+                    now: datetime | None = None) -> list[dict[str, Any]]:
+    """The exact compliance counts per carrier for flights arriving in [start, end) at ``post_ids`` (None: all
+    posts): ``manifests``, ``flights``, ``late``, ``incomplete``, ``with_errors``, ``missing`` (flights named at
+    the counter with no manifest), ``listed`` (persons on current manifests), ``no_shows`` (listed, never
+    inspected, on flights that have arrived) and ``not_listed`` (entry inspections in the period naming a
+    manifested flight that matched no listed person). Read only, no access check: callers check (this app's compliance
+    page, the statistics dashboard with its small-cell protection)."""
     from openbmis.inspections.models import Inspection
 
-    authz.require(actor, "manifests.view", token=token)
+    now = now or timezone.now()
     rows = (Manifest.objects.filter(flight_date__gte=start, flight_date__lt=end)
             .exclude(status=Manifest.Status.CANCELLED).select_related("carrier"))
-    scope = authz.post_scope(actor, "manifests.view", token)
     inspections = Inspection.objects.filter(direction="entry", created_at__date__gte=start,
                                             created_at__date__lt=end).exclude(transport_id="")
-    if not isinstance(scope, authz.AllPosts):
-        rows = rows.filter(arrival_post_id__in=scope)
-        inspections = inspections.filter(border_post_id__in=scope)
+    if post_ids is not None:
+        rows = rows.filter(arrival_post_id__in=post_ids)
+        inspections = inspections.filter(border_post_id__in=post_ids)
+
+    def blank(code: str, name: str) -> dict[str, Any]:
+        return {"carrier": code, "name": name, "manifests": 0, "late": 0, "incomplete": 0, "with_errors": 0,
+                "missing": 0, "listed": 0, "no_shows": 0, "not_listed": 0, "flights": set()}
+
     by_carrier: dict[str, dict[str, Any]] = {}
-    manifested: set[str] = set()
+    manifested: dict[str, str] = {}  # flight -> carrier code
     for m in rows:
-        figures = by_carrier.setdefault(m.carrier.code, {"carrier": m.carrier.code, "name": m.carrier.name,
-                                                         "manifests": 0, "late": 0, "incomplete": 0,
-                                                         "with_errors": 0, "missing": 0, "flights": set()})
+        figures = by_carrier.setdefault(m.carrier.code, blank(m.carrier.code, m.carrier.name))
         figures["manifests"] += 1
         figures["late"] += int(is_late(m))
         figures["incomplete"] += int(m.incomplete_count > 0)
         figures["with_errors"] += int(bool(m.errors))
         figures["flights"].add(m.flight)
-        manifested.add(m.flight)
+        manifested[m.flight] = m.carrier.code
+    persons = (ManifestPerson.objects.filter(manifest__in=rows.filter(status=Manifest.Status.CURRENT))
+               .values("manifest__carrier__code")
+               .annotate(listed=Count("id"), no_shows=Count("id", filter=Q(inspection__isnull=True,
+                                                                             manifest__arrival_at__lte=now))))
+    for counted in persons:
+        figures = by_carrier[counted["manifest__carrier__code"]]
+        figures["listed"], figures["no_shows"] = counted["listed"], counted["no_shows"]
     carriers = {c.code: c for c in Carrier.objects.all()}
     seen = (inspections.values("transport_id").annotate(n=Count("id")).filter(~Q(transport_id__in=manifested)))
     for row in seen:
@@ -581,10 +641,13 @@ def compliance(actor: Any, *, start: date, end: date, token: Any = None) -> list
         code = next((c for c in sorted(carriers, key=len, reverse=True) if flight.startswith(c)), None)
         if code is None:
             continue
-        figures = by_carrier.setdefault(code, {"carrier": code, "name": carriers[code].name, "manifests": 0,
-                                               "late": 0, "incomplete": 0, "with_errors": 0, "missing": 0,
-                                               "flights": set()})
-        figures["missing"] += 1
+        by_carrier.setdefault(code, blank(code, carriers[code].name))["missing"] += 1
+    # arrivals not listed: entry inspections naming a manifested flight that no listed person was linked to
+    linked = ManifestPerson.objects.filter(manifest__in=rows, inspection__isnull=False).values("inspection_id")
+    unlisted = (inspections.filter(transport_id__in=manifested).exclude(id__in=linked)
+                .values("transport_id").annotate(n=Count("id")))
+    for row in unlisted:
+        by_carrier[manifested[row["transport_id"]]]["not_listed"] += row["n"]
     out = []
     for figures in sorted(by_carrier.values(), key=lambda f: f["carrier"]):
         figures["flights"] = len(figures["flights"])

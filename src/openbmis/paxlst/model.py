@@ -66,6 +66,7 @@ class Person:
     residence: str | None = None
     birth_place: str | None = None
     address: str | None = None
+    employment: str | None = None  # EMP employment category (crew: CR1 cockpit, CR2 cabin, ...)
     documents: list[Document] = field(default_factory=list)
     bags: Bags | None = None
     reservation: str | None = None
@@ -89,6 +90,7 @@ class Person:
             "residence": self.residence,
             "birth_place": self.birth_place,
             "address": self.address,
+            "employment": self.employment,
             "documents": [d.to_dict() for d in self.documents],
             "bags": self.bags.to_dict() if self.bags else None,
             "reservation": self.reservation,

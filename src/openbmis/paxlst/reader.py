@@ -488,6 +488,8 @@ class _Reader:
             }.get(qual)
             if target:
                 setattr(person, target, place)
+        elif tag == "EMP":
+            person.employment = seg.value(2, 1) or seg.value(2, 4) or person.employment
         elif tag == "NAT":
             code = seg.value(2, 1)
             if not re.match(r"[A-Z]{2,3}\Z", code):

@@ -110,12 +110,14 @@ class _Frame:
 
 
 _TAGS: dict[int, tuple[str, ...]] = {}
+_REQUIRED: dict[int, tuple[bool, ...]] = {}
 
 
 def _frame(group: Group, instance: int, index: int = 0, count: int = 0) -> _Frame:
     tags = _TAGS.get(id(group))
     if tags is None:
         tags = _TAGS[id(group)] = tuple(e.tag if isinstance(e, Seg) else e.trigger for e in group.entries)
+        _REQUIRED[id(group)] = tuple(e.required for e in group.entries)
     return _Frame(group, instance, index, count, tags)
 
 
@@ -135,6 +137,8 @@ def _name(entry: Entry) -> str:
 
 def _missing(frame: _Frame, start: int, stop: int, at: Segment | None, issues: list[Issue]) -> None:
     """Report required entries of ``frame`` in [start, stop) never seen (the one at index if count 0)."""
+    if not any(_REQUIRED[id(frame.group)][start:stop]):
+        return
     for i in range(start, stop):
         entry = frame.group.entries[i]
         if not entry.required:
@@ -170,9 +174,11 @@ def check(segments: list[Segment], schema: Group = PAXLST) -> tuple[list[Placed]
             entries = frame.group.entries
             tags = frame.tags
             # a group's trigger never repeats inside one instance: it opens the next instance
-            for i in range(frame.index + (1 if frame.index == 0 and frame.count else 0), len(entries)):
-                if tags[i] != tag:
-                    continue
+            try:
+                i = tags.index(tag, frame.index + (1 if frame.index == 0 and frame.count else 0))
+            except ValueError:
+                i = -1
+            if i >= 0:
                 entry = entries[i]
                 # close the frames above this one
                 for inner in reversed(stack[depth + 1 :]):
@@ -193,8 +199,6 @@ def check(segments: list[Segment], schema: Group = PAXLST) -> tuple[list[Placed]
                 top = stack[-1]
                 placed.append(Placed(seg, top.group.name, top.instance))
                 found = True
-                break
-            if found:
                 break
             depth -= 1
         if not found:

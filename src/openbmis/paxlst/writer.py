@@ -47,6 +47,8 @@ def _person(p: Person, d: Delimiters) -> list[str]:
     ):
         if value:
             out.append(render("LOC", [qual, value], d))
+    if p.employment:
+        out.append(render("EMP", ["1", [p.employment, "110", "111"]], d))
     if p.nationality:
         out.append(render("NAT", ["2", p.nationality], d))
     refs = dict(p.references)

@@ -20,13 +20,42 @@ def _number(context: InspectionContext) -> str:
 
 
 def _nationality(context: InspectionContext) -> str:
-    return str(context.document.get("nationality") or context.traveller.nationality or "")
+    return str(context.document.get("nationality") or getattr(context.traveller, "nationality", "") or "")
+
+
+#: Where a caller screening many documents at once (the pre-arrival screening) puts a
+#: :class:`services.ArrivalLookups` read for all of them; without it, each check queries for itself.
+LOOKUPS = "permits.lookups"
+
+
+def _lookups(context: InspectionContext) -> services.ArrivalLookups | None:
+    found = context.extra.get(LOOKUPS)
+    if isinstance(found, services.ArrivalLookups) and found.day == context.local_date:
+        return found
+    return None
+
+
+def _permit(context: InspectionContext) -> Any:
+    batch = _lookups(context)
+    if batch is not None:
+        return context.memo("permits.permit", lambda: batch.permit(_nationality(context), _number(context)))
+    return context.memo("permits.permit", lambda: services.valid_permit(
+        _nationality(context), _number(context), context.local_date))
 
 
 def _rule(context: InspectionContext) -> VisaPolicyRule | None:
+    code = str(context.document.get("document_code") or "")
+    batch = _lookups(context)
+    if batch is not None:
+        return context.memo("permits.rule", lambda: batch.rule(  # type: ignore[no-any-return]
+            _nationality(context), code, _birth_date(context)))
     return context.memo("permits.rule", lambda: services.find_rule(  # type: ignore[no-any-return]
-        _nationality(context), str(context.document.get("document_code") or ""), context.local_date,
-        context.document.get("birth_date") or context.traveller.birth_date))
+        _nationality(context), code, context.local_date, _birth_date(context)))
+
+
+def _birth_date(context: InspectionContext) -> Any:
+    # before arrival there may be no traveller (nobody is created for a manifest person)
+    return context.document.get("birth_date") or getattr(context.traveller, "birth_date", None)
 
 
 def _rule_details(rule: VisaPolicyRule) -> dict[str, Any]:
@@ -36,8 +65,11 @@ def _rule_details(rule: VisaPolicyRule) -> dict[str, Any]:
 
 def _usable_visa(context: InspectionContext) -> tuple[Visa | None, list[str]]:
     problems: list[str] = []
-    for visa in services.find_visas(_nationality(context), _number(context)):
-        problem = services.visa_problem(visa, context.local_date, _nationality(context))
+    batch = _lookups(context)
+    visas = (batch.find_visas if batch is not None else services.find_visas)(_nationality(context), _number(context))
+    for visa in visas:
+        problem = (batch.visa_problem(visa, _nationality(context)) if batch is not None
+                   else services.visa_problem(visa, context.local_date, _nationality(context)))
         if problem is None:
             return visa, problems
         problems.append(problem)
@@ -54,8 +86,7 @@ def check_visa(context: InspectionContext) -> Outcome:
     """Entry: does this nationality and document need a visa or permit, and is there a valid one?"""
     if context.direction != "entry":
         return Outcome(Check("visa", "not_checked", "info", "Visas are checked at entry."))
-    permit = context.memo("permits.permit", lambda: services.valid_permit(
-        _nationality(context), _number(context), context.local_date))
+    permit = _permit(context)
     if permit is not None:
         return Outcome(Check("visa", "pass", "info",
                              f"{permit.get_kind_display()} {permit.number} valid until {permit.valid_until}.",
@@ -101,8 +132,7 @@ def check_stay(context: InspectionContext) -> Outcome:
     """Entry: the permitted last day of stay. Exit: the days overstayed, if any."""
     if context.direction == "exit":
         return _check_exit(context)
-    permit = context.memo("permits.permit", lambda: services.valid_permit(
-        _nationality(context), _number(context), context.local_date))
+    permit = _permit(context)
     if permit is not None:
         return Outcome(Check("stay", "pass", "info", f"Resident: may stay until {permit.valid_until}.",
                              {"permitted_until": permit.valid_until.isoformat(), "basis": "permit"}))
@@ -177,7 +207,9 @@ def _check_exit(context: InspectionContext) -> Outcome:
 def check_entry_ban(context: InspectionContext) -> Outcome:
     if context.direction != "entry":
         return Outcome(Check("entry_ban", "not_checked", "info", "Entry bans are checked at entry."))
-    bans = services.active_bans(traveller=context.traveller, document=context.document, day=context.local_date)
+    batch = _lookups(context)
+    bans = (batch.active_bans(traveller=context.traveller, document=context.document) if batch is not None
+            else services.active_bans(traveller=context.traveller, document=context.document, day=context.local_date))
     if not bans:
         return Outcome(Check("entry_ban", "pass", "info", "No entry ban in force."))
     ban = bans[0]

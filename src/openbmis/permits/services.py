@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from openbmis import mrz, stay
@@ -144,6 +144,11 @@ def find_rule(nationality: str, document_code: str, day: date, birth_date: date 
     candidates = VisaPolicyRule.objects.filter(
         nationality__in=[nationality, ANY], document_type__in=types, valid_from__lte=day,
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    return _most_specific(candidates, code, day, birth_date)
+
+
+def _most_specific(candidates: Any, code: str, day: date, birth_date: date | None) -> VisaPolicyRule | None:
+    """Among rules in force on ``day`` for the nationality and document type: the most specific one."""
     age = age_on(birth_date, day)
     best: tuple[tuple[int, int, int], VisaPolicyRule] | None = None
     for rule in candidates:
@@ -325,8 +330,9 @@ def find_visas(nationality: str, passport_number: str) -> list[Visa]:
                 .order_by("-valid_from"))
 
 
-def visa_problem(visa: Visa, day: date, nationality: str) -> str | None:
-    """Why the visa cannot be used to enter on ``day`` (None: it can)."""
+def visa_problem(visa: Visa, day: date, nationality: str, *, used: int | None = None) -> str | None:
+    """Why the visa cannot be used to enter on ``day`` (None: it can). ``used``: the entries already made on
+    it, when the caller has counted them (else counted here)."""
     if visa.status != Visa.Status.VALID:
         return f"visa {visa.number} is {visa.status}"
     if visa.nationality != nationality:
@@ -337,7 +343,8 @@ def visa_problem(visa: Visa, day: date, nationality: str) -> str | None:
         return f"visa {visa.number} expired on {visa.valid_until.isoformat()}"
     allowed = visa.allowed_entries
     if allowed is not None:
-        used = VisaUse.objects.filter(visa=visa).count()
+        if used is None:
+            used = VisaUse.objects.filter(visa=visa).count()
         if used >= allowed:
             return f"visa {visa.number}: all {allowed} entr{'y' if allowed == 1 else 'ies'} used"
     return None
@@ -498,6 +505,19 @@ def lift_ban(actor: Any, ban: EntryBan, reason: str) -> EntryBan:
         audit.record(actor=actor, action="entry_ban.lift", object_type="entry_ban", object_id=str(ban.id),
                      after={"lifted_at": ban.lifted_at}, reason=reason)
     return ban
+
+
+def _ban_matches(ban: EntryBan, traveller: Any, document: dict[str, Any]) -> bool:
+    """In Python, the identity test of :func:`active_bans` (for bans read in a batch)."""
+    if traveller is not None and ban.traveller_id == traveller.id:
+        return True
+    nationality = document.get("nationality") or ""
+    number = str(document.get("document_number") or "").upper()
+    if number and ban.document_number == number and ban.nationality == nationality:
+        return True
+    birth = document.get("birth_date")
+    return bool(birth) and (ban.surname == str(document.get("primary_identifier") or "").upper()
+                            and ban.birth_date == birth and ban.nationality == nationality)
 
 
 def active_bans(*, traveller: Any, document: dict[str, Any], day: date) -> list[EntryBan]:
@@ -766,3 +786,83 @@ def get_crossing(crossing_id: Any) -> Crossing | None:
     if crossing is None:
         raise NotFound(f"no crossing {crossing_id}", field="crossing_id")
     return crossing
+
+
+# --- many arriving documents at once (pre-arrival screening) -----------------------------------------
+
+_CHUNK = 500  # values in one IN (...): well under every database's limit of bound parameters
+
+
+def _chunks(values: set[Any]) -> list[list[Any]]:
+    ordered = sorted(values, key=str)
+    return [ordered[i:i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
+
+
+@dataclass
+class ArrivalLookups:
+    """The permits, visas (with their entries used), visa policy rules and entry bans that can concern a set of
+    arriving documents on one day, read in a handful of queries rather than several per person. Each method
+    answers exactly what its single-document function answers (:func:`valid_permit`, :func:`find_rule`,
+    :func:`find_visas` and :func:`visa_problem`, :func:`active_bans`); the counter's checkers use it when the
+    pre-arrival screening hands it to them, and query one by one otherwise."""
+
+    day: date
+    rules: list[VisaPolicyRule] = field(default_factory=list)
+    permits: dict[tuple[str, str], list[ResidencePermit]] = field(default_factory=dict)
+    visas: dict[tuple[str, str], list[Visa]] = field(default_factory=dict)
+    visa_uses: dict[Any, int] = field(default_factory=dict)
+    bans: list[EntryBan] = field(default_factory=list)
+
+    def permit(self, nationality: str, passport_number: str) -> ResidencePermit | None:
+        found = self.permits.get((nationality, passport_number.upper()), [])
+        return max(found, key=lambda p: p.valid_until, default=None)
+
+    def rule(self, nationality: str, document_code: str, birth_date: date | None = None) -> VisaPolicyRule | None:
+        code = (document_code or "").replace("<", "").upper()
+        types = {code, code[:1], ANY} - {""}
+        candidates = [r for r in self.rules if r.nationality in (nationality, ANY) and r.document_type in types]
+        return _most_specific(candidates, code, self.day, birth_date)
+
+    def find_visas(self, nationality: str, passport_number: str) -> list[Visa]:
+        return list(self.visas.get((nationality, passport_number.upper()), []))
+
+    def visa_problem(self, visa: Visa, nationality: str) -> str | None:
+        return visa_problem(visa, self.day, nationality, used=self.visa_uses.get(visa.id, 0))
+
+    def active_bans(self, *, traveller: Any, document: dict[str, Any]) -> list[EntryBan]:
+        return [b for b in self.bans if _ban_matches(b, traveller, document)]
+
+
+def arrival_lookups(documents: list[dict[str, Any]], travellers: list[Any], day: date) -> ArrivalLookups:
+    """Read at once what :class:`ArrivalLookups` needs for ``documents`` (the checkers' document dictionaries:
+    ``nationality``, ``document_number``, ``primary_identifier``, ``birth_date``) and the travellers already
+    known among them, arriving on ``day``."""
+    out = ArrivalLookups(day=day)
+    numbers = {str(d.get("document_number") or "").upper() for d in documents} - {""}
+    nationalities = {str(d.get("nationality") or "") for d in documents}
+    surnames = {str(d.get("primary_identifier") or "").upper() for d in documents if d.get("birth_date")}
+    in_force = Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    out.rules = list(VisaPolicyRule.objects.filter(in_force, nationality__in=nationalities | {ANY},
+                                                   valid_from__lte=day))
+    for chunk in _chunks(numbers):
+        for permit in ResidencePermit.objects.filter(passport_number__in=chunk, revoked=False, valid_from__lte=day,
+                                                     valid_until__gte=day):
+            out.permits.setdefault((permit.nationality, permit.passport_number), []).append(permit)
+        for visa in Visa.objects.filter(passport_number__in=chunk).order_by("-valid_from"):
+            out.visas.setdefault((visa.nationality, visa.passport_number), []).append(visa)
+    limited = {v.id for found in out.visas.values() for v in found if v.allowed_entries is not None}
+    for chunk in _chunks(limited):
+        for row in VisaUse.objects.filter(visa_id__in=chunk).values("visa_id").annotate(n=Count("id")):
+            out.visa_uses[row["visa_id"]] = row["n"]
+    in_effect = EntryBan.objects.filter(lifted_at__isnull=True, starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    traveller_ids = {t.id for t in travellers if t is not None}
+    seen: set[Any] = set()
+    for key, values in (("traveller_id__in", traveller_ids), ("document_number__in", numbers),
+                        ("surname__in", surnames)):
+        for chunk in _chunks(values):
+            for ban in in_effect.filter(**{key: chunk}):
+                if ban.id not in seen:
+                    seen.add(ban.id)
+                    out.bans.append(ban)
+    return out

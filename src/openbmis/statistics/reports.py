@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from openbmis.accounts import authz
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import InvalidInput
-from openbmis.statistics import panels, queries, services
+from openbmis.statistics import compliance, panels, queries, services
 from openbmis.statistics.models import MonthlyReport
 
 ARRIVALS = colors.HexColor("#1f6feb")
@@ -158,6 +158,7 @@ def build_pdf(filters: queries.Filters, title: str) -> bytes:
         story.append(_paragraph(_("Other counts and the totals are rounded to the nearest multiple of %(m)s, so "
                                   "rows may not add up to the total.") % {"m": filters.min_cell}, styles["Normal"]))
     story += _section(filters, styles, national=True)
+    story += _compliance_story(filters, styles)
     posts = list(filters.posts) or _posts(filters)
     if len(posts) > 1:
         for post in posts:
@@ -173,6 +174,15 @@ def build_pdf(filters: queries.Filters, title: str) -> bytes:
                                  leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm)
     document.build(story)
     return buffer.getvalue()
+
+
+def _compliance_story(filters: queries.Filters, styles: Any) -> list[Any]:
+    """Carriers' compliance with advance passenger information, protected like every table of the report."""
+    if not compliance.available():
+        return []
+    table = compliance.carrier_table(filters)
+    return [KeepTogether([_paragraph(str(compliance.TITLE), styles["Heading2"]),
+                          _table(compliance.headers(), compliance.rows(table, filters))])]
 
 
 def _posts(filters: queries.Filters) -> list[BorderPost]:

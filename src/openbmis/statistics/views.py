@@ -15,7 +15,7 @@ from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
-from openbmis.statistics import exports, panels, queries, reports, services
+from openbmis.statistics import compliance, exports, panels, queries, reports, services
 from openbmis.statistics.models import MonthlyReport, RollupState
 
 
@@ -92,7 +92,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                    for name, panel in panels.available().items()],
         "overstays_available": "overstays" in panels.available(),
     })
+    context["compliance"] = _compliance_section(filters)
     return render(request, "statistics/dashboard.html", context)
+
+
+def _compliance_section(filters: queries.Filters) -> dict[str, Any] | None:
+    """Carriers' compliance with advance passenger information (when the manifests capability is installed)."""
+    if not compliance.available():
+        return None
+    table = compliance.carrier_table(filters)
+    rows = compliance.rows(table, filters)
+    return {"title": str(compliance.TITLE), "headers": compliance.headers(), "rows": rows[:-1], "total": rows[-1],
+            "suppressed": table.suppressed}
 
 
 def _change(current: int | None, before: int | None) -> str:

@@ -16,6 +16,7 @@ from openbmis.watchlists.matching import (
     current,
     person_query,
     remember,
+    remember_elsewhere,
     score_text,
     search_documents,
     search_persons,
@@ -45,6 +46,7 @@ def check_watchlist(context: InspectionContext) -> Outcome:
         return Outcome(Check("watchlist", "not_checked", "warning", f"Cannot screen: {exc.message}"))
     hits = search_persons(snapshot, query)
     remember(getattr(context.traveller, "id", None), hits)
+    remember_elsewhere(context, hits)
     details = {"lists": snapshot.person_lists, "entries": len(snapshot.persons), "hits": len(hits)}
     if not hits:
         return Outcome(Check("watchlist", "pass", "info",
@@ -71,6 +73,7 @@ def check_stolen_lost(context: InspectionContext) -> Outcome:
     number = str(doc.get("document_number") or "")
     hits = search_documents(snapshot, state, number)
     remember(getattr(context.traveller, "id", None), hits)
+    remember_elsewhere(context, hits)
     details = {"lists": snapshot.document_lists, "hits": len(hits)}
     if not hits:
         return Outcome(Check("stolen_lost", "pass", "info", "Document not reported stolen, lost or revoked.",

@@ -397,12 +397,40 @@ def remember(traveller_id: Any, hits: list[dict[str, Any]]) -> None:
         target = memory.entry_id or memory.document_alert_id
         by_target[str(target)] = memory
     for hit in hits:
-        earlier = _memory_data(by_target.get(hit["entry_id"]))
-        hit["previous_no_match"] = earlier
-        if earlier is not None:
-            # The inspection screen shows this one line: the earlier judgement must be visible there too.
-            hit["explanation_text"] = (f"previously judged no match by {earlier['by']} on {earlier['date']} "
-                                       f"({earlier['reason'][:80]}); {hit['explanation_text']}")[:600]
+        _mark(hit, _memory_data(by_target.get(hit["entry_id"])))
+
+
+def _mark(hit: dict[str, Any], earlier: dict[str, Any] | None) -> None:
+    hit["previous_no_match"] = earlier
+    if earlier is not None:
+        # The inspection screen shows this one line: the earlier judgement must be visible there too.
+        hit["explanation_text"] = (f"previously judged no match by {earlier['by']} on {earlier['date']} "
+                                   f"({earlier['reason'][:80]}); {hit['explanation_text']}")[:600]
+
+
+#: Where "no match" judgements made before the traveller was in the registry are found (the pre-arrival queue
+#: judges persons listed on a manifest, who are no traveller yet). A source is called as
+#: ``source(context, entry_ids)`` and answers ``{entry_id: {"by", "by_id", "at", "date", "reason", ...}}``;
+#: such a memory has no ``id`` until the hit is filed, when :func:`services.file_inspection_hits` writes it to
+#: :class:`NoMatchMemory` for the traveller just registered.
+_MEMORY_SOURCES: list[Any] = []
+
+
+def remember_from(source: Any) -> None:
+    if source not in _MEMORY_SOURCES:
+        _MEMORY_SOURCES.append(source)
+
+
+def remember_elsewhere(context: Any, hits: list[dict[str, Any]]) -> None:
+    """Mark hits judged "no match" by a registered source (before arrival), for an inspection's ``context``."""
+    missing = [h for h in hits if not h["previous_no_match"]]
+    if not missing or context.extra.get("prearrival"):
+        return
+    for source in _MEMORY_SOURCES:
+        found = source(context, [h["entry_id"] for h in missing])
+        for hit in missing:
+            if not hit["previous_no_match"] and found.get(hit["entry_id"]):
+                _mark(hit, {**found[hit["entry_id"]], "id": None})
 
 
 def _entry_or_alert(ids: list[UUID]) -> Any:

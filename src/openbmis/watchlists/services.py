@@ -518,11 +518,46 @@ def file_inspection_hits(sender: Any, inspection: Any, **kwargs: Any) -> list[Hi
         made.append(_new_hit(data, traveller_id=inspection.traveller_id, border_post_id=inspection.border_post_id,
                              target=target, inspection=inspection, source=Hit.Source.INSPECTION))
     Hit.objects.bulk_create(made)
+    remembered = [_remember_judged_elsewhere(h, inspection.traveller_id) for h in made
+                  if (h.data.get("previous_no_match") or {}).get("by_id") and h.previous_no_match_id is None]
     audit.record(actor=inspection.officer, action="hits.file", object_type="inspection",
                  object_id=str(inspection.id), border_post_code=inspection.border_post.code,
                  after={"hits": [[str(h.id), h.watchlist_id and str(h.watchlist_id), round(h.score, 4)]
-                                 for h in made]})
+                                 for h in made], "remembered_no_match": [str(m.id) for m in remembered]})
     return made
+
+
+def _remember_judged_elsewhere(hit: Hit, traveller_id: Any) -> NoMatchMemory:
+    """A "no match" judged before this traveller was registered (a pre-arrival hit on the manifest that listed
+    them) becomes the memory of the pair, as if judged at the counter, so later inspections remember it too."""
+    earlier = hit.data["previous_no_match"]
+    memory = _remember_no_match(traveller_id, hit, judged_by_id=earlier["by_id"], label=str(earlier["by"]),
+                                judged_at=datetime.fromisoformat(earlier["at"]), reason=str(earlier["reason"]))
+    Hit.objects.filter(id=hit.id).update(previous_no_match=memory)
+    hit.previous_no_match = memory
+    return memory
+
+
+def _remember_no_match(traveller_id: Any, hit: Hit, *, judged_by_id: Any, label: str, judged_at: datetime,
+                       reason: str) -> NoMatchMemory:
+    target = {"entry_id": hit.entry_id} if hit.entry_id else {"document_alert_id": hit.document_alert_id}
+    memory, _created = NoMatchMemory.objects.update_or_create(
+        traveller_id=traveller_id, **target,
+        defaults={"hit": hit, "judged_by_id": judged_by_id, "judged_by_label": label[:150], "judged_at": judged_at,
+                  "reason": reason},
+    )
+    return memory
+
+
+def check_judgement(status: str, reason: str) -> str:
+    """The rules of every judgement of a hit, at the counter or before arrival: one of match, no match or
+    unsure, with a reason. Returns the reason, stripped."""
+    if status not in JUDGEMENTS:
+        raise InvalidInput("judgement must be match, no_match or unsure", field="status")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a judgement needs a reason", field="reason")
+    return reason
 
 
 def _new_hit(data: dict[str, Any], *, traveller_id: Any, border_post_id: Any, target: Any, inspection: Any,
@@ -555,11 +590,7 @@ def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = No
     the decision on the traveller stays with the officer. A "no match" is remembered for this traveller and
     entry and shown beside later hits; a later "match" for the pair forgets it."""
     authz.require(actor, "hits.adjudicate", hit.border_post_id, token=token)
-    if status not in JUDGEMENTS:
-        raise InvalidInput("judgement must be match, no_match or unsure", field="status")
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("a judgement needs a reason", field="reason")
+    reason = check_judgement(status, reason)
     fields = ["status", "reason", "judged_by", "judged_at"]
     with transaction.atomic():
         locked = Hit.objects.select_for_update().get(id=hit.id)
@@ -571,11 +602,8 @@ def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = No
         locked.save(update_fields=fields)
         target = {"entry_id": locked.entry_id} if locked.entry_id else {"document_alert_id": locked.document_alert_id}
         if status == Hit.Status.NO_MATCH:
-            NoMatchMemory.objects.update_or_create(
-                traveller_id=locked.traveller_id, **target,
-                defaults={"hit": locked, "judged_by": actor, "judged_by_label": actor.get_username()[:150],
-                          "judged_at": locked.judged_at, "reason": reason},
-            )
+            _remember_no_match(locked.traveller_id, locked, judged_by_id=actor.pk, label=actor.get_username(),
+                               judged_at=locked.judged_at, reason=reason)
         elif status == Hit.Status.MATCH:
             Hit.objects.filter(previous_no_match__traveller_id=locked.traveller_id,
                                previous_no_match__in=NoMatchMemory.objects.filter(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from openbmis.accounts.decorators import permission_required
-from openbmis.core.errors import AccessDenied, DomainError, NotFound
+from openbmis.core.errors import DomainError
 from openbmis.manifests import api, services
 from openbmis.manifests.models import PreArrivalHit
 from openbmis.watchlists.forms import JudgementForm
@@ -22,10 +22,6 @@ from openbmis.watchlists.forms import JudgementForm
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("PAXLST interchange"))
-
-
-def _denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
-    return render(request, "403.html", {"detail": exc.message}, status=403)
 
 
 @permission_required("manifests.view")
@@ -36,12 +32,7 @@ def manifest_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("manifests.view")
 def manifest_detail(request: HttpRequest, manifest_id: UUID) -> HttpResponse:
-    try:
-        manifest = services.get_manifest(request.user, manifest_id)
-    except NotFound as exc:
-        return render(request, "404.html", {"detail": exc.message}, status=404)
-    except AccessDenied as exc:
-        return _denied(request, exc)
+    manifest = services.get_manifest(request.user, manifest_id)  # NotFound/AccessDenied: their pages
     persons = list(manifest.persons.prefetch_related("hits__watchlist", "hits__judged_by"))
     return render(request, "manifests/detail.html",
                   {"manifest": manifest, "persons": persons, "report": services.reconcile(manifest),
@@ -68,8 +59,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             errors[hit_id] = _("Choose a judgement and give a reason.")
         except ValueError:
             errors[hit_id] = _("No such hit.")
-        except AccessDenied as exc:
-            return _denied(request, exc)
+        except AccessDenied:
+            raise  # refused: the 403 page (core PageErrorsMiddleware), not a form error
         except DomainError as exc:
             errors[hit_id] = exc.message
     hits = services.queue(request.user, status=None if status == "all" else status)
@@ -99,8 +90,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         try:
             done = services.ingest(request.user, form.cleaned_data["file"].read(), source="api")
             messages.success(request, _("Manifest received."))
-        except AccessDenied as exc:
-            return _denied(request, exc)
+        except AccessDenied:
+            raise  # refused: the 403 page (core PageErrorsMiddleware), not a form error
         except DomainError as exc:
             form.add_error("file", exc.message)
     return render(request, "manifests/upload.html", {"form": form, "done": done},

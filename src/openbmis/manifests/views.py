@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from openbmis.accounts.decorators import permission_required
-from openbmis.core.errors import DomainError
+from openbmis.core.errors import AccessDenied, DomainError
 from openbmis.manifests import api, services
 from openbmis.manifests.models import PreArrivalHit
 from openbmis.watchlists.forms import JudgementForm

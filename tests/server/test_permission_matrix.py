@@ -34,6 +34,7 @@ POLICY = {
     ("PATCH", "/api/border-posts/{code}"): ({"administrator"}, "national_only"),
     ("GET", "/api/audit/events"): ({"auditor"}, "national_only"),
     ("GET", "/api/audit/verify"): ({"auditor"}, "national_only"),
+    ("GET", "/api/audit/accesses"): ({"auditor"}, "national_only"),
     ("POST", "/api/documents/mrz"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
     ("POST", "/api/documents/chip"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
     ("GET", "/api/trust/entries"): ({"administrator"}, "national_only"),

@@ -80,3 +80,12 @@ def verify(request: HttpRequest) -> dict[str, Any]:
         "ok": report.ok, "checked": report.checked, "head_seq": report.head_seq, "head_hash": report.head_hash,
         "anchored_seq": report.anchored_seq, "problems": [p.__dict__ for p in report.problems],
     }
+
+
+@router.get("/accesses", response=list[EventOut],
+            summary="Who looked at this person: the recorded reads of a traveller's records, newest first")
+def list_accesses(request: HttpRequest, traveller: UUID, limit: int = 100) -> list[AuditEvent]:
+    authz.require(request.user, "audit.view", token=token_of(request))
+    from openbmis.audit.access import accesses_of
+
+    return list(accesses_of(traveller)[: max(1, min(limit, 1000))])

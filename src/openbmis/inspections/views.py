@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openbmis import mrz
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
+from openbmis.audit.access import record_access
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
 from openbmis.inspections import services
@@ -156,6 +157,7 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     inspection = found
+    record_access(request, "page:inspection", "inspection", [inspection.id], [inspection.traveller_id])
     form = DecisionForm(request.POST or None, initial={"permitted_until": services.suggested_stay(inspection)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -307,6 +309,7 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     from openbmis.travellers import services as travellers
 
     travellers.record_view(request.user, person)
+    record_access(request, "page:traveller", "traveller", [person.id], [person.id])
 
 
     events, in_country = timeline(person, posts=scope)

@@ -33,10 +33,12 @@ def test_reads_are_recorded_and_the_auditor_asks_who_looked(inspect, decide, mrz
     web = session_client(officer)
     assert web.get(f"/travellers/{person}/").status_code == 200
     assert web.get(f"/inspect/{data['id']}/").status_code == 200
+    assert web.get("/travellers/", {"name": "odhiambo"}).status_code == 200
     events = _accesses()[before:]
     purposes = [e.after["purpose"] for e in events]
     assert purposes == ["api:get_traveller", "api:get_inspection", "api:list_crossings", "page:traveller",
-                        "page:inspection"]
+                        "page:inspection", "page:traveller_search"]
+    assert events[-1].after["ids"] == [person]
     for event in events:
         assert event.actor_label == "amina-officer"
         assert event.after["traveller_refs"] == [ref]

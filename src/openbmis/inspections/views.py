@@ -288,11 +288,14 @@ def add_note(request: HttpRequest, referral_id: Any) -> HttpResponse:
 def note_image(request: HttpRequest, note_id: Any) -> HttpResponse:
     from openbmis.inspections.models import ReferralNote
 
-    note = ReferralNote.objects.select_related("referral__border_post").filter(id=note_id).first()
+    note = (ReferralNote.objects.select_related("referral__border_post", "referral__inspection")
+            .filter(id=note_id).first())
     if note is None or not note.image:
         return render(request, "404.html", {}, status=404)
     if not authz.has_permission(request.user, "inspections.secondary", note.referral.border_post_id):
         return render(request, "403.html", {}, status=403)
+    record_access(request, "page:referral_image", "referral_note", [note.id],
+                  [note.referral.inspection.traveller_id])
     return HttpResponse(bytes(note.image), content_type=note.image_type)
 
 
@@ -334,6 +337,9 @@ def traveller_search(request: HttpRequest) -> HttpResponse:
                                         birth_date=data["birth_date"])
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            record_access(request, "page:traveller_search", "traveller", [t.id for t in results],
+                          [t.id for t in results])
     return render(request, "inspections/traveller_search.html", {"form": form, "results": results},
                   status=400 if request.GET and not form.is_valid() else 200)
 
@@ -372,6 +378,7 @@ def chip_photo(request: HttpRequest, inspection_id: Any) -> HttpResponse:
               .order_by("-created_at").first())
     if record is None or not record.photo:
         return render(request, "404.html", {"detail": _("No chip photo for this inspection.")}, status=404)
+    record_access(request, "page:chip_photo", "chip_read", [record.id], [found.traveller_id])
     data = bytes(record.photo)
     if record.photo_mime_type != "image/jpeg":
         try:

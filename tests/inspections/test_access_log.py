@@ -49,6 +49,11 @@ def test_reads_are_recorded_and_the_auditor_asks_who_looked(inspect, decide, mrz
     assert {r["after"]["purpose"] for r in rows} >= {"api:get_traveller", "api:get_inspection", "api:list_crossings"}
     assert all(r["actor"] == "amina-officer" for r in rows)
     assert client.get("/api/audit/accesses", {"traveller": person}, headers=headers).status_code == 403
+    page = session_client(auditor).get("/audit/accesses/", {"document": "x 1234567"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("amina-officer") == 6 and "api:list_crossings" in html and "ODHIAMBO" not in html
+    assert session_client(auditor).get("/audit/accesses/", {"traveller": "nope"}).status_code == 400
 
 
 def test_audit_chain_stays_intact_with_access_events(inspect, mrz_for, officer, client, bearer):

@@ -291,6 +291,7 @@ PAGES = {
     "/border-posts/{code}/edit/": ({"administrator"}, "national_only"),
     "/account/users/": ({"administrator"}, "national_only"),
     "/audit/": ({"auditor"}, "national_only"),
+    "/audit/accesses/": ({"auditor"}, "national_only"),
     "/inspect/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
     "/secondary/": ({"secondary_officer", "supervisor"}, False),
     "/trust/": ({"administrator"}, "national_only"),

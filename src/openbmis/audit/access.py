@@ -40,3 +40,13 @@ def accesses_of(traveller_id: Any) -> QuerySet[AuditEvent]:
     return (AuditEvent.objects.annotate(after_text=Cast("after", TextField()))
             .filter(Q(action__startswith=ACCESS_PREFIX) & (Q(object_id=ref) | Q(after_text__contains=ref)))
             .order_by("-seq"))
+
+
+def travellers_with_document(number: str) -> list[Any]:
+    """The ids of the travellers who presented a document of this number (spaces and fillers ignored)."""
+    from openbmis.travellers.models import TravelDocument
+
+    cleaned = "".join(number.upper().split()).replace("<", "")
+    if not cleaned:
+        return []
+    return list(TravelDocument.objects.filter(number=cleaned).values_list("traveller_id", flat=True).distinct())

@@ -62,3 +62,21 @@ def test_audit_chain_stays_intact_with_access_events(inspect, mrz_for, officer, 
     data = inspect(mrz=mrz_for()).json()
     client.get(f"/api/inspections/{data['id']}", headers=bearer(officer))
     assert services.verify().ok
+
+
+def test_the_referral_queue_is_one_event_for_the_whole_list(inspect, decide, mrz_for, make_user, two_posts,
+                                                            client, bearer):
+    officer = make_user("secondary_officer", two_posts[0], username="sec-officer")
+    people = []
+    for number in ("R0000001", "R0000002"):
+        data = inspect(user=officer, mrz=mrz_for(document_number=number)).json()
+        assert decide(data["id"], user=officer, decision="refer", note="check").status_code == 200
+        people.append(data["traveller"]["id"])
+    before = len(_accesses())
+    rows = client.get("/api/referrals", {"border_post": "TST-A"}, headers=bearer(officer)).json()
+    assert len(rows) == 2
+    events = _accesses()[before:]
+    assert len(events) == 1 and events[0].actor_label == "sec-officer"
+    assert events[0].after["purpose"] == "api:list_referrals"
+    assert sorted(events[0].after["ids"]) == sorted(r["id"] for r in rows)
+    assert set(events[0].after["traveller_refs"]) == {traveller_ref(p) for p in people}

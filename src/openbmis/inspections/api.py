@@ -356,5 +356,8 @@ def list_referrals(request: HttpRequest, border_post: str, status: Literal["wait
                    ) -> list[dict[str, Any]]:
     post = borderposts.get_post(border_post)
     authz.require(request.user, "inspections.secondary", post, token=token_of(request))
-    rows = Referral.objects.filter(border_post=post, status=status).select_related("border_post", "referred_by")
+    rows = list(Referral.objects.filter(border_post=post, status=status)
+                .select_related("border_post", "referred_by", "inspection"))
+    record_access(request, "api:list_referrals", "referral", [r.id for r in rows],
+                  [r.inspection.traveller_id for r in rows])
     return [referral_out(r) for r in rows]

@@ -80,3 +80,13 @@ def verify(request: HttpRequest) -> dict[str, Any]:
         "ok": report.ok, "checked": report.checked, "head_seq": report.head_seq, "head_hash": report.head_hash,
         "anchored_seq": report.anchored_seq, "problems": [p.__dict__ for p in report.problems],
     }
+
+
+@router.get("/accesses", response=list[EventOut],
+            summary="The access log, newest first; with traveller: who looked at this person")
+def list_accesses(request: HttpRequest, traveller: UUID | None = None, limit: int = 100) -> list[AuditEvent]:
+    authz.require(request.user, "audit.view", token=token_of(request))
+    from openbmis.audit.access import ACCESS_PREFIX, accesses_of
+
+    events = accesses_of(traveller) if traveller else services.search_events(action=ACCESS_PREFIX)
+    return list(events[: max(1, min(limit, 1000))])

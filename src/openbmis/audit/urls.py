@@ -3,4 +3,7 @@ from django.urls import path
 from openbmis.audit import views
 
 app_name = "audit"
-urlpatterns = [path("", views.search, name="search")]
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("accesses/", views.accesses, name="accesses"),
+]

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
+from openbmis.audit.access import record_access
 from openbmis.borderposts import services as borderposts
 from openbmis.core.apitypes import MAX_QUERY_INT, Day
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
@@ -216,7 +217,9 @@ def stale_inspections(request: HttpRequest, border_post: str | None = None) -> l
 
 @router.get("/inspections/{inspection_id}", response=InspectionOut, summary="One inspection with its checks")
 def get_inspection(request: HttpRequest, inspection_id: UUID) -> dict[str, Any]:
-    return inspection_out(services.get_inspection(request.user, inspection_id, token_of(request)))
+    inspection = services.get_inspection(request.user, inspection_id, token_of(request))
+    record_access(request, "api:get_inspection", "inspection", [inspection.id], [inspection.traveller_id])
+    return inspection_out(inspection)
 
 
 def _conflict_with_outcome(exc: Conflict, inspection: Inspection) -> Conflict:
@@ -301,7 +304,8 @@ def list_crossings(request: HttpRequest, filters: Query[CrossingFilter]) -> list
         crossings = crossings.filter(traveller_id=filters.traveller)
     if filters.document_number:
         crossings = crossings.filter(document__number=filters.document_number.strip().upper())
-    rows = crossings.order_by("-at")[filters.offset: filters.offset + filters.limit]
+    rows = list(crossings.order_by("-at")[filters.offset: filters.offset + filters.limit])
+    record_access(request, "api:list_crossings", "crossing", [c.id for c in rows], [c.traveller_id for c in rows])
     return [crossing_out(c) for c in rows]
 
 
@@ -340,6 +344,7 @@ def get_traveller(request: HttpRequest, traveller_id: UUID) -> dict[str, Any]:
 
     posts = authz.post_scope(request.user, "identities.view", token_of(request))
     events, in_country = timeline(traveller, posts=posts)
+    record_access(request, "api:get_traveller", "traveller", [traveller.id], [traveller.id])
     return {**{f: getattr(traveller, f) for f in ("id", "primary_identifier", "secondary_identifier", "birth_date",
                                                    "nationality", "sex")},
             "documents": list(visible_documents(traveller, posts)), "in_country": in_country, "timeline": events,
@@ -351,5 +356,8 @@ def list_referrals(request: HttpRequest, border_post: str, status: Literal["wait
                    ) -> list[dict[str, Any]]:
     post = borderposts.get_post(border_post)
     authz.require(request.user, "inspections.secondary", post, token=token_of(request))
-    rows = Referral.objects.filter(border_post=post, status=status).select_related("border_post", "referred_by")
+    rows = list(Referral.objects.filter(border_post=post, status=status)
+                .select_related("border_post", "referred_by", "inspection"))
+    record_access(request, "api:list_referrals", "referral", [r.id for r in rows],
+                  [r.inspection.traveller_id for r in rows])
     return [referral_out(r) for r in rows]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openbmis import mrz
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
+from openbmis.audit.access import record_access
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
 from openbmis.inspections import services
@@ -156,6 +157,7 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     inspection = found
+    record_access(request, "page:inspection", "inspection", [inspection.id], [inspection.traveller_id])
     form = DecisionForm(request.POST or None, initial={"permitted_until": services.suggested_stay(inspection)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -286,11 +288,14 @@ def add_note(request: HttpRequest, referral_id: Any) -> HttpResponse:
 def note_image(request: HttpRequest, note_id: Any) -> HttpResponse:
     from openbmis.inspections.models import ReferralNote
 
-    note = ReferralNote.objects.select_related("referral__border_post").filter(id=note_id).first()
+    note = (ReferralNote.objects.select_related("referral__border_post", "referral__inspection")
+            .filter(id=note_id).first())
     if note is None or not note.image:
         return render(request, "404.html", {}, status=404)
     if not authz.has_permission(request.user, "inspections.secondary", note.referral.border_post_id):
         return render(request, "403.html", {}, status=403)
+    record_access(request, "page:referral_image", "referral_note", [note.id],
+                  [note.referral.inspection.traveller_id])
     return HttpResponse(bytes(note.image), content_type=note.image_type)
 
 
@@ -307,6 +312,7 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     from openbmis.travellers import services as travellers
 
     travellers.record_view(request.user, person)
+    record_access(request, "page:traveller", "traveller", [person.id], [person.id])
 
 
     events, in_country = timeline(person, posts=scope)
@@ -331,6 +337,9 @@ def traveller_search(request: HttpRequest) -> HttpResponse:
                                         birth_date=data["birth_date"])
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            record_access(request, "page:traveller_search", "traveller", [t.id for t in results],
+                          [t.id for t in results])
     return render(request, "inspections/traveller_search.html", {"form": form, "results": results},
                   status=400 if request.GET and not form.is_valid() else 200)
 
@@ -369,6 +378,7 @@ def chip_photo(request: HttpRequest, inspection_id: Any) -> HttpResponse:
               .order_by("-created_at").first())
     if record is None or not record.photo:
         return render(request, "404.html", {"detail": _("No chip photo for this inspection.")}, status=404)
+    record_access(request, "page:chip_photo", "chip_read", [record.id], [found.traveller_id])
     data = bytes(record.photo)
     if record.photo_mime_type != "image/jpeg":
         try:

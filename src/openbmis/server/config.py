@@ -64,6 +64,7 @@ class Config:
     audit_key_file: Path = Path("var/audit/chain.key")  # HMAC key of the keyed chain
     audit_signing_key_file: Path = Path("var/audit/checkpoint.key")  # Ed25519 key that signs checkpoints
     audit_checkpoint_file: Path = Path("var/audit/checkpoints.jsonl")  # the append-only file of checkpoints
+    audit_ref_key: str = ""  # HMAC key of pseudonymous traveller references (empty: derived from the secret key)
     certification_on_assign: str = "warn"  # a role given without its required certificates: warn or refuse
     certificate_expiry: str = "warn"  # a holder whose required certificate is not valid: warn or suspend the role
     certificate_warn_days: int = 60  # holders are warned this many days before a required certificate expires
@@ -281,6 +282,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         audit_key_file=_path(env, "OPENBMIS_AUDIT_KEY_FILE", data_dir / "audit" / "chain.key"),
         audit_signing_key_file=_path(env, "OPENBMIS_AUDIT_SIGNING_KEY_FILE", data_dir / "audit" / "checkpoint.key"),
         audit_checkpoint_file=_path(env, "OPENBMIS_AUDIT_CHECKPOINT_FILE", data_dir / "audit" / "checkpoints.jsonl"),
+        audit_ref_key=env.get("OPENBMIS_AUDIT_REF_KEY", "").strip(),
         certification_on_assign=_choice(env, "OPENBMIS_CERTIFICATION_ON_ASSIGN", "warn", ("warn", "refuse")),
         certificate_expiry=_choice(env, "OPENBMIS_CERTIFICATE_EXPIRY", "warn", ("warn", "suspend")),
         certificate_warn_days=_int(env, "OPENBMIS_CERTIFICATE_WARN_DAYS", 60, 0),

@@ -69,3 +69,21 @@ def test_two_parts_written_apart_compete_with_one_part() -> None:
                  entry("MOHAMMAD ESHAQ AKHUNZADA", kind="person"))  # fmt: skip
     assert ex.score >= THRESHOLD
     assert "joined" in ex.features[0].detail
+
+
+@pytest.mark.parametrize(("written", "listed"), [
+    # Greek writes a foreign name's j as τζ and its h as χ (ELOT 743 reads them tz and ch)
+    ("ΤΖΑΜΙΛ ΜΟΥΚΟΥΛΟΥ", "JAMIL MUKULU"),
+    ("ΧΑΜΙΔ ΧΑΣΣΑΝ", "HAMID HASSAN"),
+    # a hard c is a k (Eric/Erik): Russian and Greek write the name with k
+    ("Ерик Бадеге", "ERIC BADEGE"),
+])
+def test_foreign_names_in_greek_and_russian_letters(written: str, listed: str) -> None:
+    assert compare(Query(name=written, entity_type="person"), entry(listed, kind="person")).score >= THRESHOLD
+
+
+def test_a_soft_c_is_not_a_k() -> None:
+    from openbmis.screening.scorer import token_similarity
+
+    assert token_similarity("eric", "erik")[0] == 0.9
+    assert token_similarity("cecil", "kekil")[0] < 0.9  # c before e or i is s, not k

@@ -277,11 +277,15 @@ _FOLDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("ph", "f"), ("kh", "h"), (
           ("ou", "u"), ("ck", "k"), ("q", "k"))  # fmt: skip
 
 
+_HARD_C = re.compile(r"c(?![eiyh])")
+
+
 @lru_cache(maxsize=65_536)
 def spelling_fold(token: str) -> str:
     """German, French and English spellings of the same sounds folded together (Iwan/Ivan, Khasan/Hasan)."""
     for src, dst in _FOLDS:
         token = token.replace(src, dst)
+    token = _HARD_C.sub("k", token)  # Eric/Erik, Carl/Karl: a c before a, o, u or a consonant is k
     return re.sub(r"(.)\1+", r"\1", token)
 
 
@@ -524,6 +528,7 @@ _SCHEME_LABELS = {
     "icao": "transliterated by ICAO Doc 9303",
     "anyascii": "transliterated",
     "elot": "romanised from Greek (ELOT 743)",
+    "greek-foreign": "romanised from Greek as a foreign name (χ as h, τζ as j)",
     "cjk-split": "romanised from Chinese characters (pinyin)",
     "cjk-syllables": "romanised from Chinese characters (pinyin syllables)",
     "korean-0": "romanised from Korean (Revised Romanisation)",

@@ -443,6 +443,10 @@ def romanisations(text: str) -> list[tuple[str, str]]:
         out.append(("anyascii", base))
     if "GREEK" in scripts:
         out.append(("elot", anyascii(_greek(text))))
+        # Greek writes a foreign name's h as χ and its j as τζ (Χαμίντ, Τζαμίλ): read that way too
+        lowered = text.lower()
+        if "χ" in lowered or "τζ" in lowered:
+            out.append(("greek-foreign", anyascii(_greek(lowered.replace("τζ", "j").replace("χ", "h")))))
         out.append(("anyascii", base))
     if "CJK" in scripts and not scripts & {"KANA"}:
         syl = _split_syllables(base)

@@ -8,6 +8,8 @@ front, شركة company, تجارة trading, مقاتلة fighting), not anythin
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openbmis.screening import IndexBuilder, Query, WatchlistEntry, compare
 from openbmis.screening.text import ORG_WORDS, analyse_name
@@ -87,3 +89,16 @@ def test_a_soft_c_is_not_a_k() -> None:
 
     assert token_similarity("eric", "erik")[0] == 0.9
     assert token_similarity("cecil", "kekil")[0] < 0.9  # c before e or i is s, not k
+
+
+_ARABIC_PIECES = st.sampled_from(sorted(ORG_WORDS) + ["ال", "و", "في", "ة", "ی", "ک", "ـ", "-", " ", "\u064e", "ab", "٣"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_ARABIC_PIECES, max_size=12).map(" ".join))
+def test_translated_forms_never_crash_and_stay_ascii(text: str) -> None:
+    """Glossary words, articles, marks and stray letters in any order: forms are ASCII and well formed."""
+    for form in analyse_name(text, organisation=True):
+        assert form.tokens and len(form.tokens) == len(form.skeleton)
+        assert all(t and t.isascii() for t in form.tokens)
+    assert 0.0 <= compare(Query(name=text.strip() or "x", entity_type="organization"), entry("ISLAMIC FRONT")).score <= 1.0

@@ -7,6 +7,10 @@ Query sets (../shared/testdata/watchlists):
   perturbed  yente's 683 perturbed UN names (typos, reordering, DOB +-1): each must find its UN entry
   script     the UN list's names in original script (Arabic, Cyrillic) against the Latin-only index
   negatives  yente's 2,000 synthetic persons: must find nothing on the real lists
+  multiscript every UN-listed person in three scripts or more (original script, Russian and Greek letters
+             by cited standards; bench/screening_data/multiscript.py says how): each must find its UN entry
+  unrelated  the same persons' given and family names shuffled across persons, per script: must find nothing
+             on the real lists
 Also: the index saved and opened memory-mapped (beside its build time; same hits for 200 queries) and a
 change of 1,000 entries applied by its delta (beside the build).
 
@@ -39,6 +43,7 @@ from openbmis.screening.index import IndexBuilder, ScreeningIndex  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screening_data.distractors import generate  # noqa: E402
+from screening_data.multiscript import build as build_multiscript  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("OPENBMIS_TESTDATA", ROOT.parent / "shared" / "testdata")) / "watchlists"
@@ -98,7 +103,33 @@ def load_queries() -> dict[str, list[tuple[Query, set[str]]]]:
     for f in ("negatives_global_1000.csv", "negatives_us_1000.csv"):
         for row in csv.DictReader((yb / f).open(encoding="utf-8")):
             negatives.append((query(row), set()))
-    return {"perturbed": perturbed, "script": script, "negatives": negatives}
+    persons = [(e.id, e.names[0]) for e in un if e.entity_type == "person" and e.names]
+    listed = list(by_name) + [name_key(n) for e in load_watchlist(DATA / "ofac_sdn").entries
+                              for n in e.names[:1] + e.aliases]  # fmt: skip
+    listed_keys = set(listed)
+    with_word: dict[str, set[int]] = {}
+    for k, key in enumerate(listed):
+        for word in key:
+            with_word.setdefault(word, set()).add(k)
+
+    def is_namesake(name: str) -> bool:
+        """A listed name (UN or OFAC) as the engine's tokens read it, every word of it in one listed name, or
+        a listed name of two words or more all within it (a listed person with one more name)."""
+        key = name_key(name)
+        if not key or key in listed_keys:
+            return bool(key)
+        if set.intersection(*(with_word.get(w, set()) for w in key)):
+            return True
+        words = set(key)
+        near = set().union(*(with_word.get(w, set()) for w in key))
+        return any(len(listed[k]) >= 2 and set(listed[k]) <= words for k in near)
+
+    forms, shuffled = build_multiscript(persons, DATA / "name_variants" / "un_sc_name_variant_groups.jsonl",
+                                        20261205, is_namesake)  # fmt: skip
+    multiscript = [(Query(name=name, entity_type="person"), {ref}) for ref, _, name in forms]
+    unrelated = [(Query(name=name, entity_type="person"), set()) for _, name in shuffled]
+    return {"perturbed": perturbed, "script": script, "negatives": negatives, "multiscript": multiscript,
+            "unrelated": unrelated}  # fmt: skip
 
 
 def evaluate(
@@ -264,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
           f"loaded index gave the same hits for {same}/{len(load_sample)} queries (200 queries incl. first page-ins "
           f"{first_queries_s:.1f} s); a change of 1,000 entries applied by its delta in {delta_s:.2f} s")  # fmt: skip
     header = (
-        f"{'set':10} {'method':9} {'n':>5} {'recall':>7} {'top1':>6} {'hit real':>8} {'hit any':>8} "
+        f"{'set':11} {'method':9} {'n':>5} {'recall':>7} {'top1':>6} {'hit real':>8} {'hit any':>8} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8}"
     )
     print(header)
@@ -273,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             r = results[method][set_name]
             assert isinstance(r, dict)
             flag = "*" if r.get("sampled") else ""
-            print(f"{set_name:10} {method:9} {r['queries']:>5}{flag:1}{r['recall']:>6.3f} {r['top1']:>6.3f} "
+            print(f"{set_name:11} {method:9} {r['queries']:>5}{flag:1}{r['recall']:>6.3f} {r['top1']:>6.3f} "
                   f"{r['hit_rate_real_lists']:>8.3f} {r['hit_rate_any_list']:>8.3f} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} "
                   f"{r['cpu_p50_ms']:>8.2f} {r['cpu_p95_ms']:>8.2f}")  # fmt: skip
     load = os.getloadavg()

@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 ALGORITHM = "openbmis-names"
-VERSION = "1.3"
+VERSION = "1.4"
 
 # name kinds in a compiled entry
 PRIMARY, ALIAS, WEAK = 0, 1, 2
@@ -277,11 +277,15 @@ _FOLDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("ph", "f"), ("kh", "h"), (
           ("ou", "u"), ("ck", "k"), ("q", "k"))  # fmt: skip
 
 
+_HARD_C = re.compile(r"c(?![eiyh])")
+
+
 @lru_cache(maxsize=65_536)
 def spelling_fold(token: str) -> str:
     """German, French and English spellings of the same sounds folded together (Iwan/Ivan, Khasan/Hasan)."""
     for src, dst in _FOLDS:
         token = token.replace(src, dst)
+    token = _HARD_C.sub("k", token)  # Eric/Erik, Carl/Karl: a c before a, o, u or a consonant is k
     return re.sub(r"(.)\1+", r"\1", token)
 
 
@@ -405,13 +409,24 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     sim = skeleton_similarity if skeleton_mode else token_similarity
     qw = [token_weight(t) for t in qt]
     cw = [token_weight(t) for t in ct]
-    cands: list[tuple[float, int, int, str]] = []
+    # candidates: (similarity, tie-break, query indices, entry indices, how); single tokens first on a tie
+    cands: list[tuple[float, int, tuple[int, ...], tuple[int, ...], str]] = []
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
             s, how = sim(a, b)
             if s > 0:
-                cands.append((s, i, j, how))
-    cands.sort(key=lambda x: (-x[0], x[1], x[2]))
+                cands.append((s, 0, (i,), (j,), how))
+    # tokens written together on one side ("ramimakhlouf" / "rami makhlouf", آخوند زاده / Akhunzada): the
+    # joined pair competes with the single tokens, so that knd+zd~knzd is not lost to knd~knzd
+    for left, right, flip in ((qt, ct, False), (ct, qt, True)):
+        for i, a in enumerate(left):
+            if len(a) < (3 if skeleton_mode else 5):
+                continue
+            for j in range(len(right) - 1):
+                s, how = sim(a, right[j].split("|")[0] + right[j + 1].split("|")[0])
+                if s >= 0.8:
+                    cands.append((s, 1, (j, j + 1), (i,), "joined") if flip else (s, 1, (i,), (j, j + 1), "joined"))
+    cands.sort(key=lambda x: (-x[0], x[1], x[2], x[3]))
     qm: dict[int, float] = {}
     cm: dict[int, float] = {}
     pairs: list[tuple[str, str, float, str]] = []
@@ -428,27 +443,14 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
             qm[i] = qm[i + 1] = cm[j] = cm[j + 1] = BOUNDARY_MOVED
             pairs.append((qt[i] + " " + qt[i + 1], ct[j] + " " + ct[j + 1], BOUNDARY_MOVED, "boundary-moved"))
             break
-    for s, i, j, how in cands:
-        if i in qm or j in cm:
+    for s, _, qi, cj, how in cands:
+        if any(i in qm for i in qi) or any(j in cm for j in cj):
             continue
-        qm[i] = s
-        cm[j] = s
-        pairs.append((qt[i], ct[j], s, how))
-    # tokens written together on one side ("ramimakhlouf" / "rami makhlouf")
-    for left, right, lm, rm, flip in ((qt, ct, qm, cm, False), (ct, qt, cm, qm, True)):
-        for i, a in enumerate(left):
-            if i in lm or len(a) < (3 if skeleton_mode else 5):
-                continue
-            for j in range(len(right) - 1):
-                if j in rm or j + 1 in rm:
-                    continue
-                s, how = sim(a, right[j].split("|")[0] + right[j + 1].split("|")[0])
-                if s >= 0.8:
-                    lm[i] = s
-                    rm[j] = rm[j + 1] = s
-                    joined = right[j] + " " + right[j + 1]
-                    pairs.append((joined, a, s, "joined") if flip else (a, joined, s, "joined"))
-                    break
+        for i in qi:
+            qm[i] = s
+        for j in cj:
+            cm[j] = s
+        pairs.append((" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), s, how))
     matched = sum(qm[i] * qw[i] for i in qm) + sum(cm[j] * cw[j] for j in cm)
     # near misses: the closest unmatched pairs get partial credit (iap~ian is nearer than unrelated tokens)
     near = _near_pairs(qt, ct, qm, cm, skeleton_mode)
@@ -526,6 +528,7 @@ _SCHEME_LABELS = {
     "icao": "transliterated by ICAO Doc 9303",
     "anyascii": "transliterated",
     "elot": "romanised from Greek (ELOT 743)",
+    "greek-foreign": "romanised from Greek as a foreign name (χ as h, τζ as j)",
     "cjk-split": "romanised from Chinese characters (pinyin)",
     "cjk-syllables": "romanised from Chinese characters (pinyin syllables)",
     "korean-0": "romanised from Korean (Revised Romanisation)",

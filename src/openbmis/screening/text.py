@@ -443,6 +443,10 @@ def romanisations(text: str) -> list[tuple[str, str]]:
         out.append(("anyascii", base))
     if "GREEK" in scripts:
         out.append(("elot", anyascii(_greek(text))))
+        # Greek writes a foreign name's h as χ and its j as τζ (Χαμίντ, Τζαμίλ): read that way too
+        lowered = text.lower()
+        if "χ" in lowered or "τζ" in lowered:
+            out.append(("greek-foreign", anyascii(_greek(lowered.replace("τζ", "j").replace("χ", "h")))))
         out.append(("anyascii", base))
     if "CJK" in scripts and not scripts & {"KANA"}:
         syl = _split_syllables(base)
@@ -702,6 +706,92 @@ def _abjad_parts(words: list[str], join: bool) -> list[str]:
     return parts
 
 
+_ORG_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ی": "ي", "ې": "ي",
+                               "ک": "ك", "ھ": "ه", "ہ": "ه", "ۀ": "ه", "ـ": None})  # fmt: skip
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670]")
+
+
+def _org_norm(word: str) -> str:
+    """An Arabic-script word with short vowels dropped and letter variants (hamza seats, ta marbuta,
+    Persian kaf and ye, Urdu he) made one, for the organisation-word glossary."""
+    return _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", word)).translate(_ORG_LETTERS)
+
+
+def _load_org_words() -> dict[str, tuple[str, ...]]:
+    text = resources.files("openbmis.screening").joinpath("data/org_words.txt").read_text(encoding="utf-8")
+    words: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, _, english = line.partition("=")
+            words[_org_norm(word.strip())] = tuple(english.strip().split("|"))
+    return words
+
+
+# Organisation words in Arabic script and their English renderings (data/org_words.txt, with its source).
+ORG_WORDS = _load_org_words()
+# Words that join a name's parts and have no part in its English comparison ("in", "of", "and", "for").
+_ORG_FUNCTION_WORDS = frozenset({"في", "و", "من", "الي", "علي", "ل", "او", "-", "لاهل", "اهل", "د"})
+
+
+def _org_word(word: str) -> tuple[str, ...] | None:
+    """The English renderings of an Arabic-script organisation word, or None: the article, a leading
+    "and", "for the" and a feminine ending are tried off in turn."""
+    w = _org_norm(word)
+    stems = [w]
+    if w.startswith("و") and len(w) > 3:
+        stems.append(w[1:])
+    for x in list(stems):
+        for art in ("ال", "لل", "بال"):
+            if x.startswith(art) and len(x) > len(art) + 2:
+                stems.append(x[len(art) :])
+    for x in list(stems):
+        if x.endswith("ه") and len(x) > 3:
+            stems.append(x[:-1])
+    for x in stems:
+        if x in ORG_WORDS:
+            return ORG_WORDS[x]
+    return None
+
+
+def _org_translated_forms(text: str) -> list[NameForm]:
+    """An organisation's name in Arabic script read word by word in English where its words are in the
+    glossary (the other words by their consonants): one form per rendering of the words with two."""
+    words = [w for w in re.split(r"[\s\-\u200c\u200d،,.()]+", unicodedata.normalize("NFKC", text)) if w]
+    read: list[tuple[str, ...] | str] = []
+    translated = []
+    for w in words:
+        if _org_norm(w) in _ORG_FUNCTION_WORDS:
+            continue
+        english = _org_word(w)
+        if english is not None:
+            read.append(english)
+            translated.append(english[0])
+        else:
+            parts = _abjad_parts([w], join=True)
+            read.extend(s for s in (_abjad_skeleton(p, _ARABIC_SKELETON) for p in parts) if s)
+    if not translated:
+        return []
+    forms: list[NameForm] = []
+    scheme = "skeleton (organisation words translated: " + " ".join(dict.fromkeys(translated)) + ")"
+    for k in range(max(len(r) for r in read if isinstance(r, tuple))):
+        tokens: list[str] = []
+        skel: list[str] = []
+        for r in read:
+            if isinstance(r, str):
+                tokens.append(r)
+                skel.append(r)
+                continue
+            word = r[min(k, len(r) - 1)]
+            canon = LEGAL_FORMS.get(word, word)
+            tokens.append(canon)
+            # frequent organisation words and legal forms say little: kept for display, not compared,
+            # as in a Latin organisation name (_make_form)
+            skel.append("" if canon in ORG_STOPWORDS or canon in LEGAL_FORMS.values() else latin_skeleton(canon))
+        if any(skel):
+            forms.append(NameForm(tokens=tuple(tokens), skeleton=tuple(skel), unvocalised=True, scheme=scheme))
+    return forms
+
+
 def _make_form(tokens: list[str], unvocalised: bool, scheme: str, organisation: bool) -> NameForm:
     skel: list[str] = []
     for t in tokens:
@@ -735,6 +825,8 @@ def analyse_name(text: str, organisation: bool = False) -> tuple[NameForm, ...]:
         forms.append(_make_form(tokens, abjad, scheme, organisation))
     if scripts & {"ARABIC", "HEBREW"}:
         forms.extend(_abjad_forms(text, scripts))
+    if organisation and "ARABIC" in scripts:
+        forms.extend(_org_translated_forms(text))
     if scripts & {"CJK", "KANA", "HANGUL"} and not organisation:
         loan = _loanword_form(strip_cjk_titles(unicodedata.normalize("NFKC", text))[0], scripts)
         if loan is not None:

@@ -15,7 +15,7 @@ import re
 import pytest
 
 ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
-         "prearrival_officer", "assessor", "training_coordinator")
+         "prearrival_officer", "assessor", "training_coordinator", "document_examiner", "document_expert")
 PLACEMENTS = ("at_own_post", "national")
 TARGETS = ("own", "other")
 
@@ -24,6 +24,7 @@ EVERYONE = set(ROLES)
 PERMITS_VIEW = {"primary_officer", "secondary_officer", "supervisor", "analyst", "administrator"}
 CAPACITY_VIEW = {"assessor", "supervisor", "administrator", "analyst", "training_coordinator"}
 TRAINING_VIEW = {"training_coordinator", "supervisor", "administrator", "assessor"}
+DOCUMENT_LIBRARY = {"primary_officer", "secondary_officer", "supervisor", "document_examiner", "document_expert"}
 POLICY = {
     # (method, path template): (roles allowed, post_scoped: True = only at the post the role is held)
     ("GET", "/api/me"): (EVERYONE, False),
@@ -36,6 +37,9 @@ POLICY = {
     ("GET", "/api/audit/verify"): ({"auditor"}, "national_only"),
     ("POST", "/api/documents/mrz"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
     ("POST", "/api/documents/chip"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    ("GET", "/api/documents/models"): (DOCUMENT_LIBRARY, False),
+    ("GET", "/api/documents/alerts"): (DOCUMENT_LIBRARY, False),
+    ("GET", "/api/documents/fraud-statistics"): ({"analyst", "supervisor", "administrator"}, False),
     ("GET", "/api/trust/entries"): ({"administrator"}, "national_only"),
     ("GET", "/api/trust/imports"): ({"administrator"}, "national_only"),
     ("POST", "/api/trust/imports"): ({"administrator"}, "national_only"),

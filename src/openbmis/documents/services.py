@@ -182,6 +182,9 @@ def record_examination(actor: Any, inspection: Any, *, verdict: str, disposition
                        images: list[tuple[bytes, str, str]] | None = None) -> Examination:
     """Record the examination of the inspected document at secondary. ``images``: (bytes, light, source) each."""
     authz.require(actor, "documents.examine", inspection.border_post)
+    if not hasattr(inspection, "referral"):
+        raise InvalidInput("Only a document referred to secondary is examined here; refer the inspection first.",
+                           field="inspection")
     if verdict not in Verdict.values:
         raise InvalidInput(f"Unknown verdict {verdict!r}; one of {', '.join(Verdict.values)}.", field="verdict")
     if disposition not in Examination.Disposition.values:

@@ -15,9 +15,9 @@ from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.core.apitypes import Day
 from openbmis.core.errors import InvalidInput
+from openbmis.core.pii import short_hash
 from openbmis.documents import library
 from openbmis.documents import statistics as fraud
-from openbmis.core.pii import short_hash
 from openbmis.statistics import queries
 
 router = Router(tags=["documents"])

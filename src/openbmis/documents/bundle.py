@@ -170,10 +170,10 @@ def import_bundle(data: bytes, trusted: Ed25519PublicKey, *, actor: Any = "cli")
             alert, created = FraudAlert.objects.update_or_create(id=a["id"], defaults=fields | {"model_id": a["model"]})
             if created:
                 for i in a["images"]:
-                    image = AlertImage(id=i["id"], alert=alert, caption=i["caption"], light=i["light"],
-                                       sha256=i["sha256"])
-                    _store(image.file, i["file"], files[i["file"]])
-                    image.save()
+                    alert_image = AlertImage(id=i["id"], alert=alert, caption=i["caption"], light=i["light"],
+                                             sha256=i["sha256"])
+                    _store(alert_image.file, i["file"], files[i["file"]])
+                    alert_image.save()
                     counts["images"] += 1
             counts["alerts"] += 1
         audit.record(actor=actor, action="documents.bundle_imported", object_type="documents_library",

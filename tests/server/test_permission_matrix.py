@@ -86,15 +86,17 @@ PUBLIC = {("GET", "/api/certificates/verify")}
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
 # Inspection endpoints address inspections, crossings and travellers at a post: matrix below.
 OFFICERS = {"primary_officer", "secondary_officer", "supervisor"}
+# A document examiner sees identities at their post (the document in hand, its holder's record), never decides.
+IDENTITY_READERS = OFFICERS | {"document_examiner"}
 RESOURCE_POLICY = {
     ("POST", "/api/inspections"): OFFICERS,
-    ("GET", "/api/inspections/{inspection_id}"): OFFICERS,
+    ("GET", "/api/inspections/{inspection_id}"): IDENTITY_READERS,
     ("POST", "/api/inspections/{inspection_id}/decision"): OFFICERS,
     # the inspections were started by another officer: only a supervisor may void them
     ("POST", "/api/inspections/{inspection_id}/void"): {"supervisor"},
-    ("GET", "/api/crossings"): OFFICERS,
+    ("GET", "/api/crossings"): IDENTITY_READERS,
     ("GET", "/api/referrals"): {"secondary_officer", "supervisor"},
-    ("GET", "/api/travellers/{traveller_id}"): OFFICERS,
+    ("GET", "/api/travellers/{traveller_id}"): IDENTITY_READERS,
     ("GET", "/api/hits"): {"secondary_officer", "supervisor"},
     ("POST", "/api/hits/{hit_id}/judgement"): {"secondary_officer", "supervisor"},
 }
@@ -327,8 +329,9 @@ PAGES = {
     "/capacity/equipment/": (CAPACITY_VIEW, False),
     "/training/": (TRAINING_VIEW, False),
     "/work/counts": (EVERYONE, False),
-    "/travellers/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    "/travellers/": ({"primary_officer", "secondary_officer", "supervisor", "document_examiner"}, False),
     "/stay/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    "/documents/": (DOCUMENT_LIBRARY, False),
 }
 
 PAGE_CASES = [

@@ -45,3 +45,12 @@ def kenyan_model(expert):
     return services.save_model(expert, issuing_state="KEN", document_code="P", name="Kenya e-passport 2019",
                                series="X", issued_from=date(2019, 9, 1), validity_years=10,
                                source="drawn for the tests")
+
+
+@pytest.fixture
+def referred_inspection(inspect, decide, mrz_for):
+    from openbmis.inspections.models import Inspection
+
+    data = inspect(mrz=mrz_for()).json()
+    assert decide(data["id"], decision="refer", note="check the document").status_code == 200
+    return Inspection.objects.get(id=data["id"])

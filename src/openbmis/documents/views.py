@@ -38,22 +38,22 @@ def model_detail(request: HttpRequest, model_id: UUID) -> HttpResponse:
     return render(request, "documents/model.html", {"model": model, "alerts": alerts})
 
 
-def _file(field: object) -> FileResponse:
+def _file(field: object) -> HttpResponse:
     response = FileResponse(field.open("rb"))  # type: ignore[attr-defined]
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return response  # type: ignore[return-value]  # a streaming response is what Django serves here
 
 
 @require_GET
 @permission_required("documents.library")
-def reference_image(request: HttpRequest, image_id: UUID) -> FileResponse:
+def reference_image(request: HttpRequest, image_id: UUID) -> HttpResponse:
     return _file(get_object_or_404(ReferenceImage, id=image_id).file)
 
 
 @require_GET
 @permission_required("documents.library")
-def alert_image(request: HttpRequest, image_id: UUID) -> FileResponse:
+def alert_image(request: HttpRequest, image_id: UUID) -> HttpResponse:
     return _file(get_object_or_404(AlertImage, id=image_id).file)
 
 

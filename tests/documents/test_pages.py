@@ -61,3 +61,28 @@ def test_the_inspection_page_shows_the_alert_with_its_image_and_links_the_librar
     assert "Counterfeit X12" in page and "No UV pattern" in page
     assert f"/documents/images/alert/{alert.images.get().id}" in page
     assert "/documents/?issuing_state=KEN&amp;document_code=P" in page
+
+
+def test_examination_form_records_photo_substitution_with_images(examiner, session_client, referred_inspection,
+                                                                 image_bytes, make_user, two_posts):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = session_client(examiner)
+    url = f"/documents/examine/{referred_inspection.id}/"
+    assert "examination-form" in client.get(url).content.decode()
+    response = client.post(url, {
+        "verdict": "forged_photo", "findings": "photo: re-laminated\nUV mark: broken over the photo",
+        "disposition": "retained", "source": "reader",
+        "visible": SimpleUploadedFile("v.png", image_bytes("white")),
+        "uv": SimpleUploadedFile("u.png", image_bytes("purple")),
+    })
+    assert response.status_code == 302, response.content.decode()[-500:]
+    examination = referred_inspection.examinations.get()
+    assert examination.verdict == "forged_photo" and examination.findings[1] == {
+        "feature": "UV mark", "finding": "broken over the photo"}
+    assert sorted(i.light for i in examination.images.all()) == ["uv", "visible"]
+    bad = client.post(url, {"verdict": "genuine", "findings": "MRZ: ok", "disposition": "returned",
+                            "source": "upload", "uv": SimpleUploadedFile("u.png", b"not an image")})
+    assert bad.status_code == 200 and "not a readable image" in bad.content.decode()
+    other = session_client(make_user("document_examiner", two_posts[1]))
+    assert other.get(url).status_code == 403

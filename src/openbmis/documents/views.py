@@ -5,15 +5,17 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
-from openbmis.core.errors import AccessDenied, NotFound
+from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
 from openbmis.documents import library, services
-from openbmis.documents.models import AlertImage, DocumentModel, ReferenceImage
+from openbmis.documents.forms import ExaminationForm
+from openbmis.documents.models import AlertImage, DocumentModel, FraudAlert, ReferenceImage
+from openbmis.inspections.models import Inspection
 
 
 @require_GET
@@ -68,3 +70,36 @@ def examination_image(request: HttpRequest, image_id: UUID) -> HttpResponse:
     except NotFound:
         return render(request, "404.html", status=404)
     return _file(image.file)
+
+
+@permission_required("documents.examine")
+def examine(request: HttpRequest, inspection_id: UUID) -> HttpResponse:
+    """The examination form at secondary, reached from the referral."""
+    inspection = get_object_or_404(Inspection.objects.select_related("border_post", "referral"), id=inspection_id)
+    if not authz.has_permission(request.user, "documents.examine", inspection.border_post_id):
+        return render(request, "403.html", status=403)
+    form = ExaminationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_examination(
+                request.user, inspection, verdict=form.cleaned_data["verdict"],
+                disposition=form.cleaned_data["disposition"], findings=form.findings_list(),
+                note=form.cleaned_data["note"], images=form.images(),
+                alert=_alert_of(inspection))
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("inspections:detail", inspection.id)
+    examinations = inspection.examinations.prefetch_related("images").all()  # type: ignore[attr-defined]
+    return render(request, "documents/examine.html", {
+        "inspection": inspection, "form": form, "examinations": examinations,
+        "models": library.for_document(inspection.document_data or {}),
+    })
+
+
+def _alert_of(inspection: Inspection) -> FraudAlert | None:
+    for check in inspection.checks or []:
+        if check.get("code") == "document_alerts":
+            for alert in check.get("details", {}).get("alerts", []):
+                return FraudAlert.objects.filter(id=alert["id"]).first()
+    return None

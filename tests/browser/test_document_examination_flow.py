@@ -88,4 +88,4 @@ def test_alert_referral_examination_refusal_statistics(live_server, page, screen
     login(page, base, "supervisor")  # at AIR-CAP: may see identities there, so counts are exact
     page.goto(f"{base}/api/documents/fraud-statistics?border_post=AIR-CAP&group_by=issuing_state,verdict")
     data = json.loads(page.inner_text("body"))
-    assert data["rows"] == [{"key": {"issuing_state": "UTO", "verdict": "forged_photo"}, "cases": 1}]
+    assert data["rows"] == [{"key": {"issuing_state": "UTO", "verdict": "forged_photo"}, "count": 1}]

@@ -68,7 +68,7 @@ def test_examiner_records_a_photo_substitution_then_refusal_and_statistics(
     analyst = make_user("analyst", None)
     rows = client.get("/api/documents/fraud-statistics?group_by=issuing_state,verdict",
                       headers=bearer(analyst)).json()
-    assert rows["rows"] == [{"key": {"issuing_state": "KEN", "verdict": "forged_photo"}, "cases": None}]
+    assert rows["rows"] == [{"key": {"issuing_state": "KEN", "verdict": "forged_photo"}, "count": None}]
     assert rows["suppressed"] == 2 and rows["rounded_to"] == 5
 
 
@@ -80,11 +80,11 @@ def test_fraud_statistics_group_and_round(referred, examiner, make_user, client,
     supervisor = make_user("supervisor", None)  # national supervisor: may see identities everywhere
     exact = client.get("/api/documents/fraud-statistics?group_by=verdict,border_post,route,nationality,"
                        "document_code", headers=bearer(supervisor)).json()
-    assert {(r["key"]["verdict"], r["cases"]) for r in exact["rows"]} == {("forged_photo", 6), ("counterfeit", 1)}
-    assert exact["rows"][0]["key"]["border_post"] == "TST-A" and exact["totals"] == {"cases": 7}
+    assert {(r["key"]["verdict"], r["count"]) for r in exact["rows"]} == {("forged_photo", 6), ("counterfeit", 1)}
+    assert exact["rows"][0]["key"]["border_post"] == "TST-A" and exact["totals"] == {"count": 7}
     analyst = make_user("analyst", None)
     rounded = client.get("/api/documents/fraud-statistics?group_by=verdict", headers=bearer(analyst)).json()
-    assert {(r["key"]["verdict"], r["cases"]) for r in rounded["rows"]} == {("forged_photo", 5),
+    assert {(r["key"]["verdict"], r["count"]) for r in rounded["rows"]} == {("forged_photo", 5),
                                                                            ("counterfeit", None)}
     bad = client.get("/api/documents/fraud-statistics?group_by=name", headers=bearer(analyst))
     assert bad.status_code == 422 and "name" in bad.json()["detail"]
@@ -150,3 +150,34 @@ def test_only_a_referred_inspection_is_examined(alert, inspect, mrz_for, examine
     with pytest.raises(InvalidInput, match="refer"):
         services.record_examination(examiner, Inspection.objects.get(id=data["id"]), verdict="genuine",
                                     disposition="returned", findings=[{"feature": "MRZ", "finding": "fine"}])
+
+
+def test_fraud_cases_on_the_statistics_dashboard_and_table(referred, examiner, make_user, session_client):
+    inspection = Inspection.objects.get(id=referred["id"])
+    for _ in range(5):
+        services.record_examination(examiner, inspection, verdict="forged_photo", disposition="retained",
+                                    findings=[{"feature": "photo", "finding": "re-laminated"}])
+    client = session_client(make_user("supervisor", None))
+    assert "panel-fraud" in client.get("/statistics/").content.decode()
+    table = client.get("/statistics/table/fraud/").content.decode()
+    assert "Forged: photo substitution" in table and "Fraud type" in table and "KEN" in table
+    analyst = session_client(make_user("analyst", None))
+    assert "Forged: photo substitution" in analyst.get("/statistics/table/fraud/").content.decode()  # 5: shown
+
+
+def test_fraud_cases_in_the_monthly_report(referred, examiner, make_user, monkeypatch):
+    from django.utils import timezone
+    from reportlab import rl_config
+    from tests.statistics.test_reports_cli import _text
+
+    from openbmis.statistics import reports
+
+    inspection = Inspection.objects.get(id=referred["id"])
+    for _ in range(5):
+        services.record_examination(examiner, inspection, verdict="counterfeit", disposition="retained",
+                                    findings=[{"feature": "print", "finding": "inkjet"}])
+    monkeypatch.setattr(rl_config, "useA85", 0)  # plain zlib streams, so the test can read the text
+    month = timezone.localdate().replace(day=1)
+    pdf, _filters = reports.generate(make_user("supervisor", None), month, None)
+    text = _text(pdf)
+    assert "Document fraud found at secondary" in text and "KEN" in text and "Counterfeit" in text

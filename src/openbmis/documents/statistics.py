@@ -39,11 +39,11 @@ def fraud_cases(filters: queries.Filters, keys: Sequence[str]) -> queries.Table:
     if filters.document_code:
         rows = rows.filter(document_code=filters.document_code)
     fields = [_FIELDS.get(k, k) for k in keys]
-    grouped = rows.annotate(month=TruncMonth("examined_at")).values(*fields).annotate(cases=Count("id"))
+    grouped = rows.annotate(month=TruncMonth("examined_at")).values(*fields).annotate(count=Count("id"))
     table: list[tuple[dict[str, Any], dict[str, int]]] = []
     for row in grouped.order_by(*fields):
         key = {k: row[_FIELDS.get(k, k)] for k in keys}
         if "month" in key and key["month"] is not None:
             key["month"] = key["month"].strftime("%Y-%m")
-        table.append((key, {"cases": row["cases"]}))
-    return queries._suppress(filters, list(keys), ["cases"], table)
+        table.append((key, {"count": row["count"]}))
+    return queries._suppress(filters, list(keys), ["count"], table)

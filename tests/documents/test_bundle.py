@@ -110,3 +110,19 @@ def test_cli_export_then_import(library, tmp_path, settings, capsys):
                                 else c))
     assert main(["documents", "import", str(tampered)]) == 1
     assert "bundle refused" in capsys.readouterr().err
+
+
+def test_at_a_node_the_library_is_read_only_and_arrives_by_bundle(library, key, settings, expert):
+    from openbmis.core.installation import ReadOnlyAtNode
+    from openbmis.network.capture import travels_up
+
+    data = bundle.export_bundle(key)
+    _wipe()
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    with pytest.raises(ReadOnlyAtNode):
+        services.save_model(expert, issuing_state="KEN", document_code="P", name="x", source="drawn")
+    assert bundle.import_bundle(data, key.public_key())["models"] == 1
+    assert not travels_up(DocumentModel) and not travels_up(FraudAlert)
+    from openbmis.documents.models import Examination
+
+    assert travels_up(Examination)

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from openbmis.audit import anchors
 from openbmis.audit import services as audit
+from openbmis.core import installation
 from openbmis.core.errors import InvalidInput
 from openbmis.documents.models import AlertImage, DocumentModel, FraudAlert, ReferenceImage, SecurityFeature
 
@@ -142,7 +143,8 @@ def import_bundle(data: bytes, trusted: Ed25519PublicKey, *, actor: Any = "cli")
     """Apply a verified bundle: models and alerts are replaced by headquarters' copy (matched by id)."""
     library, files = read_bundle(data, trusted)
     counts = {"models": 0, "alerts": 0, "images": 0}
-    with transaction.atomic():
+    # A verified bundle is headquarters' publication: a node applies it to its read-only copy.
+    with transaction.atomic(), installation.headquarters_changes():
         for m in library["models"]:
             model, _ = DocumentModel.objects.update_or_create(id=m["id"], defaults={
                 k: m[k] for k in ("issuing_state", "document_code", "name", "series", "issued_from", "issued_until",

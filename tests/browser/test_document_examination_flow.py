@@ -24,9 +24,7 @@ def _png(color: str) -> bytes:
     return out.getvalue()
 
 
-def test_alert_referral_examination_refusal_statistics(live_server, page, screenshots, db, fast_hasher, settings,
-                                                       tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_alert_referral_examination_refusal_statistics(live_server, page, screenshots, db, fast_hasher):
     seed.load(crossings=0)  # publishes the demo alert (photo substitution, Utopia L898 series) as `docexpert`
     from openbmis.audit.models import AuditEvent
 

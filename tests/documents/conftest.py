@@ -7,11 +7,6 @@ import pytest
 from PIL import Image
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def officer(make_user, two_posts):
     return make_user("primary_officer", two_posts[0], username="amina-officer")

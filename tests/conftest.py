@@ -31,6 +31,12 @@ def _audit_checkpoints_per_test(settings, tmp_path):
     settings.OPENBMIS_SCREENING_INDEX_DIR = tmp_path / "screening-index"
 
 
+@pytest.fixture(autouse=True)
+def _uploads_per_test(settings, tmp_path):
+    """Uploaded files (document images, also the demo's) go to the test's own folder, never the data dir."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _flush_lifting_the_audit_delete_guard():
     """Let the flush of a SQLite test database (transactional tests) empty the audit table: the
     trigger that refuses DELETE (audit migration 0004) is dropped for the flush and made again."""

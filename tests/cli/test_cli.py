@@ -41,7 +41,7 @@ def demo_dir(tmp_path_factory):
 
 def test_demo_prepares_data_and_prints_accounts(demo_dir):
     _, result = demo_dir
-    assert "created: 6 border posts, 7 users" in result.stdout
+    assert "created: 6 border posts, 9 users" in result.stdout
     data_dir, _ = demo_dir
     with closing(sqlite3.connect(data_dir / "cli.sqlite3")) as db:
         (count,) = db.execute("SELECT COUNT(*) FROM inspections_crossing").fetchone()

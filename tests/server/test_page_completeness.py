@@ -25,7 +25,14 @@ STATISTICS = {"analyst", "supervisor", "administrator"}
 MANIFESTS = {"prearrival_officer", "supervisor", "analyst"}
 CAPACITY = {"assessor", "supervisor", "administrator", "analyst", "training_coordinator"}
 TRAINING = {"training_coordinator", "supervisor", "administrator", "assessor"}
+LIBRARY = OFFICERS | {"document_examiner", "document_expert"}
+EXAMINERS = {"document_examiner", "supervisor"}
 OBJECT_PAGES = {
+    "/documents/models/{model_id}/": (LIBRARY, "tests/documents/test_pages.py"),
+    "/documents/examine/{inspection_id}/": (EXAMINERS, "tests/documents/test_examination.py"),
+    "/documents/images/reference/{image_id}": (LIBRARY, "tests/documents/test_pages.py"),
+    "/documents/images/alert/{image_id}": (LIBRARY, "tests/documents/test_pages.py"),
+    "/documents/images/examination/{image_id}": (EXAMINERS, "tests/documents (identities at the post too)"),
     # route: (roles that may open it, where its access to one object is tested)
     "/account/tokens/{token_id}/revoke/": (EVERYONE, "tests/accounts (own tokens only)"),
     "/account/users/{username}/": (ADMIN, "tests/accounts"),

@@ -15,7 +15,7 @@ import re
 import pytest
 
 ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
-         "prearrival_officer", "assessor", "training_coordinator")
+         "prearrival_officer", "assessor", "training_coordinator", "document_examiner", "document_expert")
 PLACEMENTS = ("at_own_post", "national")
 TARGETS = ("own", "other")
 
@@ -24,6 +24,7 @@ EVERYONE = set(ROLES)
 PERMITS_VIEW = {"primary_officer", "secondary_officer", "supervisor", "analyst", "administrator"}
 CAPACITY_VIEW = {"assessor", "supervisor", "administrator", "analyst", "training_coordinator"}
 TRAINING_VIEW = {"training_coordinator", "supervisor", "administrator", "assessor"}
+DOCUMENT_LIBRARY = {"primary_officer", "secondary_officer", "supervisor", "document_examiner", "document_expert"}
 POLICY = {
     # (method, path template): (roles allowed, post_scoped: True = only at the post the role is held)
     ("GET", "/api/me"): (EVERYONE, False),
@@ -37,6 +38,9 @@ POLICY = {
     ("GET", "/api/audit/accesses"): ({"auditor"}, "national_only"),
     ("POST", "/api/documents/mrz"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
     ("POST", "/api/documents/chip"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    ("GET", "/api/documents/models"): (DOCUMENT_LIBRARY, False),
+    ("GET", "/api/documents/alerts"): (DOCUMENT_LIBRARY, False),
+    ("GET", "/api/documents/fraud-statistics"): ({"analyst", "supervisor", "administrator"}, False),
     ("GET", "/api/trust/entries"): ({"administrator"}, "national_only"),
     ("GET", "/api/trust/imports"): ({"administrator"}, "national_only"),
     ("POST", "/api/trust/imports"): ({"administrator"}, "national_only"),
@@ -84,15 +88,17 @@ PUBLIC = {("GET", "/api/certificates/verify")}
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
 # Inspection endpoints address inspections, crossings and travellers at a post: matrix below.
 OFFICERS = {"primary_officer", "secondary_officer", "supervisor"}
+# A document examiner sees identities at their post (the document in hand, its holder's record), never decides.
+IDENTITY_READERS = OFFICERS | {"document_examiner"}
 RESOURCE_POLICY = {
     ("POST", "/api/inspections"): OFFICERS,
-    ("GET", "/api/inspections/{inspection_id}"): OFFICERS,
+    ("GET", "/api/inspections/{inspection_id}"): IDENTITY_READERS,
     ("POST", "/api/inspections/{inspection_id}/decision"): OFFICERS,
     # the inspections were started by another officer: only a supervisor may void them
     ("POST", "/api/inspections/{inspection_id}/void"): {"supervisor"},
-    ("GET", "/api/crossings"): OFFICERS,
+    ("GET", "/api/crossings"): IDENTITY_READERS,
     ("GET", "/api/referrals"): {"secondary_officer", "supervisor"},
-    ("GET", "/api/travellers/{traveller_id}"): OFFICERS,
+    ("GET", "/api/travellers/{traveller_id}"): IDENTITY_READERS,
     ("GET", "/api/hits"): {"secondary_officer", "supervisor"},
     ("POST", "/api/hits/{hit_id}/judgement"): {"secondary_officer", "supervisor"},
 }
@@ -326,8 +332,9 @@ PAGES = {
     "/capacity/equipment/": (CAPACITY_VIEW, False),
     "/training/": (TRAINING_VIEW, False),
     "/work/counts": (EVERYONE, False),
-    "/travellers/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    "/travellers/": ({"primary_officer", "secondary_officer", "supervisor", "document_examiner"}, False),
     "/stay/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
+    "/documents/": (DOCUMENT_LIBRARY, False),
 }
 
 PAGE_CASES = [

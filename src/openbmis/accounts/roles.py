@@ -25,6 +25,8 @@ class Role(StrEnum):
     PREARRIVAL_OFFICER = "prearrival_officer"
     ASSESSOR = "assessor"
     TRAINING_COORDINATOR = "training_coordinator"
+    DOCUMENT_EXAMINER = "document_examiner"
+    DOCUMENT_EXPERT = "document_expert"
 
     @property
     def label(self) -> str:
@@ -41,6 +43,8 @@ ROLE_LABELS = {
     Role.PREARRIVAL_OFFICER: _("Pre-arrival (targeting) officer"),
     Role.ASSESSOR: _("Assessor"),
     Role.TRAINING_COORDINATOR: _("Training coordinator"),
+    Role.DOCUMENT_EXAMINER: _("Document examiner"),
+    Role.DOCUMENT_EXPERT: _("Document expert (national)"),
 }
 
 # Roles whose holders must log in with a second factor.
@@ -68,7 +72,7 @@ _PERMISSIONS = [
     Permission("accounts.manage", frozenset({Role.ADMINISTRATOR}), "accounts:write", False, "Manage users and roles"),
     Permission("audit.view", frozenset({Role.AUDITOR}), "audit:read", False, "Search and verify the audit trail"),
     Permission(
-        "identities.view", OFFICERS, "identities:read", True,
+        "identities.view", OFFICERS | {Role.DOCUMENT_EXAMINER}, "identities:read", True,
         "See travellers' identities (analysts only when granted)",
     ),
     Permission(
@@ -182,6 +186,18 @@ _PERMISSIONS = [
     Permission(
         "training.prerequisites", frozenset({Role.ADMINISTRATOR}), "training:write", False,
         "Require valid certificates for a role",
+    ),
+    Permission(
+        "documents.library", OFFICERS | {Role.DOCUMENT_EXAMINER, Role.DOCUMENT_EXPERT}, "documents:read", True,
+        "See the reference library of genuine documents and the fraud alerts",
+    ),
+    Permission(
+        "documents.manage", frozenset({Role.DOCUMENT_EXPERT}), "documents:write", False,
+        "Maintain the reference library and publish, change and withdraw fraud alerts",
+    ),
+    Permission(
+        "documents.examine", frozenset({Role.DOCUMENT_EXAMINER, Role.SUPERVISOR}), "documents:examine", True,
+        "Record document examinations at secondary (findings, verdict, images)",
     ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}

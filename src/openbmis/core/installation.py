@@ -30,6 +30,9 @@ REFERENCE_MODELS = frozenset({
     "permits.VisaPolicyRule", "permits.Visa", "permits.ResidencePermit", "permits.EntryBan",
     "trust.TrustEntry", "trust.TrustImport",
     "inspections.RefusalReason",
+    # The document library and fraud alerts: posts receive them as a signed bundle (docs/documents.md).
+    "documents.DocumentModel", "documents.ReferenceImage", "documents.SecurityFeature", "documents.FraudAlert",
+    "documents.AlertImage",
 })
 CREATE_DELETE_ONLY = frozenset({"accounts.User"})
 

@@ -65,6 +65,8 @@ USERS = [
     DemoUser("analyst", "Lucy Achieng", Role.ANALYST, None),
     DemoUser("admin", "Samuel Otieno", Role.ADMINISTRATOR, None),
     DemoUser("auditor", "Ruth Njeri", Role.AUDITOR, None),
+    DemoUser("examiner", "Joseph Kamau", Role.DOCUMENT_EXAMINER, "AIR-CAP"),
+    DemoUser("docexpert", "Mary Wambui", Role.DOCUMENT_EXPERT, None),
 ]
 
 # Later capabilities append their own loaders here (each idempotent).
@@ -117,6 +119,15 @@ def _capacity() -> None:
 
 
 EXTRA_LOADERS.append(_capacity)
+
+
+def _documents() -> None:
+    from openbmis.documents.demo import load_demo_library
+
+    load_demo_library(User.objects.get(username="docexpert"))
+
+
+EXTRA_LOADERS.append(_documents)
 
 
 DEMO_CROSSINGS = 100_000

@@ -7,14 +7,18 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from openbmis import mrz
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
+from openbmis.core.apitypes import Day
 from openbmis.core.errors import InvalidInput
 from openbmis.core.pii import short_hash
+from openbmis.documents import library
+from openbmis.documents import statistics as fraud
+from openbmis.statistics import queries
 
 router = Router(tags=["documents"])
 log = logging.getLogger(__name__)
@@ -48,3 +52,46 @@ def read_mrz(request: HttpRequest, payload: MRZIn) -> dict[str, Any]:
     checks = mrz.check_document(result, today, expiring_within_days=payload.expiring_within_days)
     data["document_checks"] = [check.to_dict() for check in checks]
     return data
+
+
+class LibraryQuery(Schema):
+    issuing_state: str | None = Field(default=None, max_length=3, description="ICAO code of the issuing state")
+    document_code: str | None = Field(default=None, max_length=2, description="document code, e.g. P")
+
+
+@router.get("/models", summary="Search the reference library of genuine document models", response=list[dict[str, Any]])
+def list_models(request: HttpRequest, params: Query[LibraryQuery]) -> list[dict[str, Any]]:
+    """Models by issuing state and document code, with their security features (images are served apart)."""
+    authz.require(request.user, "documents.library", token=token_of(request))
+    return [library.model_summary(model) for model in library.search(params.issuing_state, params.document_code)]
+
+
+@router.get("/alerts", summary="The fraud alerts in force (current versions, not withdrawn)",
+            response=list[dict[str, Any]])
+def list_alerts(request: HttpRequest, params: Query[LibraryQuery]) -> list[dict[str, Any]]:
+    authz.require(request.user, "documents.library", token=token_of(request))
+    return [library.alert_summary(alert)
+            for alert in library.alerts_in_force(params.issuing_state, timezone.localdate())]
+
+
+class FraudQuery(Schema):
+    since: Day | None = Field(default=None, alias="from", description="first day (default: 30 days to `to`)")
+    until: Day | None = Field(default=None, alias="to", description="last day, inclusive (default: today)")
+    group_by: str = Field(default="verdict", description="comma-separated: " + ", ".join(fraud.FRAUD_KEYS))
+    border_post: str | None = Field(default=None, description="post code(s), comma-separated")
+    nationality: str | None = Field(default=None, description="holder's nationality code(s), comma-separated")
+    document_type: str | None = Field(default=None, description="document code, e.g. P")
+
+
+@router.get("/fraud-statistics", summary="Fraud cases found at secondary, grouped as asked",
+            response=dict[str, Any])
+def fraud_statistics(request: HttpRequest, params: Query[FraudQuery]) -> dict[str, Any]:
+    """Examinations with a fraud verdict, with the same small-cell suppression and rounding as
+    `/api/statistics/flows`. Example: `/api/documents/fraud-statistics?group_by=issuing_state,verdict`."""
+    filters = queries.parse_filters(request.user, {
+        "from": params.since, "to": params.until, "border_post": params.border_post,
+        "nationality": params.nationality, "document_type": params.document_type,
+    }, token=token_of(request))
+    table = fraud.fraud_cases(filters, fraud.parse_group_by(params.group_by))
+    return {"rows": [{"key": key, **values} for key, values in table.rows], "totals": table.totals,
+            "suppressed": table.suppressed, "rounded_to": table.rounded_to}

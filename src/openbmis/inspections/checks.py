@@ -25,7 +25,7 @@ Severity = Literal["info", "warning", "error"]
 # The order the inspection screen shows them in.
 SLOTS: tuple[str, ...] = (
     "mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip",
-    "advance",
+    "advance", "document_alerts",
 )
 # What the screen calls them (the codes stay the API's).
 SLOT_LABELS = {
@@ -33,6 +33,7 @@ SLOT_LABELS = {
     "stolen_lost": _("Stolen or lost document"), "history": _("Travel history"), "visa": _("Visa"),
     "stay": _("Stay"), "entry_ban": _("Entry ban"), "chip": _("Chip"),
     "advance": _("Advance passenger information"),
+    "document_alerts": _("Fraud alerts"),
 }
 STATUS_LABELS = {"pass": _("pass"), "warn": _("warning"), "fail": _("fail"), "not_checked": _("not checked")}
 ACTION_LABELS = {"admit": _("admit"), "refuse": _("refuse"), "refer": _("refer")}

@@ -20,7 +20,8 @@ MODES = ("development", "production")
 DEFAULT_LANGUAGES = ("en", "fr")
 # The check slots (inspections/checks.py SLOTS) whose failure blocks an admission until reviewed.
 DEFAULT_BLOCKING_CHECKS = ("watchlist", "stolen_lost", "entry_ban", "chip")
-BLOCKABLE_CHECKS = ("mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip")
+BLOCKABLE_CHECKS = ("mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip",
+                    "document_alerts")
 OVERRIDE_CAPABLE_ROLES = ("secondary_officer", "supervisor")
 KNOWN_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "pt": "Português"}
 

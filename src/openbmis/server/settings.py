@@ -170,6 +170,11 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the project-wide assets (apps kee
 if (CONFIG.data_dir / "static").is_dir():
     STATIC_ROOT = CONFIG.data_dir / "static"
 WHITENOISE_USE_FINDERS = True  # serve from the package without a collectstatic step
+# Uploaded files (document images) live under the data directory and are served only through
+# permission-checked views, never as static files.
+MEDIA_ROOT = CONFIG.data_dir / "media"
+# Signs the document library bundles headquarters exports (made on first export; its .pub beside it).
+OPENBMIS_DOCUMENTS_SIGNING_KEY_FILE = CONFIG.data_dir / "documents-signing-key.pem"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

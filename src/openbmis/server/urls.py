@@ -23,6 +23,7 @@ urlpatterns = [
     path("network/", include("openbmis.network.urls")),
     path("", include("openbmis.manifests.urls")),
     path("", include("openbmis.capacity.urls")),
+    path("", include("openbmis.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     re_path(r"^api/$", api_not_found),  # the API's root has no endpoint (ninja would answer an HTML 404)
     path("api/", api.urls),

@@ -42,6 +42,8 @@ PANELS: dict[str, Panel] = {p.name: p for p in [
     Panel("overstays", gettext_lazy("Overstays by first day overstayed and status"), "overstays", ("status",),
           "bar"),
     Panel("hits", gettext_lazy("Watchlist hits by judgement"), "hits", ("status",), "bar"),
+    Panel("fraud", gettext_lazy("Document fraud found at secondary, by issuing state and fraud type"), "fraud",
+          ("issuing_state", "verdict"), "bar"),
 ]}
 
 
@@ -67,6 +69,10 @@ def panel_table(panel: Panel, filters: queries.Filters, interval: str = "day") -
     if panel.kind == "flows":
         keys = [interval] if panel.name == "time" else list(panel.keys)
         return queries.flows(filters, keys, top=panel.top)
+    if panel.kind == "fraud":
+        from openbmis.documents.statistics import fraud_cases
+
+        return fraud_cases(filters, list(panel.keys))
     return queries.counts(filters, panel.kind, list(panel.keys))
 
 
@@ -112,6 +118,10 @@ def label(key: str, value: Any) -> str:
         return f"{value}: {reason.label}" if reason else str(value)
     if key == "outcome":
         return str(dict(ReferralCount.Outcome.choices).get(value, value))
+    if key == "verdict":
+        from openbmis.documents.models import Verdict
+
+        return str(dict(Verdict.choices).get(value, value))
     if key == "status":
         return str({**_overstay_labels(), **_hit_labels()}.get(value, value))
     return str(value)

@@ -51,6 +51,8 @@ KEY_LABELS = {
     "nationality": _("Citizenship"), "sex": _("Sex"), "age_group": _("Age group"), "purpose": _("Purpose of travel"),
     "travel_mode": _("Travel mode"), "residence": _("Residence"), "reason": _("Ground of refusal"),
     "outcome": _("Outcome"), "status": _("Judgement"),
+    "issuing_state": _("Issuing state"), "document_code": _("Document kind"), "verdict": _("Fraud type"),
+    "route": _("Route"),
 }
 MEASURE_LABELS = {"entries": _("Arrivals"), "exits": _("Departures"), "refusals": _("Refusals"),
                   "net": _("Net flow"), "count": _("Count")}

@@ -37,7 +37,7 @@ from openbmis.statistics.models import MonthlyReport
 ARRIVALS = colors.HexColor("#1f6feb")
 DEPARTURES = colors.HexColor("#d97706")
 REPORT_PANELS = ("nationality", "sex_age", "residence", "purpose", "travel_mode", "refusals", "referrals",
-                 "overstays", "hits")
+                 "overstays", "hits", "fraud")
 
 
 def _paragraph(text: str, style: Any) -> Paragraph:

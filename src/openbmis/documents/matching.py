@@ -1,0 +1,80 @@
+"""Which fraud alerts a document falls under, and the inspection's ``document_alerts`` check."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from openbmis.inspections.checks import Check, InspectionContext, Outcome
+
+
+def _normal(number: str) -> str:
+    return "".join(ch for ch in number.upper() if ch.isalnum())
+
+
+def in_window(alert: Any, on: date) -> bool:
+    """Whether the alert applies on ``on``: published, not withdrawn, inside its validity window."""
+    if alert.withdrawn or not alert.current:
+        return False
+    if on < alert.valid_from:
+        return False
+    return alert.valid_until is None or on <= alert.valid_until
+
+
+def number_in_range(number: str, low: str, high: str) -> bool:
+    """Document numbers compare within a range only when they have the same shape as its bounds.
+
+    A passport number is letters and digits of fixed length within a series: ``AB1234567`` lies
+    between ``AB1000000`` and ``AB1999999``; a number of another length never falls in the range.
+    """
+    number, low, high = _normal(number), _normal(low), _normal(high)
+    if not number or len(number) != len(low or high):
+        return False
+    if low and number < low:
+        return False
+    return not (high and number > high)
+
+
+def matches(alert: Any, document: dict[str, Any], on: date) -> bool:
+    """Whether ``document`` (issuing_state, document_code, document_number) falls under ``alert`` on ``on``."""
+    if not in_window(alert, on):
+        return False
+    if (document.get("issuing_state") or "").upper() != alert.issuing_state.upper():
+        return False
+    code = (document.get("document_code") or "").upper()
+    wanted_code = alert.document_code or (alert.model.document_code if alert.model_id else "")
+    # ICAO codes: "P" covers "P<", "PP", "PO"...: the alert's code is a prefix of the document's.
+    if wanted_code and not code.startswith(wanted_code.upper().rstrip("<")):
+        return False
+    number = _normal(document.get("document_number") or "")
+    series = alert.series or (alert.model.series if alert.model_id else "")
+    if series and not number.startswith(_normal(series)):
+        return False
+    if alert.number_from or alert.number_to:
+        return number_in_range(number, alert.number_from, alert.number_to)
+    return True
+
+
+def matching_alerts(document: dict[str, Any], on: date) -> list[Any]:
+    from openbmis.documents.models import FraudAlert
+
+    state = (document.get("issuing_state") or "").upper()
+    candidates = (FraudAlert.objects.filter(issuing_state=state, current=True, withdrawn=False)
+                  .select_related("model").prefetch_related("images"))
+    return [alert for alert in candidates if matches(alert, document, on)]
+
+
+def check_document_alerts(context: InspectionContext) -> Outcome:
+    alerts = matching_alerts(context.document, context.local_date)
+    if not alerts:
+        return Outcome(Check("document_alerts", "pass", "info", "No fraud alert covers this document."))
+    details = {"alerts": [{
+        "id": str(alert.id), "reference": alert.reference, "version": alert.version, "severity": alert.severity,
+        "title": alert.title, "description": alert.description, "detection": alert.detection,
+        "model_id": str(alert.model_id) if alert.model_id else None,
+        "images": [str(image.id) for image in alert.images.all()],
+    } for alert in alerts]}
+    text = " ".join(f"{alert.reference}: {alert.title}. {alert.detection}" for alert in alerts)
+    if any(alert.severity == "fail" for alert in alerts):
+        return Outcome(Check("document_alerts", "fail", "error", f"Fraud alert: {text}", details))
+    return Outcome(Check("document_alerts", "warn", "warning", f"Fraud alert: {text}", details))

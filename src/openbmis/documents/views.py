@@ -1,0 +1,105 @@
+"""Pages of the reference library, and document images served only through permission checks."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from openbmis.accounts import authz
+from openbmis.accounts.decorators import permission_required
+from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
+from openbmis.documents import library, services
+from openbmis.documents.forms import ExaminationForm
+from openbmis.documents.models import AlertImage, DocumentModel, FraudAlert, ReferenceImage
+from openbmis.inspections.models import Inspection
+
+
+@require_GET
+@permission_required("documents.library")
+def library_search(request: HttpRequest) -> HttpResponse:
+    state = (request.GET.get("issuing_state") or "").strip().upper()[:3]
+    code = (request.GET.get("document_code") or "").strip().upper()[:2]
+    models = list(library.search(state, code)) if (state or code) else list(library.search())
+    alerts = library.alerts_in_force(state or None, timezone.localdate())
+    return render(request, "documents/library.html", {
+        "models": models, "alerts": alerts, "issuing_state": state, "document_code": code,
+        "can_manage": authz.has_permission(request.user, "documents.manage"),
+    })
+
+
+@require_GET
+@permission_required("documents.library")
+def model_detail(request: HttpRequest, model_id: UUID) -> HttpResponse:
+    model = get_object_or_404(DocumentModel.objects.prefetch_related("images", "features__image"), id=model_id)
+    alerts = [a for a in library.alerts_in_force(model.issuing_state, timezone.localdate())
+              if a.model_id in (None, model.id)]
+    return render(request, "documents/model.html", {"model": model, "alerts": alerts})
+
+
+def _file(field: object) -> HttpResponse:
+    response = FileResponse(field.open("rb"))  # type: ignore[attr-defined]
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]  # a streaming response is what Django serves here
+
+
+@require_GET
+@permission_required("documents.library")
+def reference_image(request: HttpRequest, image_id: UUID) -> HttpResponse:
+    return _file(get_object_or_404(ReferenceImage, id=image_id).file)
+
+
+@require_GET
+@permission_required("documents.library")
+def alert_image(request: HttpRequest, image_id: UUID) -> HttpResponse:
+    return _file(get_object_or_404(AlertImage, id=image_id).file)
+
+
+@require_GET
+@permission_required("documents.examine")
+def examination_image(request: HttpRequest, image_id: UUID) -> HttpResponse:
+    """A photograph of a traveller's document: only for examiners at its post who may see identities there."""
+    try:
+        image = services.examination_image(request.user, image_id)
+    except AccessDenied as exc:
+        return render(request, "403.html", {"detail": exc.message}, status=403)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    return _file(image.file)
+
+
+@permission_required("documents.examine")
+def examine(request: HttpRequest, inspection_id: UUID) -> HttpResponse:
+    """The examination form at secondary, reached from the referral."""
+    inspection = get_object_or_404(Inspection.objects.select_related("border_post", "referral"), id=inspection_id)
+    if not authz.has_permission(request.user, "documents.examine", inspection.border_post_id):
+        return render(request, "403.html", status=403)
+    form = ExaminationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_examination(
+                request.user, inspection, verdict=form.cleaned_data["verdict"],
+                disposition=form.cleaned_data["disposition"], findings=form.findings_list(),
+                note=form.cleaned_data["note"], images=form.images(),
+                alert=_alert_of(inspection))
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("inspections:detail", inspection.id)
+    examinations = inspection.examinations.prefetch_related("images").all()  # type: ignore[attr-defined]
+    return render(request, "documents/examine.html", {
+        "inspection": inspection, "form": form, "examinations": examinations,
+        "models": library.for_document(inspection.document_data or {}),
+    })
+
+
+def _alert_of(inspection: Inspection) -> FraudAlert | None:
+    for check in inspection.checks or []:
+        if check.get("code") == "document_alerts":
+            for alert in check.get("details", {}).get("alerts", []):
+                return FraudAlert.objects.filter(id=alert["id"]).first()
+    return None

@@ -323,3 +323,28 @@ def test_pages_render_in_french(session_client, make_user, two_posts, path, role
     assert not missing, f"{path}: French phrases not found: {missing}"
     left = [phrase for phrase in english if phrase in text]
     assert not left, f"{path}: English left in the French page: {left}"
+
+
+# --- right to left -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("fr", "ltr"), ("en", "ltr")])
+def test_arabic_pages_are_right_to_left(session_client, make_user, two_posts, code, direction):
+    """The base template sets the direction from the language (Django's bidi list), so every page mirrors."""
+    client = session_client(make_user("administrator"))
+    response = client.post("/i18n/setlang/", {"language": code, "next": "/border-posts/"})
+    assert response.status_code == 302
+    page = client.get("/border-posts/")
+    assert f'<html lang="{code}" dir="{direction}">'.encode() in page.content
+
+
+def test_the_stylesheet_uses_logical_properties():
+    """Physical left/right in the shared stylesheet would not mirror in Arabic; MRZ text stays left to right."""
+    import re
+
+    css = (PACKAGE_DIR / "static" / "openbmis" / "app.css").read_text(encoding="utf-8")
+    # Rules scoped to [dir="rtl"] are the deliberate exceptions (left-aligned MRZ in an Arabic page).
+    general = "\n".join(line for line in css.splitlines() if not line.lstrip().startswith('[dir="rtl"]'))
+    physical = re.findall(r"(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)"
+                          r"|float:\s*(?:left|right)", general)
+    assert not physical, physical
+    assert re.search(r"textarea\.mrz[^{]*\{[^}]*direction:\s*ltr", css)

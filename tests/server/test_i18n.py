@@ -1,9 +1,10 @@
 """Every UI string goes through gettext; the language switcher changes the interface.
 
-The French catalogue is kept complete: a string marked for translation anywhere in the package that
-has no French translation fails ``test_every_marked_string_has_a_french_translation``. To fix it, from
-src/openbmis run ``django-admin makemessages -l fr`` (DJANGO_SETTINGS_MODULE=openbmis.server.settings),
-translate the new entries, then ``django-admin compilemessages``.
+Every configured language but English (settings.LANGUAGES) has a complete catalogue: a string marked for
+translation anywhere in the package that has no translation in one of them fails
+``test_every_marked_string_is_translated``. To fix it, from src/openbmis run ``django-admin makemessages -l <code>``
+(DJANGO_SETTINGS_MODULE=openbmis.server.settings), translate the new entries, then ``django-admin compilemessages``.
+A configured language whose catalogue (locale/<code>/LC_MESSAGES/django.po) does not exist yet is skipped, saying so.
 """
 
 from __future__ import annotations
@@ -17,13 +18,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
 import openbmis
 
 PACKAGE_DIR = Path(openbmis.__file__).resolve().parent
-FRENCH_PO = PACKAGE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-FRENCH_MO = FRENCH_PO.with_suffix(".mo")
+# English is the source language (the msgids); every other configured language needs a whole catalogue.
+TRANSLATED = [code for code, _name in django_settings.LANGUAGES if code != "en"]
+
+
+def catalogue(code: str) -> Path:
+    """The committed django.po of language ``code``; skips the test when that catalogue does not exist yet."""
+    po = PACKAGE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
+    if not po.is_file():
+        pytest.skip(f"language {code!r} is configured (settings.LANGUAGES) but its catalogue {po} does not exist yet; "
+                    f"create it with makemessages -l {code} and translate it")
+    return po
+
+
+def nplurals(entries: list[Entry]) -> int:
+    """The number of plural forms the header of a catalogue declares (Plural-Forms: nplurals=N; ...)."""
+    header = next(entry for entry in entries if entry.msgid == "" and entry.msgctxt is None)
+    for line in header.msgstr[0].splitlines():
+        if line.startswith("Plural-Forms:"):
+            return int(line.split("nplurals=")[1].split(";")[0])
+    raise AssertionError("the header of the catalogue has no Plural-Forms line")
 # makemessages runs xgettext, msguniq and msgmerge; compilemessages runs msgfmt.
 GETTEXT_TOOLS = ("xgettext", "msguniq", "msgmerge", "msgfmt")
 _absent_tools = [tool for tool in GETTEXT_TOOLS if shutil.which(tool) is None]
@@ -59,7 +79,7 @@ def test_static_assets_are_served_from_the_package(client, db):
         assert b"".join(response.streaming_content if response.streaming else [response.content])
 
 
-# --- the French catalogue ------------------------------------------------------------------------------
+# --- the catalogues of the configured languages -----------------------------------------------------
 
 @dataclass
 class Entry:
@@ -132,28 +152,50 @@ def read_po(path: Path) -> list[Entry]:
     return entries
 
 
-def untranslated(entries: list[Entry]) -> list[str]:
-    """Entries with no usable French: an empty form, a fuzzy flag, or a missing plural form."""
+def untranslated(entries: list[Entry], plural_forms: int = 2) -> list[str]:
+    """Entries with no usable translation: an empty form, a fuzzy flag, or a missing plural form (a language has
+    ``plural_forms`` of them: 2 in French, Spanish and Portuguese, 6 in Arabic)."""
     problems = []
     for entry in entries:
         if entry.msgid == "" and entry.msgctxt is None:
             continue  # the header
-        forms = 2 if entry.msgid_plural is not None else 1
+        forms = plural_forms if entry.msgid_plural is not None else 1
         if "fuzzy" in entry.flags:
             problems.append(f"{entry.msgid!r} is fuzzy, {entry.where}")
         elif len(entry.msgstr) != forms or not all(entry.msgstr.get(i, "").strip() for i in range(forms)):
-            problems.append(f"{entry.msgid!r} has no French translation, {entry.where}")
+            problems.append(f"{entry.msgid!r} has no translation, {entry.where}")
     return problems
 
 
-def test_the_french_catalogue_has_no_empty_or_fuzzy_entry():
-    entries = read_po(FRENCH_PO)
+def test_every_language_but_english_is_configured_by_default():
+    """The five languages of the deployments (Arabic right to left) are offered unless OPENBMIS_LANGUAGES narrows."""
+    from openbmis.server import config
+
+    assert config.DEFAULT_LANGUAGES == ("en", "fr", "ar", "es", "pt")
+    assert set(config.DEFAULT_LANGUAGES) <= set(config.KNOWN_LANGUAGES)
+
+
+# The plural rule each catalogue must declare (the one GNU gettext documents for the language).
+PLURAL_RULES = {
+    "fr": "nplurals=2; plural=(n > 1);",
+    "pt": "nplurals=2; plural=(n > 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
+}
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_the_catalogue_has_no_empty_or_fuzzy_entry(code):
+    po = catalogue(code)
+    entries = read_po(po)
     header = next(entry for entry in entries if entry.msgid == "" and entry.msgctxt is None)
-    assert "Language: fr\n" in header.msgstr[0], "the header of django.po must say Language: fr"
-    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in header.msgstr[0]
-    assert len(entries) > 500, "django.po looks truncated"
-    problems = untranslated(entries)
-    assert not problems, f"{FRENCH_PO}:\n" + "\n".join(problems)
+    assert f"Language: {code}\n" in header.msgstr[0], f"the header of {po} must say Language: {code}"
+    if code in PLURAL_RULES:
+        declared = header.msgstr[0].replace(" ", "")
+        assert PLURAL_RULES[code].replace(" ", "") in declared, f"{po}: Plural-Forms must be {PLURAL_RULES[code]}"
+    assert len(entries) > 500, f"{po} looks truncated"
+    problems = untranslated(entries, nplurals(entries))
+    assert not problems, f"{po}:\n" + "\n".join(problems)
 
 
 def test_the_po_reader_finds_what_is_missing(tmp_path):
@@ -174,6 +216,9 @@ def test_the_po_reader_finds_what_is_missing(tmp_path):
     assert entries[-1].msgstr == {0: "Deux lignes"}
     problems = untranslated(entries)
     assert [problem.split(" ")[0] for problem in problems] == ["'Empty'", "'New", "'%(n)s"]
+    # Arabic has six plural forms: two filled ones are not enough.
+    assert [problem.split(" ")[0] for problem in untranslated(entries[:2] + [Entry(
+        line=9, msgid="%(n)s day", msgid_plural="%(n)s days", msgstr={0: "a", 1: "b"})], 6)] == ["'%(n)s"]
 
 
 def _source_copy(destination: Path) -> Path:
@@ -191,36 +236,43 @@ def _source_copy(destination: Path) -> Path:
 
 
 @needs_gettext
-def test_every_marked_string_has_a_french_translation(tmp_path, settings, monkeypatch):
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_marked_string_is_translated(code, tmp_path, settings, monkeypatch):
     """makemessages over a copy of the sources, merged into a copy of the committed catalogue, adds nothing
-    untranslated: every string marked in a template or in Python has its French translation committed."""
-    committed = FRENCH_PO.read_bytes()
+    untranslated: every string marked in a template or in Python has its translation committed."""
+    po = catalogue(code)
+    committed = po.read_bytes()
     copy = _source_copy(tmp_path)
     settings.LOCALE_PATHS = [str(copy / "locale")]
     monkeypatch.chdir(copy)
-    call_command("makemessages", locale=["fr"], verbosity=0)
-    problems = untranslated(read_po(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    call_command("makemessages", locale=[code], verbosity=0)
+    entries = read_po(copy / "locale" / code / "LC_MESSAGES" / "django.po")
+    problems = untranslated(entries, nplurals(entries))
     assert not problems, (
-        "strings marked for translation without a French translation in src/openbmis/locale/fr/LC_MESSAGES/"
-        "django.po (run makemessages -l fr from src/openbmis, translate, compilemessages); line numbers are "
+        f"strings marked for translation without a translation in src/openbmis/locale/{code}/LC_MESSAGES/"
+        f"django.po (run makemessages -l {code} from src/openbmis, translate, compilemessages); line numbers are "
         "those of the merged copy:\n" + "\n".join(problems))
-    assert FRENCH_PO.read_bytes() == committed, "makemessages must work on the copy, not on the package"
+    assert po.read_bytes() == committed, "makemessages must work on the copy, not on the package"
 
 
 @needs_gettext
-def test_the_compiled_catalogue_is_up_to_date(tmp_path):
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_the_compiled_catalogue_is_up_to_date(code, tmp_path):
     """django.mo is what compilemessages makes of django.po today, and the placeholders agree."""
+    po = catalogue(code)
+    mo = po.with_suffix(".mo")
+    assert mo.is_file(), f"{mo} is missing (run compilemessages -l {code})"
     fresh = tmp_path / "django.mo"
-    result = subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", str(fresh), str(FRENCH_PO)],
+    result = subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", str(fresh), str(po)],
                             capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"msgfmt --check-format {FRENCH_PO}:\n{result.stderr}"
-    with fresh.open("rb") as new, FRENCH_MO.open("rb") as committed:
+    assert result.returncode == 0, f"msgfmt --check-format {po}:\n{result.stderr}"
+    with fresh.open("rb") as new, mo.open("rb") as committed:
         # _catalog is the whole parsed .mo (msgid -> msgstr); comparing it ignores msgfmt's layout choices.
         expected = gettext.GNUTranslations(new)._catalog  # type: ignore[attr-defined]
         actual = gettext.GNUTranslations(committed)._catalog  # type: ignore[attr-defined]
     stale = sorted(repr(key) for key in expected.keys() ^ actual.keys()) + sorted(
         repr(key) for key in expected.keys() & actual.keys() if expected[key] != actual[key])
-    assert not stale, f"{FRENCH_MO} is out of date with django.po (run compilemessages): {', '.join(stale[:10])}"
+    assert not stale, f"{mo} is out of date with django.po (run compilemessages): {', '.join(stale[:10])}"
 
 
 # --- pages in French -----------------------------------------------------------------------------------
@@ -271,3 +323,28 @@ def test_pages_render_in_french(session_client, make_user, two_posts, path, role
     assert not missing, f"{path}: French phrases not found: {missing}"
     left = [phrase for phrase in english if phrase in text]
     assert not left, f"{path}: English left in the French page: {left}"
+
+
+# --- right to left -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("fr", "ltr"), ("en", "ltr")])
+def test_arabic_pages_are_right_to_left(session_client, make_user, two_posts, code, direction):
+    """The base template sets the direction from the language (Django's bidi list), so every page mirrors."""
+    client = session_client(make_user("administrator"))
+    response = client.post("/i18n/setlang/", {"language": code, "next": "/border-posts/"})
+    assert response.status_code == 302
+    page = client.get("/border-posts/")
+    assert f'<html lang="{code}" dir="{direction}">'.encode() in page.content
+
+
+def test_the_stylesheet_uses_logical_properties():
+    """Physical left/right in the shared stylesheet would not mirror in Arabic; MRZ text stays left to right."""
+    import re
+
+    css = (PACKAGE_DIR / "static" / "openbmis" / "app.css").read_text(encoding="utf-8")
+    # Rules scoped to [dir="rtl"] are the deliberate exceptions (left-aligned MRZ in an Arabic page).
+    general = "\n".join(line for line in css.splitlines() if not line.lstrip().startswith('[dir="rtl"]'))
+    physical = re.findall(r"(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)"
+                          r"|float:\s*(?:left|right)", general)
+    assert not physical, physical
+    assert re.search(r"textarea\.mrz[^{]*\{[^}]*direction:\s*ltr", css)

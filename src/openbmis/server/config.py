@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MODES = ("development", "production")
-DEFAULT_LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGES = ("en", "fr", "ar", "es", "pt")
 # The check slots (inspections/checks.py SLOTS) whose failure blocks an admission until reviewed.
 DEFAULT_BLOCKING_CHECKS = ("watchlist", "stolen_lost", "entry_ban", "chip")
 BLOCKABLE_CHECKS = ("mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip",

@@ -9,6 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -16,7 +17,6 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
@@ -30,6 +30,7 @@ from reportlab.platypus import (
 
 from openbmis.accounts import authz
 from openbmis.borderposts.models import BorderPost
+from openbmis.core import pdf
 from openbmis.core.errors import InvalidInput
 from openbmis.statistics import compliance, panels, queries, services
 from openbmis.statistics.models import MonthlyReport
@@ -41,8 +42,9 @@ REPORT_PANELS = ("nationality", "sex_age", "residence", "purpose", "travel_mode"
 
 
 def _paragraph(text: str, style: Any) -> Paragraph:
-    """A paragraph of plain text: reportlab reads markup in paragraphs, so '<5' must be escaped."""
-    return Paragraph(escape(str(text)), style)
+    """A paragraph of plain text: reportlab reads markup in paragraphs, so '<5' must be escaped; shaped for
+    right-to-left languages (Arabic) and printed in the shipped font that has their glyphs."""
+    return Paragraph(escape(pdf.shape(str(text))), style)
 
 
 def parse_month(raw: str) -> date:
@@ -77,12 +79,16 @@ def _definitions() -> list[str]:
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> Table:
-    table = Table([headers, *rows], repeatRows=1, hAlign="LEFT")
+    cells = [[pdf.shape(cell) if isinstance(cell, str) else cell for cell in row] for row in [headers, *rows]]
+    rtl = get_language_bidi()
+    if rtl:  # the label column on the right, the table against the right margin, as an Arabic reader expects
+        cells = [row[::-1] for row in cells]
+    table = Table(cells, repeatRows=1, hAlign="RIGHT" if rtl else "LEFT")
     table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
-        ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("FONT", (0, 0), (-1, 0), pdf.BOLD, 8),
+        ("FONT", (0, 1), (-1, -1), pdf.REGULAR, 8),
+        ("FONT", (0, -1), (-1, -1), pdf.BOLD, 8),
+        ("ALIGN", (0, 0) if rtl else (1, 0), (-1, -1), "RIGHT"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
         ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
         ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, colors.HexColor("#f2f4f7")]),
@@ -104,6 +110,7 @@ def _line_chart(table: queries.Table) -> Drawing:
     chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = pdf.REGULAR
     chart.valueAxis.valueMin = 0
     chart.lines[0].strokeColor, chart.lines[1].strokeColor = ARRIVALS, DEPARTURES
     drawing.add(chart)
@@ -115,9 +122,10 @@ def _legend(x: float, y: float) -> Legend:
     legend = Legend()
     legend.x, legend.y = x - 40 * mm, y
     legend.fontSize = 7
+    legend.fontName = pdf.REGULAR
     legend.alignment = "right"
-    legend.colorNamePairs = [(ARRIVALS, str(queries.MEASURE_LABELS["entries"])),
-                             (DEPARTURES, str(queries.MEASURE_LABELS["exits"]))]
+    legend.colorNamePairs = [(ARRIVALS, pdf.shape(str(queries.MEASURE_LABELS["entries"]))),
+                             (DEPARTURES, pdf.shape(str(queries.MEASURE_LABELS["exits"])))]
     legend.columnMaximum = 1
     return legend
 
@@ -136,9 +144,10 @@ def _bar_chart(table: queries.Table) -> Drawing:
         chart.bars[0].fillColor = ARRIVALS
     if not rows:
         chart.data = [[0]]
-    chart.categoryAxis.categoryNames = [panels.row_label(table, k)[:34] for k, _v in rows] or [""]
+    chart.categoryAxis.categoryNames = [pdf.shape(str(panels.row_label(table, k))[:34]) for k, _v in rows] or [""]
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = pdf.REGULAR
     chart.valueAxis.valueMin = 0
     drawing.add(chart)
     return drawing
@@ -147,7 +156,7 @@ def _bar_chart(table: queries.Table) -> Drawing:
 def build_pdf(filters: queries.Filters, title: str) -> bytes:
     """The report for ``filters`` (a month), then one section per post when it covers several posts."""
     buffer = io.BytesIO()
-    styles = getSampleStyleSheet()
+    styles = pdf.styles()
     story: list[Any] = [_paragraph(title, styles["Title"])]
     story.append(_paragraph(_("Period %(start)s to %(end)s. Made %(now)s.") % {
         "start": filters.start, "end": filters.end, "now": timezone.now().strftime("%Y-%m-%d %H:%M UTC")},

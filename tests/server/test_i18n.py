@@ -178,7 +178,7 @@ def test_every_language_but_english_is_configured_by_default():
 # The plural rule each catalogue must declare (the one GNU gettext documents for the language).
 PLURAL_RULES = {
     "fr": "nplurals=2; plural=(n > 1);",
-    "pt": "nplurals=2; plural=(n > 1);",
+    "pt": "nplurals=2; plural=(n != 1);",  # European Portuguese: 0 is plural (Brazilian usage would be n > 1)
     "es": "nplurals=2; plural=(n != 1);",
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
 }

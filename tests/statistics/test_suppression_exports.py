@@ -176,3 +176,33 @@ def test_dashboard_error_shows_a_message_not_charts(built, analyst, session_clie
     page = session_client(analyst).get("/statistics/", {"from": "2026-03-10", "to": "2026-03-01"})
     assert page.status_code == 400
     assert b'data-testid="error"' in page.content and b"statistics-data" not in page.content
+
+
+def test_b9_a_count_of_five_or_more_never_reads_as_hidden(built, analyst, session_client, settings):
+    """Issue 19, B9: a refusal count of 15 once read "<5" because secondary suppression hid it beside a small
+    cell. There is no secondary suppression: only counts from 1 to 4 are hidden, on every channel."""
+    settings.OPENBMIS_STATISTICS_MIN_CELL = 5
+    client = session_client(analyst)
+    query = {**PERIOD, "border_post": "SEA-PHV"}  # a small post: large and small counts side by side
+    filters = queries.parse_filters(analyst, query)
+    exact = raw_flows(filters, lambda c: c.nationality)
+    large = {n for n, v in exact.items() if v[0] >= 5}
+    small = {n for n, v in exact.items() if 1 <= v[0] <= 4}
+    assert large and small  # the table has both, as in B9: a large count beside hidden ones
+    api = client.get("/api/statistics/flows", {**query, "group_by": "nationality"}).json()
+    by_nationality = {row["key"]["nationality"]: row["entries"] for row in api["rows"]}
+    for nationality in large:
+        assert by_nationality[nationality] is not None and by_nationality[nationality] >= 5
+    for nationality in small:
+        assert by_nationality[nationality] is None
+    page = client.get("/statistics/table/nationality/", query)
+    screen = _screen_rows(page.content.decode())
+    export = client.get("/statistics/table/nationality/", {**query, "format": "csv"}).content.decode("utf-8-sig")
+    exported = [line for line in csv.reader(io.StringIO(export)) if line and not line[0].startswith("#")][1:]
+    assert exported == screen
+    entries_column = page.context["headers"].index("Arrivals")
+    by_code = {row[0].split()[0]: row[entries_column] for row in screen}
+    for nationality in large:
+        assert by_code[nationality] != "<5" and int(by_code[nationality].replace(",", "")) >= 5, nationality
+    for nationality in small:
+        assert by_code[nationality] == "<5", nationality

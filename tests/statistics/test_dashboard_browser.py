@@ -41,8 +41,12 @@ def test_dashboard_draws_filters_and_drills_down(live_server, page, screenshots,
     assert all_posts > 0
     page.screenshot(path=str(screenshots / "statistics-dashboard.png"), full_page=True)
 
-    # a filter: one post (the select submits itself); the charts redraw with that post's figures only
+    # a filter: one post; choosing it changes nothing until Apply (WCAG 3.2.2), then the charts redraw
+    before = page.url
     page.select_option("[data-testid=filter-post]", "LND-BRG")
+    page.wait_for_timeout(300)
+    assert page.url == before
+    page.click("#stat-filters button[type=submit]")
     page.wait_for_url("**border_post=LND-BRG**")
     page.wait_for_selector("body[data-charts-ready=yes]")
     drawn = _drawn(page)

@@ -210,3 +210,26 @@ def test_b9_a_count_of_five_or_more_never_reads_as_hidden(built, analyst, sessio
         assert by_code[nationality] != "<5" and int(by_code[nationality].replace(",", "")) >= 5, nationality
     for nationality in listed_small:
         assert by_code[nationality] == "<5", nationality
+
+
+def test_net_flow_is_not_shown_for_one_direction(built, analyst, session_client):
+    client = session_client(analyst)
+    both = client.get("/statistics/table/nationality/", PERIOD)
+    assert "Net flow" in both.context["headers"]
+    entries_only = client.get("/statistics/table/nationality/", {**PERIOD, "direction": "entry"})
+    assert "Net flow" not in entries_only.context["headers"]
+    assert all(len(row) == len(entries_only.context["headers"]) for row in _screen_rows(entries_only.content.decode()))
+    csv_text = client.get("/statistics/table/nationality/", {**PERIOD, "direction": "entry", "format": "csv"})
+    assert "Net flow" not in csv_text.content.decode("utf-8-sig")
+    assert 'data-measure="net"' in client.get("/statistics/", PERIOD).content.decode()
+    assert 'data-measure="net"' not in client.get("/statistics/", {**PERIOD, "direction": "exit"}).content.decode()
+
+
+def test_filters_do_not_submit_on_change():
+    """WCAG 3.2.2: choosing in a select (arrow keys included) changes nothing until Apply."""
+    from pathlib import Path
+
+    import openbmis.statistics
+
+    script = (Path(openbmis.statistics.__file__).parent / "static/statistics/dashboard.js").read_text()
+    assert "submit()" not in script and "requestSubmit" not in script

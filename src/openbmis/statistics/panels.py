@@ -131,10 +131,16 @@ def row_label(table: queries.Table, key: dict[str, Any]) -> str:
     return " · ".join(label(name, key[name]) for name in table.keys)
 
 
-def headers(table: queries.Table) -> list[str]:
+def shows_net(table: queries.Table, filters: queries.Filters | None) -> bool:
+    """Net flow (arrivals minus departures) means something only for a table of both directions: with the
+    direction filter set, one side is zero by construction and the "net" would only repeat the other."""
+    return table.measures == list(queries.MEASURES) and not (filters is not None and filters.direction)
+
+
+def headers(table: queries.Table, filters: queries.Filters | None = None) -> list[str]:
     columns = [str(queries.KEY_LABELS.get(k, k)) for k in table.keys]
     columns += [str(queries.MEASURE_LABELS[m]) for m in table.measures]
-    if table.measures == list(queries.MEASURES):
+    if shows_net(table, filters):
         columns.append(str(queries.MEASURE_LABELS["net"]))
     return columns
 
@@ -157,7 +163,7 @@ def cell(value: int | None, filters: queries.Filters) -> str | int:
 
 def table_rows(table: queries.Table, filters: queries.Filters) -> list[list[Any]]:
     """The table as shown on screen and exported: labels, then counts (``<N`` where suppressed)."""
-    flows = table.measures == list(queries.MEASURES)
+    flows = shows_net(table, filters)
     rows = []
     for key, values in table.rows:
         row: list[Any] = [label(name, key[name]) for name in table.keys]

@@ -228,7 +228,7 @@ def _section(filters: queries.Filters, styles: Any, national: bool) -> list[Any]
         block: list[Any] = [_paragraph(str(panel.title), styles["Heading2"])]
         if table.rows:
             block.append(_bar_chart(table))
-        block.append(_table(panels.headers(table), panels.table_rows(table, filters)))
+        block.append(_table(panels.headers(table, filters), panels.table_rows(table, filters)))
         story.append(KeepTogether(block))
     return story
 

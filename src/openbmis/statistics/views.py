@@ -84,6 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update({
         "filters": filters, "data": data, "kpis": kpis, "state": state,
         "net": panels.net(current_totals),
+        "show_net": not filters.direction,  # with one direction chosen, a net flow would mislead
         "previous": filters.previous_period(), "last_year": filters.last_year(),
         "labels": {"net": str(queries.MEASURE_LABELS["net"]), "empty": _("Nothing recorded for these filters."),
                    "hidden": _("Every count here is below the threshold and hidden; see the table.")},
@@ -138,7 +139,7 @@ def table(request: HttpRequest, panel: str) -> HttpResponse:
         data = panels.panel_table(chosen, filters, interval)
     except DomainError as exc:
         return _error(request, "statistics/table.html", exc, context)
-    headers = panels.headers(data)
+    headers = panels.headers(data, filters)
     rows = panels.table_rows(data, filters)
     notes = _notes(filters, data)
     export = request.GET.get("format", "")

@@ -68,13 +68,7 @@
     document.body.dataset.chartsReady = "yes";
   }
 
-  function autoSubmit() {
-    var form = document.getElementById("stat-filters");
-    if (!form) { return; }
-    form.querySelectorAll("select").forEach(function (select) {
-      select.addEventListener("change", function () { form.submit(); });
-    });
-  }
-
-  document.addEventListener("DOMContentLoaded", function () { autoSubmit(); draw(); });
+  // The filters apply on the Apply button only: submitting on every change reloaded the page at each arrow
+  // key in a select, which WCAG 2.1 success criterion 3.2.2 (On Input) forbids.
+  document.addEventListener("DOMContentLoaded", function () { draw(); });
 })();

@@ -59,6 +59,7 @@ OVERRIDE_REVIEW_DAYS = 7
 
 def post_dashboard(post: BorderPost) -> dict[str, Any]:
     """One post at a glance: queues, pending hits, open inspections, officers on duty, today's throughput by lane."""
+    from openbmis.watchlists import services as watchlist_services
     from openbmis.watchlists.models import Hit
 
     now = timezone.now()
@@ -79,6 +80,8 @@ def post_dashboard(post: BorderPost) -> dict[str, Any]:
         # admissions over a blocking check or against the suggestion, for the supervisor to review
         "overrides": list(Crossing.objects.filter(border_post=post, at__gte=now - timedelta(days=OVERRIDE_REVIEW_DAYS))
                           .exclude(overridden=[]).select_related("officer", "traveller").order_by("-at")[:20]),
+        # one traveller and one listed entry judged both "match" and "no match": one of them is wrong
+        "contradictions": watchlist_services.contradicting_judgements(post),
     }
 
 

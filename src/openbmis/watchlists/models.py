@@ -231,6 +231,14 @@ class Hit(UUIDModel):
         ordering = ["-created_at"]
         verbose_name = _("watchlist hit")
         indexes = [models.Index(fields=["border_post", "status", "created_at"], name="hit_queue")]
+        # Retroactive screening never opens a second pending alert for one traveller and one entry (issue 19).
+        constraints = [
+            models.UniqueConstraint(fields=["traveller", "entry"], name="one_pending_alert_per_entry",
+                                    condition=models.Q(status="pending", source="retroactive", entry__isnull=False)),
+            models.UniqueConstraint(fields=["traveller", "document_alert"], name="one_pending_alert_per_document",
+                                    condition=models.Q(status="pending", source="retroactive",
+                                                       document_alert__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"hit {self.name} ({self.status})"

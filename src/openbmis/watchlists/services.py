@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, UUIDField
 from django.utils import timezone
 
 from openbmis import screening as engine
@@ -577,6 +577,25 @@ def _new_hit(data: dict[str, Any], *, traveller_id: Any, border_post_id: Any, ta
 JUDGEMENTS = (Hit.Status.MATCH, Hit.Status.NO_MATCH, Hit.Status.UNSURE)
 
 
+def contradicting_judgements(border_post: Any) -> list[dict[str, Any]]:
+    """Pairs (traveller, listed entry) at a post judged both "match" and "no match", for the supervisor to
+    settle: one of the two judgements is wrong. Newest first, with the hits behind them."""
+    from django.db.models import Max
+
+    judged = (Hit.objects.filter(border_post=border_post, status__in=(Hit.Status.MATCH, Hit.Status.NO_MATCH))
+              .values("traveller_id", "entry_id", "document_alert_id")
+              .annotate(kinds=Count("status", distinct=True), last=Max("judged_at"))
+              .filter(kinds__gt=1).order_by("-last")[:20])
+    pairs = []
+    for row in judged:
+        hits = list(Hit.objects.filter(traveller_id=row["traveller_id"], entry_id=row["entry_id"],
+                                       document_alert_id=row["document_alert_id"],
+                                       status__in=(Hit.Status.MATCH, Hit.Status.NO_MATCH))
+                    .select_related("traveller", "judged_by").order_by("-judged_at"))
+        pairs.append({"traveller": hits[0].traveller, "name": hits[0].name, "hits": hits, "last": row["last"]})
+    return pairs
+
+
 def inspection_hits_cleared(inspection: Any, code: str) -> bool:
     """The inspection's failed ``watchlist`` (person) or ``stolen_lost`` (document) check is cleared once every
     hit it filed for that check has been judged "no match" by a person. A "match" or "unsure" keeps it failed."""
@@ -670,7 +689,7 @@ def _candidates(since: datetime) -> Any:
     return (
         Traveller.objects.annotate(last_direction=Subquery(last.values("direction")[:1]),
                                    last_at=Subquery(last.values("at")[:1]),
-                                   last_post=Subquery(last.values("border_post_id")[:1]))
+                                   last_post=Subquery(last.values("border_post_id")[:1], output_field=UUIDField()))
         .filter(Q(last_direction="entry") | Q(last_at__gte=since))
         .prefetch_related("documents")
     )
@@ -727,11 +746,20 @@ def screen_retroactively(watchlist: Watchlist, version: int, *, days: int | None
     with transaction.atomic():
         for traveller, target, data in found:
             key = {"entry": target} if isinstance(target, WatchlistEntry) else {"document_alert": target}
-            if Hit.objects.filter(traveller=traveller, source=Hit.Source.RETROACTIVE, entry_version=version,
-                                  **key).exists():
-                continue
+            pair = Hit.objects.filter(traveller=traveller, **key)
+            if pair.filter(status=Hit.Status.PENDING).exists():
+                continue  # never two pending alerts for one traveller and one entry: the open one is judged first
+            judged = pair.filter(status__in=JUDGEMENTS).order_by("-judged_at").first()
+            if judged is not None and judged.entry_version >= version:
+                continue  # judged already, and the entry has not changed since: not re-opened
             matching.remember(traveller.id, [data])
             data["retroactive"] = {"version": version, "days": days}
+            if judged is not None:
+                # the entry changed since the pair was judged: a new alert, which says what was decided before
+                data["previously_judged"] = {
+                    "status": judged.status, "by": judged.judged_by.get_username() if judged.judged_by else "",
+                    "at": judged.judged_at.isoformat() if judged.judged_at else None, "reason": judged.reason[:200],
+                    "entry_version": judged.entry_version}
             made.append(_new_hit(data, traveller_id=traveller.id, border_post_id=traveller.last_post, target=target,
                                  inspection=None, source=Hit.Source.RETROACTIVE))
         Hit.objects.bulk_create(made)

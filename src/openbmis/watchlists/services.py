@@ -325,9 +325,12 @@ def preview_import(record: WatchlistImport, progress: Progress | None = None,
         record.warning_count = len(parsed.warnings)
         record.warnings = parsed.warnings[: records.MAX_REPORTED_ROWS]
         record.diff = _diff_report(diff)
-        record.progress, record.progress_message = 100, "preview ready"
+        unchanged = watchlist.version > 0 and not (diff.added or diff.readded or diff.changed or diff.removed)
+        # an identical file says so before anyone commits it: committing it makes no new version
+        ready = f"no change from version {watchlist.version}" if unchanged else "preview ready"
+        record.progress, record.progress_message = 100, ready
         if progress is not None:
-            progress(100, "preview ready")
+            progress(100, ready)
         record.save()
     return record
 
@@ -397,6 +400,8 @@ def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None
     _set_progress(record, 30, "comparing", progress)
     diff = _diff(watchlist, parsed)
     model: Any = _target_model(watchlist)  # one of two models with the same versioned columns
+    if watchlist.version > 0 and not (diff.added or diff.readded or diff.changed or diff.removed):
+        return _commit_unchanged(actor, record, watchlist, parsed, progress)
     _set_progress(record, 50, f"applying version {watchlist.version + 1}", progress)
     with transaction.atomic():
         locked = Watchlist.objects.select_for_update().get(id=watchlist.id)
@@ -471,6 +476,33 @@ def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None
             transaction.on_commit(lambda: _enqueue_retroactive(list_id, list_version))
     if progress is not None:
         progress(100, f"committed as version {version}")
+    return current
+
+
+def _commit_unchanged(actor: Any, record: WatchlistImport, watchlist: Watchlist, parsed: Any,
+                      progress: Progress | None) -> WatchlistImport:
+    """A file identical in content to the current version: nothing to apply, and no new version made."""
+    message = f"no change: the list stays at version {watchlist.version}"
+    with transaction.atomic():
+        current = WatchlistImport.objects.select_for_update().get(id=record.id)
+        if current.status not in (WatchlistImport.Status.PREVIEW, WatchlistImport.Status.COMMITTING):
+            raise Conflict(f"this import is {current.status}", field="status")
+        current.status = WatchlistImport.Status.COMMITTED
+        current.version = watchlist.version
+        current.format = parsed.format
+        current.total = len(parsed.records)
+        current.added_count = current.changed_count = current.removed_count = 0
+        current.unchanged_count = len(parsed.records)
+        current.progress, current.progress_message = 100, message
+        current.committed_at = timezone.now()
+        current.committed_by = current.committed_by or _actor_fields(actor)[1]
+        current.save()
+        audit.record(actor=actor, action="watchlist.import.unchanged", object_type="watchlist_import",
+                     object_id=str(current.id), object_label=f"{watchlist.name}: {current.file_name}"[:200],
+                     after={"watchlist": watchlist.name, "version": watchlist.version,
+                            "file_sha256": current.file_sha256, "unchanged": current.unchanged_count})
+    if progress is not None:
+        progress(100, message)
     return current
 
 

@@ -27,3 +27,13 @@ def test_identical_reimport_makes_no_version(make_list, template_csv):
     # a file that differs by one row still makes the next version
     changed = services.import_now("test", listed, file_name="v2.csv", content=template_csv(ROWS[:1]), commit=True)
     assert changed.version == 2
+
+
+def test_a_rejected_row_lists_all_its_problems(make_list, template_csv):
+    listed = make_list()
+    rows = [{"id": "N-1", "name": "Ok"},
+            {"id": "N-2", "name": "", "sex": "q", "birth_dates": "1990-13-45", "documents": "passport"}]
+    record = services.import_now("test", listed, file_name="bad.csv", content=template_csv(rows), commit=False)
+    assert record.status == "rejected" and record.error_count == 1  # one row refused
+    problems = {e["field"] for e in record.errors if e["line"] == record.errors[0]["line"]}
+    assert problems == {"name", "sex", "birth_dates", "documents"}

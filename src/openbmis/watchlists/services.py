@@ -341,7 +341,8 @@ def _reject(record: WatchlistImport, errors: list[dict[str, str]], warnings: lis
         record.status = WatchlistImport.Status.REJECTED
         record.format = fmt
         record.total = total
-        record.error_count = len(errors)
+        # rows refused, not problems: a row may have several, each listed in ``errors``
+        record.error_count = len({e.get("line") for e in errors}) if errors else 0
         record.errors = errors[: records.MAX_REPORTED_ROWS]
         record.warning_count = len(warnings)
         record.warnings = warnings[: records.MAX_REPORTED_ROWS]

@@ -50,35 +50,28 @@ def load_template_csv(path: str | Path, list_name: str = "national") -> LoadResu
                                                field="row", expected=str(len(header)), found="extra cells"))  # fmt: skip
                 continue
             get = {k: (v or "").strip() for k, v in row.items()}
-            problem = _check(get)
-            if problem is not None:
-                fld, why, found = problem
-                result.errors.append(LoadError(why, location=location, field=fld, found=found))
-                continue
+            # Every problem of the row is reported, not only the first: the person fixing the file sees them all.
+            problems = [LoadError(why, location=location, field=fld, found=found) for fld, why, found in _check(get)]
             lst = get.get("list") or list_name
-            if (lst, get["id"]) in seen:
-                result.errors.append(
-                    LoadError("duplicate id", location=location, field="id", found=get["id"])
-                )
-                continue
+            if get.get("id") and (lst, get["id"]) in seen:
+                problems.append(LoadError("duplicate id", location=location, field="id", found=get["id"]))
+            dates: tuple[DateSpec, ...] = ()
             try:
-                dates: tuple[DateSpec, ...] = tuple(parse_date(d) for d in _multi(get.get("birth_dates", "")))
+                dates = tuple(parse_date(d) for d in _multi(get.get("birth_dates", "")))
             except QueryError as exc:
-                result.errors.append(LoadError(exc.message, location=location, field="birth_dates",
-                                               expected=exc.expected, found=exc.found))  # fmt: skip
-                continue
+                problems.append(LoadError(exc.message, location=location, field="birth_dates",
+                                          expected=exc.expected, found=exc.found))  # fmt: skip
             docs: list[Identifier] = []
-            bad_doc = ""
             for doc in _multi(get.get("documents", "")):
                 parts = doc.split(":")
                 if len(parts) not in (2, 3) or not parts[1].strip():
-                    bad_doc = doc
-                    break
+                    problems.append(LoadError("document must be kind:number[:country]", location=location,
+                                              field="documents", expected="kind:number[:country]", found=doc))  # fmt: skip
+                    continue
                 docs.append(Identifier(parts[0].strip() or "document", parts[1].strip(),
                                        parts[2].strip() if len(parts) == 3 else ""))  # fmt: skip
-            if bad_doc:
-                result.errors.append(LoadError("document must be kind:number[:country]", location=location,
-                                               field="documents", expected="kind:number[:country]", found=bad_doc))  # fmt: skip
+            if problems:
+                result.errors.extend(problems)
                 continue
             seen.add((lst, get["id"]))
             result.entries.append(
@@ -95,14 +88,16 @@ def load_template_csv(path: str | Path, list_name: str = "national") -> LoadResu
     return result
 
 
-def _check(row: dict[str, str]) -> tuple[str, str, str] | None:
+def _check(row: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, why, found) for each problem of a row's plain columns."""
+    problems = []
     if not row.get("id"):
-        return "id", "id is empty", ""
+        problems.append(("id", "id is empty", ""))
     if not row.get("name"):
-        return "name", "name is empty", ""
+        problems.append(("name", "name is empty", ""))
     etype = row.get("entity_type") or "person"
     if etype not in ENTITY_TYPES:
-        return "entity_type", f"unknown entity type {etype!r}", etype
+        problems.append(("entity_type", f"unknown entity type {etype!r}", etype))
     if row.get("sex", "").lower() not in _SEXES:
-        return "sex", "sex must be male, female or empty", row.get("sex", "")
-    return None
+        problems.append(("sex", "sex must be male, female or empty", row.get("sex", "")))
+    return problems

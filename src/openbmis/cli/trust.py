@@ -20,6 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = commands.add_parser("import", help="import CSCA/DSC certificates, CRLs, master lists or PKD LDIF files")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    p.add_argument("--pin-signers", action="store_true",
+                   help="trust document signer certificates that are not CAs on their own (risk: they are then "
+                        "not checked against their country's CSCA)")
     p.set_defaults(handler=cmd_import)
     p = commands.add_parser("list", help="list the entries")
     p.add_argument("--status", choices=["active", "expired", "removed"], help="only entries with this status")
@@ -40,7 +43,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             data = path.read_bytes()
-            record = services.import_file("cli", file_name=path.name, data=data, channel="cli")
+            record = services.import_file("cli", file_name=path.name, data=data, channel="cli",
+                                          pin_signers=args.pin_signers)
         except (OSError, DomainError) as exc:
             message = exc.message if isinstance(exc, DomainError) else str(exc)
             print(f"openbmis: {path}: {message}", file=sys.stderr)

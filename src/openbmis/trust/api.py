@@ -40,6 +40,8 @@ class ImportIn(Schema):
                                                                       "(.ldif, .ml, .crl, .pem/.cer/.der)")
     content: str = Field(min_length=1, description="the file, base64 (bodies are limited to Django's "
                                                    "DATA_UPLOAD_MAX_MEMORY_SIZE; use the CLI for PKD LDIF files)")
+    pin_signers: bool = Field(False, description="trust document signer certificates that are not CAs on their own "
+                                                 "(pinned): they are then not checked against their CSCA")
 
 
 class ImportOut(Schema):
@@ -100,5 +102,6 @@ def import_file(request: HttpRequest, payload: ImportIn) -> Status[ImportOut]:
         data = base64.b64decode(payload.content, validate=True)
     except (binascii.Error, ValueError):
         raise InvalidInput("content is not valid base64", field="content") from None
-    record = services.import_file(request.user, file_name=payload.file_name, data=data, channel="api")
+    record = services.import_file(request.user, file_name=payload.file_name, data=data, channel="api",
+                                  pin_signers=payload.pin_signers)
     return Status(201, _import(record))

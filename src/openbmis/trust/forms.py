@@ -9,6 +9,11 @@ class ImportForm(forms.Form):
         label=_("File"),
         help_text=_("CSCA certificate (PEM or DER), CRL, CSCA master list, or ICAO PKD LDIF file."),
     )
+    pin_signers = forms.BooleanField(
+        label=_("Trust document signer certificates that are not CAs on their own (pin them)"), required=False,
+        help_text=_("Risk: a pinned signer is not checked against its country's CSCA, so a forged or stolen "
+                    "signer would not be detected by the chain. Only for a signer whose CSCA you cannot obtain."),
+    )
 
 
 class StatusChangeForm(forms.Form):

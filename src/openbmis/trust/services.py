@@ -157,11 +157,18 @@ def _actor_fields(actor: Any) -> tuple[Any, str]:
     return user, label[:150]
 
 
-def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web") -> TrustImport:
+PIN_RISK = ("a document signer certificate that is not a CA, trusted on its own: the chip is then checked against "
+            "this one certificate and not against its country's CSCA, so a forged or stolen signer would not be "
+            "detected by the chain")
+
+
+def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web", pin_signers: bool = False) -> TrustImport:
     """Import one file (PEM/DER certificates, CRL, master list, PKD LDIF) into the stored trust store.
 
     Everything the library accepts becomes an active :class:`TrustEntry` (an entry that is already active is
-    reported as rejected; one that was expired or removed is reactivated).  The :class:`TrustImport` row keeps
+    reported as rejected; one that was expired or removed is reactivated). A document signer that is not a CA
+    is trusted on its own (pinned) only with ``pin_signers``, the explicit confirmation of :data:`PIN_RISK`;
+    without it the certificate is rejected, naming the risk.  The :class:`TrustImport` row keeps
     the full report, added and rejected with reasons; one audit event records it.
     """
     file_name = clean_file_name(file_name)
@@ -182,6 +189,10 @@ def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web"
         rejected = [{"source": r.source, "reason": r.reason, "subject": r.subject} for r in report.rejected]
         now = timezone.now()
         for item in [*report.master_lists, *report.added]:
+            if item.kind == "pinned_dsc" and not pin_signers:
+                rejected.append({"source": item.source, "subject": item.subject,
+                                 "reason": f"not pinned without confirmation: {PIN_RISK}"})
+                continue
             fingerprint = hashlib.sha256(item.der).hexdigest()
             existing = TrustEntry.objects.filter(fingerprint=fingerprint).first()
             if existing is not None and existing.status == TrustEntry.Status.ACTIVE:
@@ -223,7 +234,7 @@ def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web"
             object_label=file_name[:200],
             after={
                 "file_name": file_name, "file_sha256": record.file_sha256, "file_size": record.file_size,
-                "channel": channel, "trust_version": version,
+                "channel": channel, "trust_version": version, "pin_signers": pin_signers,
                 "added": [[a["kind"], a["fingerprint"], a["subject"]] for a in added[:_MAX_AUDITED_ITEMS]],
                 "added_count": len(added),
                 "rejected": [[r["source"], r["reason"]] for r in rejected[:_MAX_AUDITED_ITEMS]],

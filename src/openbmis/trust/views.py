@@ -93,7 +93,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 record = services.import_file(request.user, file_name=upload.name, data=upload.read(),
-                                              channel="web")
+                                              channel="web", pin_signers=form.cleaned_data["pin_signers"])
                 messages.success(
                     request,
                     _("%(added)d added, %(rejected)d rejected.")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openbmis.accounts.roles import SCOPES, Role
+from openbmis.accounts.roles import SCOPES, Role, is_post_role, scopes_of
 from openbmis.borderposts.models import BorderPost
 
 
@@ -32,6 +34,15 @@ class TokenForm(forms.Form):
     )
     expires_in_days = forms.IntegerField(label=_("Expires in (days)"), min_value=1, max_value=3650, required=False)
 
+    def __init__(self, *args: Any, roles: set[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            # Only the scopes the user's roles carry: a token can narrow what its user may do, never widen it.
+            offered = sorted(scopes_of(roles) or {"tokens:manage"})
+            field = self.fields["scopes"]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [(s, s) for s in offered]
+
 
 class UserForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
@@ -40,8 +51,21 @@ class UserForm(forms.Form):
 
 
 class RoleForm(forms.Form):
+    """A role at a post or national; a counter role held nationally needs ``confirm_national``."""
+
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in Role])
     border_post = forms.ModelChoiceField(
         label=_("Border post"), queryset=BorderPost.objects.all(), required=False,
         empty_label=_("National (all posts)"),
     )
+    confirm_national = forms.BooleanField(
+        label=_("Yes, give this counter role nationally: it then reaches every border post"), required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role, post = data.get("role"), data.get("border_post")
+        if role and post is None and is_post_role(role) and not data.get("confirm_national"):
+            self.add_error("confirm_national", _("This role is normally held at one border post. Choose the post, "
+                                                 "or confirm that it is to be held nationally (every post)."))
+        return data

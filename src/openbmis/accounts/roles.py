@@ -204,6 +204,22 @@ PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}
 SCOPES: frozenset[str] = frozenset(p.scope for p in _PERMISSIONS)
 
 
+def scopes_of(roles: set[str] | frozenset[str]) -> frozenset[str]:
+    """The API-token scopes that the given roles carry (a token can only narrow what its user may do)."""
+    held = {Role(r) for r in roles if r in Role._value2member_map_}
+    return frozenset(p.scope for p in _PERMISSIONS if p.roles & held)
+
+
+#: Roles whose work is at one border post (the counter, secondary, the post's supervision, examination): held
+#: nationally they reach every post, which an administrator must confirm. Analysts, assessors and pre-arrival
+#: officers often work nationally by design.
+POST_ROLES = frozenset({Role.PRIMARY_OFFICER, Role.SECONDARY_OFFICER, Role.SUPERVISOR, Role.DOCUMENT_EXAMINER})
+
+
+def is_post_role(role: str) -> bool:
+    return role in {r.value for r in POST_ROLES}
+
+
 def permission(name: str) -> Permission:
     try:
         return PERMISSIONS[name]

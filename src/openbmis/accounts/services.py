@@ -115,6 +115,10 @@ def set_identity_access(actor: Any, user: User, allowed: bool, reason: str) -> N
     """Grant or withdraw an analyst's access to identities (beyond aggregates). Audited with the reason."""
     if not reason.strip():
         raise InvalidInput("a reason is required", field="reason")
+    if allowed and not user.role_assignments.filter(role=Role.ANALYST).exists():
+        # Officers see identities through their roles at their posts; the switch is for analysts' aggregates.
+        raise InvalidInput(f"{user.username} is not an analyst: access to identities is granted to analysts only",
+                           field="user")
     if user.can_view_identities == allowed:
         return
     with transaction.atomic():

@@ -28,6 +28,7 @@ from openbmis.accounts.forms import (
 )
 from openbmis.accounts.middleware import SESSION_KEY
 from openbmis.accounts.models import ApiToken, RoleAssignment, User
+from openbmis.accounts.roles import Role
 from openbmis.core.errors import DomainError
 
 
@@ -144,7 +145,8 @@ def change_password(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    roles = set(RoleAssignment.objects.filter(user=cast(User, request.user)).values_list("role", flat=True))
+    form = TokenForm(request.POST or None, roles=roles)
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +154,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 request.user, request.user, name=form.cleaned_data["name"],  # type: ignore[arg-type]
                 scopes=form.cleaned_data["scopes"], expires_in_days=form.cleaned_data["expires_in_days"],
             )
-            form = TokenForm()
+            form = TokenForm(roles=roles)
         except DomainError as exc:
             form.add_error(None, exc.message)
     rows = ApiToken.objects.filter(user=cast(User, request.user))
@@ -169,6 +171,11 @@ def revoke_token(request: HttpRequest, token_id: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:tokens")
+
+
+def _is_analyst(user: User) -> bool:
+    """Access to identities is an analyst's switch: officers see identities through their roles at their posts."""
+    return user.role_assignments.filter(role=Role.ANALYST).exists()
 
 
 @permission_required("accounts.manage")
@@ -212,7 +219,7 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
                     code = services.issue_totp_enrolment(request.user, user)
                 # Shown this once, to the administrator, to hand to the user out of band (never in a cookie).
                 return render(request, "accounts/user_detail.html",
-                              {"subject": user, "form": RoleForm(), "enrolment_code": code,
+                              {"subject": user, "is_analyst": _is_analyst(user), "form": RoleForm(), "enrolment_code": code,
                                "enrolment_days": services.ENROLMENT_CODE_DAYS})
             elif action in ("grant_identities", "withdraw_identities"):
                 services.set_identity_access(request.user, user, action == "grant_identities",
@@ -229,8 +236,8 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
                 for warning in getattr(assignment, "warnings", []):
                     messages.warning(request, warning)
             else:
-                return render(request, "accounts/user_detail.html", {"subject": user, "form": form}, status=400)
+                return render(request, "accounts/user_detail.html", {"subject": user, "is_analyst": _is_analyst(user), "form": form}, status=400)
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("accounts:user_detail", username=user.username)
-    return render(request, "accounts/user_detail.html", {"subject": user, "form": form})
+    return render(request, "accounts/user_detail.html", {"subject": user, "is_analyst": _is_analyst(user), "form": form})

@@ -28,6 +28,7 @@ TRAINING = {"training_coordinator", "supervisor", "administrator", "assessor"}
 LIBRARY = OFFICERS | {"document_examiner", "document_expert"}
 EXAMINERS = {"document_examiner", "supervisor"}
 OBJECT_PAGES = {
+    "/audit/events/{event_id}/": ({"auditor"}, "tests/audit/test_event_detail.py"),
     "/documents/models/{model_id}/": (LIBRARY, "tests/documents/test_pages.py"),
     "/documents/examine/{inspection_id}/": (EXAMINERS, "tests/documents/test_examination.py"),
     "/documents/images/reference/{image_id}": (LIBRARY, "tests/documents/test_pages.py"),

@@ -85,7 +85,8 @@ POLICY = {
 # Public: a certificate's verification answers anyone (tested in tests/capacity and below).
 PUBLIC = {("GET", "/api/certificates/verify")}
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
-SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}")}
+SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}"),
+           ("GET", "/api/audit/events/{event_id}")}  # auditors only: tests/audit/test_event_detail.py
 # Inspection endpoints address inspections, crossings and travellers at a post: matrix below.
 OFFICERS = {"primary_officer", "secondary_officer", "supervisor"}
 # A document examiner sees identities at their post (the document in hand, its holder's record), never decides.

@@ -72,6 +72,13 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]) -> list[Audit
     return list(events[: filters.limit])
 
 
+@router.get("/events/{event_id}", response=EventOut, summary="One audit event: actor, time, post, request, object, "
+            "before/after and reason")
+def get_event(request: HttpRequest, event_id: UUID) -> AuditEvent:
+    authz.require(request.user, "audit.view", token=token_of(request))
+    return services.get_event(event_id)
+
+
 @router.get("/verify", response=AuditVerifyOut, summary="Recompute the hash chain and report any break")
 def verify(request: HttpRequest) -> dict[str, Any]:
     authz.require(request.user, "audit.view", token=token_of(request))

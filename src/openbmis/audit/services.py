@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from openbmis.audit import anchors
 from openbmis.audit.chain import CURRENT_SCHEME, SCHEME_HMAC, SCHEME_SHA256, hash_for_scheme, origin_key
 from openbmis.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from openbmis.core import context
-from openbmis.core.errors import InvalidInput
+from openbmis.core.errors import InvalidInput, NotFound
 
 SYSTEM = "system"
 log = logging.getLogger(__name__)
@@ -177,6 +178,14 @@ def record(
         connection._audit_last_recorded_seq = seq  # type: ignore[attr-defined]
         transaction.on_commit(lambda: _checkpoint_after_commit(seq), robust=True)
     return event
+
+
+def get_event(event_id: Any) -> AuditEvent:
+    """One event by id; NotFound names it."""
+    try:
+        return AuditEvent.objects.get(id=event_id)
+    except (AuditEvent.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(f"no audit event {event_id}", field="id") from None
 
 
 def search_events(

@@ -6,4 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.search, name="search"),
     path("accesses/", views.accesses, name="accesses"),
+    path("events/<uuid:event_id>/", views.event_detail, name="event"),
 ]

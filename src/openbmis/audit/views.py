@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from typing import Any
+from uuid import UUID
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from openbmis.accounts.decorators import permission_required
-from openbmis.audit import services
+from openbmis.audit import services, subjects
+from openbmis.core.pii import short_hash
 
 
 @permission_required("audit.view")
@@ -27,10 +35,80 @@ def search(request: HttpRequest) -> HttpResponse:
         actor=q.get("actor"), action=q.get("action"), object_type=q.get("object_type"),
         object_label=q.get("object"), border_post=q.get("border_post"), since=since, until=until,
     )
+    if q.get("traveller", "").strip():
+        travellers, problem = _travellers(q["traveller"])
+        error = error or problem
+        events = events.filter(id__in=subjects.events_about(travellers).values("id"))
+    if q.get("format") == "csv" and not error:
+        return _export(request, events)
     page = Paginator(events, 50).get_page(q.get("page"))
+    for event in page:
+        event.admission = subjects.admission_note(event)  # type: ignore[attr-defined]
     report = services.verify() if q.get("verify") else None
     return render(request, "audit/search.html", {"page": page, "query": q, "report": report, "error": error},
                   status=400 if error else 200)
+
+
+def _travellers(text: str) -> tuple[list[Any], str | None]:
+    """A traveller id, or a document number resolved to the travellers who presented it."""
+    from openbmis.audit import access
+
+    text = text.strip()
+    try:
+        return [UUID(text)], None
+    except ValueError:
+        found = access.travellers_with_document(text)
+        return found, None if found else _("No traveller presented a document of that number.")
+
+
+EXPORT_LIMIT = 10_000
+
+
+def _export(request: HttpRequest, events: Any) -> HttpResponse:
+    """The search results as CSV (at most EXPORT_LIMIT events, newest first); the export itself is audited."""
+    rows = list(events[:EXPORT_LIMIT])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["seq", "at", "actor", "action", "object_type", "object_id", "object", "border_post", "reason",
+                     "request_id", "admission"])
+    for e in rows:
+        writer.writerow([e.seq, e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
+                         e.object_label, e.border_post_code, e.reason, e.request_id, subjects.admission_note(e)])
+    filters = {k: v for k, v in request.GET.items() if k not in ("format", "page") and v}
+    if "traveller" in filters:  # a document number is personal data: the trail keeps a short hash of it
+        filters["traveller"] = short_hash(filters["traveller"].strip().upper())
+    services.record(actor=request.user, action="audit.export", object_type="audit", object_id="search",
+                    after={"filters": filters, "events": len(rows), "format": "csv"})
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="openbmis-audit.csv"'
+    return response
+
+
+#: Where an event's object is shown, by object type (a page that exists for it).
+OBJECT_PAGES = {"inspection": "inspections:detail", "traveller": "inspections:traveller", "hit": "watchlists:hit",
+                "watchlist": "watchlists:detail", "border_post": "borderposts:detail", "user": "accounts:user_detail"}
+
+
+@permission_required("audit.view")
+def event_detail(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """One event: actor, time, post, request, object with a link, before and after, reason; and the other events
+    of the same request."""
+    event = services.get_event(event_id)
+    link = ""
+    name = OBJECT_PAGES.get(event.object_type)
+    if name and event.object_id:
+        try:
+            arg = event.object_label if event.object_type in ("user", "border_post") else event.object_id
+            link = reverse(name, args=[arg])
+        except NoReverseMatch:
+            link = ""
+    same_request = (services.search_events().filter(request_id=event.request_id).exclude(id=event.id)[:20]
+                    if event.request_id else [])
+    return render(request, "audit/event.html", {
+        "event": event, "link": link, "admission": subjects.admission_note(event), "same_request": same_request,
+        "before": json.dumps(event.before, indent=2, ensure_ascii=False, default=str) if event.before else "",
+        "after": json.dumps(event.after, indent=2, ensure_ascii=False, default=str) if event.after else "",
+    })
 
 
 @permission_required("audit.view")

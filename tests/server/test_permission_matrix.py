@@ -40,6 +40,8 @@ POLICY = {
     ("POST", "/api/documents/chip"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
     ("GET", "/api/documents/models"): (DOCUMENT_LIBRARY, False),
     ("GET", "/api/documents/alerts"): (DOCUMENT_LIBRARY, False),
+    ("POST", "/api/documents/alerts"): ({"document_expert"}, "national_only"),
+    ("POST", "/api/documents/models"): ({"document_expert"}, "national_only"),
     ("GET", "/api/documents/fraud-statistics"): ({"analyst", "supervisor", "administrator"}, False),
     ("GET", "/api/trust/entries"): ({"administrator"}, "national_only"),
     ("GET", "/api/trust/imports"): ({"administrator"}, "national_only"),
@@ -86,7 +88,8 @@ POLICY = {
 PUBLIC = {("GET", "/api/certificates/verify")}
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}"),
-           ("GET", "/api/audit/events/{event_id}")}  # auditors only: tests/audit/test_event_detail.py
+           ("GET", "/api/audit/events/{event_id}"),
+           ("POST", "/api/documents/alerts/{reference}/withdraw")}  # tests/documents/test_alert_api.py  # auditors only: tests/audit/test_event_detail.py
 # Inspection endpoints address inspections, crossings and travellers at a post: matrix below.
 OFFICERS = {"primary_officer", "secondary_officer", "supervisor"}
 # A document examiner sees identities at their post (the document in hand, its holder's record), never decides.
@@ -183,6 +186,11 @@ def _body(method: str, path: str, n: int) -> dict | None:
         return {"data_groups": {}}  # no chip data: recorded as such (201)
     if method == "POST" and path == "/api/trust/imports":
         return {"file_name": "junk.cer", "content": "bm90IGEgY2VydGlmaWNhdGU="}  # recorded, item rejected (201)
+    if method == "POST" and path == "/api/documents/alerts":
+        return {"title": f"Matrix alert {n}", "description": "a forgery", "detection": "look", "issuing_state": "UTO",
+                "valid_from": "2026-01-01"}
+    if method == "POST" and path == "/api/documents/models":
+        return {"issuing_state": "UTO", "document_code": "P", "name": f"Matrix model {n}", "source": "drawn"}
     if method == "POST" and path == "/api/carriers":
         return {"code": "QM", "name": "Matrix air"}
     if method == "POST" and path in PERMITS_BODIES:

@@ -74,7 +74,7 @@ def _export(request: HttpRequest, events: Any) -> HttpResponse:
     for e in rows:
         writer.writerow([e.seq, e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
                          e.object_label, e.border_post_code, e.reason, e.request_id, subjects.admission_note(e)])
-    filters = {k: v for k, v in request.GET.items() if k not in ("format", "page") and v}
+    filters: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k not in ("format", "page") and v}
     if "traveller" in filters:  # a document number is personal data: the trail keeps a short hash of it
         filters["traveller"] = short_hash(filters["traveller"].strip().upper())
     services.record(actor=request.user, action="audit.export", object_type="audit", object_id="search",

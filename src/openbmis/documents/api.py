@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from openbmis import mrz
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.core.apitypes import Day
-from openbmis.core.errors import InvalidInput
+from openbmis.core.errors import InvalidInput, NotFound
 from openbmis.core.pii import short_hash
-from openbmis.documents import library
+from openbmis.documents import library, services
 from openbmis.documents import statistics as fraud
+from openbmis.documents.models import DocumentModel, FraudAlert
 from openbmis.statistics import queries
 
 router = Router(tags=["documents"])
@@ -95,3 +100,91 @@ def fraud_statistics(request: HttpRequest, params: Query[FraudQuery]) -> dict[st
     table = fraud.fraud_cases(filters, fraud.parse_group_by(params.group_by))
     return {"rows": [{"key": key, **values} for key, values in table.rows], "totals": table.totals,
             "suppressed": table.suppressed, "rounded_to": table.rounded_to}
+
+
+# ----------------------------------------------------------------------------------- maintained at headquarters
+class ImageIn(Schema):
+    content: str = Field(min_length=1, description="the image, base64 (JPEG, PNG, TIFF or WebP)")
+    caption: str = Field(default="", max_length=200)
+    light: str = Field(default="visible", description="visible, uv or ir")
+    page: str = Field(default="data page", max_length=60, description="reference images: the page shown")
+
+
+class AlertIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, description="what the forgery looks like")
+    detection: str = Field(min_length=1, description="how to detect it")
+    severity: str = Field(default="warn", description="warn, or fail (the check fails and the suggestion is refer)")
+    issuing_state: str = Field(min_length=1, max_length=3)
+    document_code: str = Field(default="", max_length=2)
+    series: str = Field(default="", max_length=20, description="a number prefix the forgeries share")
+    number_from: str = Field(default="", max_length=20)
+    number_to: str = Field(default="", max_length=20)
+    valid_from: Day
+    valid_until: Day | None = None
+    model: str | None = Field(default=None, description="the id of the genuine model it concerns")
+    reference: str | None = Field(default=None, description="publish a new version of this alert (FA-YYYY-NNNN)")
+    images: list[ImageIn] = Field(default_factory=list)
+
+
+class ModelIn(Schema):
+    issuing_state: str = Field(min_length=1, max_length=3)
+    document_code: str = Field(min_length=1, max_length=2)
+    name: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1, description="where the reference material comes from")
+    series: str = ""
+    issued_from: Day | None = None
+    issued_until: Day | None = None
+    validity_years: int | None = Field(default=None, ge=1, le=50)
+    notes: str = ""
+    images: list[ImageIn] = Field(default_factory=list)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(min_length=1)
+
+
+def _model(model_id: str) -> DocumentModel:
+    try:
+        return DocumentModel.objects.get(id=model_id)
+    except (DocumentModel.DoesNotExist, ValueError, ValidationError):
+        raise NotFound(f"No document model {model_id}.", field="model") from None
+
+
+def _image_bytes(image: ImageIn, where: str) -> bytes:
+    try:
+        return base64.b64decode(image.content, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("content is not valid base64", field=where) from None
+
+
+@router.post("/alerts", response={201: dict[str, Any]}, summary="Publish a fraud alert, or a new version of one "
+             "(document experts)")
+def publish_alert(request: HttpRequest, payload: AlertIn) -> Status[dict[str, Any]]:
+    authz.require(request.user, "documents.manage", token=token_of(request))
+    model = _model(payload.model) if payload.model else None
+    images = [(_image_bytes(i, f"images.{n}.content"), i.caption, i.light) for n, i in enumerate(payload.images)]
+    fields = payload.dict(exclude={"model", "reference", "images"})
+    alert = services.publish_alert(request.user, reference=payload.reference, model=model, images=images, **fields)
+    return Status(201, library.alert_summary(alert))
+
+
+@router.post("/alerts/{reference}/withdraw", response=dict[str, Any], summary="Withdraw a fraud alert, with the reason")
+def withdraw_alert(request: HttpRequest, reference: str, payload: WithdrawIn) -> dict[str, Any]:
+    authz.require(request.user, "documents.manage", token=token_of(request))
+    alert = FraudAlert.objects.filter(reference=reference, current=True).first()
+    if alert is None:
+        raise NotFound(f"No alert {reference}.", field="reference")
+    return library.alert_summary(services.withdraw_alert(request.user, alert, payload.reason))
+
+
+@router.post("/models", response={201: dict[str, Any]}, summary="Add a genuine document model to the reference "
+             "library, with its images (document experts)")
+def add_model(request: HttpRequest, payload: ModelIn) -> Status[dict[str, Any]]:
+    authz.require(request.user, "documents.manage", token=token_of(request))
+    images = [(_image_bytes(i, f"images.{n}.content"), i) for n, i in enumerate(payload.images)]
+    with transaction.atomic():
+        model = services.save_model(request.user, **payload.dict(exclude={"images"}))
+        for data, image in images:
+            services.add_reference_image(request.user, model, data, page=image.page, light=image.light)
+    return Status(201, library.model_summary(model))

@@ -46,9 +46,10 @@ def body_for(sod: bytes, groups: dict[int, bytes], **extra):
 @pytest.fixture
 def etsi(testdata, admin):
     pdir = testdata / "epassport" / "pymrtd"
-    # The CSCA ("ETSI CS") is not in the data: the DSC is trusted directly (pinned), and the report says so.
+    # The CSCA ("ETSI CS") is not in the data: the DSC is trusted directly (pinned, confirmed), and the report
+    # says so.
     record = services.import_file(admin, file_name="dsc_de_0130846f2b3e.cer",
-                                  data=(pdir / "dsc_de_0130846f2b3e.cer").read_bytes())
+                                  data=(pdir / "dsc_de_0130846f2b3e.cer").read_bytes(), pin_signers=True)
     assert [item["kind"] for item in record.report["added"]] == ["pinned_dsc"]
     groups = {
         1: (pdir / "etsi_tr103200_EACAA_EF_DG1.bin").read_bytes(),

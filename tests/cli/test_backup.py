@@ -18,7 +18,7 @@ import pytest
 
 pytestmark = pytest.mark.xdist_group("backup")
 
-WRITERS = 4
+WRITERS = 8  # the issue's evidence: a backup taken while 8 clients write
 WRITER = r"""
 import os, sys
 os.environ["DJANGO_SETTINGS_MODULE"] = "openbmis.server.settings"

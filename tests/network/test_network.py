@@ -389,3 +389,138 @@ def test_each_nodes_audit_chain_is_verified_as_received(client, enrolled, settin
     assert response.json()["applied_seq"] == 4
     [report] = services.verify_origin_chains()
     assert "event #4 does not link to the event before it" in report.problems
+
+
+# --- conflicts: folds of identities and judgements --------------------------------------------------------------
+
+def _push(client, node_id, private, rows, start=1, at=None):
+    batch = [{"seq": start + n, "model": type(r)._meta.label, "id": str(r.pk), "data": records.dump(r)}
+             for n, r in enumerate(rows)]
+    response = _signed(client, node_id, private, "POST", "/api/network/push", {"records": batch}, at=at)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_passport_made_first_wins_and_the_fold_is_sent_to_the_posts_holding_the_other(client, two_posts):
+    """Two offline posts met one new passport; the node whose document has the earlier id pushes last: its
+    identity is kept, headquarters' records of the other are re-pointed, and the post holding the other is sent
+    the fold."""
+    from openbmis.network import services
+    from openbmis.network.models import FeedChange
+    from openbmis.travellers.models import TravelDocument, Traveller
+
+    _code, private_a, _public, response_a = _enrol(client, "TST-A")
+    _code, private_b, _public, response_b = _enrol(client, "TST-B")
+    node_a, node_b = response_a.json()["node_id"], response_b.json()["node_id"]
+    # Made first (earlier UUIDv7) at post A, pushed last.
+    first = Traveller(primary_identifier="WANJIRU", nationality="KEN", sex="F")
+    first_doc = TravelDocument(traveller=first, document_code="P", issuing_state="KEN", number="K77")
+    later = Traveller(primary_identifier="WANJIRU", nationality="KEN", sex="F")
+    later_doc = TravelDocument(traveller=later, document_code="P", issuing_state="KEN", number="K77")
+    assert first_doc.pk.int < later_doc.pk.int
+    assert _push(client, node_b, private_b, [later, later_doc])["applied_seq"] == 2
+    assert _push(client, node_a, private_a, [first, first_doc])["applied_seq"] == 2
+    kept = TravelDocument.objects.get(issuing_state="KEN", number="K77")
+    assert kept.pk == first_doc.pk and kept.traveller_id == first.pk
+    assert Traveller.objects.get(pk=later.pk).merged_into_id == first.pk
+    # Post B's later records naming its folded document and identity land on the kept ones.
+    second = TravelDocument(traveller=later, document_code="ID", issuing_state="KEN", number="KID1")
+    assert _push(client, node_b, private_b, [second], start=3)["applied_seq"] == 3
+    assert TravelDocument.objects.get(number="KID1").traveller_id == first.pk
+    # The fold goes to post B alone, with the kept rows.
+    folds = list(FeedChange.objects.filter(op="fold"))
+    assert [f.to_post for f in folds] == ["TST-B"]
+    assert folds[0].data["fold"]["document_from"] == str(later_doc.pk)
+    assert folds[0].data["kept"]["travellers.TravelDocument"]["id"] == str(first_doc.pk)
+    for_b = services.changes_since(0, post_code="TST-B")[0]
+    for_a = services.changes_since(0, post_code="TST-A")[0]
+    assert any(c["op"] == "fold" for c in for_b) and not any(c["op"] == "fold" for c in for_a)
+
+
+def test_a_node_applies_a_fold_sent_down_without_sending_it_back(db, two_posts, make_user, settings):
+    from openbmis.inspections.models import Inspection
+    from openbmis.network import client as node_client
+    from openbmis.network.identities import Fold
+    from openbmis.network.models import OutboxRecord
+    from openbmis.travellers.models import TravelDocument, Traveller
+
+    officer = make_user("primary_officer", two_posts[0])
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    mine = Traveller.objects.create(primary_identifier="OTIENO", nationality="KEN")
+    my_doc = TravelDocument.objects.create(traveller=mine, document_code="P", issuing_state="KEN", number="Q1")
+    inspection = Inspection.objects.create(border_post=two_posts[0], direction="entry", traveller=mine,
+                                           document=my_doc, client_id=uuid.uuid4(), document_data={},
+                                           officer=officer)
+    kept = Traveller(primary_identifier="OTIENO", nationality="KEN")
+    kept_doc = TravelDocument(traveller=kept, document_code="P", issuing_state="KEN", number="Q1")
+    queued = OutboxRecord.objects.count()
+    fold = Fold(str(my_doc.pk), str(kept_doc.pk), str(mine.pk), str(kept.pk))
+    node_client.apply_changes([{"version": 1, "model": "travellers.TravelDocument", "id": str(my_doc.pk),
+                                "op": "fold", "data": {"fold": fold.as_dict(),
+                                                       "kept": {"travellers.Traveller": records.dump(kept),
+                                                                "travellers.TravelDocument": records.dump(kept_doc)}}}])
+    inspection.refresh_from_db()
+    assert (inspection.document_id, inspection.traveller_id) == (kept_doc.pk, kept.pk)
+    assert not TravelDocument.objects.filter(pk=my_doc.pk).exists()
+    assert Traveller.objects.get(pk=mine.pk).merged_into_id == kept.pk
+    assert OutboxRecord.objects.count() == queued  # headquarters made the fold: nothing travels back up
+
+
+def _hit(post, traveller):
+    from openbmis.watchlists.models import Hit, Watchlist
+
+    watchlist = Watchlist.objects.create(name=f"list {uuid.uuid4().hex[:6]}", kind="persons")
+    return Hit.objects.create(border_post=post, traveller=traveller, watchlist=watchlist, name="X", score=0.9,
+                              algorithm="test", algorithm_version="1", data={})
+
+
+def test_of_two_judgements_of_a_hit_the_later_by_headquarters_clock_stands(client, enrolled, two_posts, make_user):
+    from datetime import timedelta
+
+    from openbmis.audit.models import AuditEvent
+    from openbmis.network.models import FeedChange, Node
+    from openbmis.travellers.models import Traveller
+    from openbmis.watchlists.models import Hit
+
+    node_id, private = enrolled
+    supervisor = make_user("supervisor")
+    traveller = Traveller.objects.create(primary_identifier="MUTUA", nationality="KEN")
+    hit = _hit(two_posts[0], traveller)
+    now = timezone.now()
+    Hit.objects.filter(pk=hit.pk).update(status="match", reason="confirmed at HQ", judged_by=supervisor, judged_at=now)
+    # The node's clock runs 3 hours fast (measured from its signed time at the exchange); its officer judged
+    # "no match" 2 hours ago by headquarters' clock.
+    node_clock = (timezone.now() + timedelta(hours=3)).isoformat()
+    theirs = Hit.objects.get(pk=hit.pk)
+    theirs.status, theirs.reason, theirs.judged_at = "no_match", "different person", now + timedelta(hours=1)
+    _push(client, node_id, private, [theirs], at=node_clock)
+    assert round(Node.objects.get(id=node_id).clock_skew_seconds / 3600) == 3
+    hit.refresh_from_db()
+    assert (hit.status, hit.reason) == ("match", "confirmed at HQ")
+    assert AuditEvent.objects.filter(action="network.judgement_overruled", object_id=str(hit.pk)).exists()
+    assert FeedChange.objects.filter(model="watchlists.Hit", record_id=str(hit.pk), to_post="TST-A").exists()
+    # A judgement made after headquarters' (by its clock) stands, with the time the node recorded.
+    theirs.status, theirs.judged_at = "no_match", now + timedelta(hours=3, minutes=5)
+    _push(client, node_id, private, [theirs], start=2, at=(timezone.now() + timedelta(hours=3)).isoformat())
+    hit.refresh_from_db()
+    assert hit.status == "no_match" and hit.judged_at == now + timedelta(hours=3, minutes=5)
+
+
+def test_a_supervisors_merge_at_a_node_travels_row_by_row(db, two_posts, make_user, settings):
+    """A merge re-points documents, crossings and inspections with queryset updates: each changed row still goes
+    into the outbox, so headquarters learns of the merge."""
+    from openbmis.network.models import OutboxRecord
+    from openbmis.travellers import services as travellers
+    from openbmis.travellers.models import TravelDocument, Traveller
+
+    supervisor = make_user("supervisor", two_posts[0])
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    source = Traveller.objects.create(primary_identifier="KAMAU", nationality="KEN")
+    target = Traveller.objects.create(primary_identifier="KAMAU", nationality="KEN")
+    docs = [TravelDocument.objects.create(traveller=source, document_code="P", issuing_state="KEN", number=f"M{n}")
+            for n in range(2)]
+    before = OutboxRecord.objects.order_by("-seq").values_list("seq", flat=True).first()
+    travellers.merge(supervisor, source, target, "same person")
+    queued = OutboxRecord.objects.filter(seq__gt=before, model="travellers.TravelDocument")
+    assert {row.record_id for row in queued} == {str(d.pk) for d in docs}
+    assert all(row.data["traveller_id"] == str(target.pk) for row in queued)

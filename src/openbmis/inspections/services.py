@@ -18,6 +18,7 @@ from openbmis import mrz
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost, Lane
+from openbmis.core import bulk
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
 from openbmis.core.uploads import megabytes, upload_limit
@@ -415,8 +416,8 @@ def void_inspection(actor: Any, inspection: Inspection, *, reason: str, token: A
         locked.voided_by = actor
         locked.voided_at = timezone.now()
         locked.save(update_fields=["status", "void_reason", "voided_by", "voided_at"])
-        Referral.objects.filter(inspection=locked, status=Referral.Status.WAITING).update(
-            status=Referral.Status.VOIDED, decided_by=actor, decided_at=locked.voided_at)
+        bulk.update(Referral.objects.filter(inspection=locked, status=Referral.Status.WAITING),
+                    status=Referral.Status.VOIDED, decided_by=actor, decided_at=locked.voided_at)
         audit.record(actor=actor, action="inspection.void", object_type="inspection", object_id=str(locked.id),
                      border_post_code=post.code, before={"status": before}, after={"status": locked.status},
                      reason=reason)

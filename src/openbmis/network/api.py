@@ -93,7 +93,7 @@ def push(request: HttpRequest, payload: PushIn) -> HttpResponse:
 def changes(request: HttpRequest, since: int = 0, limit: int = services.MAX_PAGE) -> HttpResponse:
     node = request.node  # type: ignore[attr-defined]
     services.note_contact(node, request.headers.get(TIME_HEADER, ""))
-    rows, head = services.changes_since(since, limit)
+    rows, head = services.changes_since(since, limit, post_code=node.border_post.code)
     return signed({"changes": rows, "head": head})
 
 

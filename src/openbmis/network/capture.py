@@ -21,7 +21,8 @@ from openbmis.network.models import FeedChange, OutboxRecord, SequenceHead
 
 AUDIT_EVENT = "audit.AuditEvent"
 # Kept where they are made: derived from the synchronised records (headquarters recomputes them).
-LOCAL_ONLY = frozenset({"core.Installation", "permits.Overstay"})
+# A visa use is made again at headquarters when the crossing that used the visa arrives (its signal).
+LOCAL_ONLY = frozenset({"core.Installation", "permits.Overstay", "permits.VisaUse"})
 # Published by headquarters, in the order a node applies them (foreign keys first).
 PUBLISHED = (
     "borderposts.BorderPost", "borderposts.Lane", "accounts.User", "accounts.RoleAssignment",
@@ -74,13 +75,25 @@ def feed_open() -> bool:
     return _feed_open
 
 
-def publish(instance: models.Model, op: str = "save") -> None:
+def publish(instance: models.Model, op: str = "save", to_post: str = "") -> None:
+    """A change in the feed, for every node or (``to_post``) for the node of one post only."""
     if not feed_open():
         return
     with transaction.atomic():
         FeedChange.objects.create(version=next_number("feed"), model=_label(type(instance)),
-                                  record_id=str(instance.pk), op=op,
+                                  record_id=str(instance.pk), op=op, to_post=to_post,
                                   data=records.dump(instance) if op == "save" else None, at=timezone.now())
+
+
+FOLD = "fold"
+
+
+def publish_fold(to_post: str, fold: dict[str, str], kept_rows: dict[str, dict[str, object]]) -> None:
+    """A fold of identities (docs/sync.md, conflict rules) for the node of one post, with the kept rows."""
+    with transaction.atomic():
+        FeedChange.objects.create(version=next_number("feed"), model="travellers.TravelDocument",
+                                  record_id=fold["document_from"], op=FOLD, to_post=to_post,
+                                  data={"fold": fold, "kept": kept_rows}, at=timezone.now())
 
 
 def on_saved(sender: Any, instance: Any, created: bool = False, raw: bool = False,
@@ -97,6 +110,14 @@ def on_saved(sender: Any, instance: Any, created: bool = False, raw: bool = Fals
     # A node's audit chain travels whole, even the events of applying headquarters' changes.
     if label == AUDIT_EVENT or (not installation.applying_headquarters_changes() and travels_up(sender)):
         add_to_outbox(instance)
+
+
+def on_rows_updated(sender: Any, pks: list[Any], **kwargs: Any) -> None:
+    """Rows changed by a queryset update (``core.bulk.update``) travel like rows saved one by one."""
+    if installation.is_hq() or installation.applying_headquarters_changes() or not travels_up(sender):
+        return
+    for row in sender._default_manager.filter(pk__in=pks).order_by("pk").iterator(chunk_size=500):
+        add_to_outbox(row)
 
 
 def on_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -23,7 +23,7 @@ import openbmis
 from openbmis.audit import services as audit
 from openbmis.core import installation
 from openbmis.core.errors import Conflict, DomainError, InvalidInput
-from openbmis.network import records, services, signing
+from openbmis.network import capture, identities, records, services, signing
 from openbmis.network.api import CODE_HEADER, NODE_HEADER, SIGNATURE_HEADER, TIME_HEADER
 from openbmis.network.models import Enrolment, OutboxRecord
 
@@ -122,33 +122,53 @@ class SyncReport:
                 "backlog": self.backlog, "feed_version": self.feed_version, "messages": self.messages}
 
 
+LIST_MODELS = frozenset({"watchlists.Watchlist", "watchlists.WatchlistEntry", "watchlists.DocumentAlert"})
+
+
 def apply_changes(changes: list[dict[str, Any]]) -> int:
-    """Apply headquarters' reference-data changes in one transaction and mark the screening index stale."""
+    """Apply headquarters' changes in one transaction (reference data, and what headquarters sent to this post
+    alone: folds of identities, judgements that stand) and mark the screening index stale if a list changed."""
     touched_lists = False
+    tables: set[str] = set()
     with transaction.atomic(), installation.headquarters_changes():
         for change in changes:
             model = records.model_for(change["model"])
-            if change["op"] == "delete":
+            tables.add(model._meta.db_table)
+            if change["op"] == capture.FOLD:
+                _apply_fold(change["data"])
+                tables.add(records.model_for(identities.TRAVELLER)._meta.db_table)
+            elif change["op"] == "delete":
                 model._default_manager.filter(pk=change["id"]).delete()
             else:
-                data = dict(change["data"])
-                for f in model._meta.concrete_fields:
-                    # A reference to something this node has never seen (a traveller of an entry ban): match by
-                    # the other fields instead.
-                    target = f.related_model
-                    if target is not None and f.null and data.get(f.attname) is not None and \
-                            not target._default_manager.filter(pk=data[f.attname]).exists():  # type: ignore[union-attr]
-                        data[f.attname] = None
-                records.upsert(records.build(model, data))
-            touched_lists = touched_lists or change["model"].startswith("watchlists.")
+                records.upsert(records.build(model, _known_references(model, dict(change["data"]))))
+            touched_lists = touched_lists or change["model"] in LIST_MODELS
         if touched_lists:
             from openbmis.watchlists import services as watchlists
 
             watchlists._bump_state()
         # Foreign keys are checked at commit; check them now so that a bad page fails here, whole.
-        tables = sorted({records.model_for(c["model"])._meta.db_table for c in changes})
-        connection.check_constraints(table_names=tables)
+        connection.check_constraints(table_names=sorted(tables))
     return len(changes)
+
+
+def _known_references(model: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A reference to something this node has never seen (the traveller of an entry ban) is left empty: the node
+    matches such a record by its other fields instead."""
+    for f in model._meta.concrete_fields:
+        target = f.related_model
+        if target is not None and f.null and data.get(f.attname) is not None and \
+                not target._default_manager.filter(pk=data[f.attname]).exists():
+            data[f.attname] = None
+    return data
+
+
+def _apply_fold(data: dict[str, Any]) -> None:
+    """Headquarters folded an identity this node holds into another: fold it here alike."""
+    kept: dict[str, Any] = {}
+    for label, row in data["kept"].items():
+        model = records.model_for(label)
+        kept[label] = records.build(model, _known_references(model, dict(row)))
+    identities.apply_fold(identities.Fold.from_dict(data["fold"]), kept)
 
 
 def _pull(enrolment: Enrolment, report: SyncReport) -> None:

@@ -139,9 +139,11 @@ class FeedChange(models.Model):
     version = models.BigIntegerField(primary_key=True)
     model = models.CharField(max_length=100)
     record_id = models.CharField(max_length=64)
-    op = models.CharField(max_length=8)  # save | delete
+    op = models.CharField(max_length=8)  # save | delete | fold
     data = models.JSONField(null=True)
     at = models.DateTimeField()
+    to_post = models.CharField(max_length=16, blank=True, default="",
+                               help_text=_("the post whose node alone receives this change; empty: every node"))
 
     class Meta:
         ordering = ["version"]

@@ -9,12 +9,13 @@ import hashlib
 import json
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from openbmis.audit import services as audit
@@ -22,8 +23,9 @@ from openbmis.borderposts import services as borderposts
 from openbmis.core import installation
 from openbmis.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
-from openbmis.inspections import signals as inspection_signals
-from openbmis.network import capture, records, signing
+from openbmis.network import capture, identities, records, signing
+from openbmis.network.identities import Fold
+from openbmis.network.inbox import PushResult, apply_pending
 from openbmis.network.models import (
     EnrolmentCode,
     FeedChange,
@@ -31,7 +33,6 @@ from openbmis.network.models import (
     KeyPair,
     Node,
     OutboxRecord,
-    RecordAlias,
     RemoteAuditEvent,
     SequenceHead,
 )
@@ -78,10 +79,12 @@ def seed_feed() -> int:
     return count
 
 
-def changes_since(version: int, limit: int = MAX_PAGE) -> tuple[list[dict[str, Any]], int]:
-    """Changes after ``version`` (at most ``limit``) and the newest version published."""
+def changes_since(version: int, limit: int = MAX_PAGE, post_code: str = "") -> tuple[list[dict[str, Any]], int]:
+    """Changes after ``version`` (at most ``limit``) for the node of ``post_code`` (the changes for every node
+    and those sent to its post alone), and the newest version published."""
     limit = max(1, min(limit, MAX_PAGE))
-    rows = list(FeedChange.objects.filter(version__gt=version).order_by("version")[:limit])
+    rows = list(FeedChange.objects.filter(version__gt=version).filter(Q(to_post="") | Q(to_post=post_code))
+                .order_by("version")[:limit])
     head = SequenceHead.objects.filter(name="feed").values_list("last", flat=True).first() or 0
     return [{"version": r.version, "model": r.model, "id": r.record_id, "op": r.op, "data": r.data}
             for r in rows], head
@@ -187,17 +190,6 @@ def note_contact(node: Node, node_time: str, **reported: Any) -> None:
 
 # --- the inbox (headquarters) ---------------------------------------------------------------------------------
 
-@dataclass
-class PushResult:
-    acked: list[int] = field(default_factory=list)
-    applied_seq: int = 0
-    applied: int = 0
-    error: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"acked": self.acked, "applied_seq": self.applied_seq, "applied": self.applied, "error": self.error}
-
-
 def receive(node: Node, batch: list[dict[str, Any]]) -> PushResult:
     """Store a batch (idempotent on node + sequence), then apply what follows the node's applied sequence."""
     if len(batch) > MAX_BATCH:
@@ -228,142 +220,19 @@ def receive(node: Node, batch: list[dict[str, Any]]) -> PushResult:
     return result
 
 
-def _check_post(node: Node, model: Any, data: dict[str, Any]) -> None:
-    post_id = data.get("border_post_id")
-    if post_id is not None and str(post_id) != str(node.border_post_id):
-        raise AccessDenied(f"a {model._meta.label} of another border post", field="border_post")
+def send_down_record(post_code: str, instance: Any) -> None:
+    """Send one record headquarters decided (a judgement that stands) down to the node of one post."""
+    capture.publish(instance, to_post=post_code)
 
 
-def _remap(model: Any, data: dict[str, Any], aliases: dict[tuple[str, str], str]) -> dict[str, Any]:
-    if not aliases:
-        return data
-    data = dict(data)
-    for f in model._meta.concrete_fields:
-        if f.is_relation and data.get(f.attname) is not None:
-            target = aliases.get((f.related_model._meta.label, str(data[f.attname])))
-            if target is not None:
-                data[f.attname] = target
-    return data
-
-
-def _apply_one(node: Node, row: InboxRecord, aliases: dict[tuple[str, str], str]) -> None:
-    if row.model == capture.AUDIT_EVENT:
-        data = row.data
-        RemoteAuditEvent.objects.get_or_create(
-            event_id=data["id"], defaults={"node": node, "seq": data["seq"], "at": data["at"],
-                                           "action": str(data.get("action", ""))[:64],
-                                           "prev_hash": data.get("prev_hash", ""), "hash": data.get("hash", ""),
-                                           "data": data})
-        return
-    try:
-        model = records.model_for(row.model)
-    except (LookupError, ValueError):
-        raise InvalidInput(f"unknown model {row.model!r}", field="model") from None
-    if not capture.travels_up(model):
-        raise AccessDenied(f"{row.model} is not sent by nodes", field="model")
-    data = _remap(model, row.data, aliases)
-    _check_post(node, model, data)
-    if row.op != "save":
-        raise InvalidInput(f"unknown operation {row.op!r}", field="op")
-    instance = records.build(model, data)
-    if row.model == "travellers.TravelDocument" and _fold_known_document(node, instance, aliases):
-        return
-    inserted = records.upsert(instance)
-    if inserted and row.model == "inspections.Crossing":
-        # The same signal as a decision taken here: statistics days and presence follow.
-        inspection_signals.crossing_recorded.send(sender=model, crossing=instance)
-
-
-def _alias(model: str, from_id: Any, to_id: Any, aliases: dict[tuple[str, str], str]) -> None:
-    RecordAlias.objects.get_or_create(model=model, from_id=str(from_id),
-                                      defaults={"to_id": str(to_id), "at": timezone.now()})
-    aliases[(model, str(from_id))] = str(to_id)
-
-
-def _fold_known_document(node: Node, document: Any, aliases: dict[tuple[str, str], str]) -> bool:
-    """The same passport first seen at two offline posts: the document headquarters already holds stays; the
-    node's document and its new identity are folded into it (a system merge, audited), and the node's later
-    records that name them are re-pointed as they arrive. True when folded."""
+def send_down_fold(post_code: str, fold: Fold, *, kept_document: Any = None, kept_document_row: Any = None) -> None:
+    """Send a fold of identities down to the node of one post, with the kept rows it may not hold."""
     from openbmis.travellers.models import TravelDocument, Traveller
 
-    if TravelDocument.objects.filter(pk=document.pk).exists():
-        return False
-    known = TravelDocument.objects.filter(issuing_state=document.issuing_state, number=document.number).first()
-    if known is None:
-        return False
-    _alias("travellers.TravelDocument", document.pk, known.pk, aliases)
-    if str(document.traveller_id) != str(known.traveller_id):
-        _alias("travellers.Traveller", document.traveller_id, known.traveller_id, aliases)
-        newcomer = Traveller.objects.filter(pk=document.traveller_id, merged_into__isnull=True).first()
-        if newcomer is not None and not newcomer.documents.exists():
-            newcomer.merged_into_id = known.traveller_id
-            newcomer.save(update_fields=["merged_into"])
-        audit.record(actor=audit.SYSTEM, action="traveller.merge", object_type="traveller",
-                     object_id=str(document.traveller_id), border_post_code=node.border_post.code,
-                     after={"merged_into": str(known.traveller_id), "document": str(known.pk),
-                            "node_document": str(document.pk)},
-                     reason="the same document was first seen at two posts while offline")
-    return True
-
-
-def apply_pending(node: Node) -> PushResult:
-    """Apply the stored records that follow the node's applied sequence without a gap, in its order."""
-    result = PushResult()
-    node.refresh_from_db()
-    pending = list(InboxRecord.objects.filter(node=node, seq__gt=node.applied_seq, applied_at__isnull=True)
-                   .order_by("seq")[:20000])
-    run: list[InboxRecord] = []
-    expected = node.applied_seq + 1
-    for row in pending:
-        if row.seq != expected:
-            break  # a gap: wait for the missing numbers (out-of-order delivery)
-        run.append(row)
-        expected += 1
-    result.applied_seq = node.applied_seq
-    if not run:
-        return result
-    aliases = {(a.model, a.from_id): a.to_id for a in RecordAlias.objects.all()}
-    try:
-        with transaction.atomic():
-            _apply_run(node, run, aliases)
-        result.applied = len(run)
-        result.applied_seq = run[-1].seq
-        return result
-    except Exception as exc:  # noqa: BLE001 - find the record that fails, apply what precedes it
-        log.warning("network: batch from node %s failed (%s); applying one by one", node.id, type(exc).__name__)
-    done = 0
-    for index, row in enumerate(run):
-        try:
-            with transaction.atomic():
-                _apply_run(node, [row], aliases)
-        except Exception as exc:  # noqa: BLE001 - kept on the record for the operator
-            message = f"#{row.seq} {row.model} {row.record_id}: {type(exc).__name__}: {exc}"[:2000]
-            InboxRecord.objects.filter(id=row.id).update(error=message)
-            Node.objects.filter(id=node.id).update(last_error=message)
-            result.error = message
-            break
-        done = index + 1
-    result.applied = done
-    result.applied_seq = run[done - 1].seq if done else node.applied_seq
-    return result
-
-
-def _apply_run(node: Node, run: list[InboxRecord], aliases: dict[tuple[str, str], str]) -> None:
-    now = timezone.now()
-    for row in run:
-        try:
-            with transaction.atomic():
-                _apply_one(node, row, aliases)
-        except IntegrityError as exc:
-            raise Conflict(f"#{row.seq} {row.model}: {exc}") from exc
-    if connection.vendor == "postgresql":
-        # Deferred foreign keys: fail here, inside the batch, rather than at commit (SQLite checks at commit).
-        connection.check_constraints()
-    InboxRecord.objects.filter(id__in=[row.id for row in run]).update(applied_at=now, error="")
-    Node.objects.filter(id=node.id).update(applied_seq=run[-1].seq, last_error="")
-    audit.record(actor=audit.SYSTEM, action="network.apply", object_type="node", object_id=str(node.id),
-                 object_label=node.border_post.code, border_post_code=node.border_post.code,
-                 after={"from": run[0].seq, "to": run[-1].seq, "records": len(run)})
+    document = kept_document_row or kept_document or TravelDocument.objects.get(pk=fold.document_to)
+    traveller = Traveller.objects.get(pk=fold.traveller_to)
+    capture.publish_fold(post_code, fold.as_dict(), {identities.TRAVELLER: records.dump(traveller),
+                                                      identities.DOCUMENT: records.dump(document)})
 
 
 # --- the operator's view (headquarters) ----------------------------------------------------------------------

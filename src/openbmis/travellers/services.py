@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from rapidfuzz import fuzz
 
 from openbmis.audit import services as audit
+from openbmis.core import bulk
 from openbmis.core.errors import Conflict, InvalidInput
 from openbmis.travellers import signals
 from openbmis.travellers.models import TravelDocument, Traveller
@@ -133,9 +134,10 @@ def merge(actor: Any, source: Traveller, target: Traveller, reason: str) -> Trav
         raise InvalidInput("a reason is required", field="reason")
     with transaction.atomic():
         moved = list(source.documents.values_list("id", flat=True))
-        source.documents.update(traveller=target)
-        source.crossings.update(traveller=target)
-        source.inspections.update(traveller=target)
+        # Row by row to the outbox at a node (bulk.update): the merge must reach headquarters.
+        bulk.update(source.documents.all(), traveller=target)
+        bulk.update(source.crossings.all(), traveller=target)
+        bulk.update(source.inspections.all(), traveller=target)
         source.merged_into = target
         source.save(update_fields=["merged_into"])
         signals.crossings_moved.send(sender=Traveller, traveller_ids=[source.id, target.id])
@@ -161,8 +163,8 @@ def split(actor: Any, document: TravelDocument, reason: str) -> Traveller:
         document.link_confidence = 1.0
         document.link_reason = "split by a supervisor"
         document.save(update_fields=["traveller", "link_confidence", "link_reason"])
-        document.crossings.update(traveller=new)
-        document.inspections.update(traveller=new)
+        bulk.update(document.crossings.all(), traveller=new)
+        bulk.update(document.inspections.all(), traveller=new)
         signals.crossings_moved.send(sender=Traveller, traveller_ids=[old.id, new.id])
         audit.record(actor=actor, action="traveller.split", object_type="travel_document", object_id=str(document.id),
                      before={"traveller": str(old.id)}, after={"traveller": str(new.id)}, reason=reason)

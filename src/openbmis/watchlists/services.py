@@ -21,7 +21,7 @@ from django.utils import timezone
 from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
-from openbmis.core import installation
+from openbmis.core import bulk, installation
 from openbmis.core.errors import Conflict, InvalidInput, NotFound, TooLarge
 from openbmis.core.pii import short_hash
 from openbmis.core.uploads import megabytes, upload_limit
@@ -566,7 +566,7 @@ def _remember_judged_elsewhere(hit: Hit, traveller_id: Any) -> NoMatchMemory:
     earlier = hit.data["previous_no_match"]
     memory = _remember_no_match(traveller_id, hit, judged_by_id=earlier["by_id"], label=str(earlier["by"]),
                                 judged_at=datetime.fromisoformat(earlier["at"]), reason=str(earlier["reason"]))
-    Hit.objects.filter(id=hit.id).update(previous_no_match=memory)
+    bulk.update(Hit.objects.filter(id=hit.id), previous_no_match=memory)
     hit.previous_no_match = memory
     return memory
 
@@ -657,9 +657,10 @@ def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = No
             _remember_no_match(locked.traveller_id, locked, judged_by_id=actor.pk, label=actor.get_username(),
                                judged_at=locked.judged_at, reason=reason)
         elif status == Hit.Status.MATCH:
-            Hit.objects.filter(previous_no_match__traveller_id=locked.traveller_id,
-                               previous_no_match__in=NoMatchMemory.objects.filter(
-                                   traveller_id=locked.traveller_id, **target)).update(previous_no_match=None)
+            bulk.update(Hit.objects.filter(previous_no_match__traveller_id=locked.traveller_id,
+                                           previous_no_match__in=NoMatchMemory.objects.filter(
+                                               traveller_id=locked.traveller_id, **target)),
+                        previous_no_match=None)
             NoMatchMemory.objects.filter(traveller_id=locked.traveller_id, **target).delete()
         audit.record(actor=actor, action="hit.judge", object_type="watchlist_hit", object_id=str(locked.id),
                      object_label=f"{locked.watchlist.name}: {short_hash(locked.name)}",

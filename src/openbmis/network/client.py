@@ -29,7 +29,7 @@ from openbmis.network.models import Enrolment, OutboxRecord
 
 log = logging.getLogger(__name__)
 
-PUSH_BATCH = 500
+PUSH_BATCH = 1000  # records in one push (headquarters takes at most MAX_BATCH)
 TIMEOUT = 60
 
 
@@ -186,21 +186,25 @@ def _pull(enrolment: Enrolment, report: SyncReport) -> None:
 
 
 def _push(enrolment: Enrolment, until_seq: int, report: SyncReport) -> None:
+    after = 0  # the last number sent in this run: each batch starts after it (no rescan of what was sent)
+    waiting = OutboxRecord.objects.filter(acked_at__isnull=True, seq__lte=until_seq).count()
     while True:
-        batch = list(OutboxRecord.objects.filter(acked_at__isnull=True, seq__lte=until_seq).order_by("seq")
-                     [:PUSH_BATCH])
+        batch = list(OutboxRecord.objects.filter(acked_at__isnull=True, seq__gt=after, seq__lte=until_seq)
+                     .order_by("seq")[:PUSH_BATCH])
         if not batch:
             return
+        waiting -= len(batch)
         payload = {"records": [{"seq": r.seq, "model": r.model, "id": r.record_id, "op": r.op, "data": r.data}
                                for r in batch],
                    # What will still wait once this batch is in: the backlog headquarters shows.
-                   "backlog": services.outbox_backlog() - len(batch), "feed_version": enrolment.feed_version,
+                   "backlog": max(waiting, 0), "feed_version": enrolment.feed_version,
                    "software_version": openbmis.__version__}
         data = _call(enrolment, "POST", "/api/network/push", payload)
         acked = [int(s) for s in data.get("acked", [])]
         OutboxRecord.objects.filter(seq__in=acked, acked_at__isnull=True).update(acked_at=timezone.now())
         report.pushed += len(batch)
         report.acked += len(acked)
+        after = batch[-1].seq
         if data.get("error"):
             report.messages.append(f"headquarters could not apply a record: {data['error']}")
         if len(acked) < len(batch):

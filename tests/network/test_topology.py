@@ -54,12 +54,13 @@ def _fresh_pg(name: str) -> str:
 class Site:
     """One installation: its environment, its console script, its server process."""
 
-    def __init__(self, name: str, root: Path, database_url: str, installation: str, port: int) -> None:
+    def __init__(self, name: str, root: Path, database_url: str, installation: str, port: int,
+                 **extra_env: str) -> None:
         self.name, self.port = name, port
         self.data_dir = root / name
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "OPENBMIS_DATA_DIR": str(self.data_dir), "OPENBMIS_DATABASE_URL": database_url,
-                    "OPENBMIS_INSTALLATION": installation}
+                    "OPENBMIS_INSTALLATION": installation, **extra_env}
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.server: subprocess.Popen[bytes] | None = None
 
@@ -84,6 +85,10 @@ class Site:
             except OSError:
                 time.sleep(0.3)
         raise AssertionError(f"{self.name} did not start: {(self.data_dir / 'server.log').read_text()[-2000:]}")
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "openbmis.cli.main", *args], env=self.env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def kill(self) -> None:
         if self.server is not None:
@@ -122,17 +127,46 @@ def _admit(site: Site, token: str, post: str, n: int) -> None:
         _api(site, token, "POST", f"/api/inspections/{inspection['id']}/decision", {"decision": "admit"})
 
 
+# libfaketime (Debian's faketime package, installed by .ci/run) moves one node's clock.
+FAKETIME_LIB = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1")
+NODE_CLOCK_AHEAD = 3 * 3600
+
+
+def _nodes(hq: Site, token: str) -> dict[str, dict]:
+    return {n["border_post"]: n for n in _api(hq, token, "GET", "/api/nodes")}
+
+
+def _kill_mid_push(sync: subprocess.Popen[str], hq: Site, token: str, post: str, before: int, victim=None) -> int:
+    """Wait until headquarters has received part of the node's push, then kill -9 ``victim`` (the node's sync
+    process, or headquarters); the number of records headquarters had received."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        received = _nodes(hq, token)[post]["received_seq"]
+        if received > before:
+            if victim is None:
+                sync.send_signal(signal.SIGKILL)
+            else:
+                victim.kill()
+            return received
+        time.sleep(0.05)
+    raise AssertionError("headquarters received nothing")
+
+
 @pytest.fixture
 def topology(tmp_path):
     if sys.platform != "linux":
         pytest.skip("the topology test runs on Linux")
+    if not FAKETIME_LIB.exists():
+        pytest.skip("the node whose clock is off needs libfaketime (apt-get install faketime; .ci/run installs it)")
     pg = _pg_available()
     run = os.getpid()  # databases of their own, as ports: another run of the suite may be going on beside this one
     hq = Site("hq", tmp_path, _fresh_pg(f"openbmis_sync_hq_{run}") if pg else f"sqlite:///{tmp_path / 'hq.sqlite3'}",
               "hq", _free_port())
-    node_a = Site("node-a", tmp_path, f"sqlite:///{tmp_path / 'node-a.sqlite3'}", "bcp:AIR-CAP", _free_port())
+    # Node A's clock is 3 hours ahead; it pushes 2 records at a time, so that a push can be cut in the middle.
+    node_a = Site("node-a", tmp_path, f"sqlite:///{tmp_path / 'node-a.sqlite3'}", "bcp:AIR-CAP", _free_port(),
+                  LD_PRELOAD=str(FAKETIME_LIB), FAKETIME=f"+{NODE_CLOCK_AHEAD}s", OPENBMIS_SYNC_BATCH="2")
     node_b = Site("node-b", tmp_path, _fresh_pg(f"openbmis_sync_node_{run}") if pg else
-                  f"sqlite:///{tmp_path / 'node-b.sqlite3'}", "bcp:LND-BRG", _free_port())
+                  f"sqlite:///{tmp_path / 'node-b.sqlite3'}", "bcp:LND-BRG", _free_port(), OPENBMIS_SYNC_BATCH="2")
     sites = [hq, node_a, node_b]
     try:
         yield hq, node_a, node_b
@@ -166,10 +200,27 @@ def test_two_posts_offline_and_back_lose_and_duplicate_nothing(topology):
     # A code is used once.
     assert node_a.run("node", "enrol", "--hq", hq.url, "--code", codes["AIR-CAP"]).returncode == 2
 
+    admin = hq.ok("token", "create", "admin", "--scope", "network:read").strip()
     _admit(node_a, tokens["AIR-CAP"], "AIR-CAP", 3)
     _admit(node_b, tokens["LND-BRG"], "LND-BRG", 3)
+
+    # kill -9 of a node in the middle of its push: the next exchange sends the rest, nothing twice.
+    sync = node_a.spawn("sync")
+    received = _kill_mid_push(sync, hq, admin, "AIR-CAP", _nodes(hq, admin)["AIR-CAP"]["received_seq"])
+    sync.wait(timeout=30)
+    assert sync.returncode == -signal.SIGKILL
+    # kill -9 of headquarters in the middle of a node's push: the node says "unreachable" and loses nothing.
+    sync = node_b.spawn("sync")
+    _kill_mid_push(sync, hq, admin, "LND-BRG", _nodes(hq, admin)["LND-BRG"]["received_seq"], victim=hq)
+    assert sync.wait(timeout=120) == 1, sync.communicate()
+    hq.start()
     for node in (node_a, node_b):
         assert json.loads(node.ok("sync"))["status"] == 0
+    assert _nodes(hq, admin)["AIR-CAP"]["received_seq"] > received
+
+    # Node A's clock is 3 hours ahead: the skew is measured and shown, and its recorded times are kept as recorded.
+    skews = {post: n["clock_skew_seconds"] for post, n in _nodes(hq, admin).items()}
+    assert abs(skews["AIR-CAP"] - NODE_CLOCK_AHEAD) < 120 and abs(skews["LND-BRG"]) < 120, skews
 
     # The link is cut: both posts keep working; an exchange says "unreachable" (1) and loses nothing.
     hq.kill()

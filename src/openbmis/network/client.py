@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -29,7 +30,6 @@ from openbmis.network.models import Enrolment, OutboxRecord
 
 log = logging.getLogger(__name__)
 
-PUSH_BATCH = 1000  # records in one push (headquarters takes at most MAX_BATCH)
 TIMEOUT = 60
 
 
@@ -190,7 +190,7 @@ def _push(enrolment: Enrolment, until_seq: int, report: SyncReport) -> None:
     waiting = OutboxRecord.objects.filter(acked_at__isnull=True, seq__lte=until_seq).count()
     while True:
         batch = list(OutboxRecord.objects.filter(acked_at__isnull=True, seq__gt=after, seq__lte=until_seq)
-                     .order_by("seq")[:PUSH_BATCH])
+                     .order_by("seq")[:settings.OPENBMIS_SYNC_BATCH])
         if not batch:
             return
         waiting -= len(batch)

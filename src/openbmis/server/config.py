@@ -69,6 +69,7 @@ class Config:
     certification_on_assign: str = "warn"  # a role given without its required certificates: warn or refuse
     certificate_expiry: str = "warn"  # a holder whose required certificate is not valid: warn or suspend the role
     certificate_warn_days: int = 60  # holders are warned this many days before a required certificate expires
+    sync_batch: int = 1000  # outbox records a node sends in one push (headquarters takes at most 1,000)
     # Largest upload accepted, in MiB, per kind of file (docs/configuration.md, "Uploads").
     upload_max_mb: tuple[tuple[str, int], ...] = (
         ("watchlist", 200), ("trust", 100), ("evisa", 50), ("manifest", 20), ("image", 5),
@@ -287,6 +288,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         certification_on_assign=_choice(env, "OPENBMIS_CERTIFICATION_ON_ASSIGN", "warn", ("warn", "refuse")),
         certificate_expiry=_choice(env, "OPENBMIS_CERTIFICATE_EXPIRY", "warn", ("warn", "suspend")),
         certificate_warn_days=_int(env, "OPENBMIS_CERTIFICATE_WARN_DAYS", 60, 0),
+        sync_batch=min(_int(env, "OPENBMIS_SYNC_BATCH", 1000, 1), 1000),
         upload_max_mb=tuple((kind, _int(env, f"OPENBMIS_UPLOAD_MAX_MB_{kind.upper()}", default, 1))
                             for kind, default in Config.upload_max_mb),
     )

@@ -155,6 +155,7 @@ OPENBMIS_AUDIT_REF_KEY = CONFIG.audit_ref_key
 OPENBMIS_CERTIFICATION_ON_ASSIGN = CONFIG.certification_on_assign
 OPENBMIS_CERTIFICATE_EXPIRY = CONFIG.certificate_expiry
 OPENBMIS_CERTIFICATE_WARN_DAYS = CONFIG.certificate_warn_days
+OPENBMIS_SYNC_BATCH = CONFIG.sync_batch
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]

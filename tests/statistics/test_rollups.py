@@ -194,3 +194,30 @@ def test_overstays_are_counted_from_the_permits_capability(traffic, analyst_with
             expected[overstay.status] = expected.get(overstay.status, 0) + 1
     assert {k["status"]: v["count"] for k, v in table.rows} == expected
     assert sum(expected.values()) > 0
+
+
+def test_crossings_arriving_late_from_an_offline_post_are_rolled_up(traffic_built):
+    """A node's crossing keeps the id it was made with, days before it reaches headquarters: older than the
+    watermark. Its day is still recomputed by the next refresh."""
+    from openbmis.inspections import signals
+    from openbmis.inspections.models import Inspection
+
+    assert services.check().ok
+    old = Crossing.objects.order_by("id").first()
+    made = (old.id.int >> 80) - 7 * 86_400_000  # an id made 7 days before any rolled up: the post was offline
+
+    def old_id(n):
+        return uuid.UUID(int=((made + n) << 80) | (0x7 << 76) | (0x2 << 62) | n)
+
+    inspection = Inspection.objects.get(pk=old.inspection_id)
+    inspection.pk, inspection.client_id = old_id(1), uuid.uuid4()
+    inspection.save(force_insert=True)
+    old.pk, old.inspection_id = old_id(2), inspection.pk
+    # On a day with no other crossing, so nothing else makes the refresh look at that day.
+    old.at, old.local_date = old.at - timedelta(days=3 * 365), old.local_date - timedelta(days=3 * 365)
+    assert not Crossing.objects.filter(local_date=old.local_date).exists()
+    old.save(force_insert=True)
+    signals.crossing_recorded.send(sender=Crossing, crossing=old)
+    services.refresh()
+    report = services.check()
+    assert report.ok, report.problems

@@ -178,6 +178,16 @@ class OverstayCount(models.Model):
         return f"{self.day} {self.status}: {self.count}"
 
 
+class LateDay(models.Model):
+    """A day that received crossings older than the watermark (a border post's records arriving after days
+    offline: their ids are from the time they were made): the next refresh recomputes it."""
+
+    day = models.DateField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"late crossings on {self.day}"
+
+
 class RollupState(models.Model):
     """The one row that says how far the roll-ups have read (the watermark)."""
 

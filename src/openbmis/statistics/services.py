@@ -35,6 +35,7 @@ from openbmis.statistics.models import (
     FlowDay,
     FlowDim,
     HitCount,
+    LateDay,
     MonthlyReport,
     OverstayCount,
     ReferralCount,
@@ -357,6 +358,7 @@ def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None =
         newest = _newest_id(Crossing.objects.all())
         newest_referral = _newest_id(Referral.objects.all())
         FlowCount.objects.all().delete()
+        LateDay.objects.all().delete()
         FlowDay.objects.all().delete()
         FlowDim.objects.all().delete()
         RefusalCount.objects.all().delete()
@@ -408,6 +410,8 @@ def _refresh_from(state: RollupState) -> RefreshResult:
     newest = _newest_id(new) or state.last_crossing_id
     after = new if state.last_crossing_id is None else new.filter(id__gt=state.last_crossing_id)
     dirty = set(after.values_list("local_date", flat=True).distinct().order_by())
+    late = set(LateDay.objects.values_list("day", flat=True))
+    dirty |= late
     # Days seen only in the safety window may be complete already: crossings are never changed or
     # deleted, so a day whose count equals its roll-up total needs nothing.
     window = set(new.values_list("local_date", flat=True).distinct().order_by()) - dirty
@@ -430,6 +434,7 @@ def _refresh_from(state: RollupState) -> RefreshResult:
     _recompute_referral_days(referral_days)
     result.hits = _recompute_hits()
     result.overstays = _recompute_overstays()
+    LateDay.objects.filter(day__in=late).delete()
     state.last_crossing_id = newest
     state.last_referral_id = newest_referral
     state.refreshed_at = timezone.now()
@@ -462,9 +467,15 @@ def _enqueue_refresh() -> None:
 
 
 def on_crossing_recorded(sender: Any, crossing: Crossing, **kwargs: Any) -> None:
-    """Signal receiver: roll the new crossing up in the background, once its transaction commits."""
+    """Signal receiver: roll the new crossing up in the background, once its transaction commits.
+
+    A crossing older than the watermark (a border post's record arriving after days offline keeps the id it was
+    made with) would be passed over by the refresh, which reads from the watermark on: its day is noted late."""
     if not installation.is_hq():
         return  # roll-ups are national: headquarters rolls the node's crossings up when they arrive
+    watermark = RollupState.objects.filter(id=1).values_list("last_crossing_id", flat=True).first()
+    if watermark is not None and _uuid_ms(crossing.id) < _uuid_ms(watermark) - SAFETY.total_seconds() * 1000:
+        LateDay.objects.get_or_create(day=crossing.local_date)
     transaction.on_commit(_enqueue_refresh)
 
 

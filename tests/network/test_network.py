@@ -524,3 +524,18 @@ def test_a_supervisors_merge_at_a_node_travels_row_by_row(db, two_posts, make_us
     queued = OutboxRecord.objects.filter(seq__gt=before, model="travellers.TravelDocument")
     assert {row.record_id for row in queued} == {str(d.pk) for d in docs}
     assert all(row.data["traveller_id"] == str(target.pk) for row in queued)
+
+
+def test_in_production_a_node_reaches_headquarters_over_https_only(db, at_node, settings):
+    from openbmis.core.errors import InvalidInput
+    from openbmis.network import client as node_client
+
+    settings.OPENBMIS_PRODUCTION = True
+    with pytest.raises(InvalidInput, match="https"):
+        node_client.enrol("http://bmis.example.gov", "code")
+    with pytest.raises(InvalidInput, match="https"):
+        node_client.enrol("ftp://bmis.example.gov", "code")
+    node_client.require_secure_url("https://bmis.example.gov")
+    node_client.require_secure_url("http://127.0.0.1:8106")  # a trial on one machine
+    settings.OPENBMIS_PRODUCTION = False
+    node_client.require_secure_url("http://bmis.example.gov")

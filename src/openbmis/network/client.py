@@ -84,10 +84,24 @@ def _call(enrolment: Enrolment, method: str, path: str, payload: dict[str, Any] 
     return _verified(enrolment, headers, content)
 
 
+def require_secure_url(url: str) -> None:
+    """In production, headquarters is reached over HTTPS (the feed carries users' password hashes): plain http
+    only to this machine itself (a trial, or a local TLS-terminating proxy)."""
+    split = urlsplit(url)
+    if split.scheme not in ("http", "https"):
+        raise InvalidInput(f"headquarters' URL must be https://..., got {url!r}", field="hq")
+    if settings.OPENBMIS_PRODUCTION and split.scheme == "http" and split.hostname not in LOOPBACK:
+        raise InvalidInput(f"in production headquarters is reached over https://, not {url!r}", field="hq")
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
 def enrol(hq_url: str, code: str) -> Enrolment:
     """Make this node's key pair and register it at headquarters with a one-time code."""
     if installation.is_hq():
         raise InvalidInput("headquarters does not enrol; set OPENBMIS_INSTALLATION=bcp:<POST>", field="installation")
+    require_secure_url(hq_url)
     if Enrolment.objects.exists():
         raise Conflict("this node is already enrolled", field="installation")
     post = installation.node_post_code()

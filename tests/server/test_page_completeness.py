@@ -29,6 +29,7 @@ LIBRARY = OFFICERS | {"document_examiner", "document_expert"}
 EXAMINERS = {"document_examiner", "supervisor"}
 OBJECT_PAGES = {
     "/audit/events/{event_id}/": ({"auditor"}, "tests/audit/test_event_detail.py"),
+    "/audit/subject-access/{traveller_id}/": ({"auditor"}, "tests/audit/test_subject_access.py"),
     "/documents/models/{model_id}/": (LIBRARY, "tests/documents/test_pages.py"),
     "/documents/examine/{inspection_id}/": (EXAMINERS, "tests/documents/test_examination.py"),
     "/documents/images/reference/{image_id}": (LIBRARY, "tests/documents/test_pages.py"),

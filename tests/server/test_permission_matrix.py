@@ -89,6 +89,7 @@ PUBLIC = {("GET", "/api/certificates/verify")}
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}"),
            ("GET", "/api/audit/events/{event_id}"),
+           ("GET", "/api/audit/subject-access/{traveller_id}"),  # auditors only: tests/audit/test_subject_access.py
            ("POST", "/api/documents/alerts/{reference}/withdraw")}  # tests/documents/test_alert_api.py  # auditors only: tests/audit/test_event_detail.py
 # Inspection endpoints address inspections, crossings and travellers at a post: matrix below.
 OFFICERS = {"primary_officer", "secondary_officer", "supervisor"}

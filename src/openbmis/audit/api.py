@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -97,3 +97,17 @@ def list_accesses(request: HttpRequest, traveller: UUID | None = None, limit: in
 
     events = accesses_of(traveller) if traveller else services.search_events(action=ACCESS_PREFIX)
     return list(events[: max(1, min(limit, 1000))])
+
+
+@router.get("/subject-access/{traveller_id}",
+            summary="Everything held on a traveller (right of access): JSON, or a PDF with format=pdf")
+def subject_access(request: HttpRequest, traveller_id: UUID, format: Literal["json", "pdf"] = "json") -> HttpResponse:
+    authz.require(request.user, "audit.view", token=token_of(request))
+    from openbmis.audit import subject_access as sar
+
+    data = sar.export(request.user, traveller_id)
+    if format == "pdf":
+        response = HttpResponse(sar.as_pdf(data), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{traveller_id}.pdf"'
+        return response
+    return HttpResponse(sar.as_json(data), content_type="application/json")

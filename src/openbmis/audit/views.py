@@ -133,5 +133,22 @@ def accesses(request: HttpRequest) -> HttpResponse:
     events = [e for t in travellers for e in access.accesses_of(t)[:500]]
     events.sort(key=lambda e: -e.seq)
     return render(request, "audit/accesses.html",
-                  {"events": events, "query": q, "error": error, "searched": bool(travellers)},
+                  {"events": events, "query": q, "error": error, "searched": bool(travellers),
+                   "travellers": [str(t) for t in travellers]},
                   status=400 if error and q.get("traveller") else 200)
+
+
+@permission_required("audit.view")
+def subject_access(request: HttpRequest, traveller_id: Any) -> HttpResponse:
+    """Everything held on one traveller (right of access), as a PDF, or JSON with ?format=json."""
+    from openbmis.audit import subject_access as sar
+
+    data = sar.export(request.user, traveller_id)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(sar.as_json(data), content_type="application/json")
+        extension = "json"
+    else:
+        response = HttpResponse(sar.as_pdf(data), content_type="application/pdf")
+        extension = "pdf"
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{traveller_id}.{extension}"'
+    return response

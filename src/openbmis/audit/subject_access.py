@@ -140,12 +140,13 @@ def _text(value: Any) -> str:
 
 def as_pdf(data: dict[str, Any]) -> bytes:
     """The export as a PDF a person can read: a section per kind of record, a table per record."""
+    from xml.sax.saxutils import escape
+
     from django.utils.translation import gettext as _
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     from openbmis.core import pdf
 

@@ -58,3 +58,26 @@ def test_an_expert_adds_a_model_with_its_images(client, bearer, make_user):
     garbage = {**body, "name": "Bad", "images": [{"content": base64.b64encode(b"not an image").decode()}]}
     response = client.post("/api/documents/models", garbage, content_type="application/json", headers=bearer(expert))
     assert response.status_code == 422 and not DocumentModel.objects.filter(name="Bad").exists()
+
+
+def test_an_expert_locates_a_security_feature_on_a_reference_image(client, bearer, make_user):
+    expert = make_user("document_expert", None)
+    body = {"issuing_state": "UTO", "document_code": "P", "name": "Utopia passport (2031)", "source": "drawn",
+            "images": [{"content": _png(), "page": "data page", "light": "uv"}]}
+    model = client.post("/api/documents/models", body, content_type="application/json", headers=bearer(expert)).json()
+    image = model["images"][0]["id"]
+    url = f"/api/documents/models/{model['id']}/features"
+    feature = {"kind": "printing", "name": "UV fibres", "description": "Red and blue fibres glow under UV.",
+               "image": image, "box": [0.1, 0.2, 0.3, 0.25]}
+    created = client.post(url, feature, content_type="application/json", headers=bearer(expert))
+    assert created.status_code == 201, created.content
+    [saved] = created.json()["features"]
+    assert saved["box"] == [0.1, 0.2, 0.3, 0.25] and saved["image"] == image
+    outside = {**feature, "name": "Outside", "box": [0.9, 0.9, 0.5, 0.5]}
+    response = client.post(url, outside, content_type="application/json", headers=bearer(expert))
+    assert response.status_code == 422 and "inside the image" in response.json()["detail"]
+    foreign = {**feature, "name": "Elsewhere", "image": "01a24000-0000-7000-8000-000000000000"}
+    assert client.post(url, foreign, content_type="application/json", headers=bearer(expert)).status_code == 422
+    officer = make_user("primary_officer")
+    assert client.post(url, feature, content_type="application/json", headers=bearer(officer)).status_code == 403
+    assert DocumentModel.objects.get(id=model["id"]).features.count() == 1

@@ -90,7 +90,8 @@ PUBLIC = {("GET", "/api/certificates/verify")}
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}"),
            ("GET", "/api/audit/events/{event_id}"),
            ("GET", "/api/audit/subject-access/{traveller_id}"),  # auditors only: tests/audit/test_subject_access.py
-           ("POST", "/api/documents/alerts/{reference}/withdraw")}  # tests/documents/test_alert_api.py  # auditors only: tests/audit/test_event_detail.py
+           ("POST", "/api/documents/alerts/{reference}/withdraw"),
+           ("POST", "/api/documents/models/{model_id}/features")}  # tests/documents/test_alert_api.py  # auditors only: tests/audit/test_event_detail.py
 # Inspection endpoints address inspections, crossings and travellers at a post: matrix below.
 OFFICERS = {"primary_officer", "secondary_officer", "supervisor"}
 # A document examiner sees identities at their post (the document in hand, its holder's record), never decides.

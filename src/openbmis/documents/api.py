@@ -6,6 +6,7 @@ import base64
 import binascii
 import logging
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -188,3 +189,36 @@ def add_model(request: HttpRequest, payload: ModelIn) -> Status[dict[str, Any]]:
         for data, image in images:
             services.add_reference_image(request.user, model, data, page=image.page, light=image.light)
     return Status(201, library.model_summary(model))
+
+
+class FeatureIn(Schema):
+    kind: str = Field(description="substrate, printing, ovd, personalisation, mrz or chip")
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(min_length=1)
+    image: str | None = Field(default=None, description="id of one of the model's reference images")
+    box: list[float] | None = Field(default=None, min_length=4, max_length=4,
+                                    description="where on the image: x, y, width, height as fractions 0..1")
+
+
+@router.post("/models/{model_id}/features", response={201: dict[str, Any]},
+             summary="Describe a security feature of a model, located on one of its images (document experts)")
+def add_feature(request: HttpRequest, model_id: str, payload: FeatureIn) -> Status[dict[str, Any]]:
+    authz.require(request.user, "documents.manage", token=token_of(request))
+    model = _model(model_id)
+    image = None
+    if payload.image:
+        image = model.images.filter(id=payload.image).first() if _is_uuid(payload.image) else None
+        if image is None:
+            raise InvalidInput(f"No reference image {payload.image} on this model.", field="image")
+    box = (payload.box[0], payload.box[1], payload.box[2], payload.box[3]) if payload.box else None
+    services.add_feature(request.user, model, kind=payload.kind, name=payload.name,
+                         description=payload.description, image=image, box=box)
+    return Status(201, library.model_summary(model))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -181,3 +181,25 @@ def test_fraud_cases_in_the_monthly_report(referred, examiner, make_user, monkey
     pdf, _filters = reports.generate(make_user("supervisor", None), month, None)
     text = _text(pdf)
     assert "Document fraud found at secondary" in text and "KEN" in text and "Counterfeit" in text
+
+
+def test_the_examiners_list_shows_the_referred_documents_at_their_posts(referred, examiner, make_user, two_posts,
+                                                                         inspect, decide, mrz_for, session_client):
+    from openbmis.audit.models import AuditEvent
+
+    plain = inspect(mrz=mrz_for(document_number="X7654321", primary_identifier="MWANGI")).json()
+    assert decide(plain["id"], decision="refer", note="nervous").status_code == 200
+    page = session_client(examiner).get("/documents/examine/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    table = html[html.index('data-testid="examination-queue"'):]
+    # Both referrals, the one under a fraud alert first, each with its way to the examination form.
+    assert table.index("Counterfeit X12 series") < table.index("nervous")
+    assert f"/documents/examine/{referred['id']}/" in table and f"/documents/examine/{plain['id']}/" in table
+    assert "not yet" in table
+    read = AuditEvent.objects.filter(action="access.inspection", actor_label=examiner.username).latest("seq")
+    assert read.after["purpose"] == "page:examination_queue" and referred["id"] in read.after["ids"]
+    # An examiner at another post sees none of them.
+    elsewhere = make_user("document_examiner", two_posts[1], username="far-examiner")
+    other = session_client(elsewhere).get("/documents/examine/").content.decode()
+    assert referred["id"] not in other and plain["id"] not in other

@@ -346,6 +346,7 @@ PAGES = {
     "/travellers/": ({"primary_officer", "secondary_officer", "supervisor", "document_examiner"}, False),
     "/stay/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
     "/documents/": (DOCUMENT_LIBRARY, False),
+    "/documents/examine/": ({"document_examiner", "supervisor"}, False),
 }
 
 PAGE_CASES = [

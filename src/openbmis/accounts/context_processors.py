@@ -18,6 +18,7 @@ NAVIGATION = [
     ("inspections:traveller_search", _("Travellers"), "identities.view"),
     ("watchlists:hits", _("Hits"), "hits.adjudicate"),
     ("watchlists:search", _("Screening"), "screening.search"),
+    ("documents:queue", _("Examinations"), "documents.examine"),
     ("manifests:list", _("Manifests"), "manifests.view"),
     ("manifests:queue", _("Pre-arrival"), "prearrival.adjudicate"),
     ("permits:rules", _("Visas"), "permits.view"),

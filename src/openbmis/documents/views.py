@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,11 +14,12 @@ from django.views.decorators.http import require_GET
 
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
+from openbmis.audit.access import record_access
 from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
 from openbmis.documents import library, services
 from openbmis.documents.forms import ExaminationForm
 from openbmis.documents.models import AlertImage, DocumentModel, FraudAlert, ReferenceImage
-from openbmis.inspections.models import Inspection
+from openbmis.inspections.models import Inspection, Referral
 
 
 @require_GET
@@ -95,6 +99,40 @@ def examine(request: HttpRequest, inspection_id: UUID) -> HttpResponse:
         "inspection": inspection, "form": form, "examinations": examinations,
         "models": library.for_document(inspection.document_data or {}),
     })
+
+
+QUEUE_DAYS = 7  # decided referrals stay on the examiner's list this long (to record an examination afterwards)
+
+
+@require_GET
+@permission_required("documents.examine")
+def examination_queue(request: HttpRequest) -> HttpResponse:
+    """The examiner's list: the inspections referred at their posts (waiting, or decided in the last days), those
+    with a fraud alert first, and whether the document was examined already."""
+    referrals = authz.limit_to_scope(
+        Referral.objects.select_related("inspection", "border_post")
+        .filter(Q(status=Referral.Status.WAITING) | Q(decided_at__gte=timezone.now() - timedelta(days=QUEUE_DAYS)))
+        .annotate(examined=Count("inspection__examinations")),
+        request.user, "documents.examine")
+    rows = []
+    for referral in referrals.order_by("-referred_at")[:200]:
+        alerts = _alerts_of(referral.inspection)
+        document = referral.inspection.document_data or {}
+        rows.append({"referral": referral, "inspection": referral.inspection, "alerts": alerts,
+                     "issuing_state": document.get("issuing_state", ""),
+                     "document_code": document.get("document_code", "")})
+    rows.sort(key=lambda row: (not row["alerts"], row["referral"].status != Referral.Status.WAITING))
+    record_access(request, "page:examination_queue", "inspection", [r["inspection"].id for r in rows],
+                  [r["inspection"].traveller_id for r in rows])
+    return render(request, "documents/queue.html", {"rows": rows, "days": QUEUE_DAYS})
+
+
+def _alerts_of(inspection: Inspection) -> list[dict[str, Any]]:
+    """The fraud alerts the inspection's ``document_alerts`` check found (id, title, ...), in its order."""
+    for check in inspection.checks or []:
+        if check.get("code") == "document_alerts":
+            return list(check.get("details", {}).get("alerts", []))
+    return []
 
 
 def _alert_of(inspection: Inspection) -> FraudAlert | None:

@@ -539,3 +539,23 @@ def test_in_production_a_node_reaches_headquarters_over_https_only(db, at_node, 
     node_client.require_secure_url("http://127.0.0.1:8106")  # a trial on one machine
     settings.OPENBMIS_PRODUCTION = False
     node_client.require_secure_url("http://bmis.example.gov")
+
+
+def test_a_file_travels_with_its_row(db, settings, tmp_path):
+    """An examination image taken at a post is a file: it reaches headquarters with the row."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from openbmis.documents.models import ExaminationImage
+
+    settings.MEDIA_ROOT = str(tmp_path / "node-media")
+    name = default_storage.save("documents/examinations/uv.png", ContentFile(b"\x89PNG fake image bytes"))
+    image = ExaminationImage(file=name, light="uv", source="reader", sha256="0" * 64)
+    data = records.dump(image)
+    assert data["file"]["name"] == name and data["file"]["content"]
+    settings.MEDIA_ROOT = str(tmp_path / "hq-media")  # headquarters' own storage: the file is not there
+    assert not default_storage.exists(name)
+    arrived = records.build(ExaminationImage, json.loads(json.dumps(data)))
+    assert arrived.file.name == name
+    with default_storage.open(name, "rb") as handle:
+        assert handle.read() == b"\x89PNG fake image bytes"

@@ -1,4 +1,8 @@
-"""Rows as JSON and back, exactly (full microseconds, binary as base64): what travels in the outbox and feed."""
+"""Rows as JSON and back, exactly (full microseconds, binary as base64): what travels in the outbox and feed.
+
+A file field travels with its file: ``{"name": ..., "content": base64}``; decoding it stores the file under the
+same name where it is missing (an examination photographed at a post reaches headquarters with its image).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,15 @@ import uuid
 from typing import Any
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.db import models
 
 
 def encode(field: models.Field[Any, Any], value: Any) -> Any:
     if value is None:
         return None
+    if isinstance(field, models.FileField):
+        return _encode_file(value)
     if isinstance(field, models.BinaryField):
         return base64.b64encode(bytes(value)).decode()
     if isinstance(field, models.JSONField):
@@ -31,6 +38,8 @@ def encode(field: models.Field[Any, Any], value: Any) -> Any:
 def decode(field: models.Field[Any, Any], value: Any) -> Any:
     if value is None:
         return None
+    if isinstance(field, models.FileField):
+        return _decode_file(field, value)
     if isinstance(field, models.BinaryField):
         return base64.b64decode(value)
     if isinstance(field, models.JSONField):
@@ -38,6 +47,27 @@ def decode(field: models.Field[Any, Any], value: Any) -> Any:
     if isinstance(field, models.DurationField):
         return dt.timedelta(seconds=value)
     return field.to_python(value)
+
+
+def _encode_file(value: Any) -> dict[str, Any] | None:
+    name = getattr(value, "name", value) or ""
+    if not name:
+        return None
+    try:
+        with value.storage.open(name, "rb") as handle:
+            content: str | None = base64.b64encode(handle.read()).decode()
+    except (OSError, AttributeError):
+        content = None  # the file is gone here: the row still travels, without it
+    return {"name": name, "content": content}
+
+
+def _decode_file(field: models.FileField, value: Any) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    name = str(value.get("name") or "")
+    if value.get("content") and name and not field.storage.exists(name):
+        field.storage.save(name, ContentFile(base64.b64decode(value["content"])))
+    return name
 
 
 def dump(instance: models.Model) -> dict[str, Any]:

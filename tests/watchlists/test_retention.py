@@ -163,7 +163,9 @@ def test_commit_refused_when_retention_purged_what_it_would_bring_back(make_list
         services.purge_expired(timezone.now())  # the daily run, between the comparison and the write
         return diff
 
-    monkeypatch.setattr(services, "_diff", purge_after_comparing)
+    from openbmis.watchlists.services import imports as import_services
+
+    monkeypatch.setattr(import_services, "_diff", purge_after_comparing)
     with pytest.raises(Conflict, match="purged"):
         services.commit_import("test", preview)
     monkeypatch.undo()

@@ -50,7 +50,7 @@ def _identities(traveller_id: Any) -> list[str]:
     found = {str(traveller_id)}
     frontier = set(found)
     while frontier:
-        merged = {str(pk) for pk in traveller_model.objects.filter(merged_into_id__in=frontier)
+        merged = {str(pk) for pk in traveller_model.objects.filter(merged_into_id__in=frontier)  # type: ignore[misc]
                   .values_list("pk", flat=True)} - found
         found |= merged
         frontier = merged

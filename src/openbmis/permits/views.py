@@ -164,7 +164,7 @@ def ban_lift(request: HttpRequest, ban_id: UUID) -> HttpResponse:
 @permission_required("permits.manage")
 @require_http_methods(["GET", "HEAD", "POST"])
 def extend(request: HttpRequest, traveller_id: UUID) -> HttpResponse:
-    traveller = services.Traveller.objects.filter(id=traveller_id).first()
+    traveller = services.get_traveller(traveller_id)
     if traveller is None:
         return render(request, "404.html", {}, status=404)
     form = ExtensionForm(request.POST or None)

@@ -11,7 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 EXPECTED_NAV = {
     "primary_officer": {"Home", "Counter", "Travellers", "Screening", "Visas", "Border posts", "API tokens"},
     "secondary_officer": {"Home", "Counter", "Secondary", "Travellers", "Hits", "Screening", "Visas", "Border posts", "API tokens"},
-    "supervisor": {"Home", "Counter", "Secondary", "Travellers", "Hits", "Screening", "Visas", "Overstays", "Statistics",
+    "supervisor": {"Home", "Counter", "Secondary", "Travellers", "Hits", "Screening", "Examinations", "Visas", "Overstays",
+                   "Statistics",
                    "Border posts", "API tokens", "Capacity", "Training", "Manifests", "Pre-arrival"},
     "analyst": {"Home", "Visas", "Overstays", "Statistics", "Border posts", "API tokens", "Capacity", "Manifests"},
     "administrator": {"Home", "Visas", "Statistics", "Border posts", "Users", "Trust store", "Watchlists",

@@ -86,6 +86,37 @@ def cmd_sync(args: argparse.Namespace) -> int:
         time.sleep(args.every)
 
 
+def cmd_nats_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    import asyncio
+    import signal
+    import threading
+
+    from django.conf import settings
+
+    from openbmis.core import installation
+    from openbmis.core.errors import DomainError
+    from openbmis.network import nats_transport
+
+    try:
+        installation.require_hq("serving the nodes over NATS")
+    except DomainError as exc:
+        print(f"openbmis node nats-serve: {exc.message}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    url = args.url or settings.OPENBMIS_NATS_URL
+    try:
+        asyncio.run(nats_transport.serve(url, stop, ready=lambda: print(f"serving the nodes over NATS at {url}",
+                                                                          flush=True)))
+    except nats_transport.Unreachable as exc:
+        print(f"openbmis node nats-serve: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("node", help="border-post nodes: enrolment codes, enrolment, list, revoke")
     sub = parser.add_subparsers(dest="node_command", metavar="ACTION", required=True)
@@ -102,6 +133,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("node", help="node id")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_revoke)
+    p = sub.add_parser("nats-serve", help="at headquarters: apply the nodes' batches and answer their feed requests "
+                       "over NATS JetStream (OPENBMIS_SYNC_TRANSPORT=nats at the nodes)")
+    p.add_argument("--url", default="", help="NATS server (default OPENBMIS_NATS_URL)")
+    p.set_defaults(handler=cmd_nats_serve)
     p = sub.add_parser("checksum", help="count and checksum the records made at a post (compare node and HQ)")
     p.add_argument("post", help="border post code")
     p.set_defaults(handler=cmd_checksum)

@@ -235,13 +235,18 @@ def sync() -> SyncReport:
         return report
     until_seq = OutboxRecord.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     Enrolment.objects.filter(id=1).update(last_attempt_at=timezone.now())
+    from openbmis.network import nats_transport
+
     try:
-        _pull(enrolment, report)
-        _push(enrolment, until_seq, report)
-    except Unreachable as exc:
+        if settings.OPENBMIS_SYNC_TRANSPORT == "nats":
+            nats_transport.sync(enrolment, until_seq, report)
+        else:
+            _pull(enrolment, report)
+            _push(enrolment, until_seq, report)
+    except (Unreachable, nats_transport.Unreachable) as exc:
         report.status = 1
         report.messages.append(str(exc))
-    except (Refused, DomainError, KeyError, ValueError) as exc:
+    except (Refused, nats_transport.Refused, DomainError, KeyError, ValueError) as exc:
         report.status = 2
         report.messages.append(str(exc))
     report.backlog = OutboxRecord.objects.filter(acked_at__isnull=True, seq__lte=until_seq).count()

@@ -70,6 +70,9 @@ class Config:
     certificate_expiry: str = "warn"  # a holder whose required certificate is not valid: warn or suspend the role
     certificate_warn_days: int = 60  # holders are warned this many days before a required certificate expires
     sync_batch: int = 1000  # outbox records a node sends in one push (headquarters takes at most 1,000)
+    sync_transport: str = "https"  # https, or nats (NATS JetStream through the post's leaf node)
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_ack_wait: int = 30  # seconds a node waits for headquarters' acknowledgements over NATS
     # Largest upload accepted, in MiB, per kind of file (docs/configuration.md, "Uploads").
     upload_max_mb: tuple[tuple[str, int], ...] = (
         ("watchlist", 200), ("trust", 100), ("evisa", 50), ("manifest", 20), ("image", 5),
@@ -289,6 +292,9 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         certificate_expiry=_choice(env, "OPENBMIS_CERTIFICATE_EXPIRY", "warn", ("warn", "suspend")),
         certificate_warn_days=_int(env, "OPENBMIS_CERTIFICATE_WARN_DAYS", 60, 0),
         sync_batch=min(_int(env, "OPENBMIS_SYNC_BATCH", 1000, 1), 1000),
+        sync_transport=_choice(env, "OPENBMIS_SYNC_TRANSPORT", "https", ("https", "nats")),
+        nats_url=env.get("OPENBMIS_NATS_URL") or "nats://127.0.0.1:4222",
+        nats_ack_wait=_int(env, "OPENBMIS_NATS_ACK_WAIT", 30, 1),
         upload_max_mb=tuple((kind, _int(env, f"OPENBMIS_UPLOAD_MAX_MB_{kind.upper()}", default, 1))
                             for kind, default in Config.upload_max_mb),
     )

@@ -1,0 +1,173 @@
+"""The same exchange over NATS JetStream: a private nats-server, headquarters (its HTTP server for the enrolment and
+its NATS consumer) and a node as separate processes with their own databases.
+
+Headquarters' handling of a published batch (idempotent, signature checked) is also tested in-process below.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from tests.network.test_topology import Site, _admit, _free_port, _fresh_pg, _pg_available
+
+from openbmis.network import records, signing
+
+pytestmark = pytest.mark.xdist_group("topology")
+
+NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
+
+
+@pytest.fixture
+def nats_url(tmp_path):
+    if not Path(NATS_SERVER).exists():
+        pytest.skip("nats-server is not installed (Debian package nats-server)")
+    port = _free_port()
+    server = subprocess.Popen([NATS_SERVER, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(tmp_path / "js")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    try:
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+class Consumer:
+    """Headquarters' ``openbmis node nats-serve``."""
+
+    def __init__(self, hq: Site) -> None:
+        self.hq = hq
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        log = self.hq.data_dir / "nats-serve.log"
+        started = log.read_text().count("serving the nodes over NATS") if log.exists() else 0
+        with open(log, "a") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "openbmis.cli.main", "node", "nats-serve"],
+                                            env=self.hq.env, stdout=out, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 60
+        while log.read_text().count("serving the nodes over NATS") == started:
+            assert self.process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+            self.process = None
+
+
+def test_a_node_synchronises_over_nats_and_loses_nothing_when_headquarters_is_away(tmp_path, nats_url):
+    pg = _pg_available()
+    name = f"openbmis_nats_hq_{uuid.uuid4().hex[:8]}"
+    hq = Site("hq", tmp_path, _fresh_pg(name) if pg else f"sqlite:///{tmp_path / 'hq.sqlite3'}", "hq", _free_port(),
+              OPENBMIS_NATS_URL=nats_url)
+    node = Site("node", tmp_path, f"sqlite:///{tmp_path / 'node.sqlite3'}", "bcp:AIR-CAP", _free_port(),
+                OPENBMIS_SYNC_TRANSPORT="nats", OPENBMIS_NATS_URL=nats_url, OPENBMIS_SYNC_BATCH="5",
+                OPENBMIS_NATS_ACK_WAIT="8")
+    consumer = Consumer(hq)
+    try:
+        hq.ok("demo", "--no-serve", "--crossings", "0")
+        code = hq.ok("node", "code", "AIR-CAP").strip()
+        hq.start()  # the enrolment is over HTTPS, once
+        consumer.start()
+        node.ok("migrate")
+        node.ok("node", "enrol", "--hq", hq.url, "--code", code)
+        first = json.loads(node.ok("sync"))
+        assert first["status"] == 0 and first["pulled"] > 0, first
+        token = node.ok("token", "create", "officer", "--scope", "inspections:write",
+                        "--scope", "identities:read").strip()
+        node.start()
+        _admit(node, token, "AIR-CAP", 3)
+        report = json.loads(node.ok("sync"))
+        assert report["status"] == 0 and report["acked"] == report["pushed"] > 0, report
+        assert node.checksums("AIR-CAP") == hq.checksums("AIR-CAP")
+
+        # Headquarters' consumer is away: the node keeps working; its batches are stored in JetStream (status 1).
+        consumer.stop()
+        _admit(node, token, "AIR-CAP", 2)
+        away = node.run("sync")
+        assert away.returncode == 1, away.stdout + away.stderr
+        report = json.loads(away.stdout)
+        assert report["pushed"] > 0 and report["acked"] == 0 and "not yet acknowledged" in away.stdout, report
+        assert hq.checksums("AIR-CAP")["inspections.Crossing"]["count"] == 3
+        # Back: the consumer takes the stored batches; the next exchange collects the acknowledgements.
+        consumer.start()
+        back = node.run("sync")
+        assert back.returncode == 0, back.stdout + back.stderr
+        assert node.run("sync").returncode == 0  # again: nothing new, nothing doubled
+        at_node, at_hq = node.checksums("AIR-CAP"), hq.checksums("AIR-CAP")
+        assert at_node["inspections.Crossing"]["count"] == 5
+        assert at_node == at_hq, (at_node, at_hq)
+
+        # A revoked node is refused over NATS too (2).
+        [listed] = [json.loads(line) for line in hq.ok("node", "list").splitlines()]
+        hq.ok("node", "revoke", listed["id"], "--reason", "laptop reported stolen")
+        _admit(node, token, "AIR-CAP", 1)
+        refused = node.run("sync")
+        assert refused.returncode == 2 and "revoked" in refused.stdout, refused.stdout
+    finally:
+        consumer.stop()
+        hq.kill()
+        node.kill()
+        if pg:
+            import psycopg
+
+            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- headquarters' handling of a published batch, in-process ---------------------------------------------------
+
+def _published(node_id, private, rows, start=1, at=None):
+    from openbmis.network import nats_transport
+
+    subject = f"{nats_transport.UP_SUBJECT}.{node_id}"
+    batch = [{"seq": start + n, "model": type(r)._meta.label, "id": str(r.pk), "data": records.dump(r)}
+             for n, r in enumerate(rows)]
+    body = json.dumps({"records": batch}).encode()
+    at = at or timezone.now().isoformat()
+    headers = {"X-OpenBMIS-Node": node_id, "X-OpenBMIS-Time": at,
+               "X-OpenBMIS-Signature": signing.sign(private, signing.request_message("PUBLISH", subject, at, body))}
+    return subject, headers, body
+
+
+def test_a_batch_published_twice_is_applied_once_and_a_forged_one_is_refused(db, two_posts):
+    from openbmis.core.errors import AccessDenied
+    from openbmis.network import nats_transport, services
+    from openbmis.network.models import InboxRecord
+    from openbmis.travellers.models import Traveller
+
+    code = services.issue_enrolment_code("test", "TST-A")
+    private, public = signing.new_key_pair()
+    node = services.enrol(code, border_post="TST-A", public_key=public)
+    rows = [Traveller(primary_identifier=f"NATS{n}", nationality="KEN") for n in range(3)]
+    subject, headers, body = _published(str(node.id), private, rows)
+    node_id, first = nats_transport.process_push(subject, headers, body)
+    assert node_id == str(node.id) and first["applied_seq"] == 3 and first["acked"] == [1, 2, 3]
+    # The same batch again (a new message id, past JetStream's duplicate window): stored and applied once.
+    _node, again = nats_transport.process_push(*_published(str(node.id), private, rows))
+    assert again["acked"] == [1, 2, 3] and again["applied"] == 0
+    assert InboxRecord.objects.filter(node=node).count() == 3
+    assert Traveller.objects.filter(primary_identifier__startswith="NATS").count() == 3
+    # A forged signature, and a batch under another node's subject, are refused.
+    _other_private, _ = signing.new_key_pair()
+    with pytest.raises(AccessDenied, match="signature"):
+        nats_transport.process_push(*_published(str(node.id), _other_private, rows))
+    with pytest.raises(AccessDenied, match="another node"):
+        nats_transport.process_push(f"{nats_transport.UP_SUBJECT}.{uuid.uuid4()}", headers, body)

@@ -307,6 +307,8 @@ def test_the_operator_page_lists_the_nodes(client, enrolled, make_user, session_
     page = session_client(admin).get("/network/")
     assert page.status_code == 200
     assert b"TST-A" in page.content and b'data-testid="nodes"' in page.content
+    # Enrolled, never in contact since: stale, and the page says so above the table, in words.
+    assert b'data-testid="stale-alarm"' in page.content and b"1 node has not been in contact" in page.content
 
 
 def test_the_same_passport_seen_offline_becomes_one_identity(client, enrolled):
@@ -559,3 +561,96 @@ def test_a_file_travels_with_its_row(db, settings, tmp_path):
     assert arrived.file.name == name
     with default_storage.open(name, "rb") as handle:
         assert handle.read() == b"\x89PNG fake image bytes"
+
+
+def _decide_at_node(client, headers, mrz, decision, direction="entry"):
+    response = client.post("/api/inspections", {"border_post": "TST-A", "direction": direction,
+                                                "client_id": str(uuid.uuid4()), "mrz": mrz},
+                           content_type="application/json", headers=headers)
+    assert response.status_code in (200, 201), response.content
+    body = {"decision": decision, **({"reasons": ["E"], "note": "purpose not shown"} if decision == "refuse" else {})}
+    decided = client.post(f"/api/inspections/{response.json()['id']}/decision", body,
+                          content_type="application/json", headers=headers)
+    assert decided.status_code in (200, 201), decided.content
+    return response.json()
+
+
+def test_a_node_purges_its_own_acknowledged_old_records_and_keeps_what_the_counter_needs(
+        client, bearer, make_user, two_posts, settings):
+    from datetime import timedelta
+
+    from openbmis.core import retention
+    from openbmis.inspections.models import Crossing, Inspection
+    from openbmis.network.models import OutboxRecord
+    from openbmis.travellers.models import Traveller
+
+    officer = make_user("primary_officer", two_posts[0])
+    headers = bearer(officer)
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    settings.OPENBMIS_NODE_KEEP_DAYS = 90
+    there_and_back = make_mrz(document_number="R1111111", primary_identifier="ROUNDTRIP")
+    entry = _decide_at_node(client, headers, there_and_back, "admit")
+    exit_ = _decide_at_node(client, headers, there_and_back, "admit", direction="exit")
+    refused = _decide_at_node(client, headers, make_mrz(document_number="R2222222", primary_identifier="REFUSED"),
+                              "refuse")
+    unsent = _decide_at_node(client, headers, make_mrz(document_number="R3333333", primary_identifier="UNSENT"),
+                             "refuse")
+    recent = _decide_at_node(client, headers, make_mrz(document_number="R4444444", primary_identifier="RECENT"),
+                             "refuse")
+    now = timezone.now()
+    old = [entry["id"], exit_["id"], refused["id"], unsent["id"]]
+    Inspection.objects.filter(id__in=old).update(created_at=now - timedelta(days=100))
+    OutboxRecord.objects.update(acked_at=now)
+    unsent_ids = [unsent["id"], str(Crossing.objects.get(inspection_id=unsent["id"]).id)]
+    OutboxRecord.objects.filter(record_id__in=unsent_ids).update(acked_at=None)  # headquarters lacks it still
+
+    # A traveller in the country keeps the entry the stay check reads, however old.
+    staying = _decide_at_node(client, headers, make_mrz(document_number="R5555555", primary_identifier="STAYING"),
+                              "admit")
+    Inspection.objects.filter(id=staying["id"]).update(created_at=now - timedelta(days=100))
+    OutboxRecord.objects.update(acked_at=now)
+    OutboxRecord.objects.filter(record_id__in=unsent_ids).update(acked_at=None)
+
+    counts = retention.purge(now=now)["network-node"]
+    remaining = {str(i) for i in Inspection.objects.values_list("id", flat=True)}
+    assert remaining == {unsent["id"], recent["id"], staying["id"]}, counts
+    assert counts["inspections"] == 3 and counts["crossings"] == 3, counts
+    # The refused traveller is gone with everything of theirs; the one who came and left keeps the presence row
+    # (out of the country) and nothing else.
+    assert not Traveller.objects.filter(primary_identifier="REFUSED").exists()
+    assert Traveller.objects.filter(primary_identifier="ROUNDTRIP").exists()
+    assert counts["travellers"] == 1 and counts["documents"] == 2, counts
+    # No deletion travels up: only the purge's own audit event (the node's audit chain travels whole).
+    queued = OutboxRecord.objects.filter(acked_at__isnull=True).exclude(record_id__in=unsent_ids)
+    assert {(r.model, r.data["action"]) for r in queued} == {("audit.AuditEvent", "retention.purge")}
+    # Headquarters itself purges nothing this way.
+    settings.OPENBMIS_INSTALLATION = "hq"
+    Inspection.objects.filter(id=unsent["id"]).update(created_at=now - timedelta(days=400))
+    assert retention.purge(now=now)["network-node"] == {}
+
+
+def test_the_node_worker_exchanges_on_its_interval_and_stops(transactional_db, settings, caplog):
+    """The loop runs the real exchange (here at a node not enrolled yet: status 2, said on one log line)."""
+    import logging
+    import threading
+
+    from openbmis.network import worker
+
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    stop = threading.Event()
+    caplog.set_level(logging.INFO, logger="openbmis.network.worker")
+    thread = threading.Thread(target=lambda: worker.exchange_every(0.05, stop))
+    thread.start()
+    deadline = timezone.now().timestamp() + 20
+    while sum("sync: status 2" in r.getMessage() for r in caplog.records) < 3:
+        assert timezone.now().timestamp() < deadline, [r.getMessage() for r in caplog.records]
+        stop.wait(0.05)
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert any("not enrolled" in r.getMessage() for r in caplog.records)
+    settings.OPENBMIS_INSTALLATION = "hq"
+    assert worker.start_if_node() is None  # headquarters does not exchange
+    settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
+    settings.OPENBMIS_SYNC_INTERVAL = 0
+    assert worker.start_if_node() is None  # switched off

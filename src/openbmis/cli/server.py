@@ -180,6 +180,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # Daily jobs (overstay detection, retention) keep themselves going once queued: queue any missing.
     for path in schedule.ensure_all():
         print(f"queued the daily job {path}")
+    # At a border-post node: exchange with headquarters every OPENBMIS_SYNC_INTERVAL seconds, beside the jobs.
+    from openbmis.network import worker
+
+    worker.start_if_node()
     # No code reloader: the product runs installed code, and the demo stops its worker with the server.
     options: dict[str, Any] = {"batch": args.batch, "interval": args.interval, "reload": False}
     if args.queue:

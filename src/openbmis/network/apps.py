@@ -11,7 +11,7 @@ class NetworkConfig(AppConfig):
 
         from openbmis.core import bulk, retention
         from openbmis.inspections import checks
-        from openbmis.network import capture, services
+        from openbmis.network import capture, housekeeping, services
 
         # One hook for every model: a new app's records are synchronised without touching this one.
         post_save.connect(capture.on_saved, dispatch_uid="network.capture.saved")
@@ -20,3 +20,5 @@ class NetworkConfig(AppConfig):
         # At a node, checks answered from the local copy of headquarters' lists say how old it is.
         checks.annotate_with(services.annotate_lists_age)
         retention.register("network", services.purge_acknowledged)
+        # After the outbox copies (sorted by name): a copy already purged was acknowledged.
+        retention.register("network-node", housekeeping.purge_own_records)

@@ -12,7 +12,8 @@ from openbmis.network import services
 
 @permission_required("network.view")
 def node_list(request: HttpRequest) -> HttpResponse:
+    nodes = services.node_views()
     return render(request, "network/list.html", {
-        "nodes": services.node_views(), "feed_head": services.feed_head(), "is_hq": installation.is_hq(),
-        "installation": installation.configured(),
+        "nodes": nodes, "feed_head": services.feed_head(), "is_hq": installation.is_hq(),
+        "installation": installation.configured(), "stale": sum(1 for view in nodes if view.stale),
     })

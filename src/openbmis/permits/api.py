@@ -12,6 +12,7 @@ from pydantic import Field
 
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
+from openbmis.audit.access import record_access
 from openbmis.core.apitypes import Day
 from openbmis.core.errors import AccessDenied
 from openbmis.permits import services, tasks
@@ -87,9 +88,11 @@ def _identity_search(request: HttpRequest, passport_number: str) -> None:
         raise AccessDenied("searching by passport number needs identities access", field="passport_number")
 
 
-def _register_rows(request: HttpRequest, rows: list[Any], schema: type[Schema]) -> list[Any]:
-    """Register rows for the caller: whole, or without who they are (see services.register_identities_visible)."""
+def _register_rows(request: HttpRequest, rows: list[Any], schema: type[Schema], object_type: str) -> list[Any]:
+    """Register rows for the caller: whole (the read recorded in the access log), or without who they are (see
+    services.register_identities_visible)."""
     if services.register_identities_visible(request.user, token_of(request)):
+        record_access(request, f"api:{object_type}s", object_type, [r.pk for r in rows], services.holders_of(rows))
         return rows
     fields = list(schema.model_fields)
     return [services.without_identity(row, fields) for row in rows]
@@ -107,7 +110,7 @@ def list_visas(request: HttpRequest, nationality: str = "", passport_number: str
         visas = visas.filter(passport_number=passport_number.upper())
     if number:
         visas = visas.filter(number=number.upper())
-    return _register_rows(request, list(visas[: max(1, min(limit, 500))]), VisaOut)
+    return _register_rows(request, list(visas[: max(1, min(limit, 500))]), VisaOut, "visa")
 
 
 @router.post("/visas", response={201: VisaOut}, summary="Register a visa (administrators)")
@@ -130,6 +133,8 @@ class StickerOut(Schema):
 def match_sticker(request: HttpRequest, payload: StickerIn) -> dict[str, Any]:
     authz.require(request.user, "permits.view", token=token_of(request))
     found = services.match_sticker(payload.mrz)
+    if found.visa is not None:
+        record_access(request, "api:match_sticker", "visa", [found.visa.pk], services.holders_of([found.visa]))
     return {"matched": found.visa is not None and not found.mismatches, "visa": found.visa,
             "mismatches": found.mismatches}
 
@@ -184,7 +189,7 @@ def list_permits(request: HttpRequest, nationality: str = "", passport_number: s
         permits = permits.filter(nationality=nationality.upper())
     if passport_number:
         permits = permits.filter(passport_number=passport_number.upper())
-    return _register_rows(request, list(permits[:500]), PermitOut)
+    return _register_rows(request, list(permits[:500]), PermitOut, "residence_permit")
 
 
 @router.post("/residence-permits", response={201: PermitOut}, summary="Register a residence or work permit")
@@ -229,7 +234,7 @@ def list_bans(request: HttpRequest, nationality: str = "", active: bool = True) 
         bans = bans.filter(nationality=nationality.upper())
     if active:
         bans = bans.filter(lifted_at__isnull=True)
-    return _register_rows(request, list(bans[:500]), BanOut)
+    return _register_rows(request, list(bans[:500]), BanOut, "entry_ban")
 
 
 @router.post("/entry-bans", response={201: BanOut}, summary="Impose an entry ban (administrators)")
@@ -277,7 +282,10 @@ def list_overstays(request: HttpRequest, filters: Query[OverstayFilter]) -> list
     authz.require(request.user, "overstays.view", token=token_of(request))
     rows = services.overstays_for(request.user, token=token_of(request), **filters.dict())
     visible = services.identity_visible(request.user, token_of(request))
-    return [overstay_out(o, visible(o)) for o in rows[: filters.limit]]
+    shown = list(rows[: filters.limit])
+    seen = [o for o in shown if visible(o)]
+    record_access(request, "api:list_overstays", "overstay", [o.pk for o in seen], [o.traveller_id for o in seen])
+    return [overstay_out(o, visible(o)) for o in shown]
 
 
 class DetectOut(Schema):

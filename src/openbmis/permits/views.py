@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
+from openbmis.audit.access import record_access
 from openbmis.core.errors import DomainError, NotFound
 from openbmis.core.spreadsheet import SafeWriter
 from openbmis.core.uploads import upload_limit
@@ -80,6 +81,9 @@ def visas(request: HttpRequest) -> HttpResponse:
         permits = permits.filter(passport_number=query) | permits.filter(number=query)
     elif query:  # without identities access a passport number finds nothing: only record numbers do
         found, permits = found.filter(number=query), permits.filter(number=query)
+    shown: list[Any] = [*found[:200], *permits[:200]]
+    if query and identity:
+        record_access(request, "page:visas", "visa", [r.pk for r in shown], services.holders_of(shown))
     return render(request, "permits/visas.html", {"visas": found[:200], "permits": permits[:200], "q": query,
                                                   "can_manage": _can_manage(request), "identity": identity})
 
@@ -135,9 +139,12 @@ def evisa_import(request: HttpRequest) -> HttpResponse:
 
 @permission_required("permits.view")
 def bans(request: HttpRequest) -> HttpResponse:
-    return render(request, "permits/bans.html", {"bans": EntryBan.objects.filter(lifted_at__isnull=True)[:500],
-                                                 "can_manage": _can_manage(request),
-                                                 "identity": services.register_identities_visible(request.user)})
+    rows = list(EntryBan.objects.filter(lifted_at__isnull=True)[:500])
+    identity = services.register_identities_visible(request.user)
+    if identity:
+        record_access(request, "page:entry_bans", "entry_ban", [b.pk for b in rows], services.holders_of(rows))
+    return render(request, "permits/bans.html", {"bans": rows, "can_manage": _can_manage(request),
+                                                 "identity": identity})
 
 
 @permission_required("permits.manage")
@@ -199,6 +206,8 @@ def overstays(request: HttpRequest) -> HttpResponse:
     query = request.GET.urlencode() or "status=open"
     visible = services.identity_visible(request.user)
     shown = [(o, visible(o)) for o in rows[:500]]
+    seen = [o for o, v in shown if v]
+    record_access(request, "page:overstays", "overstay", [o.pk for o in seen], [o.traveller_id for o in seen])
     return render(request, "permits/overstays.html", {"form": form, "rows": shown, "total": rows.count(),
                                                       "query": query, "can_extend": _can_manage(request)})
 

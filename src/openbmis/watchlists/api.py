@@ -14,6 +14,7 @@ from pydantic import Field
 from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
+from openbmis.audit.access import record_access
 from openbmis.borderposts import services as borderposts
 from openbmis.core.errors import InvalidInput, TooLarge
 from openbmis.core.uploads import megabytes, upload_limit
@@ -264,8 +265,9 @@ def list_hits(request: HttpRequest, border_post: str,
               status: Literal["pending", "match", "no_match", "unsure", "all"] = "pending") -> list[dict[str, Any]]:
     """Hits from inspections and alerts from retroactive screening, for secondary officers and supervisors."""
     post = borderposts.get_post(border_post)
-    hits = services.hits_for(request.user, border_post=post, status=None if status == "all" else status,
-                             token=token_of(request))
+    hits = list(services.hits_for(request.user, border_post=post, status=None if status == "all" else status,
+                                  token=token_of(request)))
+    record_access(request, "api:list_hits", "hit", [h.pk for h in hits], [h.traveller_id for h in hits])
     return [hit_out(h) for h in hits]
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
+from openbmis.audit.access import record_access
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
 from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.watchlists import services, tasks
@@ -152,7 +153,8 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "pending")
     if status not in (*Hit.Status.values, "all"):
         status = "pending"
-    hits = services.hits_for(request.user, status=None if status == "all" else status)
+    hits = list(services.hits_for(request.user, status=None if status == "all" else status))
+    record_access(request, "page:hit_queue", "hit", [h.pk for h in hits], [h.traveller_id for h in hits])
     now = timezone.now()
     rows = [{"hit": h, "waiting_minutes": int((now - h.created_at).total_seconds() // 60)} for h in hits]
     return render(request, "watchlists/hits.html",
@@ -183,6 +185,7 @@ def hit_detail(request: HttpRequest, hit_id: UUID) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     listed = hit.entry or hit.document_alert
+    record_access(request, "page:hit", "hit", [hit.pk], [hit.traveller_id])
     context = {"hit": hit, "form": form, "listed": listed,
                "features": hit.data.get("explanation", {}).get("features", [])}
     return render(request, "watchlists/hit.html", context, status=400 if request.method == "POST" else 200)

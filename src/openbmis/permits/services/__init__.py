@@ -55,6 +55,7 @@ from openbmis.permits.services.registry import (  # noqa: F401 - re-exported
     create_permit,
     create_visa,
     find_visas,
+    holders_of,
     import_evisas,
     match_sticker,
     revoke_visa,

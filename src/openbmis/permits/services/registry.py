@@ -266,3 +266,14 @@ def valid_permit(nationality: str, passport_number: str, day: date) -> Residence
     return (ResidencePermit.objects.filter(nationality=nationality, passport_number=passport_number.upper(),
                                            revoked=False, valid_from__lte=day, valid_until__gte=day)
             .order_by("-valid_until").first())
+
+
+def holders_of(rows: list[Any]) -> list[Any]:
+    """The travellers register rows are about (for the access log): their own link, else the holders of their
+    passport numbers (one query)."""
+    from openbmis.travellers.models import TravelDocument
+
+    linked = [r.traveller_id for r in rows if getattr(r, "traveller_id", None)]
+    numbers = {r.passport_number for r in rows if getattr(r, "passport_number", "")}
+    found = TravelDocument.objects.filter(number__in=numbers).values_list("traveller_id", flat=True) if numbers else []
+    return [*linked, *found]

@@ -65,3 +65,31 @@ def test_supervisor_of_another_post_cannot_merge(officer, two_posts, make_user, 
     response = other.post(f"/travellers/{b.traveller_id}/merge", {"target": str(a.traveller_id), "reason": "x"})
     assert response.status_code == 404
     assert Traveller.objects.get(id=b.traveller_id).merged_into_id is None
+
+
+def test_the_service_itself_refuses_a_merge_or_split_outside_the_supervisors_posts(officer, two_posts, make_user,
+                                                                                    mrz_for):
+    """The rule lives in the service: a caller that skips the page's checks (the API, the CLI, a script) meets it."""
+    import pytest
+
+    from openbmis.core.errors import AccessDenied
+    from openbmis.travellers import services as travellers
+
+    a = _inspect(officer, two_posts[0], mrz_for())
+    b = _inspect(officer, two_posts[0], mrz_for(document_number="Y0000002", secondary_identifier="ZAWADI"))
+    elsewhere = make_user("supervisor", two_posts[1])
+    before = AuditEvent.objects.count()
+    with pytest.raises(AccessDenied):
+        travellers.merge(elsewhere, Traveller.objects.get(id=b.traveller_id), Traveller.objects.get(id=a.traveller_id),
+                         "same person")
+    with pytest.raises(AccessDenied):
+        travellers.split(elsewhere, a.document, "wrongly linked")
+    with pytest.raises(AccessDenied):
+        travellers.merge(officer, Traveller.objects.get(id=b.traveller_id), Traveller.objects.get(id=a.traveller_id),
+                         "not a supervisor")
+    assert Traveller.objects.get(id=b.traveller_id).merged_into_id is None
+    assert AuditEvent.objects.count() == before
+    here = make_user("supervisor", two_posts[0])
+    travellers.merge(here, Traveller.objects.get(id=b.traveller_id), Traveller.objects.get(id=a.traveller_id),
+                     "same person")
+    assert Traveller.objects.get(id=b.traveller_id).merged_into_id == a.traveller_id

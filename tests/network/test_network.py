@@ -515,7 +515,7 @@ def test_a_supervisors_merge_at_a_node_travels_row_by_row(db, two_posts, make_us
     from openbmis.travellers import services as travellers
     from openbmis.travellers.models import TravelDocument, Traveller
 
-    supervisor = make_user("supervisor", two_posts[0])
+    supervisor = make_user("supervisor", None)  # national: these identities were never inspected anywhere
     settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
     source = Traveller.objects.create(primary_identifier="KAMAU", nationality="KEN")
     target = Traveller.objects.create(primary_identifier="KAMAU", nationality="KEN")

@@ -9,9 +9,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from rapidfuzz import fuzz
 
+from openbmis.accounts import authz
 from openbmis.audit import services as audit
 from openbmis.core import bulk
-from openbmis.core.errors import Conflict, InvalidInput
+from openbmis.core.errors import AccessDenied, Conflict, InvalidInput
 from openbmis.travellers import signals
 from openbmis.travellers.models import TravelDocument, Traveller
 
@@ -124,8 +125,24 @@ def _match_identity(fields: dict[str, Any]) -> tuple[Traveller | None, float, st
     return None, 0.0, ""
 
 
+def require_manage(actor: Any, *people: Traveller) -> None:
+    """The actor may merge and split these identities: a supervisor at a post where each was inspected, or
+    nationally (the rule lives here so that the pages, the API and the CLI cannot differ). System actors are
+    plain strings."""
+    if isinstance(actor, str):
+        return
+    scope = authz.post_scope(actor, "travellers.manage")
+    if isinstance(scope, authz.AllPosts):
+        return
+    for person in people:
+        if not scope or not person.inspections.filter(border_post__in=scope).exists():  # type: ignore[attr-defined]
+            raise AccessDenied("merging and splitting identities needs a supervisor at a post where the traveller "
+                               "was inspected", field="traveller")
+
+
 def merge(actor: Any, source: Traveller, target: Traveller, reason: str) -> Traveller:
     """Fold ``source`` into ``target``: its documents move; crossings follow their documents."""
+    require_manage(actor, source, target)
     if source.pk == target.pk:
         raise InvalidInput("cannot merge a traveller into itself", field="target")
     if source.merged_into_id is not None or target.merged_into_id is not None:
@@ -149,6 +166,7 @@ def merge(actor: Any, source: Traveller, target: Traveller, reason: str) -> Trav
 
 def split(actor: Any, document: TravelDocument, reason: str) -> Traveller:
     """Detach a wrongly linked document (and its crossings) into a new identity."""
+    require_manage(actor, document.traveller)
     if not reason.strip():
         raise InvalidInput("a reason is required", field="reason")
     old = document.traveller

@@ -195,13 +195,13 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_download(request: HttpRequest, report_id: int) -> HttpResponse:
     stored = MonthlyReport.objects.select_related("border_post").filter(id=report_id).first()
     if stored is None:
-        return render(request, "404.html", {"detail": _("no such report")}, status=404)
+        raise NotFound(_("no such report"), field="report")
     if stored.border_post is not None:
         allowed = authz.has_permission(request.user, "statistics.view", stored.border_post.id)
     else:
         allowed = isinstance(authz.post_scope(request.user, "statistics.view"), authz.AllPosts)
     if not allowed:
-        return render(request, "403.html", {"detail": _("this report covers posts outside your scope")}, status=403)
+        raise AccessDenied(_("this report covers posts outside your scope"), field="report")
     response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
     where = stored.border_post.code if stored.border_post else "national"
     response["Content-Disposition"] = f'attachment; filename="openbmis-{stored.month:%Y-%m}-{where}.pdf"'

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
-from openbmis.core.errors import DomainError, NotFound
+from openbmis.core.errors import DomainError
 from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.trust import services
 from openbmis.trust.forms import ImportForm, StatusChangeForm
@@ -40,20 +40,14 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("trust.view")
 def entry_detail(request: HttpRequest, entry_id: UUID) -> HttpResponse:
-    try:
-        entry = services.get_entry(entry_id)
-    except NotFound as exc:
-        return render(request, "404.html", {"detail": exc.message}, status=404)
+    entry = services.get_entry(entry_id)  # NotFound: the 404 page (core.middleware.PageErrorsMiddleware)
     context = {"entry": entry, "can_manage": authz.has_permission(request.user, "trust.manage"),
                "form": StatusChangeForm()}
     return render(request, "trust/detail.html", context)
 
 
 def _change(request: HttpRequest, entry_id: UUID, expire: bool) -> HttpResponse:
-    try:
-        entry = services.get_entry(entry_id)
-    except NotFound as exc:
-        return render(request, "404.html", {"detail": exc.message}, status=404)
+    entry = services.get_entry(entry_id)  # NotFound: the 404 page (core.middleware.PageErrorsMiddleware)
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         try:
@@ -115,9 +109,6 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("trust.view")
 def import_detail(request: HttpRequest, import_id: UUID) -> HttpResponse:
-    try:
-        record = services.get_import(import_id)
-    except NotFound as exc:
-        return render(request, "404.html", {"detail": exc.message}, status=404)
+    record = services.get_import(import_id)  # NotFound: the 404 page
     context = {"record": record, "can_manage": authz.has_permission(request.user, "trust.manage")}
     return render(request, "trust/import_detail.html", context)

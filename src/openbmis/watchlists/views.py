@@ -30,10 +30,6 @@ from openbmis.watchlists.forms import (
 from openbmis.watchlists.models import DocumentAlert, Hit, Watchlist, WatchlistEntry
 
 
-def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
-    return render(request, "404.html", {"detail": exc.message}, status=404)
-
-
 @permission_required("watchlists.view")
 def watchlist_list(request: HttpRequest) -> HttpResponse:
     lists = Watchlist.objects.annotate(
@@ -61,15 +57,12 @@ def watchlist_new(request: HttpRequest) -> HttpResponse:
 @permission_required("watchlists.view")
 @require_http_methods(["GET", "HEAD", "POST"])
 def watchlist_detail(request: HttpRequest, watchlist_id: UUID) -> HttpResponse:
-    try:
-        watchlist = services.get_watchlist(watchlist_id)
-    except NotFound as exc:
-        return _not_found(request, exc)
+    watchlist = services.get_watchlist(watchlist_id)  # NotFound: the 404 page (core.middleware.PageErrorsMiddleware)
     can_manage = authz.has_permission(request.user, "watchlists.manage")
     form = WatchlistSettingsForm(request.POST or None, instance=watchlist)
     if request.method == "POST":
         if not can_manage:
-            return render(request, "403.html", {}, status=403)
+            raise AccessDenied("changing a watchlist is for its administrators", field="watchlist")
         if form.is_valid():
             try:
                 services.update_watchlist(request.user, watchlist, **form.cleaned_data)
@@ -100,10 +93,7 @@ def watchlist_detail(request: HttpRequest, watchlist_id: UUID) -> HttpResponse:
 @permission_required("watchlists.manage")
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest, watchlist_id: UUID) -> HttpResponse:
-    try:
-        watchlist = services.get_watchlist(watchlist_id)
-    except NotFound as exc:
-        return _not_found(request, exc)
+    watchlist = services.get_watchlist(watchlist_id)  # NotFound: the 404 page (core.middleware.PageErrorsMiddleware)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -123,10 +113,7 @@ def import_upload(request: HttpRequest, watchlist_id: UUID) -> HttpResponse:
 
 @permission_required("watchlists.view")
 def import_detail(request: HttpRequest, import_id: UUID) -> HttpResponse:
-    try:
-        record = services.get_import(import_id)
-    except NotFound as exc:
-        return _not_found(request, exc)
+    record = services.get_import(import_id)  # NotFound: the 404 page (core.middleware.PageErrorsMiddleware)
     context = {"record": record, "watchlist": record.watchlist,
                "can_manage": authz.has_permission(request.user, "watchlists.manage")}
     return render(request, "watchlists/import_detail.html", context)
@@ -140,8 +127,8 @@ def import_commit(request: HttpRequest, import_id: UUID) -> HttpResponse:
         services.request_commit(request.user, record)
         tasks.commit_import_job.enqueue(str(record.id), str(request.user.pk))
         messages.success(request, _("Commit requested: the background worker applies it as one version."))
-    except NotFound as exc:
-        return _not_found(request, exc)
+    except NotFound:
+        raise  # the 404 page
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("watchlists:import_detail", import_id=import_id)
@@ -164,12 +151,9 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
 @permission_required("hits.adjudicate")
 @require_http_methods(["GET", "HEAD", "POST"])
 def hit_detail(request: HttpRequest, hit_id: UUID) -> HttpResponse:
-    try:
-        hit = services.get_hit(hit_id)
-    except NotFound as exc:
-        return _not_found(request, exc)
+    hit = services.get_hit(hit_id)  # NotFound: the 404 page (core.middleware.PageErrorsMiddleware)
     if not authz.has_permission(request.user, "hits.adjudicate", hit.border_post_id):
-        return render(request, "403.html", {}, status=403)
+        raise AccessDenied("this hit is at a post where you do not work the hit queue", field="hit")
     form = JudgementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,8 +164,8 @@ def hit_detail(request: HttpRequest, hit_id: UUID) -> HttpResponse:
                 # opened from the referral (the inspection page): the officer goes back there
                 return redirect("inspections:detail", inspection_id=hit.inspection_id)
             return redirect("watchlists:hits")
-        except AccessDenied as exc:
-            return render(request, "403.html", {"detail": exc.message}, status=403)
+        except AccessDenied:
+            raise  # the 403 page
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     listed = hit.entry or hit.document_alert

@@ -274,7 +274,7 @@ def _budget(length: int) -> int:
 
 
 _FOLDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("ph", "f"), ("kh", "h"), ("dzh", "j"), ("zh", "j"),
-          ("ou", "u"), ("ck", "k"), ("q", "k"))  # fmt: skip
+          ("ou", "u"), ("ck", "k"), ("q", "k"), ("x", "ks"))  # fmt: skip
 
 
 _HARD_C = re.compile(r"c(?![eiyh])")
@@ -306,6 +306,11 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if len(a) >= 3 and len(b) >= 3 and vowel_key(a) == vowel_key(b):
         # same consonants, other vowels (Omar/Umar); not when most letters differ (hello/holy: h*l*)
         if Indel.normalized_similarity(a, b) >= 0.5:
+            fa, fb = spelling_fold(a), spelling_fold(b)
+            # (y for i, Aly/Ali, or a y or w written in or left out, Gaye/Gae, is a spelling, not a vowel)
+            if min(len(fa), len(fb)) <= SHORT_VOWELS_LEN and not _semivowel_spelling(fa, fb):
+                # one syllable that differs by its vowel is another name (Korean Mun/Man/Min, Chun/Chuan)
+                return SHORT_VOWELS, "vowels-short"
             return 0.9, "vowels"
     fa, fb = spelling_fold(a), spelling_fold(b)
     if fa == fb:
@@ -326,10 +331,28 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         ):
             return 1.0 - d / longest, "edit"
     if sa == sb and len(sa) >= 3:
+        if len(sa) <= 3 and a[0] != b[0]:
+            # three consonants in common, other letters and another first letter: Essabar/Sabri,
+            # Ghafur/Jafari, Rahimi/Irhayyim (a slip keeps the first letter: Serej/Sergei)
+            return SHORT_SKELETON_TOKEN, "skeleton-short"
         return 0.8, "skeleton"
     return 0.0, ""
 
 
+def _semivowel_spelling(a: str, b: str) -> bool:
+    """Equal once y is read as i and w as u, or once y and w are left out (Aly/Ali, Gaye/Gae, Kony/Koni)."""
+    return a.translate(_SEMIVOWEL_AS_VOWEL) == b.translate(_SEMIVOWEL_AS_VOWEL) or a.translate(
+        _SEMIVOWEL_DROPPED
+    ) == b.translate(_SEMIVOWEL_DROPPED)
+
+
+_SEMIVOWEL_AS_VOWEL = str.maketrans({"y": "i", "w": "u"})
+_SEMIVOWEL_DROPPED = str.maketrans({"y": None, "w": None})
+# A vowel-only difference between parts of one syllable (three letters or fewer once spellings are folded).
+SHORT_VOWELS_LEN = 3
+SHORT_VOWELS = 0.7
+# A Latin part that meets another by a consonant skeleton of three consonants or fewer only.
+SHORT_SKELETON_TOKEN = 0.7
 # An initial meets a name that starts with it ("V. V. Putin", "Путин В. В."): weaker than the name itself.
 INITIAL = 0.75
 # Case and nominative endings that Baltic and Slavic languages add to foreign names (Vladimiras Putinas,
@@ -365,11 +388,31 @@ def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     return _skeleton_similarity(a, b)
 
 
+# The consonant skeletons of very frequent name parts (mhmd, hmd, hsn, bd ...): in names read from Arabic or
+# Hebrew letters a match on them says as little as on the romanised parts (see token_weight).
+_COMMON_SKELETONS = frozenset(k for k in (latin_skeleton(t) for t in COMMON_TOKENS) if len(k) >= 2)
+
+
+def skeleton_weight(token: str) -> float:
+    """Weight of a consonant-skeleton token (``x|y`` weighed by its first reading)."""
+    t = token.split("|", 1)[0]
+    if t in _COMMON_SKELETONS:
+        return 0.6
+    if len(t) == 1:
+        return 0.5
+    return 1.0
+
+
 def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     if not a or not b:
         return 0.0, ""
     if len(a) > 3 and a[0] == "l" and a[1:] == b or len(b) > 3 and b[0] == "l" and b[1:] == a:
         return 0.9, "skeleton-article"  # el-/al- written onto the name: "Elsseid"
+    for x, y in ((a, b), (b, a)):
+        # ben / bin / ben al- written onto the name (بنحسين, Binalshibh): the name after it
+        for prefix in ("bnl", "bn"):
+            if x.startswith(prefix) and len(x) - len(prefix) >= 2 and x[len(prefix) :] == y:
+                return 0.9, "skeleton-ben"
     if a == b:
         return 1.0, "skeleton"
     longest = max(len(a), len(b))
@@ -407,8 +450,9 @@ class _Alignment:
 def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignment:
     """Order-free greedy alignment of two token lists (see the module docstring)."""
     sim = skeleton_similarity if skeleton_mode else token_similarity
-    qw = [token_weight(t) for t in qt]
-    cw = [token_weight(t) for t in ct]
+    weight = skeleton_weight if skeleton_mode else token_weight
+    qw = [weight(t) for t in qt]
+    cw = [weight(t) for t in ct]
     # candidates: (similarity, tie-break, query indices, entry indices, how); single tokens first on a tie
     cands: list[tuple[float, int, tuple[int, ...], tuple[int, ...], str]] = []
     for i, a in enumerate(qt):
@@ -423,8 +467,10 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
             if len(a) < (3 if skeleton_mode else 5):
                 continue
             for j in range(len(right) - 1):
+                if not skeleton_mode and not (_joinable(right[j]) and _joinable(right[j + 1])):
+                    continue  # "jafar il" is not "jafari", nor "taha al" "lahal": parts too short to join
                 s, how = sim(a, right[j].split("|")[0] + right[j + 1].split("|")[0])
-                if s >= 0.8:
+                if s >= (0.8 if skeleton_mode else JOINED_TOKENS_FLOOR):
                     cands.append((s, 1, (j, j + 1), (i,), "joined") if flip else (s, 1, (i,), (j, j + 1), "joined"))
     cands.sort(key=lambda x: (-x[0], x[1], x[2], x[3]))
     qm: dict[int, float] = {}
@@ -462,12 +508,47 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     if total_q + total_c <= 0:
         return _Alignment(0.0, pairs)
     score = min(1.0, matched / (total_q + total_c))
+    # a name part on each side that the other lacks (a different family name, another given name: Saif
+    # al-Islam Ghedeir / Saif al-Islam Ghadaffi) says "another person", not just "a part left out"
+    # (a near pair whose letters mostly differ, arif~maruf, is such a conflict; hol~chol is a misspelling)
+    close_q = {i for i, _, p in near if p >= CONFLICT_NEAR_BELOW}
+    close_c = {j for _, j, p in near if p >= CONFLICT_NEAR_BELOW}
+    # (so is a pair matched only weakly: Essabar~Sabri by three consonants, Min~Mun by one syllable)
+    q_left = [qt[i] for i in range(len(qt)) if qm.get(i, 0.0) < CONFLICT_MATCH_BELOW and i not in close_q
+              and _substantive(qt[i])]  # fmt: skip
+    c_left = [ct[j] for j in range(len(ct)) if cm.get(j, 0.0) < CONFLICT_MATCH_BELOW and j not in close_c
+              and _substantive(ct[j])]  # fmt: skip
+    if qm and q_left and c_left:
+        score *= CONFLICTING_PARTS
+        pairs.append((" ".join(q_left), " ".join(c_left), CONFLICTING_PARTS, "conflicting-parts"))
     q_nums = {t for i, t in enumerate(qt) if t.isdigit() and i not in qm}
     c_nums = {t for j, t in enumerate(ct) if t.isdigit() and j not in cm}
     if q_nums and c_nums:
         score *= 0.6
         pairs.append((" ".join(sorted(q_nums)), " ".join(sorted(c_nums)), 0.0, "number-mismatch"))
     return _Alignment(score, pairs)
+
+
+# Romanised parts written together on one side meet two on the other only when each part is a name of three
+# letters or more (not a particle) and the joined letters agree closely (not by consonant skeleton alone).
+JOINED_TOKENS_FLOOR = 0.85
+
+
+def _joinable(token: str) -> bool:
+    t = token.split("|", 1)[0]
+    return len(t) >= 3 and t not in PARTICLES
+
+
+# Factor on the name score when each side has a name part that the other lacks (see _align).
+CONFLICTING_PARTS = 0.9
+CONFLICT_NEAR_BELOW = 0.5
+CONFLICT_MATCH_BELOW = 0.75
+
+
+def _substantive(token: str) -> bool:
+    """A name part that identifies: not a particle, a number or an initial."""
+    t = token.split("|", 1)[0]
+    return len(t) >= 2 and t not in PARTICLES and not t.isdigit()
 
 
 @lru_cache(maxsize=262_144)
@@ -488,8 +569,9 @@ def _near_pairs(
 ) -> list[tuple[int, int, float]]:
     """Greedy pairs of still unmatched tokens (numbers excepted) by :func:`_near_similarity` of at least
     ``NEAR_FLOOR``; each with its credit scaled to [0, 1] above the floor."""
-    qi = [i for i in range(len(qt)) if i not in qm and not qt[i].isdigit()]
-    cj = [j for j in range(len(ct)) if j not in cm and not ct[j].isdigit()]
+    # particles are not near anything (ali~al): they are weighed low and say nothing about the person
+    qi = [i for i in range(len(qt)) if i not in qm and not qt[i].isdigit() and qt[i] not in PARTICLES]
+    cj = [j for j in range(len(ct)) if j not in cm and not ct[j].isdigit() and ct[j] not in PARTICLES]
     if not qi or not cj:
         return []
     cands = []
@@ -528,7 +610,8 @@ _SCHEME_LABELS = {
     "icao": "transliterated by ICAO Doc 9303",
     "anyascii": "transliterated",
     "elot": "romanised from Greek (ELOT 743)",
-    "greek-foreign": "romanised from Greek as a foreign name (χ as h, τζ as j)",
+    "greek-foreign": "romanised from Greek as a foreign name (χ as h, τζ as j, ου/ι before a vowel as w/y)",
+    "cyrillic-foreign": "romanised from Cyrillic as a foreign name (х as h, дж as j, у before a vowel as w)",
     "cjk-split": "romanised from Chinese characters (pinyin)",
     "cjk-syllables": "romanised from Chinese characters (pinyin syllables)",
     "korean-0": "romanised from Korean (Revised Romanisation)",
@@ -571,10 +654,11 @@ def _compare_forms_plain(
         # a romanised name that meets an unvocalised one by a skeleton of few consonants (l + jn for "Liu
         # Jian" ~ ولی جان) matches too many names to count fully
         # (a one-consonant part such as l for Liu/Wali says next to nothing and is not counted)
+        # (a joined pair "b S" counts its consonants, not the space between them)
         letters = sum(
-            len(x.split("|")[0])
+            len(x.split("|")[0].replace(" ", ""))
             for x, _, v, how in a.pairs
-            if v >= 0.8 and how != "near" and len(x.split("|")[0]) > 1
+            if v >= 0.8 and how != "near" and len(x.split("|")[0].replace(" ", "")) > 1
         )
         factor = (
             1.0 if letters >= SHORT_SKELETON_ENOUGH else SHORT_SKELETON_BASE + SHORT_SKELETON_STEP * letters

@@ -15,6 +15,10 @@ Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
    times their weight and unmatched entry tokens (extra middle names) half. Forms from unvocalised scripts
    (Arabic, Hebrew) are compared by consonant skeleton only, with a cap of 0.95. Five per cent of the name
    score is a plain token-sort string ratio so that near ties still order. Numbers in names must agree.
+   Against a match (1.5): a name part on each side that the other lacks or meets only weakly (another
+   family name) multiplies by 0.9; a vowel change in a part of one syllable counts 0.7 (Mun/Man); a
+   three-consonant skeleton with another first letter 0.7 (Essabar/Sabri); parts join only when each has
+   three letters; particles are near nothing; frequent names read from Arabic letters weigh 0.6.
 2. Qualifiers move the name evidence: a matching birth date, nationality or sex closes part of the gap to
    1; a mismatch multiplies it down: a birth date that clearly contradicts (years two or more apart, three
    for a year-only or approximate date) by 0.7, one that differs by about a year by 0.85 (a day or month
@@ -40,6 +44,7 @@ from openbmis.screening.countries import country_code
 from openbmis.screening.model import DateSpec, Explanation, Feature, Identifier, Query, WatchlistEntry
 from openbmis.screening.text import (
     COMMON_TOKENS,
+    VOWEL_START,
     LEGAL_FORMS,
     ORG_STOPWORDS,
     PARTICLES,
@@ -66,7 +71,7 @@ __all__ = [
 ]
 
 ALGORITHM = "openbmis-names"
-VERSION = "1.4"
+VERSION = "1.5"
 
 # name kinds in a compiled entry
 PRIMARY, ALIAS, WEAK = 0, 1, 2
@@ -390,12 +395,13 @@ def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
 
 # The consonant skeletons of very frequent name parts (mhmd, hmd, hsn, bd ...): in names read from Arabic or
 # Hebrew letters a match on them says as little as on the romanised parts (see token_weight).
-_COMMON_SKELETONS = frozenset(k for k in (latin_skeleton(t) for t in COMMON_TOKENS) if len(k) >= 2)
+# Din and Allah (الدين, الله) also stand as parts of their own in the forms that do not join them.
+_COMMON_SKELETONS = frozenset(k for k in (latin_skeleton(t) for t in COMMON_TOKENS) if len(k) >= 2) | {"dn", "lh"}
 
 
 def skeleton_weight(token: str) -> float:
     """Weight of a consonant-skeleton token (``x|y`` weighed by its first reading)."""
-    t = token.split("|", 1)[0]
+    t = token.split("|", 1)[0].lstrip(VOWEL_START)
     if t in _COMMON_SKELETONS:
         return 0.6
     if len(t) == 1:
@@ -404,6 +410,12 @@ def skeleton_weight(token: str) -> float:
 
 
 def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
+    ma, mb = a.startswith(VOWEL_START), b.startswith(VOWEL_START)
+    if ma or mb:
+        s, how = _skeleton_similarity(a.lstrip(VOWEL_START), b.lstrip(VOWEL_START))
+        if ma != mb and s > 0:
+            return s * INITIAL_VOWEL_DIFFERS, how + "-initial-vowel-differs"
+        return s, how
     if not a or not b:
         return 0.0, ""
     if len(a) > 3 and a[0] == "l" and a[1:] == b or len(b) > 3 and b[0] == "l" and b[1:] == a:
@@ -424,6 +436,9 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+# One part starts with a vowel (Ahmad, احمد), the other with a consonant (Hamid, حامد): the same consonants
+# in another name.
+INITIAL_VOWEL_DIFFERS = 0.8
 # Skeleton-only matches with few consonants in common are weak: under SHORT_SKELETON_ENOUGH consonants (in
 # parts of two or more) the factor is base + step x consonants: 2 count 0.82, 3 count 0.88.
 SHORT_SKELETON_BASE = 0.7
@@ -469,8 +484,8 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
             for j in range(len(right) - 1):
                 if not skeleton_mode and not (_joinable(right[j]) and _joinable(right[j + 1])):
                     continue  # "jafar il" is not "jafari", nor "taha al" "lahal": parts too short to join
-                s, how = sim(a, right[j].split("|")[0] + right[j + 1].split("|")[0])
-                if s >= (0.8 if skeleton_mode else JOINED_TOKENS_FLOOR):
+                s, how = sim(a, right[j].split("|")[0] + _bare(right[j + 1]))
+                if s >= (JOINED_SKELETONS_FLOOR if skeleton_mode else JOINED_TOKENS_FLOOR):
                     cands.append((s, 1, (j, j + 1), (i,), "joined") if flip else (s, 1, (i,), (j, j + 1), "joined"))
     cands.sort(key=lambda x: (-x[0], x[1], x[2], x[3]))
     qm: dict[int, float] = {}
@@ -480,11 +495,11 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     for i in range(len(qt) - 1):
         if i in qm or i + 1 in qm:
             continue
-        qjoined = qt[i].split("|")[0] + qt[i + 1].split("|")[0]
+        qjoined = _bare(qt[i]) + _bare(qt[i + 1])
         for j in range(len(ct) - 1):
-            if j in cm or j + 1 in cm or qjoined != ct[j].split("|")[0] + ct[j + 1].split("|")[0]:
+            if j in cm or j + 1 in cm or qjoined != _bare(ct[j]) + _bare(ct[j + 1]):
                 continue
-            if len(qt[i].split("|")[0]) == len(ct[j].split("|")[0]):
+            if len(_bare(qt[i])) == len(_bare(ct[j])):
                 continue  # the same parts, not a moved boundary
             qm[i] = qm[i + 1] = cm[j] = cm[j + 1] = BOUNDARY_MOVED
             pairs.append((qt[i] + " " + qt[i + 1], ct[j] + " " + ct[j + 1], BOUNDARY_MOVED, "boundary-moved"))
@@ -532,6 +547,9 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
 # Romanised parts written together on one side meet two on the other only when each part is a name of three
 # letters or more (not a particle) and the joined letters agree closely (not by consonant skeleton alone).
 JOINED_TOKENS_FLOOR = 0.85
+# Skeletons joined: equal, or one edit in five consonants or more (knd+zd~knzd 0.83; sdn~sf+dn, 0.8, is
+# Saad al-Din against Saif al-Din).
+JOINED_SKELETONS_FLOOR = 0.82
 
 
 def _joinable(token: str) -> bool:
@@ -545,9 +563,14 @@ CONFLICT_NEAR_BELOW = 0.5
 CONFLICT_MATCH_BELOW = 0.75
 
 
+def _bare(token: str) -> str:
+    """A token's first reading without the vowel-start mark (for joining and comparing letters)."""
+    return token.split("|", 1)[0].lstrip(VOWEL_START)
+
+
 def _substantive(token: str) -> bool:
     """A name part that identifies: not a particle, a number or an initial."""
-    t = token.split("|", 1)[0]
+    t = token.split("|", 1)[0].lstrip(VOWEL_START)
     return len(t) >= 2 and t not in PARTICLES and not t.isdigit()
 
 
@@ -576,9 +599,9 @@ def _near_pairs(
         return []
     cands = []
     for i in qi:
-        a = qt[i].split("|")[0]
+        a = _bare(qt[i])
         for j in cj:
-            p = _near_similarity(a, ct[j].split("|")[0])
+            p = _near_similarity(a, _bare(ct[j]))
             if p >= NEAR_FLOOR:
                 cands.append((p, i, j))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -602,7 +625,11 @@ def _skeleton_tokens(form: CompiledForm) -> list[str]:
         if not s:
             continue
         plain = s if unvocalised else plain_skeleton(t)
-        out.append(s if plain == s or not plain else f"{s}|{plain}")
+        # a part that starts with a vowel is marked (Ahmad, احمد); Hamid and حامد are not
+        # (an organisation's word translated from Arabic is a Latin word in an unvocalised form)
+        vowel = t.startswith(VOWEL_START) or ((not unvocalised or t != s) and t[0] in "aeiou")
+        mark = VOWEL_START if vowel else ""
+        out.append(mark + s if plain == s or not plain else f"{mark}{s}|{mark}{plain}")
     return out
 
 
@@ -656,9 +683,9 @@ def _compare_forms_plain(
         # (a one-consonant part such as l for Liu/Wali says next to nothing and is not counted)
         # (a joined pair "b S" counts its consonants, not the space between them)
         letters = sum(
-            len(x.split("|")[0].replace(" ", ""))
+            len(x.split("|")[0].replace(" ", "").replace(VOWEL_START, ""))
             for x, _, v, how in a.pairs
-            if v >= 0.8 and how != "near" and len(x.split("|")[0].replace(" ", "")) > 1
+            if v >= 0.8 and how != "near" and len(x.split("|")[0].replace(" ", "").replace(VOWEL_START, "")) > 1
         )
         factor = (
             1.0 if letters >= SHORT_SKELETON_ENOUGH else SHORT_SKELETON_BASE + SHORT_SKELETON_STEP * letters

@@ -701,11 +701,21 @@ def _abjad_forms(text: str, scripts: frozenset[str]) -> list[NameForm]:
     seen: set[tuple[str, ...]] = set()
     for parts in (joined, separate):
         for table in tables:
-            skel = tuple(s for s in (_abjad_skeleton(p, table) for p in parts) if s)
+            pairs = [(p, k) for p, k in ((p, _abjad_skeleton(p, table)) for p in parts) if k]
+            skel = tuple(k for _, k in pairs)
             if skel and skel not in seen:
                 seen.add(skel)
-                forms.append(NameForm(tokens=skel, skeleton=skel, unvocalised=True, scheme="skeleton"))
+                # the tokens keep whether the word starts with a vowel letter (alef, ayin): Ahmad, not Hamid
+                tokens = tuple(VOWEL_START + k if p[0] in _ABJAD_VOWEL_START else k for p, k in pairs)
+                forms.append(NameForm(tokens=tokens, skeleton=skel, unvocalised=True, scheme="skeleton"))
     return forms
+
+
+# A word written from an alef or an ayin (Arabic, Hebrew) starts with a vowel in Latin letters (احمد Ahmad,
+# عمر Omar, אברהם Avraham): the mark that the skeleton tokens of such words and of Latin parts that start
+# with a vowel carry (see scorer._skeleton_tokens); keys are made from the skeleton, without it.
+VOWEL_START = "'"
+_ABJAD_VOWEL_START = frozenset("اأإآٱعאע")
 
 
 def _abjad_parts(words: list[str], join: bool) -> list[str]:

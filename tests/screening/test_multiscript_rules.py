@@ -10,6 +10,7 @@ from openbmis.screening import Query, WatchlistEntry, compare
 from openbmis.screening.index import IndexBuilder
 from openbmis.screening.scorer import (
     CONFLICTING_PARTS,
+    NISBA,
     SHORT_SKELETON_TOKEN,
     SHORT_VOWELS,
     skeleton_similarity,
@@ -140,3 +141,32 @@ def test_abdoul_is_a_form_of_abd() -> None:
 
 def test_x_and_ks_are_one_spelling() -> None:
     assert token_similarity("maksime", "maxime") == (0.9, "spelling")
+
+
+def test_a_part_written_from_alef_meets_a_latin_part_that_starts_with_a_vowel() -> None:
+    assert skeleton_similarity("'hmd", "hmd") == (0.8, "skeleton-initial-vowel-differs")
+    s, detail = score("احمد ضیا مصطفى", "HAMID, Mustafa")  # Ahmad is not Hamid: both h-m-d
+    assert s < THRESHOLD and "initial-vowel-differs" in detail
+    assert score("احمد ضیا مصطفى", "AHMAD ZIA MUSTAFA")[0] >= THRESHOLD
+    assert score("عمر محمد", "UMAR MUHAMMAD")[0] >= THRESHOLD  # an ayin starts a vowel too
+
+
+def test_din_and_allah_standing_alone_weigh_as_frequent_parts() -> None:
+    assert skeleton_weight("dn") == 0.6 and skeleton_weight("lh") == 0.6
+    assert score("سيف الدين گل", "DON JULIO")[0] < THRESHOLD
+    assert score("سيف الدين گل", "SAIF AL-DIN GUL")[0] >= THRESHOLD
+
+
+def test_joined_skeletons_need_an_exact_match_or_five_consonants() -> None:
+    # Saad al-Din (sdn) is not Saif al-Din (sf + dn) by one edit in four consonants
+    s, detail = score("سعد الدين حسن طه الراوي", "AL-RAWI, Saif-al-Din Fulayyih Hassan Taha")
+    assert s < THRESHOLD and "joined" not in detail
+    # knd + zd ~ knzd (Akhund Zada, Akhunzada) keeps its one edit in five
+    s, detail = score("محمد اسحاق آخوند زاده", "MOHAMMAD ESHAQ AKHUNZADA")
+    assert s >= THRESHOLD and "joined" in detail
+
+
+def test_a_name_and_its_nisba_are_related_not_equal() -> None:
+    assert token_similarity("rahimi", "rahim") == (NISBA, "nisba")
+    assert score("Omar Mahmoud Rahimi", "RAHIM, 'Umar Mahmud")[0] < THRESHOLD
+    assert token_similarity("chuan", "chun") == (SHORT_VOWELS, "vowels-short")  # one syllable, four letters

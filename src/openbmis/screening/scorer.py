@@ -325,6 +325,9 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     ha, hb = hungarian_fold(a), hungarian_fold(b)
     if (ha != a or hb != b) and (ha == b or hb == a or ha == hb):
         return 0.9, "hungarian-spelling"
+    if min(len(fa), len(fb)) >= 4 and (fa == fb + "i" or fb == fa + "i"):
+        # the nisba ending makes another name (Rahimi is "of Rahim", Mohammadi, Jafari, Ibrahimi)
+        return NISBA, "nisba"
     sa, sb = latin_skeleton(a), latin_skeleton(b)
     longest = max(len(a), len(b))
     budget = _budget(longest)
@@ -353,8 +356,10 @@ def _semivowel_spelling(a: str, b: str) -> bool:
 
 _SEMIVOWEL_AS_VOWEL = str.maketrans({"y": "i", "w": "u"})
 _SEMIVOWEL_DROPPED = str.maketrans({"y": None, "w": None})
+# A name and its nisba (the Arabic and Persian -i that makes a family name of a name): related, not equal.
+NISBA = 0.7
 # A vowel-only difference between parts of one syllable (three letters or fewer once spellings are folded).
-SHORT_VOWELS_LEN = 3
+SHORT_VOWELS_LEN = 4
 SHORT_VOWELS = 0.7
 # A Latin part that meets another by a consonant skeleton of three consonants or fewer only.
 SHORT_SKELETON_TOKEN = 0.7

@@ -44,11 +44,11 @@ from openbmis.screening.countries import country_code
 from openbmis.screening.model import DateSpec, Explanation, Feature, Identifier, Query, WatchlistEntry
 from openbmis.screening.text import (
     COMMON_TOKENS,
-    VOWEL_START,
     LEGAL_FORMS,
     ORG_STOPWORDS,
     PARTICLES,
     SYNONYMS,
+    VOWEL_START,
     analyse_name,
     coarse_key,
     latin_skeleton,

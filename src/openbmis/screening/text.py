@@ -472,7 +472,6 @@ def romanisations(text: str) -> list[tuple[str, str]]:
     if "GREEK" in scripts:
         out.append(("elot", anyascii(_greek(text))))
         # Greek writes a foreign name's h as χ and its j as τζ (Χαμίντ, Τζαμίλ): read that way too
-        lowered = text.lower()
         foreign = greek_foreign(text)
         if foreign != _greek(text):
             out.append(("greek-foreign", anyascii(foreign)))

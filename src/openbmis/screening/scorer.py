@@ -15,6 +15,10 @@ Algorithm ``openbmis-names`` (see :data:`ALGORITHM`, :data:`VERSION`):
    times their weight and unmatched entry tokens (extra middle names) half. Forms from unvocalised scripts
    (Arabic, Hebrew) are compared by consonant skeleton only, with a cap of 0.95. Five per cent of the name
    score is a plain token-sort string ratio so that near ties still order. Numbers in names must agree.
+   Against a match (1.5): a name part on each side that the other lacks or meets only weakly (another
+   family name) multiplies by 0.9; a vowel change in a part of one syllable counts 0.7 (Mun/Man); a
+   three-consonant skeleton with another first letter 0.7 (Essabar/Sabri); parts join only when each has
+   three letters; particles are near nothing; frequent names read from Arabic letters weigh 0.6.
 2. Qualifiers move the name evidence: a matching birth date, nationality or sex closes part of the gap to
    1; a mismatch multiplies it down: a birth date that clearly contradicts (years two or more apart, three
    for a year-only or approximate date) by 0.7, one that differs by about a year by 0.85 (a day or month
@@ -44,6 +48,7 @@ from openbmis.screening.text import (
     ORG_STOPWORDS,
     PARTICLES,
     SYNONYMS,
+    VOWEL_START,
     analyse_name,
     coarse_key,
     latin_skeleton,
@@ -66,7 +71,7 @@ __all__ = [
 ]
 
 ALGORITHM = "openbmis-names"
-VERSION = "1.4"
+VERSION = "1.5"
 
 # name kinds in a compiled entry
 PRIMARY, ALIAS, WEAK = 0, 1, 2
@@ -274,7 +279,7 @@ def _budget(length: int) -> int:
 
 
 _FOLDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("ph", "f"), ("kh", "h"), ("dzh", "j"), ("zh", "j"),
-          ("ou", "u"), ("ck", "k"), ("q", "k"))  # fmt: skip
+          ("ou", "u"), ("ck", "k"), ("q", "k"), ("x", "ks"))  # fmt: skip
 
 
 _HARD_C = re.compile(r"c(?![eiyh])")
@@ -306,6 +311,11 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     if len(a) >= 3 and len(b) >= 3 and vowel_key(a) == vowel_key(b):
         # same consonants, other vowels (Omar/Umar); not when most letters differ (hello/holy: h*l*)
         if Indel.normalized_similarity(a, b) >= 0.5:
+            fa, fb = spelling_fold(a), spelling_fold(b)
+            # (y for i, Aly/Ali, or a y or w written in or left out, Gaye/Gae, is a spelling, not a vowel)
+            if min(len(fa), len(fb)) <= SHORT_VOWELS_LEN and not _semivowel_spelling(fa, fb):
+                # one syllable that differs by its vowel is another name (Korean Mun/Man/Min, Chun/Chuan)
+                return SHORT_VOWELS, "vowels-short"
             return 0.9, "vowels"
     fa, fb = spelling_fold(a), spelling_fold(b)
     if fa == fb:
@@ -315,6 +325,9 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     ha, hb = hungarian_fold(a), hungarian_fold(b)
     if (ha != a or hb != b) and (ha == b or hb == a or ha == hb):
         return 0.9, "hungarian-spelling"
+    if min(len(fa), len(fb)) >= 4 and (fa == fb + "i" or fb == fa + "i"):
+        # the nisba ending makes another name (Rahimi is "of Rahim", Mohammadi, Jafari, Ibrahimi)
+        return NISBA, "nisba"
     sa, sb = latin_skeleton(a), latin_skeleton(b)
     longest = max(len(a), len(b))
     budget = _budget(longest)
@@ -326,10 +339,30 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         ):
             return 1.0 - d / longest, "edit"
     if sa == sb and len(sa) >= 3:
+        if len(sa) <= 3 and a[0] != b[0]:
+            # three consonants in common, other letters and another first letter: Essabar/Sabri,
+            # Ghafur/Jafari, Rahimi/Irhayyim (a slip keeps the first letter: Serej/Sergei)
+            return SHORT_SKELETON_TOKEN, "skeleton-short"
         return 0.8, "skeleton"
     return 0.0, ""
 
 
+def _semivowel_spelling(a: str, b: str) -> bool:
+    """Equal once y is read as i and w as u, or once y and w are left out (Aly/Ali, Gaye/Gae, Kony/Koni)."""
+    return a.translate(_SEMIVOWEL_AS_VOWEL) == b.translate(_SEMIVOWEL_AS_VOWEL) or a.translate(
+        _SEMIVOWEL_DROPPED
+    ) == b.translate(_SEMIVOWEL_DROPPED)
+
+
+_SEMIVOWEL_AS_VOWEL = str.maketrans({"y": "i", "w": "u"})
+_SEMIVOWEL_DROPPED = str.maketrans({"y": None, "w": None})
+# A name and its nisba (the Arabic and Persian -i that makes a family name of a name): related, not equal.
+NISBA = 0.7
+# A vowel-only difference between parts of one syllable (three letters or fewer once spellings are folded).
+SHORT_VOWELS_LEN = 4
+SHORT_VOWELS = 0.7
+# A Latin part that meets another by a consonant skeleton of three consonants or fewer only.
+SHORT_SKELETON_TOKEN = 0.7
 # An initial meets a name that starts with it ("V. V. Putin", "Путин В. В."): weaker than the name itself.
 INITIAL = 0.75
 # Case and nominative endings that Baltic and Slavic languages add to foreign names (Vladimiras Putinas,
@@ -365,11 +398,38 @@ def skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     return _skeleton_similarity(a, b)
 
 
+# The consonant skeletons of very frequent name parts (mhmd, hmd, hsn, bd ...): in names read from Arabic or
+# Hebrew letters a match on them says as little as on the romanised parts (see token_weight).
+# Din and Allah (الدين, الله) also stand as parts of their own in the forms that do not join them.
+_COMMON_SKELETONS = frozenset(k for k in (latin_skeleton(t) for t in COMMON_TOKENS) if len(k) >= 2) | {"dn", "lh"}
+
+
+def skeleton_weight(token: str) -> float:
+    """Weight of a consonant-skeleton token (``x|y`` weighed by its first reading)."""
+    t = token.split("|", 1)[0].lstrip(VOWEL_START)
+    if t in _COMMON_SKELETONS:
+        return 0.6
+    if len(t) == 1:
+        return 0.5
+    return 1.0
+
+
 def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
+    ma, mb = a.startswith(VOWEL_START), b.startswith(VOWEL_START)
+    if ma or mb:
+        s, how = _skeleton_similarity(a.lstrip(VOWEL_START), b.lstrip(VOWEL_START))
+        if ma != mb and s > 0:
+            return s * INITIAL_VOWEL_DIFFERS, how + "-initial-vowel-differs"
+        return s, how
     if not a or not b:
         return 0.0, ""
     if len(a) > 3 and a[0] == "l" and a[1:] == b or len(b) > 3 and b[0] == "l" and b[1:] == a:
         return 0.9, "skeleton-article"  # el-/al- written onto the name: "Elsseid"
+    for x, y in ((a, b), (b, a)):
+        # ben / bin / ben al- written onto the name (بنحسين, Binalshibh): the name after it
+        for prefix in ("bnl", "bn"):
+            if x.startswith(prefix) and len(x) - len(prefix) >= 2 and x[len(prefix) :] == y:
+                return 0.9, "skeleton-ben"
     if a == b:
         return 1.0, "skeleton"
     longest = max(len(a), len(b))
@@ -381,6 +441,9 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+# One part starts with a vowel (Ahmad, احمد), the other with a consonant (Hamid, حامد): the same consonants
+# in another name.
+INITIAL_VOWEL_DIFFERS = 0.8
 # Skeleton-only matches with few consonants in common are weak: under SHORT_SKELETON_ENOUGH consonants (in
 # parts of two or more) the factor is base + step x consonants: 2 count 0.82, 3 count 0.88.
 SHORT_SKELETON_BASE = 0.7
@@ -407,8 +470,9 @@ class _Alignment:
 def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignment:
     """Order-free greedy alignment of two token lists (see the module docstring)."""
     sim = skeleton_similarity if skeleton_mode else token_similarity
-    qw = [token_weight(t) for t in qt]
-    cw = [token_weight(t) for t in ct]
+    weight = skeleton_weight if skeleton_mode else token_weight
+    qw = [weight(t) for t in qt]
+    cw = [weight(t) for t in ct]
     # candidates: (similarity, tie-break, query indices, entry indices, how); single tokens first on a tie
     cands: list[tuple[float, int, tuple[int, ...], tuple[int, ...], str]] = []
     for i, a in enumerate(qt):
@@ -423,8 +487,10 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
             if len(a) < (3 if skeleton_mode else 5):
                 continue
             for j in range(len(right) - 1):
-                s, how = sim(a, right[j].split("|")[0] + right[j + 1].split("|")[0])
-                if s >= 0.8:
+                if not skeleton_mode and not (_joinable(right[j]) and _joinable(right[j + 1])):
+                    continue  # "jafar il" is not "jafari", nor "taha al" "lahal": parts too short to join
+                s, how = sim(a, right[j].split("|")[0] + _bare(right[j + 1]))
+                if s >= (JOINED_SKELETONS_FLOOR if skeleton_mode else JOINED_TOKENS_FLOOR):
                     cands.append((s, 1, (j, j + 1), (i,), "joined") if flip else (s, 1, (i,), (j, j + 1), "joined"))
     cands.sort(key=lambda x: (-x[0], x[1], x[2], x[3]))
     qm: dict[int, float] = {}
@@ -434,11 +500,11 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     for i in range(len(qt) - 1):
         if i in qm or i + 1 in qm:
             continue
-        qjoined = qt[i].split("|")[0] + qt[i + 1].split("|")[0]
+        qjoined = _bare(qt[i]) + _bare(qt[i + 1])
         for j in range(len(ct) - 1):
-            if j in cm or j + 1 in cm or qjoined != ct[j].split("|")[0] + ct[j + 1].split("|")[0]:
+            if j in cm or j + 1 in cm or qjoined != _bare(ct[j]) + _bare(ct[j + 1]):
                 continue
-            if len(qt[i].split("|")[0]) == len(ct[j].split("|")[0]):
+            if len(_bare(qt[i])) == len(_bare(ct[j])):
                 continue  # the same parts, not a moved boundary
             qm[i] = qm[i + 1] = cm[j] = cm[j + 1] = BOUNDARY_MOVED
             pairs.append((qt[i] + " " + qt[i + 1], ct[j] + " " + ct[j + 1], BOUNDARY_MOVED, "boundary-moved"))
@@ -462,12 +528,55 @@ def _align(qt: Sequence[str], ct: Sequence[str], skeleton_mode: bool) -> _Alignm
     if total_q + total_c <= 0:
         return _Alignment(0.0, pairs)
     score = min(1.0, matched / (total_q + total_c))
+    # a name part on each side that the other lacks (a different family name, another given name: Saif
+    # al-Islam Ghedeir / Saif al-Islam Ghadaffi) says "another person", not just "a part left out"
+    # (a near pair whose letters mostly differ, arif~maruf, is such a conflict; hol~chol is a misspelling)
+    close_q = {i for i, _, p in near if p >= CONFLICT_NEAR_BELOW}
+    close_c = {j for _, j, p in near if p >= CONFLICT_NEAR_BELOW}
+    # (so is a pair matched only weakly: Essabar~Sabri by three consonants, Min~Mun by one syllable)
+    q_left = [qt[i] for i in range(len(qt)) if qm.get(i, 0.0) < CONFLICT_MATCH_BELOW and i not in close_q
+              and _substantive(qt[i])]  # fmt: skip
+    c_left = [ct[j] for j in range(len(ct)) if cm.get(j, 0.0) < CONFLICT_MATCH_BELOW and j not in close_c
+              and _substantive(ct[j])]  # fmt: skip
+    if qm and q_left and c_left:
+        score *= CONFLICTING_PARTS
+        pairs.append((" ".join(q_left), " ".join(c_left), CONFLICTING_PARTS, "conflicting-parts"))
     q_nums = {t for i, t in enumerate(qt) if t.isdigit() and i not in qm}
     c_nums = {t for j, t in enumerate(ct) if t.isdigit() and j not in cm}
     if q_nums and c_nums:
         score *= 0.6
         pairs.append((" ".join(sorted(q_nums)), " ".join(sorted(c_nums)), 0.0, "number-mismatch"))
     return _Alignment(score, pairs)
+
+
+# Romanised parts written together on one side meet two on the other only when each part is a name of three
+# letters or more (not a particle) and the joined letters agree closely (not by consonant skeleton alone).
+JOINED_TOKENS_FLOOR = 0.85
+# Skeletons joined: equal, or one edit in five consonants or more (knd+zd~knzd 0.83; sdn~sf+dn, 0.8, is
+# Saad al-Din against Saif al-Din).
+JOINED_SKELETONS_FLOOR = 0.82
+
+
+def _joinable(token: str) -> bool:
+    t = token.split("|", 1)[0]
+    return len(t) >= 3 and t not in PARTICLES
+
+
+# Factor on the name score when each side has a name part that the other lacks (see _align).
+CONFLICTING_PARTS = 0.9
+CONFLICT_NEAR_BELOW = 0.5
+CONFLICT_MATCH_BELOW = 0.75
+
+
+def _bare(token: str) -> str:
+    """A token's first reading without the vowel-start mark (for joining and comparing letters)."""
+    return token.split("|", 1)[0].lstrip(VOWEL_START)
+
+
+def _substantive(token: str) -> bool:
+    """A name part that identifies: not a particle, a number or an initial."""
+    t = token.split("|", 1)[0].lstrip(VOWEL_START)
+    return len(t) >= 2 and t not in PARTICLES and not t.isdigit()
 
 
 @lru_cache(maxsize=262_144)
@@ -488,15 +597,16 @@ def _near_pairs(
 ) -> list[tuple[int, int, float]]:
     """Greedy pairs of still unmatched tokens (numbers excepted) by :func:`_near_similarity` of at least
     ``NEAR_FLOOR``; each with its credit scaled to [0, 1] above the floor."""
-    qi = [i for i in range(len(qt)) if i not in qm and not qt[i].isdigit()]
-    cj = [j for j in range(len(ct)) if j not in cm and not ct[j].isdigit()]
+    # particles are not near anything (ali~al): they are weighed low and say nothing about the person
+    qi = [i for i in range(len(qt)) if i not in qm and not qt[i].isdigit() and qt[i] not in PARTICLES]
+    cj = [j for j in range(len(ct)) if j not in cm and not ct[j].isdigit() and ct[j] not in PARTICLES]
     if not qi or not cj:
         return []
     cands = []
     for i in qi:
-        a = qt[i].split("|")[0]
+        a = _bare(qt[i])
         for j in cj:
-            p = _near_similarity(a, ct[j].split("|")[0])
+            p = _near_similarity(a, _bare(ct[j]))
             if p >= NEAR_FLOOR:
                 cands.append((p, i, j))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -520,7 +630,11 @@ def _skeleton_tokens(form: CompiledForm) -> list[str]:
         if not s:
             continue
         plain = s if unvocalised else plain_skeleton(t)
-        out.append(s if plain == s or not plain else f"{s}|{plain}")
+        # a part that starts with a vowel is marked (Ahmad, احمد); Hamid and حامد are not
+        # (an organisation's word translated from Arabic is a Latin word in an unvocalised form)
+        vowel = t.startswith(VOWEL_START) or ((not unvocalised or t != s) and t[0] in "aeiou")
+        mark = VOWEL_START if vowel else ""
+        out.append(mark + s if plain == s or not plain else f"{mark}{s}|{mark}{plain}")
     return out
 
 
@@ -528,7 +642,8 @@ _SCHEME_LABELS = {
     "icao": "transliterated by ICAO Doc 9303",
     "anyascii": "transliterated",
     "elot": "romanised from Greek (ELOT 743)",
-    "greek-foreign": "romanised from Greek as a foreign name (χ as h, τζ as j)",
+    "greek-foreign": "romanised from Greek as a foreign name (χ as h, τζ as j, ου/ι before a vowel as w/y)",
+    "cyrillic-foreign": "romanised from Cyrillic as a foreign name (х as h, дж as j, у before a vowel as w)",
     "cjk-split": "romanised from Chinese characters (pinyin)",
     "cjk-syllables": "romanised from Chinese characters (pinyin syllables)",
     "korean-0": "romanised from Korean (Revised Romanisation)",
@@ -571,10 +686,11 @@ def _compare_forms_plain(
         # a romanised name that meets an unvocalised one by a skeleton of few consonants (l + jn for "Liu
         # Jian" ~ ولی جان) matches too many names to count fully
         # (a one-consonant part such as l for Liu/Wali says next to nothing and is not counted)
+        # (a joined pair "b S" counts its consonants, not the space between them)
         letters = sum(
-            len(x.split("|")[0])
+            len(x.split("|")[0].replace(" ", "").replace(VOWEL_START, ""))
             for x, _, v, how in a.pairs
-            if v >= 0.8 and how != "near" and len(x.split("|")[0]) > 1
+            if v >= 0.8 and how != "near" and len(x.split("|")[0].replace(" ", "").replace(VOWEL_START, "")) > 1
         )
         factor = (
             1.0 if letters >= SHORT_SKELETON_ENOUGH else SHORT_SKELETON_BASE + SHORT_SKELETON_STEP * letters

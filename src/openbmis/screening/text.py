@@ -174,7 +174,7 @@ _ARABIC_ALTERNATIVES = ({"ض": "z", "ذ": "d", "ظ": "d", "ث": "s"}, {"ق": "j"
                         {"ك": "j", "ک": "j"}, {"ة": "t"})
 # Titles and honorifics written in Arabic script (qari, mullah, mawlawi, haji, sheikh, doctor).
 _ARABIC_TITLES = frozenset(
-    {"قاري", "ملا", "مولوي", "مولوی", "حاجي", "حاجی", "الحاج", "شيخ", "الشيخ", "مولانا", "الدكتور"}
+    {"قاري", "ملا", "مولوي", "مولوی", "حاجي", "حاجی", "حجي", "حجی", "الحاج", "شيخ", "الشيخ", "مولانا", "الدكتور"}
 )
 _ARABIC_JOIN_PREVIOUS = frozenset({"الله", "الدين", "اللہ", "الدین"})
 _HEBREW_SKELETON = {
@@ -218,8 +218,8 @@ PARTICLES = frozenset(
     """al el ul ad ar as at az an ash adh bin ibn ben bint binti bte bn b binte ould wuld ait da de di
     del della der den van von le la du dos das do y ter""".split()
 )
-_ABD_FORMS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abdu", "abdou", "abdi"})
-_ABD_PREFIX = re.compile(r"^abd(?:ul|el|al|ol|ur|ar|us|as|ud|ad|un|an|ush|ash|ou|u)?(?=[a-z]{3,})")
+_ABD_FORMS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abdu", "abdou", "abdoul", "abdi"})
+_ABD_PREFIX = re.compile(r"^abd(?:ul|el|al|ol|ur|ar|us|as|ud|ad|un|an|ush|ash|oul|our|ou|u)?(?=[a-z]{3,})")
 
 # Legal forms of organisations, made canonical so that "OAO" meets "Open Joint Stock Company".
 _LEGAL_PHRASES = (
@@ -357,6 +357,33 @@ def _greek(text: str) -> str:
     return low.translate(_GREEK)
 
 
+# Russian and other Cyrillic writings of foreign names (Arabic, Persian, Korean, English) use х for h, дж for
+# j, у before a vowel for w and ё for yo (Ахмад = Ahmad, Уилсон = Wilson, Хён = Hyon, Джафар = Jafar; Russian
+# practical transcription, Kontsevich for Korean): the form a Latin-script document of the same person gives.
+_CYR_VOWELS = "аеёиоуыэюяaeiouy"
+_CYRILLIC_FOREIGN = str.maketrans({"х": "h", "ё": "yo", "ю": "yu", "я": "ya", "й": "y", "ы": "y", "ь": "",
+                                   "ъ": "", "э": "e"})  # fmt: skip
+
+
+def cyrillic_foreign(text: str) -> str:
+    """``text`` with Cyrillic letters read as a foreign name is written in Russian (the rest by ICAO)."""
+    low = text.lower().replace("дж", "j")
+    low = re.sub(rf"у(?=[{_CYR_VOWELS}])", "w", low)
+    return low.translate(_CYRILLIC_FOREIGN).translate(_ICAO_CYRILLIC)
+
+
+_GREEK_VOWELS = "αεηιουωάέήίόύώϊϋΐΰ"
+
+
+def greek_foreign(text: str) -> str:
+    """Greek letters read as Greek writes a foreign name: χ for h, τζ for j, ου before a vowel for w, ι
+    before a vowel for y (Χαμίντ = Hamid, Τζαμίλ = Jamil, Ουίλσον = Wilson, Γιουνγκ = Yung); else ELOT 743."""
+    low = _strip_marks(text.lower()).replace("τζ", "j").replace("χ", "h")
+    low = re.sub(rf"ου(?=[{_GREEK_VOWELS}])", "w", low)
+    low = re.sub(rf"ι(?=[{_GREEK_VOWELS}])", "y", low)
+    return _greek(low)
+
+
 def _split_syllables(ascii_text: str) -> list[str]:
     """anyascii writes Chinese and Korean names as CamelCase syllables: split them."""
     words: list[str] = []
@@ -441,12 +468,13 @@ def romanisations(text: str) -> list[tuple[str, str]]:
     if "CYRILLIC" in scripts:
         out.append(("icao", anyascii(text.lower().translate(_ICAO_CYRILLIC))))
         out.append(("anyascii", base))
+        out.append(("cyrillic-foreign", anyascii(cyrillic_foreign(text))))
     if "GREEK" in scripts:
         out.append(("elot", anyascii(_greek(text))))
         # Greek writes a foreign name's h as χ and its j as τζ (Χαμίντ, Τζαμίλ): read that way too
-        lowered = text.lower()
-        if "χ" in lowered or "τζ" in lowered:
-            out.append(("greek-foreign", anyascii(_greek(lowered.replace("τζ", "j").replace("χ", "h")))))
+        foreign = greek_foreign(text)
+        if foreign != _greek(text):
+            out.append(("greek-foreign", anyascii(foreign)))
         out.append(("anyascii", base))
     if "CJK" in scripts and not scripts & {"KANA"}:
         syl = _split_syllables(base)
@@ -504,9 +532,13 @@ def _tokens(ascii_text: str, organisation: bool, removed: list[str] | None = Non
         symbols = "".join(ascii_text.lower().split())
         return [symbols] if symbols else []
     titles = TITLES if organisation else PERSON_TITLES
-    tokens = [t for t in raw if t not in titles] or raw
+    # a title stands before the name: an abbreviated title (three letters or fewer) that ends the name is
+    # a name part (Korean Ёнг read "eng", not "Eng." for engineer)
+    last = len(raw) - 1
+    kept = [t not in titles or (k == last and len(t) <= 3) for k, t in enumerate(raw)]
+    tokens = [t for t, keep in zip(raw, kept, strict=True) if keep] or raw
     if removed is not None and len(tokens) < len(raw):
-        removed.extend(t for t in raw if t in titles)
+        removed.extend(t for t, keep in zip(raw, kept, strict=True) if not keep)
     tokens = _number_words(tokens)
     if organisation:
         return [LEGAL_FORMS.get(t, t) for t in tokens]
@@ -668,11 +700,21 @@ def _abjad_forms(text: str, scripts: frozenset[str]) -> list[NameForm]:
     seen: set[tuple[str, ...]] = set()
     for parts in (joined, separate):
         for table in tables:
-            skel = tuple(s for s in (_abjad_skeleton(p, table) for p in parts) if s)
+            pairs = [(p, k) for p, k in ((p, _abjad_skeleton(p, table)) for p in parts) if k]
+            skel = tuple(k for _, k in pairs)
             if skel and skel not in seen:
                 seen.add(skel)
-                forms.append(NameForm(tokens=skel, skeleton=skel, unvocalised=True, scheme="skeleton"))
+                # the tokens keep whether the word starts with a vowel letter (alef, ayin): Ahmad, not Hamid
+                tokens = tuple(VOWEL_START + k if p[0] in _ABJAD_VOWEL_START else k for p, k in pairs)
+                forms.append(NameForm(tokens=tokens, skeleton=skel, unvocalised=True, scheme="skeleton"))
     return forms
+
+
+# A word written from an alef or an ayin (Arabic, Hebrew) starts with a vowel in Latin letters (احمد Ahmad,
+# عمر Omar, אברהם Avraham): the mark that the skeleton tokens of such words and of Latin parts that start
+# with a vowel carry (see scorer._skeleton_tokens); keys are made from the skeleton, without it.
+VOWEL_START = "'"
+_ABJAD_VOWEL_START = frozenset("اأإآٱعאע")
 
 
 def _abjad_parts(words: list[str], join: bool) -> list[str]:

@@ -35,3 +35,24 @@ def test_upload_page(session_client, make_user, airport, carrier, passengers):
     assert page.status_code == 200 and b"UA123" in page.content
     bad = client.post("/manifests/upload/", {"file": SimpleUploadedFile("x.edi", b"junk")})
     assert bad.status_code == 400 and b"not a PAXLST interchange" in bad.content
+
+
+def test_reading_manifests_and_the_prearrival_queue_is_in_the_access_log(session_client, client, bearer, make_user,
+                                                                         airport, carrier, watchlist, passengers):
+    from openbmis.audit.models import AuditEvent
+
+    manifest = services.ingest("test", manifest_text(passengers), source="cli").manifests[0]
+    officer = make_user("prearrival_officer", airport)
+    web = session_client(officer)
+    assert web.get("/manifests/queue/").status_code == 200
+    assert web.get(f"/manifests/{manifest.id}/").status_code == 200
+    assert client.get(f"/api/manifests/{manifest.id}", headers=bearer(officer)).status_code == 200
+    assert client.get("/api/prearrival/hits", {"border_post": "JFK"}, headers=bearer(officer)).status_code == 200
+    reads = {e.after["purpose"]: e for e in AuditEvent.objects.filter(action__startswith="access.",
+                                                                         actor_label=officer.username)}
+    assert set(reads) >= {"page:prearrival_queue", "page:manifest", "api:get_manifest", "api:prearrival_hits"}
+    persons = {str(p) for p in manifest.persons.values_list("id", flat=True)}
+    assert set(reads["page:manifest"].after["ids"]) == persons
+    hit = str(PreArrivalHit.objects.get().id)
+    assert reads["page:prearrival_queue"].after["ids"] == [hit] and reads["api:prearrival_hits"].after["ids"] == [hit]
+    assert "DOE" not in str(reads["page:manifest"].after)

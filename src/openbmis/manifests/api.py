@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from openbmis.accounts.api_auth import token_of
+from openbmis.audit.access import record_access
 from openbmis.borderposts import services as borderposts
 from openbmis.core.errors import InvalidInput
 from openbmis.core.uploads import upload_limit
@@ -92,7 +93,10 @@ def list_manifests(request: HttpRequest, border_post: str = "", date: date | Non
 @router.get("/manifests/{manifest_id}", response=dict[str, Any], summary="A manifest with its persons and findings")
 def get_manifest(request: HttpRequest, manifest_id: UUID) -> dict[str, Any]:
     manifest = services.get_manifest(request.user, manifest_id, token=token_of(request))
-    persons = manifest.persons.prefetch_related("hits__watchlist", "hits__judged_by", "hits__border_post")
+    persons = list(manifest.persons.prefetch_related("hits__watchlist", "hits__judged_by", "hits__border_post")
+                   .select_related("inspection"))
+    record_access(request, "api:get_manifest", "manifest_person", [p.pk for p in persons],
+                  [p.inspection.traveller_id for p in persons if p.inspection is not None])
     return {**manifest_out(manifest), "legs": manifest.legs, "persons": [person_out(p) for p in persons]}
 
 
@@ -106,8 +110,9 @@ def reconciliation(request: HttpRequest, manifest_id: UUID) -> dict[str, Any]:
 def list_hits(request: HttpRequest, border_post: str = "",
               status: Literal["pending", "match", "no_match", "unsure", "all"] = "pending") -> list[dict[str, Any]]:
     post = borderposts.get_post(border_post) if border_post else None
-    hits = services.queue(request.user, border_post=post, status=None if status == "all" else status,
-                          token=token_of(request))
+    hits = list(services.queue(request.user, border_post=post, status=None if status == "all" else status,
+                               token=token_of(request)))
+    record_access(request, "api:prearrival_hits", "prearrival_hit", [h.pk for h in hits])
     return [hit_out(h) for h in hits]
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from openbmis.accounts.decorators import permission_required
+from openbmis.audit.access import record_access
 from openbmis.core.errors import AccessDenied, DomainError
 from openbmis.manifests import api, services
 from openbmis.manifests.models import PreArrivalHit
@@ -33,7 +34,9 @@ def manifest_list(request: HttpRequest) -> HttpResponse:
 @permission_required("manifests.view")
 def manifest_detail(request: HttpRequest, manifest_id: UUID) -> HttpResponse:
     manifest = services.get_manifest(request.user, manifest_id)  # NotFound/AccessDenied: their pages
-    persons = list(manifest.persons.prefetch_related("hits__watchlist", "hits__judged_by"))
+    persons = list(manifest.persons.prefetch_related("hits__watchlist", "hits__judged_by").select_related("inspection"))
+    record_access(request, "page:manifest", "manifest_person", [p.pk for p in persons],
+                  [p.inspection.traveller_id for p in persons if p.inspection is not None])
     return render(request, "manifests/detail.html",
                   {"manifest": manifest, "persons": persons, "report": services.reconcile(manifest),
                    "late": services.is_late(manifest)})
@@ -63,7 +66,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             raise  # refused: the 403 page (core PageErrorsMiddleware), not a form error
         except DomainError as exc:
             errors[hit_id] = exc.message
-    hits = services.queue(request.user, status=None if status == "all" else status)
+    hits = list(services.queue(request.user, status=None if status == "all" else status))
+    record_access(request, "page:prearrival_queue", "prearrival_hit", [h.pk for h in hits])
     return render(request, "manifests/queue.html",
                   {"hits": hits, "status": status, "errors": errors, "form": JudgementForm(auto_id=False),
                    "statuses": [*PreArrivalHit.Status.choices, ("all", _("All"))]},

@@ -67,3 +67,17 @@ def test_every_read_of_these_records_is_in_the_access_log(held, two_posts, make_
                                                           headers=bearer(auditor)).json()}
     assert {"page:hit_queue", "page:hit", "api:list_hits", "api:entry_bans", "page:entry_bans", "api:visas",
             "page:visas"} <= answered
+
+
+def test_the_secondary_queue_and_the_counters_recent_list_are_reads(inspect, decide, mrz_for, officer, two_posts,
+                                                                     make_user, session_client):
+    data = inspect(mrz=mrz_for()).json()
+    assert decide(data["id"], decision="refer", note="check the stamp").status_code == 200
+    person = data["traveller"]["id"]
+    secondary = make_user("secondary_officer", two_posts[0])
+    assert session_client(secondary).get("/secondary/").status_code == 200
+    queue = _read(secondary, "page:secondary_queue")
+    assert queue is not None and traveller_ref(person) in queue.after["traveller_refs"]
+    assert session_client(officer).get("/inspect/").status_code == 200
+    recent = _read(officer, "page:counter_recent")
+    assert recent is not None and data["id"] in recent.after["ids"]

@@ -92,7 +92,10 @@ def counter(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             target = exc.field if exc.field in form.fields else None
             form.add_error(target, exc.message)
-    recent = Inspection.objects.filter(officer_id=request.user.pk).select_related("traveller")[:8]
+    recent = list(Inspection.objects.filter(officer_id=request.user.pk).select_related("traveller")[:8])
+    if recent and request.method == "GET":  # the officer's own last inspections, with names: a read
+        record_access(request, "page:counter_recent", "inspection", [i.id for i in recent],
+                      [i.traveller_id for i in recent])
     status = 400 if request.method == "POST" else 200
     # Choosing a lane sets its direction (counter.js); a lane for both directions leaves it to the officer.
     lane_directions = {lane.code: lane.direction for post in _posts_list for lane in post.lanes.all()
@@ -261,6 +264,8 @@ def queue(request: HttpRequest) -> HttpResponse:
                .select_related("border_post", "inspection__traveller", "referred_by").order_by("referred_at"))
     now = timezone.now()
     rows = [{"referral": r, "waiting_minutes": int((now - r.referred_at).total_seconds() // 60)} for r in waiting]
+    record_access(request, "page:secondary_queue", "referral", [row["referral"].id for row in rows],
+                  [row["referral"].inspection.traveller_id for row in rows])
     return render(request, "inspections/queue.html", {"rows": rows, "posts": posts})
 
 

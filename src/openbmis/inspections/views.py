@@ -144,21 +144,16 @@ def _fields_of(result: mrz.MRZResult) -> dict[str, Any]:
             "birth_date": fields.birth_date, "sex": fields.sex, "expiry_date": fields.expiry_date}
 
 
-def _inspection_or_error(request: HttpRequest, inspection_id: Any) -> Inspection | HttpResponse:
-    try:
-        return services.get_inspection(request.user, inspection_id)
-    except NotFound as exc:
-        return render(request, "404.html", {"detail": exc.message}, status=404)
-    except AccessDenied as exc:
-        return render(request, "403.html", {"detail": exc.message}, status=403)
+def _inspection_or_error(request: HttpRequest, inspection_id: Any) -> Inspection:
+    """The inspection, if the user may see it; NotFound and AccessDenied become their pages
+    (core.middleware.PageErrorsMiddleware)."""
+    return services.get_inspection(request.user, inspection_id)
 
 
 @permission_required("identities.view")
 @require_http_methods(["GET", "HEAD", "POST"])
 def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     found = _inspection_or_error(request, inspection_id)
-    if isinstance(found, HttpResponse):
-        return found
     inspection = found
     record_access(request, "page:inspection", "inspection", [inspection.id], [inspection.traveller_id])
     form = DecisionForm(request.POST or None, initial={"permitted_until": services.suggested_stay(inspection)})
@@ -179,8 +174,8 @@ def detail(request: HttpRequest, inspection_id: Any) -> HttpResponse:
             # A referral goes back to the counter; a secondary decision goes back to the queue.
             decided_in_secondary = inspection.status == Inspection.Status.REFERRED
             return redirect("inspections:queue" if decided_in_secondary else "inspections:counter")
-        except AccessDenied as exc:
-            return render(request, "403.html", {"detail": exc.message}, status=403)
+        except AccessDenied:
+            raise  # the 403 page
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     history = list(visible_crossings(inspection.traveller, authz.post_scope(request.user, "identities.view"))
@@ -217,12 +212,10 @@ def refusal_form(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     from openbmis.inspections.models import RefusalReason
 
     found = _inspection_or_error(request, inspection_id)
-    if isinstance(found, HttpResponse):
-        return found
     crossing = Crossing.objects.filter(inspection=found, decision=Crossing.Decision.REFUSE).select_related(
         "officer", "border_post", "document").first()
     if crossing is None:
-        return render(request, "404.html", {"detail": _("This inspection ended in no refusal.")}, status=404)
+        raise NotFound(_("This inspection ended in no refusal."))
     grounds = [{"code": r.code, "label": r.label, "ticked": r.code in crossing.reasons}
                for r in RefusalReason.objects.all()]
     return render(request, "inspections/refusal_form.html",
@@ -244,14 +237,12 @@ def work_counts(request: HttpRequest) -> HttpResponse:
 def void(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     """Void a mistaken or abandoned inspection with a reason (the service decides who may)."""
     found = _inspection_or_error(request, inspection_id)
-    if isinstance(found, HttpResponse):
-        return found
     try:
         services.void_inspection(request.user, found, reason=request.POST.get("reason", ""))
         messages.success(request, _("Inspection voided."))
         return redirect("inspections:counter")
-    except AccessDenied as exc:
-        return render(request, "403.html", {"detail": exc.message}, status=403)
+    except AccessDenied:
+        raise  # the 403 page
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("inspections:detail", inspection_id=found.id)
@@ -263,9 +254,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     waiting = (Referral.objects.filter(border_post__in=posts, status=Referral.Status.WAITING)
                .select_related("border_post", "inspection__traveller", "referred_by").order_by("referred_at"))
     now = timezone.now()
-    rows = [{"referral": r, "waiting_minutes": int((now - r.referred_at).total_seconds() // 60)} for r in waiting]
-    record_access(request, "page:secondary_queue", "referral", [row["referral"].id for row in rows],
-                  [row["referral"].inspection.traveller_id for row in rows])
+    referrals = list(waiting)
+    rows = [{"referral": r, "waiting_minutes": int((now - r.referred_at).total_seconds() // 60)} for r in referrals]
+    record_access(request, "page:secondary_queue", "referral", [r.id for r in referrals],
+                  [r.inspection.traveller_id for r in referrals])
     return render(request, "inspections/queue.html", {"rows": rows, "posts": posts})
 
 
@@ -274,7 +266,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def add_note(request: HttpRequest, referral_id: Any) -> HttpResponse:
     referral = Referral.objects.select_related("border_post").filter(id=referral_id).first()
     if referral is None:
-        return render(request, "404.html", {"detail": _("No such referral.")}, status=404)
+        raise NotFound(_("No such referral."))
     form = NoteForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["image"]
@@ -282,8 +274,8 @@ def add_note(request: HttpRequest, referral_id: Any) -> HttpResponse:
             services.add_referral_note(request.user, referral, text=form.cleaned_data["text"],
                                        image=upload.read() if upload else None)
             messages.success(request, _("Note added."))
-        except AccessDenied as exc:
-            return render(request, "403.html", {"detail": exc.message}, status=403)
+        except AccessDenied:
+            raise  # the 403 page
         except DomainError as exc:
             messages.error(request, exc.message)
     return redirect("inspections:detail", inspection_id=referral.inspection_id)
@@ -296,9 +288,9 @@ def note_image(request: HttpRequest, note_id: Any) -> HttpResponse:
     note = (ReferralNote.objects.select_related("referral__border_post", "referral__inspection")
             .filter(id=note_id).first())
     if note is None or not note.image:
-        return render(request, "404.html", {}, status=404)
+        raise NotFound(_("No such note image."))
     if not authz.has_permission(request.user, "inspections.secondary", note.referral.border_post_id):
-        return render(request, "403.html", {}, status=403)
+        raise AccessDenied(_("This note is at a post where you do not work the secondary queue."))
     record_access(request, "page:referral_image", "referral_note", [note.id],
                   [note.referral.inspection.traveller_id])
     return HttpResponse(bytes(note.image), content_type=note.image_type)
@@ -312,7 +304,7 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
         isinstance(scope, authz.AllPosts) or person.inspections.filter(border_post__in=scope).exists()
     )
     if person is None or not visible:
-        return render(request, "404.html", {"detail": _("No such traveller in your posts.")}, status=404)
+        raise NotFound(_("No such traveller in your posts."))
     events, in_country = timeline(person)
     from openbmis.travellers import services as travellers
 
@@ -377,12 +369,10 @@ def chip_photo(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     from openbmis.trust.models import ChipVerification
 
     found = _inspection_or_error(request, inspection_id)
-    if isinstance(found, HttpResponse):
-        return found
     record = (ChipVerification.objects.filter(inspection_id=found.id).exclude(photo=None)
               .order_by("-created_at").first())
     if record is None or not record.photo:
-        return render(request, "404.html", {"detail": _("No chip photo for this inspection.")}, status=404)
+        raise NotFound(_("No chip photo for this inspection."))
     record_access(request, "page:chip_photo", "chip_read", [record.id], [found.traveller_id])
     data = bytes(record.photo)
     if record.photo_mime_type != "image/jpeg":
@@ -415,7 +405,7 @@ def merge_traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
     target_id = request.POST.get("target", "").strip()
     target = Traveller.objects.filter(id=target_id).first() if _is_uuid(target_id) else None
     if source is None or not _manageable(request, source):
-        return render(request, "404.html", {"detail": _("No such traveller in your posts.")}, status=404)
+        raise NotFound(_("No such traveller in your posts."))
     if target is None or not _manageable(request, target):
         messages.error(request, _("Give the id of the traveller to merge into (one inspected at your posts)."))
         return redirect("inspections:traveller", traveller_id=source.id)
@@ -436,7 +426,7 @@ def split_document(request: HttpRequest, document_id: Any) -> HttpResponse:
 
     document = TravelDocument.objects.select_related("traveller").filter(id=document_id).first()
     if document is None or not _manageable(request, document.traveller):
-        return render(request, "404.html", {"detail": _("No such document in your posts.")}, status=404)
+        raise NotFound(_("No such document in your posts."))
     try:
         new = travellers.split(request.user, document, request.POST.get("reason", ""))
         messages.success(request, _("Document split into a new identity."))

@@ -56,8 +56,8 @@ def purge_own_records(now: datetime) -> dict[str, int]:
     from openbmis.documents.models import Examination, ExaminationImage
     from openbmis.inspections.models import Crossing, Inspection, Referral, ReferralNote
     from openbmis.manifests.models import ManifestPerson
-    from openbmis.trust.models import ChipVerification
     from openbmis.permits.models import EntryBan, Overstay, Presence, StayExtension, VisaUse
+    from openbmis.trust.models import ChipVerification
     from openbmis.watchlists.models import Hit, NoMatchMemory
 
     cutoff = now - timedelta(days=keep_days())

@@ -46,6 +46,7 @@ OBJECT_PAGES = {
     "/inspect/{inspection_id}/refusal-form": (OFFICERS, "tests/inspections"),
     "/inspect/{inspection_id}/void": (OFFICERS, "tests/inspections (the service lets supervisors only)"),
     "/manifests/{manifest_id}/": (MANIFESTS, "tests/manifests"),
+    "/network/{node_id}/revoke/": (ADMIN, "tests/network/test_pages.py"),
     "/overstays/detect/": ({"analyst", "supervisor"}, "tests/permits"),
     "/permits/bans/{ban_id}/lift/": (ADMIN, "tests/permits"),
     "/permits/extend/{traveller_id}/": (ADMIN, "tests/permits"),

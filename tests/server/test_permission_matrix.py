@@ -334,6 +334,7 @@ PAGES = {
     "/overstays/export.csv": ({"analyst", "supervisor"}, False),
     "/account/password/": (EVERYONE, False),
     "/network/": ({"administrator"}, "national_only"),
+    "/network/code/": ({"administrator"}, "national_only"),
     "/manifests/": ({"prearrival_officer", "supervisor", "analyst"}, False),
     "/manifests/queue/": ({"prearrival_officer", "supervisor"}, False),
     "/manifests/compliance/": ({"prearrival_officer", "supervisor", "analyst"}, False),

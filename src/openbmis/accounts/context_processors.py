@@ -36,6 +36,9 @@ NAVIGATION = [
 ]
 
 
+# Menu entries for headquarters only: at a border-post node these pages are refused (docs/sync.md).
+HQ_ONLY = {"network:nodes"}
+
 # Menu entries that show a count of waiting work (inspections.work.counts), refreshed by menu.js.
 COUNTED = {"inspections:counter": "open", "inspections:queue": "queue", "watchlists:hits": "hits"}
 
@@ -44,10 +47,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_roles": []}
+    from openbmis.core import installation
+
+    at_hq = installation.is_hq()
     items = [
         {"url": reverse(url), "label": label, "active": request.path == reverse(url), "count": COUNTED.get(url)}
         for url, label, perm in NAVIGATION
-        if perm is None or authz.has_permission(user, perm)
+        if (perm is None or authz.has_permission(user, perm)) and (at_hq or url not in HQ_ONLY)
     ]
     assignments = user.role_assignments.select_related("border_post")
     user_roles = [

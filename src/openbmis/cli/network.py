@@ -76,10 +76,11 @@ def cmd_checksum(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     setup_django()
-    from openbmis.network import client
+    from openbmis.network import client, worker
 
     while True:
-        report = client.sync()
+        with worker.exclusive():  # one exchange at a time: waits for the worker's, if one is under way
+            report = client.sync()
         print(json.dumps(report.as_dict()), flush=True)
         if not args.every:
             return report.status

@@ -183,12 +183,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # At a border-post node: exchange with headquarters every OPENBMIS_SYNC_INTERVAL seconds, beside the jobs.
     from openbmis.network import worker
 
-    worker.start_if_node()
+    exchanger = worker.start_if_node()
     # No code reloader: the product runs installed code, and the demo stops its worker with the server.
     options: dict[str, Any] = {"batch": args.batch, "interval": args.interval, "reload": False}
     if args.queue:
         options["queue_name"] = args.queue
-    call_command("db_worker", **options)
+    try:
+        call_command("db_worker", **options)
+    finally:
+        if exchanger is not None:  # let an exchange under way finish (it resumes anyway if cut)
+            exchanger.stop()
     return 0
 
 

@@ -654,3 +654,12 @@ def test_the_node_worker_exchanges_on_its_interval_and_stops(transactional_db, s
     settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
     settings.OPENBMIS_SYNC_INTERVAL = 0
     assert worker.start_if_node() is None  # switched off
+
+
+def test_an_enrolment_code_never_starts_with_a_dash(db, two_posts):
+    """A code is typed after ``--code`` on the command line: a leading "-" would be read as an option."""
+    from openbmis.network import services
+
+    codes = [services.issue_enrolment_code("test", "TST-A") for _ in range(200)]
+    assert not [c for c in codes if c.startswith("-")]
+    assert len(set(codes)) == 200

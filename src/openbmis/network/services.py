@@ -98,6 +98,8 @@ def issue_enrolment_code(actor: Any, post_code: str, now: datetime | None = None
     post = borderposts.get_post(post_code)
     now = now or timezone.now()
     code = secrets.token_urlsafe(18)
+    while code.startswith("-"):  # `openbmis node enrol --code -abc` would read it as an option
+        code = secrets.token_urlsafe(18)
     seed_feed()
     own_key()
     with transaction.atomic():

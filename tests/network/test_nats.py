@@ -171,3 +171,59 @@ def test_a_batch_published_twice_is_applied_once_and_a_forged_one_is_refused(db,
         nats_transport.process_push(*_published(str(node.id), _other_private, rows))
     with pytest.raises(AccessDenied, match="another node"):
         nats_transport.process_push(f"{nats_transport.UP_SUBJECT}.{uuid.uuid4()}", headers, body)
+
+
+def test_a_node_whose_nats_server_is_down_is_told_so_at_once():
+    """nats-py takes max_reconnect_attempts=0 as "try forever": the node must give up after one attempt (exit 1)."""
+    import asyncio
+
+    from openbmis.network import nats_transport
+
+    started = time.monotonic()
+    with pytest.raises(nats_transport.Unreachable):
+        # Bounded here too, so that a regression fails instead of hanging the suite.
+        asyncio.run(asyncio.wait_for(nats_transport._connect(f"nats://127.0.0.1:{_free_port()}"), 30))
+    assert time.monotonic() - started < 20
+
+
+def test_an_acknowledgement_signed_for_another_node_is_discarded(nats_url):
+    """A signed acknowledgement copied from another node's subject must not mark this node's records received
+    (the node would then purge records headquarters never had)."""
+    import asyncio
+
+    import nats
+
+    from openbmis.network import nats_transport
+    from openbmis.network.client import SyncReport
+    from openbmis.network.models import Enrolment
+
+    hq_private, hq_public = signing.new_key_pair()
+    this_node, other_node = str(uuid.uuid4()), str(uuid.uuid4())
+    enrolment = Enrolment(node_id=this_node, hq_public_key=hq_public)
+
+    def ack(payload: dict) -> tuple[bytes, dict[str, str]]:
+        at = timezone.now().isoformat()
+        body = json.dumps({**payload, "hq_time": at}).encode()
+        return body, {"X-OpenBMIS-Time": at,
+                      "X-OpenBMIS-Signature": signing.sign(hq_private, signing.response_message(at, body))}
+
+    async def scenario() -> tuple[int, int, int]:
+        nc = await nats.connect(nats_url)
+        js = nc.jetstream()
+        await nats_transport._ensure_streams(js)
+        subject = f"{nats_transport.ACK_SUBJECT}.{this_node}"
+        for payload in ({"acked": [1, 2], "node_id": other_node}, {"acked": [1, 2]}):
+            body, headers = ack(payload)
+            await js.publish(subject, body, headers=headers)
+        forged_body, forged_headers = ack({"acked": [1, 2], "node_id": this_node})
+        forged_headers["X-OpenBMIS-Signature"] = signing.sign(signing.new_key_pair()[0],
+                                                              signing.response_message("x", forged_body))
+        await js.publish(subject, forged_body, headers=forged_headers)
+        report = SyncReport()
+        pending = await nats_transport._collect_acks(js, enrolment, this_node, {1, 2}, report, 2.0)
+        consumer = await js.consumer_info(nats_transport.ACK_STREAM, f"node-{this_node}")
+        await nc.close()
+        return pending, report.acked, consumer.num_pending + consumer.num_ack_pending
+
+    pending, acked, left = asyncio.run(scenario())
+    assert (pending, acked, left) == (2, 0, 0)

@@ -26,12 +26,8 @@ pytestmark = pytest.mark.xdist_group("topology")
 NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
 
 
-@pytest.fixture
-def nats_url(tmp_path):
-    if not Path(NATS_SERVER).exists():
-        pytest.skip("nats-server is not installed (Debian package nats-server)")
-    port = _free_port()
-    server = subprocess.Popen([NATS_SERVER, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(tmp_path / "js")],
+def _nats_server(args: list[str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen([NATS_SERVER, "-a", "127.0.0.1", "-p", str(port), *args],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -40,6 +36,39 @@ def nats_url(tmp_path):
                 break
         except OSError:
             time.sleep(0.2)
+    return server
+
+
+@pytest.fixture
+def nats_hub(tmp_path):
+    """A private hub (JetStream in the domain ``hq``, listening for leaf nodes): its URL and its leaf-node port."""
+    if not Path(NATS_SERVER).exists():
+        pytest.skip("nats-server is not installed (Debian package nats-server)")
+    port, leaf_port = _free_port(), _free_port()
+    config = tmp_path / "hub.conf"
+    config.write_text(f'jetstream {{ store_dir: "{tmp_path / "js"}", domain: hq }}\n'
+                      f"leafnodes {{ listen: 127.0.0.1:{leaf_port} }}\n")
+    server = _nats_server(["-c", str(config)], port)
+    try:
+        yield f"nats://127.0.0.1:{port}", leaf_port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture
+def nats_url(nats_hub):
+    return nats_hub[0]
+
+
+@pytest.fixture
+def leaf_url(tmp_path, nats_hub):
+    """The post's leaf node (no JetStream of its own), connected to the hub."""
+    port = _free_port()
+    config = tmp_path / "leaf.conf"
+    config.write_text(f'leafnodes {{ remotes: [ {{ url: "nats-leaf://127.0.0.1:{nats_hub[1]}" }} ] }}\n')
+    server = _nats_server(["-c", str(config)], port)
+    time.sleep(1)  # the leaf connection to the hub is made just after the leaf listens
     try:
         yield f"nats://127.0.0.1:{port}"
     finally:
@@ -72,13 +101,15 @@ class Consumer:
             self.process = None
 
 
-def test_a_node_synchronises_over_nats_and_loses_nothing_when_headquarters_is_away(tmp_path, nats_url):
+def test_a_node_synchronises_over_nats_and_loses_nothing_when_headquarters_is_away(tmp_path, nats_url, leaf_url):
     pg = _pg_available()
     name = f"openbmis_nats_hq_{uuid.uuid4().hex[:8]}"
     hq = Site("hq", tmp_path, _fresh_pg(name) if pg else f"sqlite:///{tmp_path / 'hq.sqlite3'}", "hq", _free_port(),
-              OPENBMIS_NATS_URL=nats_url)
+              OPENBMIS_NATS_URL=nats_url, OPENBMIS_NATS_DOMAIN="hq")
+    # The node talks to its leaf node only; the hub's JetStream is reached under its domain.
     node = Site("node", tmp_path, f"sqlite:///{tmp_path / 'node.sqlite3'}", "bcp:AIR-CAP", _free_port(),
-                OPENBMIS_SYNC_TRANSPORT="nats", OPENBMIS_NATS_URL=nats_url, OPENBMIS_SYNC_BATCH="5",
+                OPENBMIS_SYNC_TRANSPORT="nats", OPENBMIS_NATS_URL=leaf_url, OPENBMIS_NATS_DOMAIN="hq",
+                OPENBMIS_SYNC_BATCH="5",
                 OPENBMIS_NATS_ACK_WAIT="8")
     consumer = Consumer(hq)
     try:

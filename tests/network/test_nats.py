@@ -26,12 +26,8 @@ pytestmark = pytest.mark.xdist_group("topology")
 NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
 
 
-@pytest.fixture
-def nats_url(tmp_path):
-    if not Path(NATS_SERVER).exists():
-        pytest.skip("nats-server is not installed (Debian package nats-server)")
-    port = _free_port()
-    server = subprocess.Popen([NATS_SERVER, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(tmp_path / "js")],
+def _nats_server(args: list[str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen([NATS_SERVER, "-a", "127.0.0.1", "-p", str(port), *args],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -40,6 +36,39 @@ def nats_url(tmp_path):
                 break
         except OSError:
             time.sleep(0.2)
+    return server
+
+
+@pytest.fixture
+def nats_hub(tmp_path):
+    """A private hub (JetStream in the domain ``hq``, listening for leaf nodes): its URL and its leaf-node port."""
+    if not Path(NATS_SERVER).exists():
+        pytest.skip("nats-server is not installed (Debian package nats-server)")
+    port, leaf_port = _free_port(), _free_port()
+    config = tmp_path / "hub.conf"
+    config.write_text(f'jetstream {{ store_dir: "{tmp_path / "js"}", domain: hq }}\n'
+                      f"leafnodes {{ listen: 127.0.0.1:{leaf_port} }}\n")
+    server = _nats_server(["-c", str(config)], port)
+    try:
+        yield f"nats://127.0.0.1:{port}", leaf_port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture
+def nats_url(nats_hub):
+    return nats_hub[0]
+
+
+@pytest.fixture
+def leaf_url(tmp_path, nats_hub):
+    """The post's leaf node (no JetStream of its own), connected to the hub."""
+    port = _free_port()
+    config = tmp_path / "leaf.conf"
+    config.write_text(f'leafnodes {{ remotes: [ {{ url: "nats-leaf://127.0.0.1:{nats_hub[1]}" }} ] }}\n')
+    server = _nats_server(["-c", str(config)], port)
+    time.sleep(1)  # the leaf connection to the hub is made just after the leaf listens
     try:
         yield f"nats://127.0.0.1:{port}"
     finally:
@@ -72,13 +101,15 @@ class Consumer:
             self.process = None
 
 
-def test_a_node_synchronises_over_nats_and_loses_nothing_when_headquarters_is_away(tmp_path, nats_url):
+def test_a_node_synchronises_over_nats_and_loses_nothing_when_headquarters_is_away(tmp_path, nats_url, leaf_url):
     pg = _pg_available()
     name = f"openbmis_nats_hq_{uuid.uuid4().hex[:8]}"
     hq = Site("hq", tmp_path, _fresh_pg(name) if pg else f"sqlite:///{tmp_path / 'hq.sqlite3'}", "hq", _free_port(),
-              OPENBMIS_NATS_URL=nats_url)
+              OPENBMIS_NATS_URL=nats_url, OPENBMIS_NATS_DOMAIN="hq")
+    # The node talks to its leaf node only; the hub's JetStream is reached under its domain.
     node = Site("node", tmp_path, f"sqlite:///{tmp_path / 'node.sqlite3'}", "bcp:AIR-CAP", _free_port(),
-                OPENBMIS_SYNC_TRANSPORT="nats", OPENBMIS_NATS_URL=nats_url, OPENBMIS_SYNC_BATCH="5",
+                OPENBMIS_SYNC_TRANSPORT="nats", OPENBMIS_NATS_URL=leaf_url, OPENBMIS_NATS_DOMAIN="hq",
+                OPENBMIS_SYNC_BATCH="5",
                 OPENBMIS_NATS_ACK_WAIT="8")
     consumer = Consumer(hq)
     try:
@@ -171,3 +202,59 @@ def test_a_batch_published_twice_is_applied_once_and_a_forged_one_is_refused(db,
         nats_transport.process_push(*_published(str(node.id), _other_private, rows))
     with pytest.raises(AccessDenied, match="another node"):
         nats_transport.process_push(f"{nats_transport.UP_SUBJECT}.{uuid.uuid4()}", headers, body)
+
+
+def test_a_node_whose_nats_server_is_down_is_told_so_at_once():
+    """nats-py takes max_reconnect_attempts=0 as "try forever": the node must give up after one attempt (exit 1)."""
+    import asyncio
+
+    from openbmis.network import nats_transport
+
+    started = time.monotonic()
+    with pytest.raises(nats_transport.Unreachable):
+        # Bounded here too, so that a regression fails instead of hanging the suite.
+        asyncio.run(asyncio.wait_for(nats_transport._connect(f"nats://127.0.0.1:{_free_port()}"), 30))
+    assert time.monotonic() - started < 20
+
+
+def test_an_acknowledgement_signed_for_another_node_is_discarded(nats_url):
+    """A signed acknowledgement copied from another node's subject must not mark this node's records received
+    (the node would then purge records headquarters never had)."""
+    import asyncio
+
+    import nats
+
+    from openbmis.network import nats_transport
+    from openbmis.network.client import SyncReport
+    from openbmis.network.models import Enrolment
+
+    hq_private, hq_public = signing.new_key_pair()
+    this_node, other_node = str(uuid.uuid4()), str(uuid.uuid4())
+    enrolment = Enrolment(node_id=this_node, hq_public_key=hq_public)
+
+    def ack(payload: dict) -> tuple[bytes, dict[str, str]]:
+        at = timezone.now().isoformat()
+        body = json.dumps({**payload, "hq_time": at}).encode()
+        return body, {"X-OpenBMIS-Time": at,
+                      "X-OpenBMIS-Signature": signing.sign(hq_private, signing.response_message(at, body))}
+
+    async def scenario() -> tuple[int, int, int]:
+        nc = await nats.connect(nats_url)
+        js = nc.jetstream()
+        await nats_transport._ensure_streams(js)
+        subject = f"{nats_transport.ACK_SUBJECT}.{this_node}"
+        for payload in ({"acked": [1, 2], "node_id": other_node}, {"acked": [1, 2]}):
+            body, headers = ack(payload)
+            await js.publish(subject, body, headers=headers)
+        forged_body, forged_headers = ack({"acked": [1, 2], "node_id": this_node})
+        forged_headers["X-OpenBMIS-Signature"] = signing.sign(signing.new_key_pair()[0],
+                                                              signing.response_message("x", forged_body))
+        await js.publish(subject, forged_body, headers=forged_headers)
+        report = SyncReport()
+        pending = await nats_transport._collect_acks(js, enrolment, this_node, {1, 2}, report, 2.0)
+        consumer = await js.consumer_info(nats_transport.ACK_STREAM, f"node-{this_node}")
+        await nc.close()
+        return pending, report.acked, consumer.num_pending + consumer.num_ack_pending
+
+    pending, acked, left = asyncio.run(scenario())
+    assert (pending, acked, left) == (2, 0, 0)

@@ -86,11 +86,25 @@ async def _ensure_streams(js: Any) -> None:
         await js.add_stream(StreamConfig(name=name, subjects=[f"{subject}.*"]))
 
 
+async def _quiet(exc: Exception) -> None:
+    log.debug("network over NATS: %s", type(exc).__name__)
+
+
+def _jetstream(nc: Any) -> Any:
+    """JetStream, under the hub's domain when one is configured: through a leaf node without JetStream of its own,
+    the hub's API answers only as ``$JS.<domain>.API``."""
+    return nc.jetstream(domain=settings.OPENBMIS_NATS_DOMAIN or None)
+
+
 async def _connect(url: str) -> Any:
     import nats
 
     try:
-        return await nats.connect(url, connect_timeout=5, allow_reconnect=False, max_reconnect_attempts=0)
+        # One attempt, bounded: nats-py 2.x takes max_reconnect_attempts=0 as "try forever", even with
+        # allow_reconnect=False, so a node whose NATS server is down would hang instead of exiting 1.
+        return await asyncio.wait_for(nats.connect(url, connect_timeout=5, allow_reconnect=False,
+                                                   max_reconnect_attempts=1, reconnect_time_wait=1,
+                                                   error_cb=_quiet), timeout=20)
     except Exception as exc:  # noqa: BLE001 - any failure to connect: unreachable, retried later
         raise Unreachable(f"NATS cannot be reached at {url}: {type(exc).__name__}") from None
 
@@ -140,7 +154,7 @@ async def serve(url: str, stop: threading.Event, ready: Callable[[], None] | Non
     """Headquarters' consumer: apply every batch published by the nodes, answer feed requests, until ``stop``."""
 
     nc = await _connect(url)
-    js = nc.jetstream()
+    js = _jetstream(nc)
     await _ensure_streams(js)
 
     async def on_feed(msg: Any) -> None:
@@ -183,17 +197,19 @@ async def _handle_batch(js: Any, msg: Any) -> None:
         refused = await _db(Node.objects.filter(id=node_id, status=Node.Status.REVOKED).exists) \
             if _looks_like_uuid(node_id) else False
         if refused:  # tell the (genuine, revoked) node, signed, so that it stops with 2
-            body, headers = await _db(_answer, {"refused": exc.message})
+            body, headers = await _db(_answer, {"refused": exc.message, "node_id": node_id})
             await js.publish(f"{ACK_SUBJECT}.{node_id}", body, headers=headers)
         await msg.term()
         return
     except (DomainError, ValueError) as exc:
         log.warning("network over NATS: a batch of node %s could not be taken: %s", node_id[:36], exc)
-        body, headers = await _db(_answer, {"acked": [], "error": str(getattr(exc, "message", exc))})
+        body, headers = await _db(_answer, {"acked": [], "error": str(getattr(exc, "message", exc)),
+                                            "node_id": node_id})
         await js.publish(f"{ACK_SUBJECT}.{node_id}", body, headers=headers)
         await msg.term()
         return
-    body, headers = await _db(_answer, result)
+    # The node's id is in the signed body: an acknowledgement copied onto another node's subject is discarded there.
+    body, headers = await _db(_answer, {**result, "node_id": node_id})
     await js.publish(f"{ACK_SUBJECT}.{node_id}", body, headers=headers)
     await msg.ack()
 
@@ -251,7 +267,7 @@ async def exchange(enrolment: Enrolment, until_seq: int, report: Any, *, url: st
 
     nc = await _connect(url)
     try:
-        js = nc.jetstream()
+        js = _jetstream(nc)
         key = await _db(services.own_key)
         node_id = str(enrolment.node_id)
         # Down: the feed, page by page. Headquarters away: the outbox still goes into JetStream (store and forward).
@@ -310,7 +326,16 @@ async def _collect_acks(js: Any, enrolment: Enrolment, node_id: str, waiting: se
         except TimeoutError:  # nats-py raises its own subclass, or asyncio's
             messages = []
         for msg in messages:
-            data = _verified(enrolment, msg.headers, msg.data)
+            try:
+                data = _verified(enrolment, msg.headers, msg.data)
+            except Refused:
+                data = {}
+            if data.get("node_id") != node_id:
+                # Not signed by headquarters, or signed for another node (copied here): whoever can publish on
+                # this subject must not make the node believe its records arrived (they would then be purged).
+                log.warning("network over NATS: discarded an acknowledgement not signed for this node")
+                await msg.term()
+                continue
             await msg.ack()
             if data.get("refused"):
                 raise Refused(f"headquarters refused: {data['refused']}")

@@ -74,6 +74,7 @@ class Config:
     nats_url: str = "nats://127.0.0.1:4222"
     node_keep_days: int = 90  # a node purges its own records headquarters holds after this many days
     sync_interval: int = 60  # seconds between a node worker's exchanges with headquarters (0: none)
+    nats_domain: str = ""  # the hub's JetStream domain, reached through a post's leaf node
     nats_ack_wait: int = 30  # seconds a node waits for headquarters' acknowledgements over NATS
     # Largest upload accepted, in MiB, per kind of file (docs/configuration.md, "Uploads").
     upload_max_mb: tuple[tuple[str, int], ...] = (
@@ -298,6 +299,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         nats_url=env.get("OPENBMIS_NATS_URL") or "nats://127.0.0.1:4222",
         node_keep_days=_int(env, "OPENBMIS_NODE_KEEP_DAYS", 90, 1),
         sync_interval=_int(env, "OPENBMIS_SYNC_INTERVAL", 60, 0),
+        nats_domain=env.get("OPENBMIS_NATS_DOMAIN", "").strip(),
         nats_ack_wait=_int(env, "OPENBMIS_NATS_ACK_WAIT", 30, 1),
         upload_max_mb=tuple((kind, _int(env, f"OPENBMIS_UPLOAD_MAX_MB_{kind.upper()}", default, 1))
                             for kind, default in Config.upload_max_mb),

@@ -161,6 +161,7 @@ OPENBMIS_NATS_URL = CONFIG.nats_url
 OPENBMIS_NODE_KEEP_DAYS = CONFIG.node_keep_days
 OPENBMIS_SYNC_INTERVAL = CONFIG.sync_interval
 OPENBMIS_NATS_ACK_WAIT = CONFIG.nats_ack_wait
+OPENBMIS_NATS_DOMAIN = CONFIG.nats_domain
 
 LANGUAGE_CODE = CONFIG.languages[0]
 LANGUAGES = [(code, _config.KNOWN_LANGUAGES[code]) for code in CONFIG.languages]

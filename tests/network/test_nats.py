@@ -204,6 +204,28 @@ def test_a_batch_published_twice_is_applied_once_and_a_forged_one_is_refused(db,
         nats_transport.process_push(f"{nats_transport.UP_SUBJECT}.{uuid.uuid4()}", headers, body)
 
 
+def _run_async(coroutine):
+    """Run a coroutine to its end in a thread of its own: another test of the session (a browser test) may have left
+    an event loop running in this one, and asyncio.run refuses to start inside a running loop."""
+    import asyncio
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
 def test_a_node_whose_nats_server_is_down_is_told_so_at_once():
     """nats-py takes max_reconnect_attempts=0 as "try forever": the node must give up after one attempt (exit 1)."""
     import asyncio
@@ -213,14 +235,13 @@ def test_a_node_whose_nats_server_is_down_is_told_so_at_once():
     started = time.monotonic()
     with pytest.raises(nats_transport.Unreachable):
         # Bounded here too, so that a regression fails instead of hanging the suite.
-        asyncio.run(asyncio.wait_for(nats_transport._connect(f"nats://127.0.0.1:{_free_port()}"), 30))
+        _run_async(asyncio.wait_for(nats_transport._connect(f"nats://127.0.0.1:{_free_port()}"), 30))
     assert time.monotonic() - started < 20
 
 
 def test_an_acknowledgement_signed_for_another_node_is_discarded(nats_url):
     """A signed acknowledgement copied from another node's subject must not mark this node's records received
     (the node would then purge records headquarters never had)."""
-    import asyncio
 
     import nats
 
@@ -256,5 +277,5 @@ def test_an_acknowledgement_signed_for_another_node_is_discarded(nats_url):
         await nc.close()
         return pending, report.acked, consumer.num_pending + consumer.num_ack_pending
 
-    pending, acked, left = asyncio.run(scenario())
+    pending, acked, left = _run_async(scenario())
     assert (pending, acked, left) == (2, 0, 0)

@@ -12,6 +12,15 @@ import uuid
 from uuid_utils import compat
 
 
+def is_uuid(value: object) -> bool:
+    """Whether ``value`` (surrounding spaces ignored) reads as a UUID: a form field or header before a lookup."""
+    try:
+        uuid.UUID(str(value).strip())
+    except ValueError:
+        return False
+    return True
+
+
 def uuid7() -> uuid.UUID:
     """A new version-7 UUID as a standard :class:`uuid.UUID`."""
     return compat.uuid7()

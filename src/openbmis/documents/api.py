@@ -6,7 +6,6 @@ import base64
 import binascii
 import logging
 from typing import Any
-from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.core.apitypes import Day
 from openbmis.core.errors import InvalidInput, NotFound
+from openbmis.core.ids import is_uuid
 from openbmis.core.pii import short_hash
 from openbmis.documents import library, services
 from openbmis.documents import statistics as fraud
@@ -207,7 +207,7 @@ def add_feature(request: HttpRequest, model_id: str, payload: FeatureIn) -> Stat
     model = _model(model_id)
     image = None
     if payload.image:
-        image = model.images.filter(id=payload.image).first() if _is_uuid(payload.image) else None
+        image = model.images.filter(id=payload.image).first() if is_uuid(payload.image) else None
         if image is None:
             raise InvalidInput(f"No reference image {payload.image} on this model.", field="image")
     box = (payload.box[0], payload.box[1], payload.box[2], payload.box[3]) if payload.box else None
@@ -215,10 +215,3 @@ def add_feature(request: HttpRequest, model_id: str, payload: FeatureIn) -> Stat
                          description=payload.description, image=image, box=box)
     return Status(201, library.model_summary(model))
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -19,6 +19,7 @@ from openbmis.accounts.decorators import permission_required
 from openbmis.audit.access import record_access
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
+from openbmis.core.ids import is_uuid
 from openbmis.inspections import services
 from openbmis.inspections.forms import CounterForm, DecisionForm, ManualDocumentForm, NoteForm
 from openbmis.inspections.models import Crossing, Inspection, Referral
@@ -403,7 +404,7 @@ def merge_traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
 
     source = Traveller.objects.filter(id=traveller_id).first()
     target_id = request.POST.get("target", "").strip()
-    target = Traveller.objects.filter(id=target_id).first() if _is_uuid(target_id) else None
+    target = Traveller.objects.filter(id=target_id).first() if is_uuid(target_id) else None
     if source is None or not _manageable(request, source):
         raise NotFound(_("No such traveller in your posts."))
     if target is None or not _manageable(request, target):
@@ -435,10 +436,3 @@ def split_document(request: HttpRequest, document_id: Any) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("inspections:traveller", traveller_id=document.traveller_id)
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value.strip())
-    except ValueError:
-        return False
-    return True

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 import openbmis
 from openbmis.core.errors import AccessDenied, DomainError
+from openbmis.core.ids import is_uuid
 from openbmis.network import services, signing
 from openbmis.network.api import NODE_HEADER, SIGNATURE_HEADER, TIME_HEADER
 from openbmis.network.models import Enrolment, Node, OutboxRecord
@@ -111,15 +112,21 @@ async def _connect(url: str) -> Any:
 
 # --- headquarters ------------------------------------------------------------------------------------------------
 
+def _sender(prefix: str, subject: str, headers: dict[str, str], body: bytes) -> Node:
+    """The node that signed a message published under its own subject (``<prefix>.<node id>``); AccessDenied
+    when the subject is another node's, or the node or its signature is wrong."""
+    node_id = headers.get(NODE_HEADER, "")
+    if subject != f"{prefix}.{node_id}":
+        raise AccessDenied("a message published under another node's subject", field="node")
+    return services.authenticate(node_id, PUBLISH, subject, headers.get(TIME_HEADER, ""), body,
+                                 headers.get(SIGNATURE_HEADER, ""))
+
+
 def process_push(subject: str, headers: dict[str, str] | None, body: bytes) -> tuple[str, dict[str, Any]]:
     """Headquarters' handling of one published batch: the node, authenticated; the batch stored and applied; the
     acknowledgement to publish (node id, payload). AccessDenied when the signature or the node is wrong."""
     headers = headers or {}
-    node_id = headers.get(NODE_HEADER, "")
-    if subject != f"{UP_SUBJECT}.{node_id}":
-        raise AccessDenied("a batch published under another node's subject", field="node")
-    node = services.authenticate(node_id, PUBLISH, subject, headers.get(TIME_HEADER, ""), body,
-                                 headers.get(SIGNATURE_HEADER, ""))
+    node = _sender(UP_SUBJECT, subject, headers, body)
     payload = json.loads(body)
     services.note_contact(node, headers.get(TIME_HEADER, ""), software_version=payload.get("software_version"),
                           node_backlog=payload.get("backlog"), feed_version=payload.get("feed_version"))
@@ -130,11 +137,7 @@ def process_push(subject: str, headers: dict[str, str] | None, body: bytes) -> t
 def process_feed_request(subject: str, headers: dict[str, str] | None, body: bytes) -> dict[str, Any]:
     """Headquarters' answer to a node asking for the feed after its cursor."""
     headers = headers or {}
-    node_id = headers.get(NODE_HEADER, "")
-    if subject != f"{FEED_SUBJECT}.{node_id}":
-        raise AccessDenied("a request under another node's subject", field="node")
-    node = services.authenticate(node_id, PUBLISH, subject, headers.get(TIME_HEADER, ""), body,
-                                 headers.get(SIGNATURE_HEADER, ""))
+    node = _sender(FEED_SUBJECT, subject, headers, body)
     services.note_contact(node, headers.get(TIME_HEADER, ""))
     ask = json.loads(body)
     rows, head = services.changes_since(int(ask.get("since", 0)), int(ask.get("limit", services.MAX_PAGE)),
@@ -195,7 +198,7 @@ async def _handle_batch(js: Any, msg: Any) -> None:
     except AccessDenied as exc:
         log.warning("network over NATS: refused a batch for node %s: %s", node_id[:36], exc.message)
         refused = await _db(Node.objects.filter(id=node_id, status=Node.Status.REVOKED).exists) \
-            if _looks_like_uuid(node_id) else False
+            if is_uuid(node_id) else False
         if refused:  # tell the (genuine, revoked) node, signed, so that it stops with 2
             body, headers = await _db(_answer, {"refused": exc.message, "node_id": node_id})
             await js.publish(f"{ACK_SUBJECT}.{node_id}", body, headers=headers)
@@ -213,15 +216,6 @@ async def _handle_batch(js: Any, msg: Any) -> None:
     await js.publish(f"{ACK_SUBJECT}.{node_id}", body, headers=headers)
     await msg.ack()
 
-
-def _looks_like_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 # --- the node --------------------------------------------------------------------------------------------------

@@ -206,6 +206,31 @@ def test_referral_and_hit_pages_are_accessible(live_server, counter_page, screen
     page.pdf(path=str(screenshots / "traveller-history.pdf"))
 
 
+def test_reader_typing_before_the_counter_script_runs(live_server, counter_page, db, fast_hasher):
+    """On a slow link the reader can type the first line before counter.js has run: that line must not be
+    selected (and replaced by the second one), and the second Enter still submits. Found by CI under load."""
+    page = counter_page
+    seed.load(crossings=0)
+    base = live_server.url
+    login(page, base, "officer")
+    held = []
+    page.route("**/counter.js", lambda route: held.append(route))
+    page.goto(f"{base}/inspect/", wait_until="commit")
+    page.wait_for_selector("textarea.mrz")
+    first, second = mrz_of("clean").split("\n")
+    page.click("textarea.mrz")
+    page.keyboard.type(first, delay=0)
+    page.keyboard.press("Enter")
+    assert held, "the test must hold counter.js back while the first line is typed"
+    held[0].continue_()
+    page.wait_for_load_state("load")
+    assert page.input_value("textarea.mrz").strip() == first
+    page.keyboard.type(second, delay=0)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=verdict]")
+    assert page.inner_text("[data-testid=verdict-word]").strip().lower() == "clear"
+
+
 def test_counter_in_french_by_keyboard(live_server, counter_page, screenshots, db, fast_hasher):
     page = counter_page
     seed.load(crossings=0)

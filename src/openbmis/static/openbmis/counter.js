@@ -17,10 +17,14 @@
         if (lanes[lane.value]) { direction.value = lanes[lane.value]; }
       });
     }
-    field.focus();
+    // A fast reader may have started typing before this script ran (a slow link, a loaded machine):
+    // leave the focus where the officer put it, and never select what was typed, only what the
+    // server sent back.
+    var active = document.activeElement;
+    if (!active || active === document.body) { field.focus(); }
     // After a misread MRZ the old text is still in the field: select it, so the reader's rescan
     // replaces it instead of being typed in front of it.
-    if (field.value) { field.select(); }
+    if (field.value && field.value === field.defaultValue && document.activeElement === field) { field.select(); }
     field.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") { return; }
       var length = field.value.replace(/\s+/g, "").length;

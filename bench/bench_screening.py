@@ -162,6 +162,8 @@ def evaluate(
         "top1": top1 / n if n else 0.0,
         "hit_rate_real_lists": real_hit / n if n else 0.0,
         "hit_rate_any_list": any_hit / n if n else 0.0,
+        "hits_real_lists": real_hit,
+        "hits_any_list": any_hit,
         "p50_ms": pct(lat, 0.5),
         "p95_ms": pct(lat, 0.95),
         "mean_ms": statistics.fmean(lat) if lat else 0.0,
@@ -307,6 +309,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{set_name:11} {method:9} {r['queries']:>5}{flag:1}{r['recall']:>6.3f} {r['top1']:>6.3f} "
                   f"{r['hit_rate_real_lists']:>8.3f} {r['hit_rate_any_list']:>8.3f} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} "
                   f"{r['cpu_p50_ms']:>8.2f} {r['cpu_p95_ms']:>8.2f}")  # fmt: skip
+    for set_name, (_, truth) in ((k, v[0]) for k, v in queries.items() if v):
+        if not truth:  # the sets that must find nothing: the counts behind the rates
+            r = results["engine"][set_name]
+            print(f"{set_name}: {r['hits_real_lists']} of {r['queries']} queries with a hit on UN/OFAC, "
+                  f"{r['hits_any_list']} on any list")  # fmt: skip
     load = os.getloadavg()
     print(f"load average during the run (2 shared cores): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
           "wall-clock latency includes waiting for the CPU, cpu columns count this process's CPU time only")  # fmt: skip

@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 ALGORITHM = "openbmis-names"
-VERSION = "1.5"
+VERSION = "1.6"
 
 # name kinds in a compiled entry
 PRIMARY, ALIAS, WEAK = 0, 1, 2
@@ -314,6 +314,10 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
             fa, fb = spelling_fold(a), spelling_fold(b)
             # (y for i, Aly/Ali, or a y or w written in or left out, Gaye/Gae, is a spelling, not a vowel)
             if min(len(fa), len(fb)) <= SHORT_VOWELS_LEN and not _semivowel_spelling(fa, fb):
+                if _syllables(fa) != _syllables(fb):
+                    # one syllable against two, a y between vowels starting the second (Ning/Naying,
+                    # Lin/Laying): another name, not another spelling of the same one
+                    return 0.0, "syllables-differ"
                 # one syllable that differs by its vowel is another name (Korean Mun/Man/Min, Chun/Chuan)
                 return SHORT_VOWELS, "vowels-short"
             return 0.9, "vowels"
@@ -345,6 +349,14 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
             return SHORT_SKELETON_TOKEN, "skeleton-short"
         return 0.8, "skeleton"
     return 0.0, ""
+
+
+_SYLLABLE_NUCLEUS = re.compile(r"[aeiou]+|y(?![aeiou])")
+
+
+def _syllables(token: str) -> int:
+    """Vowel groups of a romanised token, a y before a vowel counting as a consonant (na-ying: 2, ning: 1)."""
+    return len(_SYLLABLE_NUCLEUS.findall(token))
 
 
 def _semivowel_spelling(a: str, b: str) -> bool:

@@ -20,7 +20,7 @@ from django.core.management import call_command  # noqa: E402
 from openbmis.accounts import services as accounts  # noqa: E402
 from openbmis.accounts.roles import SCOPES  # noqa: E402
 from openbmis.borderposts import services as borderposts  # noqa: E402
-from openbmis.core.installation import ensure_installation  # noqa: E402
+from openbmis.server.bootstrap import ensure_installation  # noqa: E402
 
 PASSWORD = "live-test-pw-7f3a9c"  # noqa: S105 (a throwaway database)
 ROLES = {  # role -> post code (None: national)

@@ -12,7 +12,7 @@ from openbmis.accounts import authz
 
 # (url name, label, permission or None for every logged-in user)
 NAVIGATION = [
-    ("core:home", _("Home"), None),
+    ("home", _("Home"), None),
     ("inspections:counter", _("Counter"), "inspections.primary"),
     ("inspections:queue", _("Secondary"), "inspections.secondary"),
     ("inspections:traveller_search", _("Travellers"), "identities.view"),

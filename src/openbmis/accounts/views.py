@@ -136,7 +136,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
                                      new=form.cleaned_data["new_password"])
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, _("Password changed."))
-            return redirect("core:home")
+            return redirect("home")
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     return render(request, "accounts/password.html", {"form": form}, status=400 if form.errors else 200)

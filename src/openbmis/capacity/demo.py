@@ -61,15 +61,14 @@ def _answers(content: dict, level: int, rng: random.Random) -> dict:
     return answers
 
 
-def load() -> None:
+def load(password: str) -> None:
+    """The capacity-building demo: its users (with the demo's ``password``), assessments and training."""
     if BorderPost.objects.filter(code="AIR-CAP").exists() is False:
         return
-    from openbmis.demo.seed import DEMO_PASSWORD
-
     with transaction.atomic():
         for username, full_name, role in USERS:
             if not User.objects.filter(username=username).exists():
-                user = accounts.create_user(ACTOR, username=username, password=DEMO_PASSWORD, full_name=full_name,
+                user = accounts.create_user(ACTOR, username=username, password=password, full_name=full_name,
                                             validate=False)
                 accounts.assign_role(ACTOR, user, role, None)
         for code, name, country in INSTITUTIONS:

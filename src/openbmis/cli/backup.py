@@ -20,8 +20,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
 
-    from openbmis.core import backup
     from openbmis.core.errors import DomainError
+    from openbmis.server import backup
 
     def say(message: str) -> None:
         print(message, file=sys.stderr)
@@ -41,8 +41,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     setup_django()
-    from openbmis.core import backup
     from openbmis.core.errors import DomainError
+    from openbmis.server import backup
 
     if not args.yes:
         print("openbmis: restore replaces the configured database with the backup; stop the server and the "

@@ -31,7 +31,7 @@ def setup_django() -> None:
 def _migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
-    from openbmis.core.installation import ensure_installation
+    from openbmis.server.bootstrap import ensure_installation
 
     call_command("migrate", interactive=False, verbosity=verbosity)
     ensure_installation()

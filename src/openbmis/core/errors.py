@@ -56,3 +56,24 @@ HTTP_STATUS: tuple[tuple[type[DomainError], int], ...] = (
 def http_status(error: DomainError) -> int:
     """The HTTP status for a domain error (400 for one of no more specific kind)."""
     return next((status for kind, status in HTTP_STATUS if isinstance(error, kind)), 400)
+
+
+# --- the API's bodies for failures outside any endpoint (the middleware and the API share them) ---
+def too_large_body() -> dict[str, str]:
+    """The API's 413 body: the configured limit named."""
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return {"code": "too_large", "field": "body",
+            "detail": f"the request body is larger than the limit of {limit} bytes"}
+
+
+def bad_multipart(exc: Exception) -> dict[str, str]:
+    return {"code": "invalid", "field": "file", "detail": f"malformed multipart body: {exc}"}
+
+
+def server_error_body(request: Any) -> dict[str, str]:
+    """The API's 500 body: no detail of the failure, the request id to quote."""
+    request_id = getattr(request, "request_id", "")
+    return {"code": "server_error", "request_id": request_id,
+            "detail": f"an unexpected error; quote request id {request_id} to your administrator"}

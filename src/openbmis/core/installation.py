@@ -15,11 +15,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
-from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict
-from openbmis.core.models import Installation
 
 # Reference data: owned by headquarters, read-only at a node. ``accounts.User``: creation and deletion
 # only (a node records logins and lockouts on its copy).
@@ -104,20 +101,3 @@ def guard_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
     label = _label(sender)
     if label in REFERENCE_MODELS or label in CREATE_DELETE_ONLY:
         require_hq(f"deleting {sender._meta.verbose_name} ({label})")
-
-
-def ensure_installation() -> Installation:
-    existing = Installation.objects.first()
-    if existing is not None:
-        return existing
-    configured_value = configured()
-    with transaction.atomic():
-        if configured_value == "hq":
-            installation = Installation.objects.create(kind=Installation.Kind.HQ)
-        else:
-            installation = Installation.objects.create(
-                kind=Installation.Kind.BCP, border_post_code=configured_value.split(":", 1)[1]
-            )
-        audit.record(actor=audit.SYSTEM, action="installation.create", object_type="installation",
-                     object_id=str(installation.id), object_label=str(installation), after=audit.snapshot(installation))
-    return installation

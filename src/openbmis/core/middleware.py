@@ -98,7 +98,7 @@ class ApiErrorsMiddleware:
         from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
         from django.http.multipartparser import MultiPartParserError
 
-        from openbmis.server.api import bad_multipart, server_error_body, too_large_body
+        from openbmis.core.errors import bad_multipart, server_error_body, too_large_body
 
         if isinstance(exc, RequestDataTooBig):
             return _json(too_large_body(), 413)

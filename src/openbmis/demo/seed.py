@@ -115,7 +115,7 @@ EXTRA_LOADERS.append(_overstays)
 def _capacity() -> None:
     from openbmis.capacity.demo import load as load_capacity
 
-    load_capacity()
+    load_capacity(DEMO_PASSWORD)
 
 
 EXTRA_LOADERS.append(_capacity)

@@ -22,7 +22,10 @@ from openbmis.capacity.api import training_router
 from openbmis.core.apitypes import ApiParser
 from openbmis.core.errors import (
     DomainError,
+    bad_multipart,
     http_status,
+    server_error_body,
+    too_large_body,
 )
 from openbmis.documents.api import router as documents_router
 from openbmis.documents.chip import router as chip_router
@@ -106,24 +109,6 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Never an HTML page or a traceback for an API client: a JSON 500 carrying the request id to quote."""
     log.exception("unhandled error in %s %s", request.method, request.path)
     return api.create_response(request, server_error_body(request), status=500)
-
-
-def too_large_body() -> dict[str, str]:
-    from django.conf import settings
-
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return {"code": "too_large", "field": "body",
-            "detail": f"the request body is larger than the limit of {limit} bytes"}
-
-
-def bad_multipart(exc: Exception) -> dict[str, str]:
-    return {"code": "invalid", "field": "file", "detail": f"malformed multipart body: {exc}"}
-
-
-def server_error_body(request: HttpRequest) -> dict[str, str]:
-    request_id = getattr(request, "request_id", "")
-    return {"code": "server_error", "request_id": request_id,
-            "detail": f"an unexpected error; quote request id {request_id} to your administrator"}
 
 
 api.add_router("/", accounts_router)

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 
+from openbmis.server import views
 from openbmis.server.api import api
 
 
@@ -11,6 +12,7 @@ def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("", include("openbmis.core.urls")),
     path("account/", include("openbmis.accounts.urls")),
     path("border-posts/", include("openbmis.borderposts.urls")),

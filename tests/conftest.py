@@ -9,13 +9,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.paths import testdata_root
+from tests.paths import shared_testdata
 
 
 @pytest.fixture(scope="session")
 def testdata() -> Path:
     """The external test data folder; tests that need it skip with a reason when it is absent."""
-    root = testdata_root()
+    root = shared_testdata()
     if not root.is_dir():
         pytest.skip(f"external test data not found at {root} (set OPENBMIS_TESTDATA)")
     return root

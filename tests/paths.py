@@ -8,7 +8,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def testdata_root() -> Path:
+def shared_testdata() -> Path:
     """Where ../shared/testdata lies (``OPENBMIS_TESTDATA`` overrides it)."""
     override = os.environ.get("OPENBMIS_TESTDATA")
     if override:

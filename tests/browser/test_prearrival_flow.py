@@ -4,6 +4,7 @@ queue; the passenger is inspected at the counter and the officer sees the advanc
 from __future__ import annotations
 
 import pytest
+from tests.manifests.helpers import PASSENGERS, manifest_text, mrz_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -19,11 +20,6 @@ def login(page, base, username):
 
 
 def test_manifest_queue_and_counter(live_server, page, screenshots, client, bearer, make_user, transactional_db):
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "manifests"))
-    from conftest import PASSENGERS, manifest_text, mrz_of  # type: ignore[import-not-found]
     from openbmis.borderposts import services as borderposts
     from openbmis.manifests import services
     from openbmis.watchlists import matching

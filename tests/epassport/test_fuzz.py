@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.paths import testdata_root
+from tests.paths import shared_testdata
 
 from openbmis.epassport import EPassportError, parse_data_group, parse_sod, verify
 
-_SEED = testdata_root() / "epassport" / "pymrtd" / "etsi_tr103200_EACAA_EF_SOD.bin"
+_SEED = shared_testdata() / "epassport" / "pymrtd" / "etsi_tr103200_EACAA_EF_SOD.bin"
 
 
 def _seed_sod() -> bytes:

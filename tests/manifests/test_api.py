@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from .conftest import manifest_text
+from .helpers import manifest_text
 
 ROLES = ("primary_officer", "secondary_officer", "supervisor", "analyst", "administrator", "auditor",
          "prearrival_officer")

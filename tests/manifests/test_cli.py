@@ -7,7 +7,7 @@ import json
 from openbmis.cli.main import main
 from openbmis.manifests.models import Carrier, Manifest
 
-from .conftest import manifest_text
+from .helpers import manifest_text
 
 
 def test_cli_flow(tmp_path, capsys, airport, passengers, make_user):

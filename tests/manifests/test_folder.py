@@ -5,7 +5,7 @@ from __future__ import annotations
 from openbmis.manifests import services
 from openbmis.manifests.models import Manifest
 
-from .conftest import manifest_text
+from .helpers import manifest_text
 
 
 def test_drop_folder(tmp_path, airport, carrier, passengers):

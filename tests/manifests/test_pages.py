@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openbmis.manifests import services
 from openbmis.manifests.models import PreArrivalHit
 
-from .conftest import manifest_text
+from .helpers import manifest_text
 
 
 def test_queue_judgement_form(session_client, make_user, airport, carrier, watchlist, passengers):

@@ -10,7 +10,7 @@ from openbmis.core.errors import AccessDenied, InvalidInput
 from openbmis.manifests import services
 from openbmis.manifests.models import Manifest, ManifestPerson, PreArrivalHit
 
-from .conftest import inspect, manifest_text, person
+from .helpers import inspect, manifest_text, person
 
 
 def test_ingest_stores_raw_hash_and_screens_everyone(airport, carrier, watchlist, passengers):

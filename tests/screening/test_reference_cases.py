@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.paths import testdata_root
+from tests.paths import shared_testdata
 
 from openbmis.screening import Identifier, Query, ScoringConfig, WatchlistEntry, compare, parse_date
 
-ROOT = testdata_root() / "watchlists"
+ROOT = shared_testdata() / "watchlists"
 TYPES = {"Person": "person", "Company": "organization", "Organization": "organization", "Vessel": "vessel"}
 ID_PROPS = ("swiftBic", "registrationNumber", "imoNumber")
 

@@ -24,14 +24,21 @@
                     lineStyle: { color: COLORS.net, type: "dashed" } });
     }
     var horizontal = panel.chart === "bar";
-    var categories = { type: "category", data: panel.labels, inverse: horizontal,
+    // Right to left (Arabic): time runs from right to left, bars grow to the left and the labels stand on
+    // the right, as the page around the chart is mirrored.
+    var rtl = document.documentElement.dir === "rtl";
+    // (a bar chart's categories run top to bottom whatever the direction: inverse is their reading order)
+    var categories = { type: "category", data: panel.labels, inverse: horizontal ? true : rtl,
                        axisLabel: { width: 150, overflow: "truncate" } };
-    var values = { type: "value" };
+    var values = { type: "value", inverse: horizontal && rtl };
+    if (horizontal && rtl) { categories.position = "right"; }
+    if (!horizontal && rtl) { values.position = "right"; }
+    var labelSide = horizontal ? 160 : 50;
     return {
       animation: false,
       tooltip: { trigger: "axis", renderMode: "richText" },
-      legend: { top: 0 },
-      grid: { left: horizontal ? 160 : 50, right: 20, top: 30, bottom: 30 },
+      legend: { top: 0, left: rtl ? "right" : "left" },
+      grid: { left: rtl ? 20 : labelSide, right: rtl ? labelSide : 20, top: 30, bottom: 30 },
       xAxis: horizontal ? values : categories,
       yAxis: horizontal ? categories : values,
       series: series

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.audit.access import record_access
-from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
+from openbmis.core.errors import InvalidInput
 from openbmis.documents import library, services
 from openbmis.documents.forms import ExaminationForm
 from openbmis.documents.models import AlertImage, DocumentModel, FraudAlert, ReferenceImage
@@ -66,13 +66,12 @@ def alert_image(request: HttpRequest, image_id: UUID) -> HttpResponse:
 @require_GET
 @permission_required("documents.examine")
 def examination_image(request: HttpRequest, image_id: UUID) -> HttpResponse:
-    """A photograph of a traveller's document: only for examiners at its post who may see identities there."""
-    try:
-        image = services.examination_image(request.user, image_id)
-    except AccessDenied as exc:
-        return render(request, "403.html", {"detail": exc.message}, status=403)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    """A photograph of a traveller's document: only for examiners at its post who may see identities there.
+    Refusals are pages of the error middleware; every view of the image is in the access log."""
+    image = services.examination_image(request.user, image_id)
+    examination = image.examination
+    record_access(request, "page:examination_image", "examination_image", [image.id],
+                  [examination.inspection.traveller_id])
     return _file(image.file)
 
 

@@ -52,7 +52,7 @@ def prepare(env: dict[str, str], crossings: int, travellers: int) -> str:
     code = f"""
 from django.core.management import call_command
 call_command('migrate', interactive=False, verbosity=0)
-from openbmis.core.installation import ensure_installation
+from openbmis.server.bootstrap import ensure_installation
 ensure_installation()
 from openbmis.demo import seed, crossings
 from openbmis.inspections.models import Crossing

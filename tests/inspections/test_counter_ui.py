@@ -93,4 +93,4 @@ def test_referral_notes_and_secondary_decision(session_client, officer, mrz_for,
     crossing = Crossing.objects.get()
     assert crossing.decision == "refuse" and crossing.reasons == ["E"]
     page = secondary.get(f"/travellers/{crossing.traveller_id}/")
-    assert b"entry refused" in page.content and b"referred to secondary" in page.content
+    assert b"Entry refused" in page.content and b"Referred to secondary" in page.content

@@ -235,7 +235,7 @@ def test_exit_is_allowed_not_admitted(inspect, decide, mrz_for, session_client, 
     from openbmis.travellers.models import Traveller
 
     events, _ = timeline(Traveller.objects.get(id=entry["traveller"]["id"]))
-    assert events[0]["summary"].startswith("exit allowed") and "exit admitted" not in events[0]["summary"]
+    assert events[0]["summary"].startswith("Exit allowed") and "Exit admitted" not in events[0]["summary"]
 
 
 def test_the_supervisors_home_lists_the_overrides_to_review(listed, decide, supervisor, session_client, inspect,

@@ -313,7 +313,9 @@ class TimelineEvent(Schema):
     kind: str
     at: datetime
     border_post: str
-    summary: str
+    summary: str = Field(description="the event in the request's language")
+    code: str = Field(description="the summary's message code, the same in every language")
+    params: dict[str, str | int] = Field(description="the values the summary is made of")
     id: UUID
 
 

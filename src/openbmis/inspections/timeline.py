@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openbmis.accounts.authz import AllPosts
 from openbmis.inspections.models import Crossing, Inspection, Referral
@@ -48,22 +50,41 @@ def timeline(traveller: Traveller, limit: int = 200, posts: Any = None) -> tuple
     last_admission = everywhere.filter(decision="admit").order_by("-at").values_list("direction", flat=True).first()
     crossings = list(_in_posts(everywhere, posts).select_related("border_post", "document").order_by("-at")[:limit])
     for c in crossings:
-        verb = "refused" if c.decision == "refuse" else ("allowed" if c.direction == "exit" else "admitted")
-        summary = f"{c.direction} {verb} on {c.document.issuing_state} document …{c.document.number[-3:]}"
+        params = {"state": c.document.issuing_state, "last": c.document.number[-3:]}
+        summary = _crossing_line(c.direction, c.decision) % params
         if c.reasons:
-            summary += f" (reasons {', '.join(c.reasons)})"
+            params["reasons"] = ", ".join(c.reasons)
+            summary += " " + _("(reasons %(reasons)s)") % params
         if c.permitted_until:
-            summary += f", permitted until {c.permitted_until.isoformat()}"
+            params["until"] = c.permitted_until.isoformat()
+            summary += _(", permitted until %(until)s") % params
         events.append({"kind": f"crossing.{c.decision}", "at": c.at, "border_post": c.border_post.code,
-                       "summary": summary, "id": c.id})
+                       "summary": summary, "code": f"timeline.crossing.{c.direction}.{c.decision}",
+                       "params": params, "id": c.id})
     referrals = _in_posts(Referral.objects.filter(inspection__traveller=traveller), posts)
     for r in referrals.select_related("border_post")[:limit]:
         events.append({"kind": "referral", "at": r.referred_at, "border_post": r.border_post.code,
-                       "summary": f"referred to secondary: {r.reason}", "id": r.id})
+                       "summary": _("Referred to secondary: %(reason)s") % {"reason": r.reason},
+                       "code": "timeline.referral", "params": {"reason": r.reason}, "id": r.id})
     hits = _in_posts(Inspection.objects.filter(traveller=traveller).exclude(hits=[]), posts)
     for i in hits.select_related("border_post")[:limit]:
+        count = len(i.hits)
         events.append({"kind": "hits", "at": i.created_at, "border_post": i.border_post.code,
-                       "summary": f"{len(i.hits)} watchlist hit(s) at inspection", "id": i.id})
+                       "summary": ngettext("%(count)d watchlist hit at inspection",
+                                           "%(count)d watchlist hits at inspection", count) % {"count": count},
+                       "code": "timeline.hits", "params": {"count": count}, "id": i.id})
     events.sort(key=lambda e: e["at"], reverse=True)
     # Whether the person is in the country is a fact of every post (it does not say where).
     return events, last_admission == "entry"
+
+
+def _crossing_line(direction: str, decision: str) -> str:
+    """The sentence of a crossing, whole, so that each language words it its own way (``%(state)s`` the issuing
+    state, ``%(last)s`` the document number's last three characters)."""
+    if decision == "refuse":
+        if direction == "exit":
+            return _("Exit refused on a %(state)s document …%(last)s")
+        return _("Entry refused on a %(state)s document …%(last)s")
+    if direction == "exit":
+        return _("Exit allowed on a %(state)s document …%(last)s")
+    return _("Entry admitted on a %(state)s document …%(last)s")

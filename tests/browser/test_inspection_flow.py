@@ -89,7 +89,7 @@ def test_primary_and_secondary_inspection(live_server, page, screenshots, db, fa
     page.goto(f"{base}/travellers/{kamau.id}/")
     timeline = page.inner_text("[data-testid=timeline]")
     assert "Entry refused" in timeline and "(reasons H)" in timeline
-    assert "referred to secondary" in timeline and "watchlist hit" in timeline
+    assert "Referred to secondary" in timeline and "watchlist hit" in timeline
     page.screenshot(path=str(screenshots / "traveller-timeline.png"), full_page=True)
     mwangi = Traveller.objects.get(primary_identifier="MWANGI")
     page.goto(f"{base}/travellers/{mwangi.id}/")

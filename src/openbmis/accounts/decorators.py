@@ -8,10 +8,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from openbmis.accounts import authz
-from openbmis.core.errors import AccessDenied
 
 
 def permission_required(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -19,11 +17,9 @@ def permission_required(name: str) -> Callable[[Callable[..., HttpResponse]], Ca
         @login_required
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                authz.require(request.user, name)
-                return view(request, *args, **kwargs)
-            except AccessDenied as exc:
-                return render(request, "403.html", {"detail": exc.message}, status=403)
+            # a refusal is the error middleware's 403 page, as for every view
+            authz.require(request.user, name)
+            return view(request, *args, **kwargs)
 
         return wrapper
 

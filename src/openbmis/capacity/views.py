@@ -50,10 +50,6 @@ def _may(user: Any, permission: str, post: BorderPost | None) -> bool:
     return authz.has_permission(user, permission, post.id)
 
 
-def _denied(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "403.html", {"detail": message}, status=403)
-
-
 
 def _uuid(raw: str) -> UUID:
     try:
@@ -169,12 +165,12 @@ def _save_from_form(request: HttpRequest, assessment: Assessment) -> Assessment:
 def assessment(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     found = services.get_assessment(assessment_id)
     if not _may(request.user, "capacity.view", found.border_post):
-        return _denied(request, _("You have no access to this assessment."))
+        raise AccessDenied(_("You have no access to this assessment."))
     can_edit = _may(request.user, "capacity.assess", found.border_post)
     error, status = "", 200
     if request.method == "POST":
         if not can_edit:
-            return _denied(request, _("Only an assessor of this post can change the assessment."))
+            raise AccessDenied(_("Only an assessor of this post can change the assessment."))
         form = request.POST.get("form")
         try:
             if form == "answers":
@@ -228,7 +224,7 @@ def assessment(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
 def assessment_report(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     found = services.get_assessment(assessment_id)
     if not _may(request.user, "capacity.view", found.border_post):
-        return _denied(request, _("You have no access to this assessment."))
+        raise AccessDenied(_("You have no access to this assessment."))
     response = HttpResponse(reports.assessment_report(request.user, found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{reports.report_name(found)}"'
     return response
@@ -243,7 +239,7 @@ def equipment(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         post = manageable.filter(code=request.POST.get("border_post", "")).first()
         if post is None:
-            return _denied(request, _("You cannot keep the equipment register of that post."))
+            raise AccessDenied(_("You cannot keep the equipment register of that post."))
         try:
             maintained = request.POST.get("last_maintenance") or None
             services.register_equipment(request.user, post, kind=request.POST.get("kind", ""),
@@ -276,7 +272,7 @@ def training(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = request.POST.get("form")
         if (form in ("course", "session") and not can_manage) or (form == "prerequisite" and not can_require):
-            return _denied(request, _("Your roles do not allow this."))
+            raise AccessDenied(_("Your roles do not allow this."))
         try:
             if form == "course":
                 validity = request.POST.get("validity_months") or None
@@ -326,7 +322,7 @@ def session(request: HttpRequest, session_id: UUID) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if not can_manage:
-            return _denied(request, _("Your roles do not allow this."))
+            raise AccessDenied(_("Your roles do not allow this."))
         try:
             if request.POST.get("form") == "enrol":
                 username = request.POST.get("username", "").strip()

@@ -10,12 +10,13 @@ from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from openbmis.accounts import authz
 from openbmis.accounts.decorators import permission_required
 from openbmis.audit.access import record_access
-from openbmis.core.errors import InvalidInput
+from openbmis.core.errors import AccessDenied, InvalidInput
 from openbmis.documents import library, services
 from openbmis.documents.forms import ExaminationForm
 from openbmis.documents.models import AlertImage, DocumentModel, FraudAlert, ReferenceImage
@@ -80,7 +81,7 @@ def examine(request: HttpRequest, inspection_id: UUID) -> HttpResponse:
     """The examination form at secondary, reached from the referral."""
     inspection = get_object_or_404(Inspection.objects.select_related("border_post", "referral"), id=inspection_id)
     if not authz.has_permission(request.user, "documents.examine", inspection.border_post_id):
-        return render(request, "403.html", status=403)
+        raise AccessDenied(_("You do not examine documents at this inspection's post."))
     form = ExaminationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

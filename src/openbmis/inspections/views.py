@@ -383,7 +383,7 @@ def chip_photo(request: HttpRequest, inspection_id: Any) -> HttpResponse:
                 image.convert("RGB").save(buffer, format="JPEG", quality=90)
                 data = buffer.getvalue()
         except (OSError, ValueError):
-            return render(request, "404.html", {"detail": _("The chip photo could not be decoded.")}, status=415)
+            raise NotFound(_("The chip photo could not be decoded.")) from None
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"
     return response

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
+from openbmis.inspections import messages
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
+from openbmis.inspections.messages import said
 
 
 def _normal(number: str) -> str:
@@ -64,10 +68,17 @@ def matching_alerts(document: dict[str, Any], on: date) -> list[Any]:
     return [alert for alert in candidates if matches(alert, document, on)]
 
 
+messages.register({
+    "document_alerts.none": gettext_noop("No fraud alert covers this document."),
+    # the alerts' own texts (reference, title, how to detect) are headquarters' words, shown as written
+    "document_alerts.alert": gettext_noop("Fraud alert: %(alerts)s"),
+})
+
+
 def check_document_alerts(context: InspectionContext) -> Outcome:
     alerts = matching_alerts(context.document, context.local_date)
     if not alerts:
-        return Outcome(Check("document_alerts", "pass", "info", "No fraud alert covers this document."))
+        return Outcome(Check("document_alerts", "pass", "info", said("document_alerts.none")))
     details = {"alerts": [{
         "id": str(alert.id), "reference": alert.reference, "version": alert.version, "severity": alert.severity,
         "title": alert.title, "description": alert.description, "detection": alert.detection,
@@ -76,5 +87,5 @@ def check_document_alerts(context: InspectionContext) -> Outcome:
     } for alert in alerts]}
     text = " ".join(f"{alert.reference}: {alert.title}. {alert.detection}" for alert in alerts)
     if any(alert.severity == "fail" for alert in alerts):
-        return Outcome(Check("document_alerts", "fail", "error", f"Fraud alert: {text}", details))
-    return Outcome(Check("document_alerts", "warn", "warning", f"Fraud alert: {text}", details))
+        return Outcome(Check("document_alerts", "fail", "error", said("document_alerts.alert", alerts=text), details))
+    return Outcome(Check("document_alerts", "warn", "warning", said("document_alerts.alert", alerts=text), details))

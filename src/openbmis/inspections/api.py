@@ -21,6 +21,7 @@ from openbmis.borderposts import services as borderposts
 from openbmis.core.apitypes import MAX_QUERY_INT, Day
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.inspections import services
+from openbmis.inspections.messages import render_check
 from openbmis.inspections.models import Crossing, Inspection, Referral
 from openbmis.travellers.models import Traveller
 
@@ -55,7 +56,10 @@ class CheckOut(Schema):
     code: str
     status: str
     severity: str
-    message: str
+    message: str = Field(description="what the check found, in the request's language")
+    message_code: str | None = Field(default=None, description="the message's code, the same in every language "
+                                                                "(absent on inspections recorded before the codes)")
+    params: dict[str, Any] = Field(default_factory=dict, description="the values the message is made of")
     details: dict[str, Any]
 
 
@@ -153,7 +157,8 @@ def inspection_out(inspection: Inspection) -> dict[str, Any]:
     return {
         "id": inspection.id, "client_id": inspection.client_id, "border_post": inspection.border_post.code,
         "direction": inspection.direction, "status": inspection.status, "traveller": inspection.traveller,
-        "document": inspection.document, "document_data": inspection.document_data, "checks": inspection.checks,
+        "document": inspection.document, "document_data": inspection.document_data,
+        "checks": [{**check, "message": render_check(check)} for check in inspection.checks],
         "hits": inspection.hits, "suggested_action": inspection.suggested_action,
         "blocking_checks": ([b.code for b in services.blocking_checks(inspection)]
                             if inspection.status in (Inspection.Status.OPEN, Inspection.Status.REFERRED) else []),

@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from openbmis import mrz
+from openbmis.inspections import messages
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
+from openbmis.inspections.messages import said
+
+messages.register({
+    "mrz.manual": gettext_noop("Document entered by hand: no MRZ to verify."),
+    "mrz.invalid": gettext_noop("MRZ does not verify: %(problems)s"),
+    "mrz.corrected": gettext_noop("MRZ verified after OCR corrections (%(count)s)."),
+    "mrz.valid": gettext_noop("MRZ check digits verify."),
+    "document.expired": gettext_noop("Document expired on %(date)s."),
+    "document.manual": gettext_noop("Document dates accepted (entered by hand)."),
+    "document.findings": "%(findings)s",  # the MRZ library's findings, as it words them
+    "document.valid": gettext_noop("Document valid."),
+    "history.elsewhere": gettext_noop("Consistent with the recorded crossings; history at other posts exists."),
+    "history.flags": "%(flags)s",  # the flags below, as worded there
+    "history.first": gettext_noop("First recorded crossing."),
+    "history.consistent": gettext_noop("Consistent with the recorded crossings."),
+    "chip.not_read": gettext_noop("No chip read yet: place the passport on the chip reader (or inspect the data page only)."),
+})
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -11,7 +31,7 @@ EXPIRY_WARNING_DAYS = 30
 def check_mrz(context: InspectionContext) -> Outcome:
     result = context.mrz_result
     if result is None:
-        return Outcome(Check("mrz", "not_checked", "info", "Document entered by hand: no MRZ to verify."))
+        return Outcome(Check("mrz", "not_checked", "info", said("mrz.manual")))
     details = {
         "format": result.format,
         "errors": [error.to_dict() for error in result.errors],
@@ -19,12 +39,11 @@ def check_mrz(context: InspectionContext) -> Outcome:
         "warnings": [warning.to_dict() for warning in result.warnings],
     }
     if not result.valid:
-        messages = "; ".join(error.message for error in result.errors) or "invalid MRZ"
-        return Outcome(Check("mrz", "fail", "error", f"MRZ does not verify: {messages}", details))
+        problems = "; ".join(error.message for error in result.errors) or "invalid MRZ"
+        return Outcome(Check("mrz", "fail", "error", said("mrz.invalid", problems=problems), details))
     if result.corrections:
-        return Outcome(Check("mrz", "warn", "warning",
-                             f"MRZ verified after {len(result.corrections)} OCR correction(s).", details))
-    return Outcome(Check("mrz", "pass", "info", "MRZ check digits verify.", details))
+        return Outcome(Check("mrz", "warn", "warning", said("mrz.corrected", count=len(result.corrections)), details))
+    return Outcome(Check("mrz", "pass", "info", said("mrz.valid"), details))
 
 
 def check_document(context: InspectionContext) -> Outcome:
@@ -32,18 +51,20 @@ def check_document(context: InspectionContext) -> Outcome:
     if result is None:
         expiry = context.document.get("expiry_date")
         if expiry is not None and expiry < context.local_date:
-            return Outcome(Check("document", "fail", "error", f"Document expired on {expiry.isoformat()}.",
+            return Outcome(Check("document", "fail", "error", said("document.expired", date=expiry.isoformat()),
                                  {"findings": [{"code": "expired", "severity": "error"}]}))
-        return Outcome(Check("document", "pass", "info", "Document dates accepted (entered by hand)."))
+        return Outcome(Check("document", "pass", "info", said("document.manual")))
     findings = mrz.check_document(result, context.local_date, expiring_within_days=EXPIRY_WARNING_DAYS)
     details = {"findings": [finding.to_dict() for finding in findings]}
     errors = [f for f in findings if f.severity == "error" and f.code != "mrz_invalid"]
     warnings = [f for f in findings if f.severity == "warning"]
     if errors:
-        return Outcome(Check("document", "fail", "error", " ".join(f.message for f in errors), details))
+        return Outcome(Check("document", "fail", "error", said("document.findings", findings=" ".join(f.message for f in errors)),
+                             details))
     if warnings:
-        return Outcome(Check("document", "warn", "warning", " ".join(f.message for f in warnings), details))
-    return Outcome(Check("document", "pass", "info", "Document valid.", details))
+        return Outcome(Check("document", "warn", "warning",
+                             said("document.findings", findings=" ".join(f.message for f in warnings)), details))
+    return Outcome(Check("document", "pass", "info", said("document.valid"), details))
 
 
 def check_history(context: InspectionContext) -> Outcome:
@@ -70,16 +91,15 @@ def check_history(context: InspectionContext) -> Outcome:
     details = {"flags": flags, "previous_crossings": len(context.history) - elsewhere,
                "history_elsewhere": elsewhere > 0}
     if elsewhere and not flags:
-        return Outcome(Check("history", "pass", "info",
-                             "Consistent with the recorded crossings; history at other posts exists.", details))
+        return Outcome(Check("history", "pass", "info", said("history.elsewhere"), details))
     if flags:
-        return Outcome(Check("history", "warn", "warning", " ".join(f["message"] for f in flags), details))
+        return Outcome(Check("history", "warn", "warning", said("history.flags", flags=" ".join(f["message"] for f in flags)),
+                             details))
     if not context.history:
-        return Outcome(Check("history", "pass", "info", "First recorded crossing.", details))
-    return Outcome(Check("history", "pass", "info", "Consistent with the recorded crossings.", details))
+        return Outcome(Check("history", "pass", "info", said("history.first"), details))
+    return Outcome(Check("history", "pass", "info", said("history.consistent"), details))
 
 
 def check_chip(context: InspectionContext) -> Outcome:
     """The chip is read after the data page; its result replaces this check when it arrives."""
-    return Outcome(Check("chip", "not_checked", "info",
-                         "No chip read yet: place the passport on the chip reader (or inspect the data page only)."))
+    return Outcome(Check("chip", "not_checked", "info", said("chip.not_read")))

@@ -17,6 +17,8 @@ from typing import Any, Literal
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
+from openbmis.inspections.messages import Said
+
 log = logging.getLogger(__name__)
 
 Status = Literal["pass", "warn", "fail", "not_checked"]
@@ -41,15 +43,28 @@ ACTION_LABELS = {"admit": _("admit"), "refuse": _("refuse"), "refer": _("refer")
 
 @dataclass(slots=True)
 class Check:
+    """One check's result. ``message`` is what the officer reads: a :class:`messages.Said` (a code and its
+    parameters, rendered in each reader's language; kept in English in ``message`` for logs) or plain text."""
+
     code: str
     status: Status
     severity: Severity
-    message: str
+    message: str | Said
     details: dict[str, Any] = field(default_factory=dict)
+    message_code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Said):
+            self.message_code, self.params = self.message.code, dict(self.message.params)
+            self.message = self.message.english()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "status": self.status, "severity": self.severity, "message": self.message,
-                "details": self.details}
+        out = {"code": self.code, "status": self.status, "severity": self.severity, "message": self.message,
+               "details": self.details}
+        if self.message_code:
+            out |= {"message_code": self.message_code, "params": self.params}
+        return out
 
 
 @dataclass(slots=True)

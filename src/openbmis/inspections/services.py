@@ -13,6 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from openbmis import mrz
 from openbmis.accounts import authz
@@ -23,7 +24,8 @@ from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
 from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.inspections import checks as registry
-from openbmis.inspections import signals
+from openbmis.inspections import messages, signals
+from openbmis.inspections.messages import said
 from openbmis.inspections.models import Crossing, Direction, Inspection, Referral, ReferralNote, RefusalReason
 from openbmis.travellers import services as travellers
 
@@ -479,6 +481,13 @@ DEFAULT_REFUSAL_REASONS = [
 
 
 
+messages.register({
+    "chip.verified": gettext_noop("Chip verified: signature, certificate chain and data-group hashes are valid."),
+    "chip.failed": gettext_noop("Chip verification FAILED at step '%(step)s'."),
+    "chip.unknown_csca": gettext_noop("The chip's signer is not in the trust store (unknown CSCA): authenticity not proven."),
+    "chip.no_chip_data": gettext_noop("No chip data was read."),
+})
+
 CHIP_STATUS = {
     # ChipVerification.status -> (check status, severity)
     "verified": ("pass", "info"),
@@ -492,13 +501,9 @@ def record_chip_check(actor: Any, inspection: Inspection, verification: Any) -> 
     """Put a chip verification's outcome into the inspection's ``chip`` check (it arrives after the
     inspection started: the reader sends the chip files when it has read them)."""
     status, severity = CHIP_STATUS[verification.status]
-    messages = {
-        "verified": "Chip verified: signature, certificate chain and data-group hashes are valid.",
-        "failed": f"Chip verification FAILED at step '{verification.failed_step}'.",
-        "unknown_csca": "The chip's signer is not in the trust store (unknown CSCA): authenticity not proven.",
-        "no_chip_data": "No chip data was read.",
-    }
-    check = registry.Check("chip", status, severity, messages[verification.status],  # type: ignore[arg-type]
+    message = said(f"chip.{verification.status}", step=verification.failed_step or "") \
+        if verification.status == "failed" else said(f"chip.{verification.status}")
+    check = registry.Check("chip", status, severity, message,  # type: ignore[arg-type]
                            {"verification": str(verification.id), "status": verification.status,
                             "failed_step": verification.failed_step or None,
                             "photo": bool(verification.photo)})

@@ -4,9 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+from openbmis.inspections import messages
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
+from openbmis.inspections.messages import said
 from openbmis.manifests import services
 from openbmis.manifests.models import PreArrivalHit
+
+messages.register({
+    "advance.arrivals_only": gettext_noop("Advance passenger information concerns arrivals."),
+    "advance.not_listed": gettext_noop("Not listed on the manifest of flight %(flight)s (%(date)s)."),
+    "advance.none": gettext_noop("No advance passenger information for this traveller."),
+    "advance.other_flight": gettext_noop("Listed on %(flight)s (%(route)s), but presented for flight %(presented)s."),
+    "advance.match": gettext_noop("Listed on %(flight)s (%(route)s). Judged a MATCH before arrival: %(name)s on %(list)s (by "
+                       "%(by)s: %(reason)s)."),
+    "advance.pending": ngettext_lazy(
+        "Listed on %(flight)s (%(route)s). %(count)d pre-arrival hit not yet judged as match or no match.",
+        "Listed on %(flight)s (%(route)s). %(count)d pre-arrival hits not yet judged as match or no match.",
+        "count"),
+    "advance.no_match": gettext_noop("Listed on %(flight)s (%(route)s). Pre-arrival hits judged no match (by %(by)s: "
+                          "%(reason)s)."),
+    "advance.clear": gettext_noop("Listed on %(flight)s (%(route)s). Pre-arrival screening: no hit."),
+})
 
 
 def _hit(hit: PreArrivalHit) -> dict[str, Any]:
@@ -18,16 +38,16 @@ def _hit(hit: PreArrivalHit) -> dict[str, Any]:
 
 def check_advance(context: InspectionContext) -> Outcome:
     if context.direction != "entry" or context.extra.get("prearrival"):
-        return Outcome(Check("advance", "not_checked", "info", "Advance passenger information concerns arrivals."))
+        return Outcome(Check("advance", "not_checked", "info", said("advance.arrivals_only")))
     flight = str(context.extra.get("transport_id") or "").upper()
     listed = services.find_listed(context.border_post, context.document, context.local_date)
     if not listed:
         manifest = services.flight_manifest(context.border_post, flight, context.local_date)
         if manifest is not None:
             return Outcome(Check("advance", "warn", "warning",
-                                 f"Not listed on the manifest of flight {manifest.flight} ({manifest.flight_date}).",
+                                 said("advance.not_listed", flight=manifest.flight, date=manifest.flight_date),
                                  {"manifest": str(manifest.id), "flight": manifest.flight, "listed": False}))
-        return Outcome(Check("advance", "not_checked", "info", "No advance passenger information for this traveller.",
+        return Outcome(Check("advance", "not_checked", "info", said("advance.none"),
                              {"listed": False}))
     person = listed[0]
     manifest = person.manifest
@@ -37,24 +57,23 @@ def check_advance(context: InspectionContext) -> Outcome:
                "arrival_at": manifest.arrival_at.isoformat() if manifest.arrival_at else None,
                "role": person.role, "screening": person.screening, "listed": True,
                "prearrival_checks": person.checks, "hits": [_hit(h) for h in hits]}
-    where = f"Listed on {manifest.flight} ({manifest.origin or '?'}→{manifest.destination or '?'})"
+    where = {"flight": manifest.flight, "route": f"{manifest.origin or '?'}→{manifest.destination or '?'}"}
     if flight and flight != manifest.flight:
         return Outcome(Check("advance", "warn", "warning",
-                             f"{where}, but presented for flight {flight}.", details))
+                             said("advance.other_flight", presented=flight, **where), details))
     matches = [h for h in hits if h.status == PreArrivalHit.Status.MATCH]
     pending = [h for h in hits if h.status in (PreArrivalHit.Status.PENDING, PreArrivalHit.Status.UNSURE)]
     if matches:
         h = matches[0]
         return Outcome(Check("advance", "fail", "error",
-                             f"{where}. Judged a MATCH before arrival: {h.name} on {h.watchlist.name} "
-                             f"(by {_hit(h)['judged_by']}: {h.reason[:120]}).", details))
+                             said("advance.match", name=h.name, list=h.watchlist.name, by=_hit(h)["judged_by"],
+                                  reason=h.reason[:120], **where), details))
     if pending:
         return Outcome(Check("advance", "warn", "warning",
-                             f"{where}. {len(pending)} pre-arrival hit(s) not yet judged as match or no match.",
-                             details))
+                             said("advance.pending", count=len(pending), **where), details))
     if hits:
         h = hits[0]
         return Outcome(Check("advance", "pass", "info",
-                             f"{where}. Pre-arrival hit(s) judged no match (by {_hit(h)['judged_by']}: "
-                             f"{h.reason[:120]}).", details))
-    return Outcome(Check("advance", "pass", "info", f"{where}. Pre-arrival screening: no hit.", details))
+                             said("advance.no_match", by=_hit(h)["judged_by"], reason=h.reason[:120], **where),
+                             details))
+    return Outcome(Check("advance", "pass", "info", said("advance.clear", **where), details))

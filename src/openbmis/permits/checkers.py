@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.translation import gettext_noop, ngettext_lazy
+
 from openbmis import stay
+from openbmis.inspections import messages
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
+from openbmis.inspections.messages import said
 from openbmis.inspections.models import Crossing
 from openbmis.permits import services
 from openbmis.permits.models import Visa, VisaPolicyRule
@@ -14,6 +18,48 @@ from openbmis.permits.models import Visa, VisaPolicyRule
 # Enough history for any rolling window we expect (the checker reads further back when needed).
 HISTORY_DAYS = 400
 
+
+
+messages.register({
+    "visa.exit": gettext_noop("Visas are checked at entry."),
+    "visa.permit": gettext_noop("%(kind)s %(number)s valid until %(until)s."),
+    "visa.no_rule": gettext_noop("No visa policy rule for %(nationality)s holders of this document: verify the entry "
+                      "conditions manually."),
+    "visa.valid": gettext_noop("Visa %(number)s (%(entries)s) valid until %(until)s."),
+    "visa.exempt": gettext_noop("Visa-exempt (%(rule)s)."),
+    "visa.on_arrival": gettext_noop("Visa on arrival (%(rule)s): issue it at the counter."),
+    "visa.on_arrival.problems": gettext_noop("Visa on arrival (%(rule)s): issue it at the counter. %(problems)s."),
+    "visa.special": gettext_noop("Special case (%(rule)s): verify."),
+    "visa.special.note": gettext_noop("Special case (%(rule)s): verify. %(note)s"),
+    "visa.required": gettext_noop("Visa required (%(rule)s) and no valid visa or permit is registered."),
+    "visa.required.problems": gettext_noop("Visa required (%(rule)s) and no valid visa or permit is registered. %(problems)s."),
+    "stay.resident": gettext_noop("Resident: may stay until %(until)s."),
+    "stay.not_computed.no_rule": gettext_noop("Permitted stay not computed (no visa policy rule): set it by hand."),
+    "stay.not_computed.no_stay": gettext_noop("Permitted stay not computed (%(rule)s sets no stay without a visa): set it by "
+                                   "hand."),
+    "stay.document_expired": gettext_noop("The travel document expired on %(date)s: no stay can be granted on it."),
+    "stay.used_up": gettext_noop("No days of stay left: the allowance of the rolling window is used up."),
+    "stay.until.cut_by_expiry": ngettext_lazy(
+        "May stay until %(until)s (%(days)d day): the stay is cut short by the travel document's expiry.",
+        "May stay until %(until)s (%(days)d days): the stay is cut short by the travel document's expiry.", "days"),
+    "stay.until.missing_exits": ngettext_lazy(
+        "May stay until %(until)s (%(days)d day); earlier stays without a recorded exit were counted up to the next "
+        "entry.",
+        "May stay until %(until)s (%(days)d days); earlier stays without a recorded exit were counted up to the next "
+        "entry.", "days"),
+    "stay.until": ngettext_lazy("May stay until %(until)s (%(days)d day).", "May stay until %(until)s (%(days)d days).",
+                                "days"),
+    "stay.no_entry": gettext_noop("No entry recorded: the stay cannot be counted."),
+    "stay.no_limit": gettext_noop("Entered %(entered)s; no limit on the stay recorded."),
+    "stay.overstayed": ngettext_lazy("Overstayed by %(count)d day: permitted until %(until)s, entered %(entered)s.",
+                                     "Overstayed by %(count)d days: permitted until %(until)s, entered %(entered)s.",
+                                     "count"),
+    "stay.within": gettext_noop("Within the permitted stay (until %(until)s)."),
+    "entry_ban.exit": gettext_noop("Entry bans are checked at entry."),
+    "entry_ban.none": gettext_noop("No entry ban in force."),
+    "entry_ban.until": gettext_noop("Entry ban in force since %(since)s, until %(until)s (%(source)s): %(reason)s"),
+    "entry_ban.indefinite": gettext_noop("Entry ban in force since %(since)s, indefinitely (%(source)s): %(reason)s"),
+})
 
 def _number(context: InspectionContext) -> str:
     return str(context.document.get("document_number") or "").upper()
@@ -85,37 +131,40 @@ def _visa_details(visa: Visa) -> dict[str, Any]:
 def check_visa(context: InspectionContext) -> Outcome:
     """Entry: does this nationality and document need a visa or permit, and is there a valid one?"""
     if context.direction != "entry":
-        return Outcome(Check("visa", "not_checked", "info", "Visas are checked at entry."))
+        return Outcome(Check("visa", "not_checked", "info", said("visa.exit")))
     permit = _permit(context)
     if permit is not None:
         return Outcome(Check("visa", "pass", "info",
-                             f"{permit.get_kind_display()} {permit.number} valid until {permit.valid_until}.",
+                             said("visa.permit", kind=permit.get_kind_display(), number=permit.number,
+                                  until=permit.valid_until),
                              {"permit_id": str(permit.id), "permit": permit.number,
                               "valid_until": permit.valid_until.isoformat()}))
     rule = _rule(context)
     if rule is None:
         return Outcome(Check("visa", "not_checked", "warning",
-                             f"No visa policy rule for {_nationality(context)} holders of this document: "
-                             "verify the entry conditions manually."))
+                             said("visa.no_rule", nationality=_nationality(context))))
     details = _rule_details(rule)
     visa, problems = context.memo("permits.visa", lambda: _usable_visa(context))
     if visa is not None:
         details.update(_visa_details(visa))
         return Outcome(Check("visa", "pass", "info",
-                             f"Visa {visa.number} ({visa.get_entries_display().lower()}) valid until "
-                             f"{visa.valid_until}.", details))
+                             said("visa.valid", number=visa.number, entries=visa.get_entries_display().lower(),
+                                  until=visa.valid_until), details))
     details["problems"] = problems
-    found = (" " + "; ".join(problems) + ".") if problems else ""
+    found = {"problems": "; ".join(problems)} if problems else {}
     if rule.category == VisaPolicyRule.Category.EXEMPT:
-        return Outcome(Check("visa", "pass", "info", f"Visa-exempt ({rule.name}).", details))
+        return Outcome(Check("visa", "pass", "info", said("visa.exempt", rule=rule.name), details))
     if rule.category == VisaPolicyRule.Category.ON_ARRIVAL:
         return Outcome(Check("visa", "warn", "warning",
-                             f"Visa on arrival ({rule.name}): issue it at the counter.{found}", details))
+                             said("visa.on_arrival.problems" if found else "visa.on_arrival", rule=rule.name, **found),
+                             details))
     if rule.category == VisaPolicyRule.Category.SPECIAL:
-        note = f" {rule.note}" if rule.note else ""
-        return Outcome(Check("visa", "warn", "warning", f"Special case ({rule.name}): verify.{note}", details))
+        note = {"note": rule.note} if rule.note else {}
+        return Outcome(Check("visa", "warn", "warning",
+                             said("visa.special.note" if note else "visa.special", rule=rule.name, **note), details))
     return Outcome(Check("visa", "fail", "error",
-                         f"Visa required ({rule.name}) and no valid visa or permit is registered.{found}", details))
+                         said("visa.required.problems" if found else "visa.required", rule=rule.name, **found),
+                         details))
 
 
 def _movements(context: InspectionContext) -> list[stay.Movement]:
@@ -134,7 +183,7 @@ def check_stay(context: InspectionContext) -> Outcome:
         return _check_exit(context)
     permit = _permit(context)
     if permit is not None:
-        return Outcome(Check("stay", "pass", "info", f"Resident: may stay until {permit.valid_until}.",
+        return Outcome(Check("stay", "pass", "info", said("stay.resident", until=permit.valid_until),
                              {"permitted_until": permit.valid_until.isoformat(), "basis": "permit"}))
     rule = _rule(context)
     visa, _problems = context.memo("permits.visa", lambda: _usable_visa(context))
@@ -157,41 +206,38 @@ def check_stay(context: InspectionContext) -> Outcome:
         if isinstance(stay_rule, stay.RollingWindow):
             details["days_used"] = stay.days_used(history, context.local_date - timedelta(days=1), stay_rule.window)
     else:
-        reason = "no visa policy rule" if rule is None else f"{rule.name} sets no stay without a visa"
-        return Outcome(Check("stay", "not_checked", "warning", f"Permitted stay not computed ({reason}): "
-                                                                "set it by hand."))
+        why = said("stay.not_computed.no_rule") if rule is None else said("stay.not_computed.no_stay", rule=rule.name)
+        return Outcome(Check("stay", "not_checked", "warning", why))
     details["missing_exits"] = [d.isoformat() for d in history.missing_exits]
     if hard_end is not None and hard_end < context.local_date:
         details.update(permitted_until=None, cut_by="document_expiry", document_expiry=hard_end.isoformat())
         return Outcome(Check("stay", "fail", "error",
-                             f"The travel document expired on {hard_end}: no stay can be granted on it.", details))
+                             said("stay.document_expired", date=hard_end), details))
     if until < context.local_date:
         details["permitted_until"] = None
         return Outcome(Check("stay", "fail", "error",
-                             "No days of stay left: the allowance of the rolling window is used up.", details))
+                             said("stay.used_up"), details))
     details["permitted_until"] = until.isoformat()
     days = (until - context.local_date).days + 1
     if hard_end is not None and until == hard_end and uncut > until:
         details.update(cut_by="document_expiry", document_expiry=hard_end.isoformat())
         return Outcome(Check("stay", "warn", "warning",
-                             f"May stay until {until} ({days} days): the stay is cut short by the travel document's "
-                             "expiry.", details))
+                             said("stay.until.cut_by_expiry", until=until, days=days), details))
     if history.missing_exits:
         return Outcome(Check("stay", "warn", "warning",
-                             f"May stay until {until} ({days} days); earlier stays without a recorded exit were "
-                             "counted up to the next entry.", details))
-    return Outcome(Check("stay", "pass", "info", f"May stay until {until} ({days} days).", details))
+                             said("stay.until.missing_exits", until=until, days=days), details))
+    return Outcome(Check("stay", "pass", "info", said("stay.until", until=until, days=days), details))
 
 
 def _check_exit(context: InspectionContext) -> Outcome:
     admitted = [c for c in context.history if c.decision == "admit"]
     entry = admitted[0] if admitted and admitted[0].direction == "entry" else None
     if entry is None:
-        return Outcome(Check("stay", "not_checked", "warning", "No entry recorded: the stay cannot be counted.",
+        return Outcome(Check("stay", "not_checked", "warning", said("stay.no_entry"),
                              {"overstay_days": None}))
     until = services.extended_until(entry)
     if until is None:
-        return Outcome(Check("stay", "pass", "info", f"Entered {entry.local_date}; no limit on the stay recorded.",
+        return Outcome(Check("stay", "pass", "info", said("stay.no_limit", entered=entry.local_date),
                              {"overstay_days": 0, "entry_id": str(entry.id), "permitted_until": None}))
     days = stay.overstay_days(until, context.local_date)
     details = {"overstay_days": days, "permitted_until": until.isoformat(), "entry_id": str(entry.id),
@@ -199,24 +245,24 @@ def _check_exit(context: InspectionContext) -> Outcome:
                "days_stayed": (context.local_date - entry.local_date).days + 1}
     if days:
         return Outcome(Check("stay", "fail", "error",
-                             f"Overstayed by {days} day{'s' if days != 1 else ''}: permitted until {until}, "
-                             f"entered {entry.local_date}.", details))
-    return Outcome(Check("stay", "pass", "info", f"Within the permitted stay (until {until}).", details))
+                             said("stay.overstayed", count=days, until=until, entered=entry.local_date), details))
+    return Outcome(Check("stay", "pass", "info", said("stay.within", until=until), details))
 
 
 def check_entry_ban(context: InspectionContext) -> Outcome:
     if context.direction != "entry":
-        return Outcome(Check("entry_ban", "not_checked", "info", "Entry bans are checked at entry."))
+        return Outcome(Check("entry_ban", "not_checked", "info", said("entry_ban.exit")))
     batch = _lookups(context)
     bans = (batch.active_bans(traveller=context.traveller, document=context.document) if batch is not None
             else services.active_bans(traveller=context.traveller, document=context.document, day=context.local_date))
     if not bans:
-        return Outcome(Check("entry_ban", "pass", "info", "No entry ban in force."))
+        return Outcome(Check("entry_ban", "pass", "info", said("entry_ban.none")))
     ban = bans[0]
-    until = f"until {ban.ends_on}" if ban.ends_on else "indefinitely"
-    return Outcome(Check("entry_ban", "fail", "error",
-                         f"Entry ban in force since {ban.starts_on}, {until} ({ban.get_source_display().lower()}): "
-                         f"{ban.reason}",
+    ban_said = (said("entry_ban.until", since=ban.starts_on, until=ban.ends_on, source=ban.get_source_display().lower(),
+                     reason=ban.reason) if ban.ends_on else
+                said("entry_ban.indefinite", since=ban.starts_on, source=ban.get_source_display().lower(),
+                     reason=ban.reason))
+    return Outcome(Check("entry_ban", "fail", "error", ban_said,
                          {"bans": [{"id": str(b.id), "starts_on": b.starts_on.isoformat(),
                                     "ends_on": b.ends_on.isoformat() if b.ends_on else None, "source": b.source,
                                     "matched_by": "traveller" if context.traveller is not None

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop, ngettext_lazy
+
 from openbmis import screening as engine
+from openbmis.inspections import messages
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
+from openbmis.inspections.messages import said
 from openbmis.watchlists.matching import (
     Snapshot,
     current,
@@ -21,6 +25,32 @@ from openbmis.watchlists.matching import (
     search_documents,
     search_persons,
 )
+
+messages.register({
+    "watchlist.no_lists": gettext_noop("No active watchlist of persons to screen against."),
+    "watchlist.cannot_screen": gettext_noop("Cannot screen: %(problem)s"),
+    "watchlist.clear": ngettext_lazy("No hit in %(lists)d watchlist.", "No hit in %(lists)d watchlists.", "lists"),
+    "watchlist.judged_before": ngettext_lazy(
+        "%(count)d possible match, judged no match before (by %(by)s on %(date)s): look again.",
+        "%(count)d possible matches, each judged no match before (by %(by)s on %(date)s): look again.", "count"),
+    "watchlist.possible_match": gettext_noop("Possible match: %(name)s on %(list)s (score %(score)s). Refer for a person to "
+                                  "judge."),
+    "stolen_lost.no_lists": gettext_noop("No active list of stolen or lost documents."),
+    "stolen_lost.clear": gettext_noop("Document not reported stolen, lost or revoked."),
+    # one sentence per status, so that each language agrees the word with the sentence
+    "stolen_lost.listed.stolen": gettext_noop("Document reported stolen on %(list)s."),
+    "stolen_lost.listed.lost": gettext_noop("Document reported lost on %(list)s."),
+    "stolen_lost.listed.revoked": gettext_noop("Document reported revoked on %(list)s."),
+    "stolen_lost.listed.invalidated": gettext_noop("Document reported invalidated on %(list)s."),
+    "stolen_lost.look_alike.stolen": gettext_noop("A document with a look-alike number (%(listed)s) is reported stolen on "
+                                       "%(list)s: compare the numbers."),
+    "stolen_lost.look_alike.lost": gettext_noop("A document with a look-alike number (%(listed)s) is reported lost on "
+                                     "%(list)s: compare the numbers."),
+    "stolen_lost.look_alike.revoked": gettext_noop("A document with a look-alike number (%(listed)s) is reported revoked on "
+                                        "%(list)s: compare the numbers."),
+    "stolen_lost.look_alike.invalidated": gettext_noop("A document with a look-alike number (%(listed)s) is reported "
+                                            "invalidated on %(list)s: compare the numbers."),
+})
 
 
 def _summary(hits: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -33,7 +63,7 @@ def check_watchlist(context: InspectionContext) -> Outcome:
     """Screen the traveller's name, birth date, nationality, sex and document against the person lists."""
     snapshot: Snapshot = context.memo("watchlists.snapshot", current)
     if snapshot.person_lists == 0:
-        return Outcome(Check("watchlist", "not_checked", "info", "No active watchlist of persons to screen against."))
+        return Outcome(Check("watchlist", "not_checked", "info", said("watchlist.no_lists")))
     doc = context.document
     try:
         query = person_query(
@@ -43,31 +73,30 @@ def check_watchlist(context: InspectionContext) -> Outcome:
             issuing_state=str(doc.get("issuing_state") or ""),
         )
     except engine.QueryError as exc:
-        return Outcome(Check("watchlist", "not_checked", "warning", f"Cannot screen: {exc.message}"))
+        return Outcome(Check("watchlist", "not_checked", "warning", said("watchlist.cannot_screen", problem=exc.message)))
     hits = search_persons(snapshot, query)
     remember(getattr(context.traveller, "id", None), hits)
     remember_elsewhere(context, hits)
     details = {"lists": snapshot.person_lists, "entries": len(snapshot.persons), "hits": len(hits)}
     if not hits:
-        return Outcome(Check("watchlist", "pass", "info",
-                             f"No hit in {snapshot.person_lists} watchlist(s).", details))
+        return Outcome(Check("watchlist", "pass", "info", said("watchlist.clear", lists=snapshot.person_lists), details))
     fresh, known = _summary(hits)
     if not fresh:
         first = known[0]["previous_no_match"]
         return Outcome(Check("watchlist", "warn", "warning",
-                             f"{len(known)} possible match(es), each judged no match before "
-                             f"(by {first['by']} on {first['date']}): look again.", details), hits=hits)
+                             said("watchlist.judged_before", count=len(known), by=first["by"], date=first["date"]),
+                             details), hits=hits)
     best = fresh[0]
     return Outcome(Check("watchlist", "fail", "error",
-                         f"Possible match: {best['name']} on {best['list']} (score {score_text(best['score'])}). "
-                         "Refer for a person to judge.", details), hits=hits)
+                         said("watchlist.possible_match", name=best["name"], list=best["list"],
+                              score=score_text(best["score"])), details), hits=hits)
 
 
 def check_stolen_lost(context: InspectionContext) -> Outcome:
     """Look the document up on the lists of stolen, lost, revoked and invalidated documents."""
     snapshot: Snapshot = context.memo("watchlists.snapshot", current)
     if snapshot.document_lists == 0:
-        return Outcome(Check("stolen_lost", "not_checked", "info", "No active list of stolen or lost documents."))
+        return Outcome(Check("stolen_lost", "not_checked", "info", said("stolen_lost.no_lists")))
     doc = context.document
     state = str(doc.get("issuing_state") or "")
     number = str(doc.get("document_number") or "")
@@ -76,14 +105,12 @@ def check_stolen_lost(context: InspectionContext) -> Outcome:
     remember_elsewhere(context, hits)
     details = {"lists": snapshot.document_lists, "hits": len(hits)}
     if not hits:
-        return Outcome(Check("stolen_lost", "pass", "info", "Document not reported stolen, lost or revoked.",
-                             details))
+        return Outcome(Check("stolen_lost", "pass", "info", said("stolen_lost.clear"), details))
     exact = [h for h in hits if h["exact"]]
     if exact:
         best = exact[0]
         return Outcome(Check("stolen_lost", "fail", "error",
-                             f"Document reported {best['status']} on {best['list']}.", details), hits=hits)
+                             said(f"stolen_lost.listed.{best['status']}", list=best["list"]), details), hits=hits)
     best = hits[0]
     return Outcome(Check("stolen_lost", "warn", "warning",
-                         f"A document with a look-alike number ({best['listed_name']}) is reported "
-                         f"{best['status']} on {best['list']}: compare the numbers.", details), hits=hits)
+                         said(f"stolen_lost.look_alike.{best['status']}", listed=best["listed_name"], list=best["list"]), details), hits=hits)

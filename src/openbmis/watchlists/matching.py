@@ -25,8 +25,11 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from openbmis import screening as engine
+from openbmis.inspections import messages
+from openbmis.inspections.messages import said
 from openbmis.watchlists.models import DocumentAlert, NoMatchMemory, Watchlist, WatchlistEntry, WatchlistState
 from openbmis.watchlists.records import document_key, entry_from_data
 
@@ -341,11 +344,26 @@ def person_hit(hit: engine.Hit, listed: ListedEntry) -> dict[str, Any]:
     }
 
 
+# How a document hit was found, in the reader's language (the hit page's explanation)
+messages.register({
+    "document_hit.exact.stolen": gettext_noop("exact; reported stolen"),
+    "document_hit.exact.lost": gettext_noop("exact; reported lost"),
+    "document_hit.exact.revoked": gettext_noop("exact; reported revoked"),
+    "document_hit.exact.invalidated": gettext_noop("exact; reported invalidated"),
+    "document_hit.look_alike.stolen": gettext_noop("look-alike characters (O/0, I/1, S/5...); reported stolen"),
+    "document_hit.look_alike.lost": gettext_noop("look-alike characters (O/0, I/1, S/5...); reported lost"),
+    "document_hit.look_alike.revoked": gettext_noop("look-alike characters (O/0, I/1, S/5...); reported revoked"),
+    "document_hit.look_alike.invalidated": gettext_noop("look-alike characters (O/0, I/1, S/5...); reported "
+                                                       "invalidated"),
+})
+
+
 def document_hit(found: engine.DocumentHit, listed: ListedEntry, issuing_state: str, number: str) -> dict[str, Any]:
     score = 1.0 if found.exact else CONFUSABLE_SCORE
     how = "exact" if found.exact else "look-alike characters (O/0, I/1, S/5...)"
+    detail = said(f"document_hit.{'exact' if found.exact else 'look_alike'}.{listed.status}")
     feature = {"feature": "document", "query": f"{issuing_state} {number}", "entry": listed.name,
-               "similarity": score, "contribution": score, "detail": f"{how}; reported {listed.status}"}
+               "similarity": score, "contribution": score, "detail": detail.english(), "detail_code": detail.code}
     return {
         "kind": "document", "entry_id": str(listed.id), "external_id": listed.external_id,
         "watchlist_id": str(listed.watchlist_id), "list": listed.watchlist_name,

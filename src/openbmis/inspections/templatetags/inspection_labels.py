@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.inspections.checks import ACTION_LABELS, SLOT_LABELS, STATUS_LABELS
+from openbmis.inspections.messages import render, render_check
 
 register = template.Library()
 
@@ -27,6 +28,19 @@ def slot_label(code: str) -> Any:
 @register.filter
 def status_label(status: str) -> Any:
     return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def check_message(check: dict[str, Any]) -> str:
+    """A stored check's message in the reader's language (its message code and parameters)."""
+    return render_check(check)
+
+
+@register.filter
+def feature_detail(feature: dict[str, Any]) -> str:
+    """An explanation feature's detail in the reader's language where it has a message code."""
+    code = feature.get("detail_code")
+    return render(code, {}, fallback=str(feature.get("detail", ""))) if code else str(feature.get("detail", ""))
 
 
 @register.filter

@@ -1,0 +1,65 @@
+"""What the checks tell the officer, as a message code and its parameters, rendered in the reader's language.
+
+A checker says ``said("entry_ban.none")`` or ``said("stay.until", until="2027-03-04", days=90)``; the check keeps
+the code and the parameters (the API returns both), and every page renders them through gettext when it shows
+them, so an inspection recorded by an officer working in English reads in Arabic for the next one. The English
+texts are the msgids: each app registers its own texts beside its checkers (:func:`register`). A check stored
+before the codes existed keeps its English message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+# code -> the English text (marked with gettext_noop), or a plural text made by ngettext_lazy(singular, plural,
+# "name of the count parameter"), which chooses its form from that parameter when it is formatted
+_TEXTS: dict[str, Any] = {}
+
+
+def register(texts: dict[str, Any]) -> None:
+    """Add an app's message texts (code -> English text with ``%(name)s`` placeholders)."""
+    clash = {code for code, text in texts.items() if _TEXTS.get(code, text) != text}
+    if clash:
+        raise ValueError(f"message codes registered twice with different texts: {sorted(clash)}")
+    _TEXTS.update(texts)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message code with its parameters (strings and numbers: they are stored as JSON)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def english(self) -> str:
+        with translation.override("en"):
+            return render(self.code, self.params)
+
+
+def said(code: str, **params: Any) -> Said:
+    if code not in _TEXTS:
+        raise KeyError(f"unknown message code {code!r}: register its text first")
+    return Said(code, {k: v if isinstance(v, (int, float)) else str(v) for k, v in params.items()})
+
+
+def render(code: str, params: dict[str, Any], fallback: str = "") -> str:
+    """The message in the active language; ``fallback`` (the stored text) for a code no longer known."""
+    text = _TEXTS.get(code)
+    if text is None:
+        return fallback
+    try:
+        return str(gettext(text) % params) if isinstance(text, str) else str(text % params)
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
+def render_check(check: dict[str, Any]) -> str:
+    """A stored check's message (a dict of ``Check.to_dict``) in the active language."""
+    code = check.get("message_code")
+    if not code:
+        return str(check.get("message", ""))
+    return render(code, check.get("params") or {}, fallback=str(check.get("message", "")))

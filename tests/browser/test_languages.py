@@ -3,10 +3,9 @@ overflow, and the statistics charts laid out right to left."""
 
 from __future__ import annotations
 
+import gettext
 import re
 from pathlib import Path
-
-import gettext
 
 import pytest
 

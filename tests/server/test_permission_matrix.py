@@ -92,6 +92,7 @@ PUBLIC = {("GET", "/api/certificates/verify")}
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}"),
            ("GET", "/api/audit/events/{event_id}"),
            ("POST", "/api/retention/holds"), ("POST", "/api/retention/holds/{hold_id}/lift"),  # tests/retention
+           ("POST", "/api/retention/erasures"),  # administrators only: tests/retention/test_erasure.py
            ("GET", "/api/audit/subject-access/{traveller_id}"),  # auditors only: tests/audit/test_subject_access.py
            ("POST", "/api/documents/alerts/{reference}/withdraw"),
            ("POST", "/api/documents/models/{model_id}/features")}  # tests/documents/test_alert_api.py  # auditors only: tests/audit/test_event_detail.py

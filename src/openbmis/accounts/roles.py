@@ -80,6 +80,10 @@ _PERMISSIONS = [
         "Place and lift legal holds; run the retention purge",
     ),
     Permission(
+        "travellers.erase", frozenset({Role.ADMINISTRATOR}), "travellers:erase", False,
+        "Erase everything held on a traveller (the right to erasure)",
+    ),
+    Permission(
         "identities.view", OFFICERS | {Role.DOCUMENT_EXAMINER}, "identities:read", True,
         "See travellers' identities (analysts only when granted)",
     ),

@@ -108,3 +108,22 @@ class LiftIn(Schema):
 @router.post("/holds/{hold_id}/lift", response=HoldOut, summary="Lift a legal hold, with a reason")
 def lift_hold(request: HttpRequest, hold_id: UUID, payload: LiftIn) -> dict[str, Any]:
     return _hold(services.lift_hold(request.user, hold_id, payload.reason, token=token_of(request)))
+
+
+class ErasureIn(Schema):
+    traveller_id: UUID
+    reason: str = Field(min_length=1, max_length=services.MAX_REASON)
+
+
+class ErasureOut(Schema):
+    traveller_ref: str
+    erased: dict[str, int] = Field(description="rows deleted, by kind of record (app.Model)")
+
+
+@router.post("/erasures", response=ErasureOut,
+             summary="Erase everything held on a traveller (administrators); refused under a legal hold")
+def erase(request: HttpRequest, payload: ErasureIn) -> dict[str, Any]:
+    from openbmis.retention import erasure
+
+    counts = erasure.erase(request.user, payload.traveller_id, payload.reason, token=token_of(request))
+    return {"traveller_ref": traveller_ref(payload.traveller_id), "erased": counts}

@@ -213,3 +213,23 @@ def test_holds_need_a_reason_a_real_traveller_and_the_right_role(history, audito
     event = AuditEvent.objects.get(action="legal_hold.place")
     assert event.object_id == str(hold.id) and event.reason == "fraud inquiry 7"
     assert "HELD" not in json.dumps(event.after)
+
+
+def test_expired_visas_and_permits_go_after_their_period(admin):
+    from openbmis.permits import services as permits
+    from openbmis.permits.models import ResidencePermit, Visa
+
+    today = date.today()
+    long_ago, recent = today - timedelta(days=1200), today - timedelta(days=100)
+    for number, until in (("OLD1", long_ago), ("NEW1", recent)):
+        permits.create_visa(admin, number=number, entries="single", valid_from=until - timedelta(days=30),
+                            valid_until=until, duration_days=30, surname="PATEL", nationality="IND",
+                            passport_number=f"P{number}")
+        permits.create_permit(admin, kind="work", number=f"W{number}", surname="PATEL", nationality="IND",
+                              passport_number=f"P{number}", valid_from=until - timedelta(days=300), valid_until=until)
+    report = {r.rule.name: {row["what"]: row for row in r.rows} for r in services.report(admin)}
+    assert report["permits"]["visas"]["count"] == 1 and report["permits"]["visas"]["oldest"] == long_ago
+    counts = services.purge(admin)
+    assert counts["permits"] == {"visas": 1, "visa uses": 0, "residence permits": 1}
+    assert list(Visa.objects.values_list("number", flat=True)) == ["NEW1"]
+    assert list(ResidencePermit.objects.values_list("number", flat=True)) == ["WNEW1"]

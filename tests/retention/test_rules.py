@@ -233,3 +233,27 @@ def test_expired_visas_and_permits_go_after_their_period(admin):
     assert counts["permits"] == {"visas": 1, "visa uses": 0, "residence permits": 1}
     assert list(Visa.objects.values_list("number", flat=True)) == ["NEW1"]
     assert list(ResidencePermit.objects.values_list("number", flat=True)) == ["WNEW1"]
+
+
+def test_a_refusal_with_a_ban_is_kept_five_years_and_goes_with_the_ban(old_crossing, mrz_for, admin, settings):
+    from openbmis.permits import services as permits
+    from openbmis.permits.models import EntryBan
+
+    today = date.today()
+    refusal = old_crossing(mrz_for(document_number="B1234567", primary_identifier="BANNED"), "entry",
+                           days_ago=1500, decision="refuse")
+    plain = old_crossing(mrz_for(document_number="P1234567", primary_identifier="PLAIN"), "entry",
+                         days_ago=1500, decision="refuse")
+    ban = permits.impose_ban(admin, traveller=refusal.traveller, crossing=refusal, source="refusal",
+                             starts_on=today - timedelta(days=1500), ends_on=today - timedelta(days=800),
+                             reason="refused at the border")
+    counts = services.purge(admin)
+    # the plain refusal goes after three years; the one a ban follows stays with the ban (five years after its end)
+    assert counts["crossings"]["crossings"] == 1
+    assert set(Crossing.objects.values_list("pk", flat=True)) == {refusal.pk}
+    assert not Crossing.objects.filter(pk=plain.pk).exists()
+    # once the ban's own period is over, the ban goes, then the refusal with it
+    settings.OPENBMIS_OVERSTAY_RETENTION_DAYS = 700
+    counts = services.purge(admin)
+    assert counts["entry_bans"] == {"entry bans": 1} and counts["crossings"]["crossings"] == 1
+    assert not EntryBan.objects.filter(pk=ban.pk).exists() and not Crossing.objects.exists()

@@ -95,7 +95,9 @@ def exempt(model_label: str, reason: str) -> None:
 
 
 def rules() -> list[Rule]:
-    return [_RULES[name] for name in sorted(_RULES)]
+    """In the order registered, which is the order the purge runs them: records that keep others (an entry ban
+    keeps the refusal it follows) go first, so that what they kept goes in the same run."""
+    return list(_RULES.values())
 
 
 def governed_models() -> dict[str, str]:

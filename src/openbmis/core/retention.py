@@ -49,7 +49,7 @@ class Rule:
     label: Any  # for people: a lazily translated string
     models: tuple[str, ...]  # the model labels ("inspections.Crossing") whose rows this rule deletes
     setting: str  # the Django setting holding the period in days ("" where the period is set elsewhere)
-    counted_from: str  # what the period counts from (documentation, shown on the retention page)
+    counted_from: Any  # what the period counts from (a lazily translated string, shown on the retention page)
     due: Callable[[datetime], list[Due]] | None = None
     delete: Callable[[datetime], dict[str, int]] | None = None
     purger: str = ""  # where the rule is enforced by a registered purger instead of due/delete
@@ -116,7 +116,7 @@ class RuleReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule.name, "label": str(self.rule.label), "models": list(self.rule.models),
-                "days": self.rule.days, "setting": self.rule.setting, "counted_from": self.rule.counted_from,
+                "days": self.rule.days, "setting": self.rule.setting, "counted_from": str(self.rule.counted_from),
                 "enforced_by": self.rule.purger, "total": self.total,
                 "rows": [{**row, "oldest": row["oldest"].isoformat() if row["oldest"] else None}
                          for row in self.rows]}

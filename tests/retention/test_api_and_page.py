@@ -85,6 +85,7 @@ def test_at_a_border_post_node_the_rules_delete_nothing(settings, client, bearer
     settings.OPENBMIS_INSTALLATION = "bcp:TST-A"
     report = {r.rule.name: r for r in retention.report()}
     assert report["crossings"].rows == []
+    assert report["crossings"].as_dict()["enforced_by"] == "node housekeeping"
     counts = retention.purge()
     assert "crossings" not in counts and "identities" not in counts  # the node's housekeeping decides there
     assert not AuditEvent.objects.filter(action="retention.purge", object_id="crossings").exists()

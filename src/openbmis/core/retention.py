@@ -117,7 +117,8 @@ class RuleReport:
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule.name, "label": str(self.rule.label), "models": list(self.rule.models),
                 "days": self.rule.days, "setting": self.rule.setting, "counted_from": str(self.rule.counted_from),
-                "enforced_by": self.rule.purger, "total": self.total,
+                "enforced_by": self.rule.purger or ("" if self.rule.applies() else "node housekeeping"),
+                "total": self.total,
                 "rows": [{**row, "oldest": row["oldest"].isoformat() if row["oldest"] else None}
                          for row in self.rows]}
 

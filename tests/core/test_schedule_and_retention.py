@@ -55,6 +55,7 @@ def test_retention_runs_each_purger_and_audits_only_what_it_deleted(monkeypatch)
         return {"rows": 3, "others": 1}
 
     monkeypatch.setattr(retention, "_PURGERS", {"a-nothing": nothing, "b-some": some})
+    monkeypatch.setattr(retention, "_RULES", {})  # the declared rules: tests/retention
     counts = tasks.retention_job.call()
     assert counts == {"a-nothing": {"rows": 0}, "b-some": {"rows": 3, "others": 1}}
     assert len(calls) == 2

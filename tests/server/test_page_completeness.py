@@ -49,6 +49,7 @@ OBJECT_PAGES = {
     "/network/{node_id}/revoke/": (ADMIN, "tests/network/test_pages.py"),
     "/overstays/detect/": ({"analyst", "supervisor"}, "tests/permits"),
     "/permits/bans/{ban_id}/lift/": (ADMIN, "tests/permits"),
+    "/retention/holds/{hold_id}/lift/": (ADMIN | {"auditor"}, "tests/retention/test_api_and_page.py"),
     "/permits/extend/{traveller_id}/": (ADMIN, "tests/permits"),
     "/permits/rules/{rule_id}/": (ADMIN, "tests/permits"),
     "/secondary/{referral_id}/notes/": (SECONDARY, "tests/inspections"),

@@ -36,6 +36,8 @@ POLICY = {
     ("GET", "/api/audit/events"): ({"auditor"}, "national_only"),
     ("GET", "/api/audit/verify"): ({"auditor"}, "national_only"),
     ("GET", "/api/audit/accesses"): ({"auditor"}, "national_only"),
+    ("GET", "/api/retention/report"): ({"administrator", "auditor"}, "national_only"),
+    ("GET", "/api/retention/holds"): ({"administrator", "auditor"}, "national_only"),
     ("POST", "/api/documents/mrz"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
     ("POST", "/api/documents/chip"): ({"primary_officer", "secondary_officer", "supervisor"}, False),
     ("GET", "/api/documents/models"): (DOCUMENT_LIBRARY, False),
@@ -89,6 +91,8 @@ PUBLIC = {("GET", "/api/certificates/verify")}
 # Token endpoints follow their own rules (own tokens; creation only from a session); tested below.
 SPECIAL = {("POST", "/api/tokens"), ("DELETE", "/api/tokens/{token_id}"),
            ("GET", "/api/audit/events/{event_id}"),
+           ("POST", "/api/retention/holds"), ("POST", "/api/retention/holds/{hold_id}/lift"),  # tests/retention
+           ("POST", "/api/retention/erasures"),  # administrators only: tests/retention/test_erasure.py
            ("GET", "/api/audit/subject-access/{traveller_id}"),  # auditors only: tests/audit/test_subject_access.py
            ("POST", "/api/documents/alerts/{reference}/withdraw"),
            ("POST", "/api/documents/models/{model_id}/features")}  # tests/documents/test_alert_api.py  # auditors only: tests/audit/test_event_detail.py
@@ -310,6 +314,7 @@ PAGES = {
     "/account/users/": ({"administrator"}, "national_only"),
     "/audit/": ({"auditor"}, "national_only"),
     "/audit/accesses/": ({"auditor"}, "national_only"),
+    "/retention/": ({"administrator", "auditor"}, "national_only"),
     "/inspect/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
     "/secondary/": ({"secondary_officer", "supervisor"}, False),
     "/trust/": ({"administrator"}, "national_only"),

@@ -27,6 +27,7 @@ NAVIGATION = [
     ("borderposts:list", _("Border posts"), "borderposts.view"),
     ("accounts:users", _("Users"), "accounts.manage"),
     ("audit:search", _("Audit trail"), "audit.view"),
+    ("retention:overview", _("Retention"), "retention.view"),
     ("trust:list", _("Trust store"), "trust.view"),
     ("watchlists:list", _("Watchlists"), "watchlists.view"),
     ("capacity:overview", _("Capacity"), "capacity.view"),

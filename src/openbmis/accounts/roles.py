@@ -72,6 +72,18 @@ _PERMISSIONS = [
     Permission("accounts.manage", frozenset({Role.ADMINISTRATOR}), "accounts:write", False, "Manage users and roles"),
     Permission("audit.view", frozenset({Role.AUDITOR}), "audit:read", False, "Search and verify the audit trail"),
     Permission(
+        "retention.view", frozenset({Role.ADMINISTRATOR, Role.AUDITOR}), "retention:read", False,
+        "See the retention rules, what the next run would delete, and the legal holds",
+    ),
+    Permission(
+        "retention.manage", frozenset({Role.ADMINISTRATOR, Role.AUDITOR}), "retention:write", False,
+        "Place and lift legal holds; run the retention purge",
+    ),
+    Permission(
+        "travellers.erase", frozenset({Role.ADMINISTRATOR}), "travellers:erase", False,
+        "Erase everything held on a traveller (the right to erasure)",
+    ),
+    Permission(
         "identities.view", OFFICERS | {Role.DOCUMENT_EXAMINER}, "identities:read", True,
         "See travellers' identities (analysts only when granted)",
     ),

@@ -106,9 +106,13 @@ def export(actor: Any, traveller_id: Any) -> dict[str, Any]:
     from openbmis.core.errors import NotFound
 
     traveller_model = apps.get_model("travellers", "Traveller")
-    if not traveller_model.objects.filter(pk=traveller_id).exists():
+    if traveller_model.objects.filter(pk=traveller_id).exists():
+        held = holdings(traveller_id)
+    elif services.search_events(action="traveller.erase", object_id=traveller_ref(traveller_id)).exists():
+        # erased (openbmis.retention.erasure): nothing is held; the audit trail's references remain
+        held = {"identities": [str(traveller_id)], "records": {}, "truncated": []}
+    else:
         raise NotFound(f"no traveller {traveller_id}", field="traveller")
-    held = holdings(traveller_id)
     ids = held["identities"]
     accesses = [{"at": e.at, "who": e.actor_label, "purpose": (e.after or {}).get("purpose", ""),
                  "what": e.object_type} for t in ids for e in accesses_of(t)[:MAX_ROWS]]

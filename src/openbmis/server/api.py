@@ -33,6 +33,7 @@ from openbmis.inspections.api import router as inspections_router
 from openbmis.manifests.api import router as manifests_router
 from openbmis.network.api import router as network_router
 from openbmis.permits.api import router as permits_router
+from openbmis.retention.api import router as retention_router
 from openbmis.statistics.api import router as statistics_router
 from openbmis.trust.api import router as trust_router
 from openbmis.watchlists.api import router as watchlists_router
@@ -121,6 +122,7 @@ api.add_router("/", inspections_router)
 api.add_router("/", watchlists_router)
 api.add_router("/", permits_router)
 api.add_router("/statistics", statistics_router)
+api.add_router("/retention", retention_router)
 api.add_router("/", network_router)
 api.add_router("/", manifests_router)
 api.add_router("/capacity", capacity_router)

@@ -53,6 +53,12 @@ class Config:
     statistics_min_cell: int = 5  # counts below it are suppressed for roles without identities access
     retroactive_screening_days: int = 30  # new watchlist entries are screened against crossings this far back
     overstay_retention_days: int = 1825  # ended overstays and ended entry bans are deleted this long after
+    # Retention periods of the other record types (docs/data-protection.md, "How long records are kept").
+    crossing_retention_days: int = 1095  # crossings and inspections, counted from the traveller's exit
+    chip_read_retention_days: int = 365  # chip verifications (with the chip photo)
+    image_retention_days: int = 365  # referral note images and examination photographs
+    manifest_retention_days: int = 90  # airline manifests (API/PAXLST) and their passengers, from arrival
+    permit_retention_days: int = 1095  # registry visas and residence permits, from their end of validity
     # The counter's safety rules (docs/configuration.md, "Decisions at the counter").
     blocking_checks: tuple[str, ...] = DEFAULT_BLOCKING_CHECKS  # failed checks that stop an admission
     override_roles: tuple[str, ...] = ("supervisor",)  # roles that may admit over a blocking check, with a reason
@@ -281,6 +287,11 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         statistics_min_cell=_int(env, "OPENBMIS_STATISTICS_MIN_CELL", 5, 1),
         retroactive_screening_days=_int(env, "OPENBMIS_RETROACTIVE_SCREENING_DAYS", 30, 0),
         overstay_retention_days=_int(env, "OPENBMIS_OVERSTAY_RETENTION_DAYS", 1825, 1),
+        crossing_retention_days=_int(env, "OPENBMIS_CROSSING_RETENTION_DAYS", 1095, 1),
+        chip_read_retention_days=_int(env, "OPENBMIS_CHIP_READ_RETENTION_DAYS", 365, 1),
+        image_retention_days=_int(env, "OPENBMIS_IMAGE_RETENTION_DAYS", 365, 1),
+        manifest_retention_days=_int(env, "OPENBMIS_MANIFEST_RETENTION_DAYS", 90, 1),
+        permit_retention_days=_int(env, "OPENBMIS_PERMIT_RETENTION_DAYS", 1095, 1),
         blocking_checks=blocking_checks,
         override_roles=override_roles,
         override_four_eyes=_bool(env, "OPENBMIS_OVERRIDE_FOUR_EYES", True),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "openbmis.network",
     "openbmis.manifests",
     "openbmis.capacity",
+    "openbmis.retention",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,11 @@ OPENBMIS_INSTALLATION = CONFIG.installation
 OPENBMIS_STATISTICS_MIN_CELL = CONFIG.statistics_min_cell
 OPENBMIS_RETROACTIVE_SCREENING_DAYS = CONFIG.retroactive_screening_days
 OPENBMIS_OVERSTAY_RETENTION_DAYS = CONFIG.overstay_retention_days
+OPENBMIS_CROSSING_RETENTION_DAYS = CONFIG.crossing_retention_days
+OPENBMIS_CHIP_READ_RETENTION_DAYS = CONFIG.chip_read_retention_days
+OPENBMIS_IMAGE_RETENTION_DAYS = CONFIG.image_retention_days
+OPENBMIS_MANIFEST_RETENTION_DAYS = CONFIG.manifest_retention_days
+OPENBMIS_PERMIT_RETENTION_DAYS = CONFIG.permit_retention_days
 OPENBMIS_BLOCKING_CHECKS = CONFIG.blocking_checks
 OPENBMIS_OVERRIDE_ROLES = CONFIG.override_roles
 OPENBMIS_OVERRIDE_FOUR_EYES = CONFIG.override_four_eyes

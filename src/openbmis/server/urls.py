@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("openbmis.accounts.urls")),
     path("border-posts/", include("openbmis.borderposts.urls")),
     path("audit/", include("openbmis.audit.urls")),
+    path("retention/", include("openbmis.retention.urls")),
     path("trust/", include("openbmis.trust.urls")),
     path("", include("openbmis.inspections.urls")),
     path("", include("openbmis.watchlists.urls")),

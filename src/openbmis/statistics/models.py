@@ -196,6 +196,10 @@ class RollupState(models.Model):
     last_referral_id = models.UUIDField(null=True, blank=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
+    frozen_before = models.DateField(
+        null=True, blank=True,
+        help_text=_("days before this one are no longer recomputed from the raw records: retention erased some of "
+                    "them, their roll-ups keep the figures (docs/statistics.md)"))
 
     def __str__(self) -> str:
         return f"roll-ups up to {self.last_crossing_id}"

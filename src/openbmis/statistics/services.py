@@ -201,10 +201,11 @@ def _referrals_on(days: list[date] | None) -> Iterable[tuple[date, Referral]]:
         high = datetime.combine(max(days) + timedelta(days=2), datetime.min.time(), tzinfo=zoneinfo.ZoneInfo("UTC"))
         queryset = queryset.filter(referred_at__gte=low, referred_at__lt=high)
     wanted = set(days) if days is not None else None
+    frozen = frozen_before()
     zones: dict[str, zoneinfo.ZoneInfo] = {}
     for referral in queryset.iterator(chunk_size=2000):
         day = _local_day(referral.referred_at, referral.border_post.time_zone, zones)
-        if wanted is None or day in wanted:
+        if (wanted is None or day in wanted) and (frozen is None or day >= frozen):
             yield day, referral
 
 
@@ -242,12 +243,18 @@ def _recompute_hits() -> int:
         from openbmis.watchlists.models import Hit
     except ImportError:  # the watchlist capability is not installed
         return 0
-    HitCount.objects.all().delete()
+    frozen = frozen_before()
+    _unfrozen(HitCount.objects.all(), frozen).delete()
     zones: dict[str, zoneinfo.ZoneInfo] = {}
     counter: Counter[tuple[Any, ...]] = Counter()
     hits = Hit.objects.select_related("border_post", "traveller", "inspection", "inspection__document")
+    if frozen is not None:
+        hits = hits.filter(created_at__gte=datetime.combine(frozen - timedelta(days=1), datetime.min.time(),
+                                                            tzinfo=zoneinfo.ZoneInfo("UTC")))
     for hit in hits.iterator(chunk_size=2000):
         day = _local_day(hit.created_at, hit.border_post.time_zone, zones)
+        if frozen is not None and day < frozen:
+            continue
         inspection = hit.inspection
         direction = inspection.direction if inspection is not None else ""
         document = inspection.document.document_code[:2] if inspection is not None else ""
@@ -269,9 +276,13 @@ def _recompute_overstays() -> int:
         return 0
     from openbmis.permits.models import Overstay
 
-    OverstayCount.objects.all().delete()
+    frozen = frozen_before()
+    _unfrozen(OverstayCount.objects.all(), frozen).delete()
     counter: Counter[tuple[Any, ...]] = Counter()
-    for until, post_id, nationality, document, status in Overstay.objects.values_list(
+    overstays = Overstay.objects.all()
+    if frozen is not None:  # the day counted is the first past the permitted stay
+        overstays = overstays.filter(permitted_until__gte=frozen - timedelta(days=1))
+    for until, post_id, nationality, document, status in overstays.values_list(
             "permitted_until", "border_post_id", "nationality", "entry__document_code", "status").iterator(
             chunk_size=5000):
         counter[(until + timedelta(days=1), post_id, nationality[:3], (document or "")[:2], status)] += 1
@@ -283,7 +294,44 @@ def _recompute_overstays() -> int:
     return sum(counter.values())
 
 
+def frozen_before() -> date | None:
+    """The first day whose roll-ups are still recomputed from the raw records (None: every day is)."""
+    value = RollupState.objects.filter(id=1).values_list("frozen_before", flat=True).first()
+    return value  # type: ignore[no-any-return]
+
+
+def _unfrozen(queryset: Any, frozen: date | None, field: str = "day") -> Any:
+    return queryset if frozen is None else queryset.filter(**{f"{field}__gte": frozen})
+
+
+def _thawed(days: Iterable[date]) -> list[date]:
+    frozen = frozen_before()
+    return sorted(day for day in days if frozen is None or day >= frozen)
+
+
+def freeze_before(day: date) -> None:
+    """Before retention erases records of days before ``day``: bring the roll-ups up to date, then stop
+    recomputing those days, so that their figures keep what is erased (the statistics of past days never change
+    because personal records were deleted). At a border-post node, which has no roll-ups, nothing to do."""
+    if not installation.is_hq():
+        return
+    with transaction.atomic():
+        state = _locked_state()
+        if state.frozen_before is not None and state.frozen_before >= day:
+            return
+        if state.rebuilt_at is None:
+            rebuild("retention")
+            state = _locked_state()
+        else:
+            _refresh_from(state)
+        state.frozen_before = day
+        state.save(update_fields=["frozen_before"])
+        audit.record(actor="retention", action="statistics.freeze", object_type="statistics",
+                     after={"frozen_before": day.isoformat()})
+
+
 def _recompute_days(days: list[date]) -> None:
+    days = _thawed(days)
     for offset in range(0, len(days), DAY_CHUNK):
         chunk = days[offset: offset + DAY_CHUNK]
         FlowCount.objects.filter(day__in=chunk).delete()
@@ -297,6 +345,7 @@ def _recompute_days(days: list[date]) -> None:
 
 
 def _recompute_referral_days(days: list[date]) -> None:
+    days = _thawed(days)
     for offset in range(0, len(days), DAY_CHUNK):
         chunk = days[offset: offset + DAY_CHUNK]
         ReferralCount.objects.filter(day__in=chunk).delete()
@@ -357,13 +406,12 @@ def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None =
         state = _locked_state()
         newest = _newest_id(Crossing.objects.all())
         newest_referral = _newest_id(Referral.objects.all())
-        FlowCount.objects.all().delete()
-        LateDay.objects.all().delete()
-        FlowDay.objects.all().delete()
-        FlowDim.objects.all().delete()
-        RefusalCount.objects.all().delete()
-        ReferralCount.objects.all().delete()
-        days = sorted(Crossing.objects.values_list("local_date", flat=True).distinct().order_by())
+        # Days before the frozen one keep their roll-ups: retention erased some of their records.
+        frozen = state.frozen_before
+        for table in (FlowCount, LateDay, FlowDay, FlowDim, RefusalCount, ReferralCount):
+            _unfrozen(table.objects.all(), frozen).delete()
+        days = sorted(_unfrozen(Crossing.objects.all(), frozen, "local_date").values_list("local_date", flat=True)
+                      .distinct().order_by())
         total = len(days)
         if progress is not None:
             progress(0, total)
@@ -497,14 +545,18 @@ class CheckReport:
 def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
     """Compare the roll-ups with counts over the raw records, per day, post, direction and decision."""
     report = CheckReport()
+    # Days before the frozen one are not compared: retention erased records whose figures the roll-ups keep.
+    frozen = frozen_before()
+    crossings = _unfrozen(Crossing.objects.all(), frozen, "local_date")
     key = ("local_date", "border_post_id", "direction", "decision")
     raw = {tuple(row[:4]): row[4] for row in
-           Crossing.objects.values_list(*key).annotate(n=Count("id")).order_by().values_list(*key, "n")}
+           crossings.values_list(*key).annotate(n=Count("id")).order_by().values_list(*key, "n")}
     rolled = {tuple(row[:4]): row[4] for row in
-              FlowCount.objects.values_list("day", "border_post_id", "direction", "decision")
+              _unfrozen(FlowCount.objects.all(), frozen).values_list("day", "border_post_id", "direction", "decision")
               .annotate(n=Sum("count")).order_by().values_list("day", "border_post_id", "direction", "decision", "n")}
     rolled_days = {tuple(row[:4]): row[4] for row in
-                   FlowDay.objects.values_list("day", "border_post_id", "direction", "decision")
+                   _unfrozen(FlowDay.objects.all(), frozen).values_list("day", "border_post_id", "direction",
+                                                                        "decision")
                    .annotate(n=Sum("count")).order_by().values_list("day", "border_post_id", "direction", "decision",
                                                                     "n")}
     codes: dict[Any, str] = dict(BorderPost.objects.values_list("id", "code"))
@@ -512,7 +564,7 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
         report.problems.append("the per-day table (FlowDay) differs from the full roll-up (FlowCount)")
     for grouping in DIM_GROUPINGS:
         dims = {tuple(row[:4]): row[4] for row in
-                FlowDim.objects.filter(grouping=grouping).values_list("day", "border_post_id", "direction", "decision")
+                _unfrozen(FlowDim.objects.filter(grouping=grouping), frozen).values_list("day", "border_post_id", "direction", "decision")
                 .annotate(n=Sum("count")).order_by().values_list("day", "border_post_id", "direction", "decision",
                                                                  "n")}
         if dims != rolled_days:
@@ -528,11 +580,12 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
     if progress is not None:
         progress(1, 3)
     refusal_raw: Counter[tuple[Any, ...]] = Counter()
-    for day, post_id, reasons in Crossing.objects.filter(decision="refuse").values_list(
+    for day, post_id, reasons in crossings.filter(decision="refuse").values_list(
             "local_date", "border_post_id", "reasons").iterator(chunk_size=5000):
         for reason in sorted(set(reasons or [])) or [""]:
             refusal_raw[(day, post_id, str(reason)[:8])] += 1
-    refusal_rolled: dict[tuple[Any, ...], int] = {(d, p, r): n for d, p, r, n in RefusalCount.objects.values_list(
+    refusal_rolled: dict[tuple[Any, ...], int] = {(d, p, r): n for d, p, r, n in _unfrozen(
+        RefusalCount.objects.all(), frozen).values_list(
         "day", "border_post_id", "reason").annotate(n=Sum("count")).order_by().values_list(
         "day", "border_post_id", "reason", "n")}
     for k in sorted(set(refusal_raw) | set(refusal_rolled), key=lambda k: (k[0], str(k[1]), k[2])):
@@ -541,8 +594,8 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
                                    f"{refusal_raw.get(k, 0)} crossings, {refusal_rolled.get(k, 0)} in the roll-up")
     if progress is not None:
         progress(2, 3)
-    referral_raw = Referral.objects.count()
-    referral_rolled = ReferralCount.objects.aggregate(n=Sum("count"))["n"] or 0
+    referral_raw = Referral.objects.count() if frozen is None else sum(1 for _ in _referrals_on(None))
+    referral_rolled = _unfrozen(ReferralCount.objects.all(), frozen).aggregate(n=Sum("count"))["n"] or 0
     if referral_raw != referral_rolled:
         report.problems.append(f"referrals: {referral_raw} recorded, {referral_rolled} in the roll-up")
     from django.apps import apps
@@ -550,8 +603,9 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
     if apps.is_installed("openbmis.permits"):
         from openbmis.permits.models import Overstay
 
-        overstay_raw = Overstay.objects.count()
-        overstay_rolled = OverstayCount.objects.aggregate(n=Sum("count"))["n"] or 0
+        overstay_raw = _unfrozen(Overstay.objects.all(), frozen - timedelta(days=1) if frozen else None,
+                                 "permitted_until").count()
+        overstay_rolled = _unfrozen(OverstayCount.objects.all(), frozen).aggregate(n=Sum("count"))["n"] or 0
         if overstay_raw != overstay_rolled:
             report.problems.append(f"overstays: {overstay_raw} recorded, {overstay_rolled} in the roll-up")
     if progress is not None:

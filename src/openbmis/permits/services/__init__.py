@@ -34,7 +34,6 @@ from openbmis.permits.services.overstays import (  # noqa: F401 - re-exported
     open_overstay_for,
     overstays,
     overstays_for,
-    purge_expired,
     rebuild_presence,
     record_export,
     register_identities_visible,

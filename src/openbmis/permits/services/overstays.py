@@ -1,4 +1,5 @@
-"""Overstays: detection, the crossing receivers that open and end them, listing and export, retention."""
+"""Overstays: detection, the crossing receivers that open and end them, listing and export (their retention:
+openbmis.retention.rules)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -21,7 +21,6 @@ from openbmis.core.errors import NotFound
 from openbmis.inspections.models import Crossing
 from openbmis.permits import presence
 from openbmis.permits.models import (
-    EntryBan,
     Overstay,
     Presence,
     VisaUse,
@@ -175,20 +174,6 @@ def rebuild_presence(actor: Any) -> int:
 def on_crossings_bulk_loaded(sender: Any, **kwargs: Any) -> None:
     """Crossings were written in bulk around the decision path: recompute where everyone is."""
     presence.rebuild()
-
-
-def purge_expired(now: datetime) -> dict[str, int]:
-    """Retention (``OPENBMIS_OVERSTAY_RETENTION_DAYS``): delete the entry bans that ended or were lifted,
-    then the ended overstays, longer ago than the retention period.  An overstay that a remaining ban was
-    imposed for is kept with it; open overstays and bans in force are never deleted."""
-    days = int(getattr(settings, "OPENBMIS_OVERSTAY_RETENTION_DAYS", 1825))
-    cutoff = now - timedelta(days=days)
-    bans = EntryBan.objects.filter(Q(lifted_at__lt=cutoff) | Q(lifted_at__isnull=True, ends_on__lt=cutoff.date()))
-    banned, _by_model = bans.delete()
-    old = (Overstay.objects.exclude(status=Overstay.Status.OPEN).filter(ended_at__lt=cutoff)
-           .exclude(id__in=EntryBan.objects.filter(overstay__isnull=False).values("overstay_id")))
-    overstayed, _by_model = old.delete()
-    return {"entry_bans": banned, "overstays": overstayed}
 
 
 def overstays(status: str = "", nationality: str = "", post_ids: Any = None, since: date | None = None,

@@ -89,6 +89,7 @@ SOURCES: dict[tuple[str, str], tuple[str, str]] = {
     ("", "node_id"): ("network.Node", "id"),
     ("", "token_id"): ("accounts.ApiToken", "id"),
     ("", "username"): ("accounts.User", "username"),
+    ("", "hold_id"): ("retention.LegalHold", "id"),
 }
 FIXED = {"code": "AIR-CAP", "panel": "nationality"}
 
@@ -183,6 +184,9 @@ def demo(db, fast_hasher, client, bearer):
                                  images=[(_png(), "uv", "upload")])
     permits.impose_ban(User.objects.get(username="admin"), traveller=inspection.traveller, starts_on=date.today(),
                        reason="probe")
+    from openbmis.retention import services as retention
+
+    retention.place_hold(User.objects.get(username="auditor"), inspection.traveller_id, "probe: litigation")
     from openbmis.accounts import services as accounts
     from openbmis.manifests import services as manifests
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from .conftest import manifest_text
+from .helpers import manifest_text
 
 pytestmark = pytest.mark.django_db
 

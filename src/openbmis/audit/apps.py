@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,13 @@ class AuditConfig(AppConfig):
     name = "openbmis.audit"
     label = "audit"
     verbose_name = "Audit trail"
+
+    def ready(self) -> None:
+        from openbmis.audit import services
+        from openbmis.core import retention
+
+        def record_purge(actor: Any, name: str, after: dict[str, Any]) -> None:
+            services.record(actor=actor, action="retention.purge", object_type="retention", object_id=name,
+                            after=after)
+
+        retention.set_recorder(record_purge)

@@ -32,6 +32,15 @@ log = logging.getLogger(__name__)
 
 Purger = Callable[[datetime], dict[str, int]]
 _PURGERS: dict[str, Purger] = {}
+# Writes a purge's audit event: (actor, rule or purger name, what to record). Installed by the audit app when it
+# is ready, so that core, which every app imports, imports none of them (docs/architecture.md, layers).
+Recorder = Callable[[Any, str, dict[str, Any]], None]
+_recorder: Recorder | None = None
+
+
+def set_recorder(recorder: Recorder) -> None:
+    global _recorder
+    _recorder = recorder
 
 
 @dataclass(frozen=True)
@@ -146,8 +155,9 @@ def report(now: datetime | None = None) -> list[RuleReport]:
 
 def purge(actor: Any = "retention-job", now: datetime | None = None) -> dict[str, dict[str, int]]:
     """Run every rule and purger; audit the counts. Returns {rule or purger name: {what: count}}."""
-    from openbmis.audit import services as audit
-
+    if _recorder is None:
+        raise RuntimeError("retention deletes only where the audit trail records it: the audit app is not ready")
+    record = _recorder
     now = now or timezone.now()
     counts: dict[str, dict[str, int]] = {}
     for rule in rules():
@@ -155,14 +165,12 @@ def purge(actor: Any = "retention-job", now: datetime | None = None) -> dict[str
             continue
         with transaction.atomic():
             counts[rule.name] = rule.delete(now)
-            audit.record(actor=actor, action="retention.purge", object_type="retention", object_id=rule.name,
-                         after={"counts": counts[rule.name], "days": rule.days,
-                                "cutoff": rule.cutoff(now).date().isoformat()})
+            record(actor, rule.name, {"counts": counts[rule.name], "days": rule.days,
+                                      "cutoff": rule.cutoff(now).date().isoformat()})
     for name in sorted(_PURGERS):
         with transaction.atomic():
             counts[name] = _PURGERS[name](now)
             if any(counts[name].values()):
-                audit.record(actor=actor, action="retention.purge", object_type="retention", object_id=name,
-                             after=counts[name])
+                record(actor, name, counts[name])
     log.info("retention: %s", counts)
     return counts

@@ -30,6 +30,9 @@ UNPROBED: dict[str, str] = {
     "/trust/entries/<uuid:entry_id>/expire/": "the same",
     "/trust/entries/<uuid:entry_id>/remove/": "the same",
     "/trust/imports/<uuid:import_id>/": "an import of country signing certificates: no person",
+    "/travellers/rectifications/<uuid:rectification_id>/approve": "POST only (a decision; a GET is refused); the "
+                                                                  "queue that shows the requests is probed",
+    "/travellers/rectifications/<uuid:rectification_id>/reject": "the same",
 }
 # Routes that show document numbers that are not travellers' (the probe still calls them), with the reason.
 NOT_TRAVELLER_READS = {

@@ -38,7 +38,7 @@ def test_reads_are_recorded_and_the_auditor_asks_who_looked(inspect, decide, mrz
     purposes = [e.after["purpose"] for e in events]
     assert purposes == ["api:get_traveller", "api:get_inspection", "api:list_crossings", "page:traveller",
                         "page:inspection", "page:traveller_search"]
-    assert events[-1].after["ids"] == [person]
+    assert events[-1].after["ids"] == [ref]  # a read of traveller records names them by the reference
     for event in events:
         assert event.actor_label == officer.username
         assert event.after["traveller_refs"] == [ref]

@@ -180,6 +180,7 @@ def test_home_pages_show_each_role_its_work(session_client, officer, mrz_for, ma
 
 def test_traveller_search_within_posts_and_audited(session_client, officer, mrz_for, make_user, two_posts):
     from openbmis.audit.models import AuditEvent
+    from openbmis.audit.refs import traveller_ref
 
     client = session_client(officer)
     counter_post(client, mrz=mrz_for())
@@ -196,7 +197,7 @@ def test_traveller_search_within_posts_and_audited(session_client, officer, mrz_
     searches = AuditEvent.objects.filter(action="traveller.search")
     assert searches.count() == 4 and "ODHIAMBO" not in str(searches.first().after)  # criteria hashed
     client.get(f"/travellers/{person.id}/")
-    assert AuditEvent.objects.filter(action="traveller.view", object_id=str(person.id)).count() == 1
+    assert AuditEvent.objects.filter(action="traveller.view", object_id=traveller_ref(person.id)).count() == 1
     other = session_client(make_user("primary_officer", two_posts[1]))
     assert f"/travellers/{person.id}/" not in other.get("/travellers/", {"name": "ODHIAMBO"}).content.decode()
 

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from tests.conftest import make_mrz
 
+from openbmis.audit.refs import traveller_ref
 from openbmis.network import records, signing
 
 
@@ -331,7 +332,7 @@ def test_the_same_passport_seen_offline_becomes_one_identity(client, enrolled):
     assert TravelDocument.objects.get(number="ID9").traveller_id == here.id
     assert Traveller.objects.get(id=theirs.id).merged_into_id == here.id
     assert RecordAlias.objects.filter(from_id=str(their_doc.id), to_id=str(known.id)).exists()
-    assert AuditEvent.objects.filter(action="traveller.merge", object_id=str(theirs.id)).exists()
+    assert AuditEvent.objects.filter(action="traveller.merge", object_id=traveller_ref(theirs.id)).exists()
 
 
 def test_retention_purges_only_acknowledged_outbox_records(db, at_node):

@@ -85,6 +85,7 @@ POLICY = {
     ("GET", "/api/training/holders"): (TRAINING_VIEW, False),
     ("GET", "/api/training/prerequisites"): (TRAINING_VIEW, False),
     ("POST", "/api/training/prerequisites"): ({"administrator"}, "national_only"),
+    ("GET", "/api/rectifications"): ({"supervisor", "administrator"}, False),  # scoped rows: test_rectification.py
 }
 # Public: a certificate's verification answers anyone (tested in tests/capacity and below).
 PUBLIC = {("GET", "/api/certificates/verify")}
@@ -113,6 +114,11 @@ RESOURCE_POLICY = {
     ("POST", "/api/hits/{hit_id}/judgement"): {"secondary_officer", "supervisor"},
 }
 SPECIAL |= set(RESOURCE_POLICY)
+# Rectification (four eyes) of a traveller at a post: roles, post scope and the second person in
+# tests/audit/test_rectification.py.
+SPECIAL |= {("POST", "/api/travellers/{traveller_id}/rectifications"),
+            ("POST", "/api/rectifications/{rectification_id}/approve"),
+            ("POST", "/api/rectifications/{rectification_id}/reject")}
 # Watchlist imports: a multipart upload, then the import it made (national administrators only): matrix below.
 IMPORT_POLICY = {
     ("POST", "/api/watchlists/{watchlist_id}/imports"): {"administrator"},
@@ -350,6 +356,7 @@ PAGES = {
     "/training/": (TRAINING_VIEW, False),
     "/work/counts": (EVERYONE, False),
     "/travellers/": ({"primary_officer", "secondary_officer", "supervisor", "document_examiner"}, False),
+    "/travellers/rectifications/": ({"supervisor", "administrator"}, False),
     "/stay/": ({"primary_officer", "secondary_officer", "supervisor"}, False),
     "/documents/": (DOCUMENT_LIBRARY, False),
     "/documents/examine/": ({"document_examiner", "supervisor"}, False),

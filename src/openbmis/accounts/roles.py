@@ -110,6 +110,10 @@ _PERMISSIONS = [
         "Merge and split traveller identities",
     ),
     Permission(
+        "travellers.rectify", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), "travellers:write", True,
+        "Request, approve or reject the correction of a traveller's identity data (four eyes)",
+    ),
+    Permission(
         "trust.view", frozenset({Role.ADMINISTRATOR}), "trust:read", False,
         "See the ePassport trust store (CSCAs, DSCs, CRLs, master lists) and its import history",
     ),

@@ -12,9 +12,11 @@ from pydantic import Field
 
 from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
-from openbmis.audit import services
+from openbmis.audit import services, subjects
 from openbmis.audit.models import AuditEvent
+from openbmis.audit.subjects import travellers_named
 from openbmis.core.apitypes import Moment
+from openbmis.core.errors import NotFound
 
 router = Router(tags=["audit"])
 
@@ -40,6 +42,8 @@ class EventFilter(Schema):
     action: str | None = None
     object_type: str | None = None
     object_id: str | None = None
+    traveller: str | None = Field(default=None, description="a traveller id or a document number: the events about "
+                                  "that person, found through the pseudonymous reference")
     border_post: str | None = None
     since: Moment | None = Field(default=None, alias="from")
     until: Moment | None = Field(default=None, alias="to")
@@ -69,6 +73,11 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]) -> list[Audit
         actor=filters.actor, action=filters.action, object_type=filters.object_type, object_id=filters.object_id,
         border_post=filters.border_post, since=filters.since, until=filters.until,
     )
+    if filters.traveller and filters.traveller.strip():
+        travellers = travellers_named(filters.traveller)
+        if not travellers:
+            raise NotFound("no traveller has that id or presented a document of that number", field="traveller")
+        events = events.filter(id__in=subjects.events_about(travellers).values("id"))
     return list(events[: filters.limit])
 
 

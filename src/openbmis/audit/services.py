@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from openbmis.audit import anchors
+from openbmis.audit import anchors, pseudonymise
 from openbmis.audit.chain import CURRENT_SCHEME, SCHEME_HMAC, SCHEME_SHA256, hash_for_scheme, origin_key
 from openbmis.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from openbmis.core import context
@@ -147,7 +147,14 @@ def record(
     border_post_code: str = "",
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Call it inside the transaction of the write it records."""
+    """Append one event to the chain. Call it inside the transaction of the write it records.
+
+    People are named by pseudonymous references only: whatever the caller passes goes through
+    :func:`openbmis.audit.pseudonymise.scrub_event` first (traveller ids become references, names, document
+    numbers and birth dates keyed tags, machine readable zones are removed from free text).
+    """
+    object_id, object_label, before, after, reason = pseudonymise.scrub_event(
+        object_type, str(object_id), object_label, _jsonable(before), _jsonable(after), reason)
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = user.get_username() if user is not None else (actor if isinstance(actor, str) else SYSTEM)
     with transaction.atomic():
@@ -162,8 +169,8 @@ def record(
             object_id=str(object_id)[:64],
             object_label=object_label[:200],
             border_post_code=border_post_code,
-            before=_jsonable(before),
-            after=_jsonable(after),
+            before=before,
+            after=after,
             reason=reason,
             request_id=context.current_request_id() or "",
             prev_hash=head.last_hash,

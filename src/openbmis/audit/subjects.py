@@ -1,7 +1,7 @@
 """Which audit events concern a traveller: "who let this person in, and why".
 
-An event names what it changed (an inspection, a crossing, a referral, a hit) rather than the person; the
-person is found through those records, and reads are found through the pseudonymous reference (access log).
+An event names what it changed (an inspection, a crossing, a referral, a hit) and the person only by the
+pseudonymous reference (issue 14); the person is found through those records and through the reference.
 The models are imported when asked, so that the audit app depends on no domain app at import time.
 """
 
@@ -34,11 +34,13 @@ def events_about(traveller_ids: Iterable[Any]) -> QuerySet[AuditEvent]:
              | Q(object_type="crossing", object_id__in=crossings) | Q(object_type="referral", object_id__in=referrals)
              | Q(object_type="hit", object_id__in=hits))
     refs = [traveller_ref(t) for t in ids]
-    read = Q()
+    # Events since issue 14 name the person by the reference only (object id of a traveller event, *_ref keys in
+    # before and after): they are found even once the records they were about are erased.
+    named = Q(object_type="traveller", object_id__in=refs)
     for ref in refs:
-        read |= Q(after_text__contains=ref)
-    return (AuditEvent.objects.annotate(after_text=Cast("after", TextField())).filter(about | (Q(action__startswith="access.") & read))
-            .order_by("-seq"))
+        named |= Q(after_text__contains=ref) | Q(before_text__contains=ref)
+    return (AuditEvent.objects.annotate(after_text=Cast("after", TextField()), before_text=Cast("before", TextField()))
+            .filter(about | named).order_by("-seq"))
 
 
 def admission_note(event: AuditEvent) -> str:
@@ -50,3 +52,17 @@ def admission_note(event: AuditEvent) -> str:
     if "against_suggestion" in flags:
         return "against_suggestion"
     return ""
+
+
+def travellers_named(text: str) -> list[Any]:
+    """The travellers an auditor means: a traveller id, or a document number resolved to the travellers who
+    presented it (spaces and fillers ignored). Empty when there is none."""
+    from uuid import UUID
+
+    from openbmis.audit import access
+
+    text = text.strip()
+    try:
+        return [UUID(text)]
+    except ValueError:
+        return access.travellers_with_document(text)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from openbmis.accounts.decorators import permission_required
 from openbmis.audit import services, subjects
-from openbmis.core.pii import short_hash
+from openbmis.audit.refs import value_ref
 
 
 @permission_required("audit.view")
@@ -51,14 +51,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _travellers(text: str) -> tuple[list[Any], str | None]:
     """A traveller id, or a document number resolved to the travellers who presented it."""
-    from openbmis.audit import access
-
-    text = text.strip()
-    try:
-        return [UUID(text)], None
-    except ValueError:
-        found = access.travellers_with_document(text)
-        return found, None if found else _("No traveller presented a document of that number.")
+    found = subjects.travellers_named(text)
+    return found, None if found else _("No traveller presented a document of that number.")
 
 
 EXPORT_LIMIT = 10_000
@@ -75,8 +69,8 @@ def _export(request: HttpRequest, events: Any) -> HttpResponse:
         writer.writerow([e.seq, e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
                          e.object_label, e.border_post_code, e.reason, e.request_id, subjects.admission_note(e)])
     filters: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k not in ("format", "page") and v}
-    if "traveller" in filters:  # a document number is personal data: the trail keeps a short hash of it
-        filters["traveller"] = short_hash(filters["traveller"].strip().upper())
+    if "traveller" in filters:  # a document number is personal data: the trail keeps a keyed tag of it
+        filters["traveller"] = value_ref("document", filters["traveller"])
     services.record(actor=request.user, action="audit.export", object_type="audit", object_id="search",
                     after={"filters": filters, "events": len(rows), "format": "csv"})
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

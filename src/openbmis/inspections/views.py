@@ -314,10 +314,15 @@ def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
 
 
     events, in_country = timeline(person, posts=scope)
+    from openbmis.travellers import rectifications
+
+    can_rectify = rectifications.may_rectify(request.user, person)
     return render(request, "inspections/traveller.html",
                   {"person": person, "events": events, "in_country": in_country,
                    "documents": visible_documents(person, scope), "can_manage": _manageable(request, person)
-                   if authz.has_permission(request.user, "travellers.manage") else False})
+                   if authz.has_permission(request.user, "travellers.manage") else False,
+                   "can_rectify": can_rectify,
+                   "corrections": list(person.rectifications.order_by("-requested_at")[:20]) if can_rectify else []})
 
 
 @permission_required("identities.view")

@@ -24,9 +24,9 @@ from django.utils import timezone
 from openbmis import paxlst
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
+from openbmis.audit.refs import value_ref
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
-from openbmis.core.pii import short_hash
 from openbmis.inspections import checks as registry
 from openbmis.manifests.models import Airport, Carrier, Manifest, ManifestPerson, PreArrivalHit
 from openbmis.permits import checkers as permit_checks
@@ -435,7 +435,7 @@ def judge(actor: Any, hit: PreArrivalHit, *, status: str, reason: str, token: An
         locked.status, locked.reason, locked.judged_by, locked.judged_at = status, reason, actor, timezone.now()
         locked.save(update_fields=fields)
         audit.record(actor=actor, action="prearrival_hit.judge", object_type="prearrival_hit",
-                     object_id=str(locked.id), object_label=short_hash(locked.name),
+                     object_id=str(locked.id), object_label=value_ref("name", locked.name),
                      border_post_code=hit.border_post.code, before=before, after=audit.snapshot(locked, fields),
                      reason=reason)
     return locked

@@ -35,6 +35,7 @@ from openbmis.network.api import router as network_router
 from openbmis.permits.api import router as permits_router
 from openbmis.retention.api import router as retention_router
 from openbmis.statistics.api import router as statistics_router
+from openbmis.travellers.api import router as travellers_router
 from openbmis.trust.api import router as trust_router
 from openbmis.watchlists.api import router as watchlists_router
 
@@ -119,6 +120,7 @@ api.add_router("/documents", documents_router)
 api.add_router("/documents", chip_router)
 api.add_router("/trust", trust_router)
 api.add_router("/", inspections_router)
+api.add_router("/", travellers_router)
 api.add_router("/", watchlists_router)
 api.add_router("/", permits_router)
 api.add_router("/statistics", statistics_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("retention/", include("openbmis.retention.urls")),
     path("trust/", include("openbmis.trust.urls")),
     path("", include("openbmis.inspections.urls")),
+    path("", include("openbmis.travellers.urls")),
     path("", include("openbmis.watchlists.urls")),
     path("", include("openbmis.permits.urls")),
     path("statistics/", include("openbmis.statistics.urls")),

@@ -634,3 +634,10 @@ def record_export(user: Any, *, panel: str, file_format: str, query: dict[str, A
     """Audit an export of a statistics table: who took which table, with which filters, in which format."""
     audit.record(actor=user, action="statistics.export", object_type="statistics_table", object_id=panel,
                  after={"format": file_format, "filters": query, "rows": rows, "suppressed": suppressed})
+
+
+def on_identity_rectified(sender: Any, days: list[date], **kwargs: Any) -> None:
+    """Signal receiver: a corrected nationality, sex or birth date reached crossings of these days; their
+    roll-ups are recomputed in the same transaction, so the statistics count the corrected values at once."""
+    if days:
+        recompute(days)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +61,35 @@ class TravelDocument(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.issuing_state} {self.number}"
+
+
+class Rectification(UUIDModel):
+    """A correction of a traveller's identity data, requested by one person and approved or rejected by another
+    (four eyes). The requested and the previous values are kept here, never in the audit trail (which names the
+    fields and the person's reference only), so that erasing the person erases them too."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPLIED = "applied", _("Approved and applied")
+        REJECTED = "rejected", _("Rejected")
+
+    traveller = models.ForeignKey(Traveller, on_delete=models.CASCADE, related_name="rectifications")
+    document = models.ForeignKey(TravelDocument, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="rectifications",
+                                 help_text=_("the document whose number is corrected, when it is"))
+    changes = models.JSONField(help_text=_("the corrected values, by field"))
+    previous = models.JSONField(help_text=_("the values when the correction was requested, by field"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"rectification {self.id} ({self.status})"

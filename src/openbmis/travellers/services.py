@@ -197,7 +197,7 @@ def search(actor: Any, *, name: str = "", document: str = "", birth_date: date |
     from django.db.models import Q
 
     from openbmis.accounts import authz
-    from openbmis.core.pii import short_hash
+    from openbmis.audit.refs import value_ref
 
     authz.require(actor, "identities.view")
     words = [w for w in name.upper().replace("<", " ").split() if w]
@@ -215,7 +215,8 @@ def search(actor: Any, *, name: str = "", document: str = "", birth_date: date |
     if birth_date is not None:
         found = found.filter(birth_date=birth_date)
     results = list(found.order_by("primary_identifier", "secondary_identifier", "birth_date")[:limit])
-    criteria = {"name": short_hash(" ".join(words)) if words else "", "document": short_hash(number) if number else "",
+    criteria = {"name": value_ref("name", " ".join(words)) if words else "",
+                "document": value_ref("document", number) if number else "",
                 "birth_date": bool(birth_date)}
     audit.record(actor=actor, action="traveller.search", object_type="traveller", after={
         "criteria": criteria, "results": len(results)})

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from openbmis import mrz
 from openbmis.audit import services as audit
+from openbmis.audit.refs import value_ref
 from openbmis.core.errors import InvalidInput
 from openbmis.core.validation import clean_file_name, full_clean
 from openbmis.permits.models import (
@@ -62,8 +63,8 @@ def create_visa(actor: Any, **fields: Any) -> Visa:
     with transaction.atomic():
         visa.save()
         audit.record(actor=actor, action="visa.create", object_type="visa", object_id=str(visa.id),
-                     object_label=visa.number, after=audit.snapshot(visa, ["number", "nationality", "entries",
-                                                                             "valid_from", "valid_until", "source"]))
+                     object_label=value_ref("visa", visa.number),
+                     after=audit.snapshot(visa, ["nationality", "entries", "valid_from", "valid_until", "source"]))
     return visa
 
 
@@ -72,7 +73,7 @@ def revoke_visa(actor: Any, visa: Visa, reason: str) -> Visa:
         visa.status = Visa.Status.REVOKED
         visa.save(update_fields=["status"])
         audit.record(actor=actor, action="visa.revoke", object_type="visa", object_id=str(visa.id),
-                     object_label=visa.number, after={"status": visa.status}, reason=reason)
+                     object_label=value_ref("visa", visa.number), after={"status": visa.status}, reason=reason)
     return visa
 
 
@@ -257,8 +258,8 @@ def create_permit(actor: Any, **fields: Any) -> ResidencePermit:
     with transaction.atomic():
         permit.save()
         audit.record(actor=actor, action="permit.create", object_type="residence_permit", object_id=str(permit.id),
-                     object_label=permit.number, after=audit.snapshot(permit, ["kind", "number", "nationality",
-                                                                              "valid_from", "valid_until"]))
+                     object_label=value_ref("permit", permit.number),
+                     after=audit.snapshot(permit, ["kind", "nationality", "valid_from", "valid_until"]))
     return permit
 
 

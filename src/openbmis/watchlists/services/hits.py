@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
+from openbmis.audit.refs import value_ref
 from openbmis.core import bulk
 from openbmis.core.errors import InvalidInput
-from openbmis.core.pii import short_hash
 from openbmis.watchlists.models import (
     DocumentAlert,
     Hit,
@@ -155,7 +155,7 @@ def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = No
                         previous_no_match=None)
             NoMatchMemory.objects.filter(traveller_id=locked.traveller_id, **target).delete()
         audit.record(actor=actor, action="hit.judge", object_type="watchlist_hit", object_id=str(locked.id),
-                     object_label=f"{locked.watchlist.name}: {short_hash(locked.name)}",
+                     object_label=f"{locked.watchlist.name}: {value_ref('name', locked.name)}",
                      border_post_code=locked.border_post.code, before=before,
                      after=audit.snapshot(locked, fields), reason=reason)
     return locked

@@ -9,8 +9,8 @@ from django.db import transaction
 from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
+from openbmis.audit.refs import value_ref
 from openbmis.core.errors import InvalidInput
-from openbmis.core.pii import short_hash
 from openbmis.watchlists import matching
 
 
@@ -34,7 +34,7 @@ def search(actor: Any, *, name: str = "", birth_date: str | None = None, nationa
         hits = matching.search_documents(snapshot, issuing_state, document) + hits
     with transaction.atomic():
         audit.record(actor=actor, action="screening.search", object_type="screening",
-                     after={"name": short_hash(name.strip().upper()) if name.strip() else "",
-                            "document": short_hash(document.strip().upper()) if document.strip() else "",
+                     after={"name": value_ref("name", name) if name.strip() else "",
+                            "document": value_ref("document", document) if document.strip() else "",
                             "hits": len(hits)})
     return hits[:limit]

@@ -1,0 +1,101 @@
+"""Rectification of a traveller's identity data over the API: requested by one person, decided by another."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from openbmis.accounts.api_auth import token_of
+from openbmis.audit.access import record_access
+from openbmis.core.errors import NotFound
+from openbmis.travellers import rectifications
+from openbmis.travellers.models import Rectification, TravelDocument, Traveller
+
+router = Router(tags=["travellers"])
+
+
+class RectificationIn(Schema):
+    changes: dict[str, str] = Field(description="the corrected values by field: primary_identifier, "
+                                    "secondary_identifier, birth_date (YYYY-MM-DD), nationality, sex, document_number")
+    reason: str = Field(description="why the record is wrong (the evidence seen)")
+    document: UUID | None = Field(default=None, description="the document whose number is corrected")
+
+
+class DecisionIn(Schema):
+    reason: str = ""
+
+
+class RectificationOut(Schema):
+    id: UUID
+    traveller: UUID
+    document: UUID | None
+    changes: dict[str, Any]
+    previous: dict[str, Any]
+    reason: str
+    status: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str
+
+
+def rectification_out(item: Rectification) -> dict[str, Any]:
+    return {"id": item.id, "traveller": item.traveller_id, "document": item.document_id, "changes": item.changes,
+            "previous": item.previous, "reason": item.reason, "status": item.status,
+            "requested_by": item.requested_by.get_username(), "requested_at": item.requested_at,
+            "decided_by": item.decided_by.get_username() if item.decided_by else None,
+            "decided_at": item.decided_at, "decision_reason": item.decision_reason}
+
+
+@router.post("/travellers/{traveller_id}/rectifications", response={201: RectificationOut},
+             summary="Request the correction of a traveller's identity data (a second person decides)")
+def request_rectification(request: HttpRequest, traveller_id: UUID,
+                          payload: RectificationIn) -> Status[dict[str, Any]]:
+    """Supervisors (travellers inspected at their post) and administrators. 400 names a wrong field; 409 when a
+    correction of this traveller already waits, or the number is another document's."""
+    traveller = Traveller.objects.filter(id=traveller_id).first()
+    if traveller is None:
+        raise NotFound(f"no traveller {traveller_id}", field="traveller")
+    document = None
+    if payload.document is not None:
+        document = TravelDocument.objects.filter(id=payload.document).first()
+        if document is None:
+            raise NotFound(f"no document {payload.document}", field="document")
+    item = rectifications.request(request.user, traveller, changes=payload.changes, reason=payload.reason,
+                                  document=document, token=token_of(request))
+    return Status(201, rectification_out(item))
+
+
+@router.get("/rectifications", response=list[RectificationOut],
+            summary="Corrections requested at the caller's posts, newest first (default: those pending)")
+def list_rectifications(request: HttpRequest,
+                        status: Literal["pending", "applied", "rejected", "all"] = "pending",
+                        limit: int = 100) -> list[dict[str, Any]]:
+    found = rectifications.visible(request.user, token_of(request))
+    if status != "all":
+        found = found.filter(status=status)
+    rows = list(found[: max(1, min(limit, 1000))])
+    record_access(request, "api:list_rectifications", "rectification", [r.id for r in rows],
+                  [r.traveller_id for r in rows])
+    return [rectification_out(r) for r in rows]
+
+
+@router.post("/rectifications/{rectification_id}/approve", response=RectificationOut,
+             summary="Approve and apply a correction (not by the person who requested it)")
+def approve(request: HttpRequest, rectification_id: UUID, payload: DecisionIn) -> dict[str, Any]:
+    """403 for the requester; 409 when already decided or the record changed since the request."""
+    item = rectifications.get(request.user, rectification_id, token_of(request))
+    return rectification_out(rectifications.approve(request.user, item, payload.reason, token=token_of(request)))
+
+
+@router.post("/rectifications/{rectification_id}/reject", response=RectificationOut,
+             summary="Reject a correction with a reason (not by the person who requested it)")
+def reject(request: HttpRequest, rectification_id: UUID, payload: DecisionIn) -> dict[str, Any]:
+    item = rectifications.get(request.user, rectification_id, token_of(request))
+    return rectification_out(rectifications.reject(request.user, item, payload.reason, token=token_of(request)))

@@ -252,10 +252,13 @@ def _due_identities(now: datetime) -> tuple[Any, Any]:
     Traveller = _model("travellers.Traveller")
     TravelDocument = _model("travellers.TravelDocument")
     cutoff = _rule("identities").cutoff(now)
-    documents = (_unreferenced(TravelDocument).filter(first_seen_at__lt=cutoff)
-                 .exclude(traveller_id__in=held()))
+    # the corrections of a person's data (four eyes) go with the person (CASCADE): they keep nothing alive
+    Rectification = _model("travellers.Rectification")
+    documents = (_unreferenced(TravelDocument, ignore=(Rectification._meta.get_field("document"),))
+                 .filter(first_seen_at__lt=cutoff).exclude(traveller_id__in=held()))
     # their documents are counted below; where they were last seen (Presence, derived) goes with them
-    ignore = (TravelDocument._meta.get_field("traveller"), _model("permits.Presence")._meta.get_field("traveller"))
+    ignore = (TravelDocument._meta.get_field("traveller"), _model("permits.Presence")._meta.get_field("traveller"),
+              Rectification._meta.get_field("traveller"))
     travellers = (_unreferenced(Traveller, ignore=ignore)
                   .filter(created_at__lt=cutoff).exclude(pk__in=held())
                   .exclude(Exists(TravelDocument.objects.filter(traveller_id=OuterRef("pk"))
@@ -367,7 +370,8 @@ RULES = [
          "OPENBMIS_MANIFEST_RETENTION_DAYS", _("the manifest's receipt"), manifests_due, manifests_delete),
     Rule("permits", _("Visas and residence permits"), ("permits.Visa", "permits.VisaUse", "permits.ResidencePermit"),
          "OPENBMIS_PERMIT_RETENTION_DAYS", _("the end of validity"), permits_due, permits_delete),
-    Rule("identities", _("Travellers and documents"), ("travellers.Traveller", "travellers.TravelDocument"),
+    Rule("identities", _("Travellers and documents"),
+         ("travellers.Traveller", "travellers.TravelDocument", "travellers.Rectification"),
          "OPENBMIS_CROSSING_RETENTION_DAYS",
          _("their creation, once no record points at them any more"),
          identities_due, identities_delete),

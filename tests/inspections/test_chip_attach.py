@@ -92,3 +92,31 @@ def test_decided_inspection_takes_no_chip_result(chip, officer, two_posts, clien
     response = client.post("/api/documents/chip", _body(sod, groups, inspection.id),
                            content_type="application/json", headers=bearer(officer))
     assert response.status_code == 409
+
+
+def test_the_holders_name_in_national_characters_from_dg11_shows_beside_the_mrz_name(make_user, officer, two_posts,
+                                                                                      client, bearer, session_client):
+    from tests.epassport.epassport_pki import tlv
+
+    from openbmis.audit.models import AuditEvent
+
+    pki = Pki()
+    csca, dsc = pki.country("p256")
+    trust.import_file(make_user("administrator"), file_name="csca.der", data=csca.cert.dump())
+    own_script = "ЭРИКССОН<<АННА<МАРИЯ"
+    dg11 = tlv(0x6B, tlv(0x5C, b"\x5f\x0e") + tlv(0x5F0E, own_script.encode())
+               + tlv(0xA0, tlv(0x02, b"\x01") + tlv(0x5F0F, "إريكسون<<آنا".encode())))
+    groups = {1: dg1(), 2: dg2_19794(_jp2(), 1), 11: dg11}
+    sod = make_sod(groups, dsc)
+    inspection = _start(officer, two_posts[0])
+    response = client.post("/api/documents/chip", _body(sod, groups, inspection.id), content_type="application/json",
+                           headers=bearer(officer))
+    assert response.status_code == 201, response.content
+    inspection.refresh_from_db()
+    check = next(c for c in inspection.checks if c["code"] == "chip")
+    assert check["details"]["holder_names"] == {"full_name": "ЭРИКССОН, АННА МАРИЯ", "other_names": ["إريكسون, آنا"]}
+    page = session_client(officer).get(f"/inspect/{inspection.id}/").content.decode()
+    assert 'data-testid="own-script-name"' in page and "ЭРИКССОН, АННА МАРИЯ" in page and "إريكسون, آنا" in page
+    # the audit trail names the holder by keyed tags, never in clear
+    events = [json.dumps([e.before, e.after, e.object_label], ensure_ascii=False) for e in AuditEvent.objects.all()]
+    assert events and not any("ЭРИКССОН" in e or "إريكسون" in e for e in events)

@@ -32,7 +32,7 @@ TRAVELLER_KEYS = {
 #: surname to given names keeps its tag).
 PERSONAL_KEYS = {
     "surname": "name", "given_names": "name", "primary_identifier": "name", "secondary_identifier": "name",
-    "full_name": "name", "names": "name", "holder_name": "name",
+    "full_name": "name", "names": "name", "holder_name": "name", "other_names": "name",
     "document_number": "document", "passport_number": "document", "personal_number": "document",
     "birth_date": "birth_date", "date_of_birth": "birth_date",
     "mrz": "mrz", "mrz_text": "mrz", "mrz_lines": "mrz", "optional_data": "document",

@@ -506,7 +506,10 @@ def record_chip_check(actor: Any, inspection: Inspection, verification: Any) -> 
     check = registry.Check("chip", status, severity, message,  # type: ignore[arg-type]
                            {"verification": str(verification.id), "status": verification.status,
                             "failed_step": verification.failed_step or None,
-                            "photo": bool(verification.photo)})
+                            "photo": bool(verification.photo),
+                            # the holder's names as DG11 writes them, often in national characters
+                            **({"holder_names": verification.result["holder_names"]}
+                               if (verification.result or {}).get("holder_names") else {})})
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.status in (Inspection.Status.DECIDED, Inspection.Status.VOIDED):

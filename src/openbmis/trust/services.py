@@ -361,6 +361,9 @@ def verify_chip(
     dg2 = result.data_groups.get(2)
     if isinstance(dg2, epassport.DG2) and dg2.images:
         photo, mime = dg2.images[0].data, dg2.images[0].mime_type
+    holder = holder_names(result.data_groups.get(11))
+    if holder:
+        data["holder_names"] = holder
     record = ChipVerification(
         actor=user, inspection_id=inspection_id, status=status, failed_step=failed_step, valid=result.valid,
         validated_at=when, time_pinned=at is not None, trust_version=version,
@@ -368,6 +371,27 @@ def verify_chip(
         photo=photo, photo_mime_type=mime,
     )
     return _save_verification(actor, record), data
+
+
+def _readable_name(icao: str) -> str:
+    """An ICAO name field (``PRIMARY<<SECONDARY``, ``<`` between words) as people write it: ``PRIMARY, SECONDARY``."""
+    primary, _, secondary = icao.partition("<<")
+    words = [" ".join(part.replace("<", " ").split()) for part in (primary, secondary)]
+    return ", ".join(w for w in words if w)
+
+
+def holder_names(dg11: object) -> dict[str, Any]:
+    """The names DG11 gives (Doc 9303 Part 10: the full name in national characters and other names), or {}."""
+    if not isinstance(dg11, epassport.OptionalDetails):
+        return {}
+    full = dg11.fields.get("full_name")
+    names: dict[str, Any] = {}
+    if isinstance(full, str) and full.strip("< "):
+        names["full_name"] = _readable_name(full)
+    others = [_readable_name(n) for n in dg11.names if n.strip("< ")]
+    if others:
+        names["other_names"] = others
+    return names
 
 
 def _save_verification(actor: Any, record: ChipVerification) -> ChipVerification:

@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from openbmis.accounts.roles import Role
 from openbmis.core.ids import uuid7
+from openbmis.core.sealing import SealedTextField
 
 
 class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     failed_login_count = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_secret = SealedTextField(blank=True)  # sealed at rest (core/sealing.py)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_step = models.BigIntegerField(default=0, help_text=_("last accepted TOTP time step (no replay)"))
     # A first enrolment (or one after a reset) needs a one-time code an administrator issued; only its hash is kept.

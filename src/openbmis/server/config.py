@@ -70,6 +70,7 @@ class Config:
     # the audit chain's anchors, kept outside the database (docs/configuration.md, docs/adr/0003)
     audit_key_file: Path = Path("var/audit/chain.key")  # HMAC key of the keyed chain
     audit_signing_key_file: Path = Path("var/audit/checkpoint.key")  # Ed25519 key that signs checkpoints
+    data_keys_file: Path = Path("var/data_keys.json")  # AES-256 keys that seal secrets at rest (core/sealing.py)
     audit_checkpoint_file: Path = Path("var/audit/checkpoints.jsonl")  # the append-only file of checkpoints
     audit_ref_key: str = ""  # HMAC key of pseudonymous traveller references (empty: derived from the secret key)
     certification_on_assign: str = "warn"  # a role given without its required certificates: warn or refuse
@@ -300,6 +301,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         trusted_proxy=trusted_proxy,
         audit_key_file=_path(env, "OPENBMIS_AUDIT_KEY_FILE", data_dir / "audit" / "chain.key"),
         audit_signing_key_file=_path(env, "OPENBMIS_AUDIT_SIGNING_KEY_FILE", data_dir / "audit" / "checkpoint.key"),
+        data_keys_file=_path(env, "OPENBMIS_DATA_KEYS_FILE", data_dir / "data_keys.json"),
         audit_checkpoint_file=_path(env, "OPENBMIS_AUDIT_CHECKPOINT_FILE", data_dir / "audit" / "checkpoints.jsonl"),
         audit_ref_key=env.get("OPENBMIS_AUDIT_REF_KEY", "").strip(),
         certification_on_assign=_choice(env, "OPENBMIS_CERTIFICATION_ON_ASSIGN", "warn", ("warn", "refuse")),

@@ -156,6 +156,7 @@ OPENBMIS_UPLOAD_LIMITS = {kind: megabytes * 2**20 for kind, megabytes in CONFIG.
 OPENBMIS_SCREENING_INDEX_DIR = CONFIG.data_dir / "screening-index"
 OPENBMIS_AUDIT_KEY_FILE = CONFIG.audit_key_file
 OPENBMIS_AUDIT_SIGNING_KEY_FILE = CONFIG.audit_signing_key_file
+OPENBMIS_DATA_KEYS_FILE = CONFIG.data_keys_file
 OPENBMIS_AUDIT_CHECKPOINT_FILE = CONFIG.audit_checkpoint_file
 OPENBMIS_AUDIT_REF_KEY = CONFIG.audit_ref_key
 OPENBMIS_CERTIFICATION_ON_ASSIGN = CONFIG.certification_on_assign

@@ -84,3 +84,13 @@ def test_a_value_under_a_key_the_file_lacks_is_a_clear_error(keys, make_user):
     sealing.forget()  # a restored database without its key file
     with pytest.raises(sealing.SealingError, match="does not hold"):
         User.objects.get(pk=user.pk)
+
+
+def test_a_running_process_opens_values_sealed_under_a_key_another_process_added(keys):
+    sealing.seal("warm", "p")  # this process has read the key file
+    stale = dict(sealing._cache)
+    sealing.rotate()  # another process: `openbmis keys rotate`, then values sealed under the new key
+    value = sealing.seal("JBSWY3DPEHPK3PXP", "accounts.User.totp_secret")
+    sealing._cache.clear()
+    sealing._cache.update(stale)  # the running server still holds the file as it was before the rotation
+    assert sealing.unseal(value, "accounts.User.totp_secret") == "JBSWY3DPEHPK3PXP"

@@ -115,6 +115,10 @@ def unseal(stored: str, purpose: str) -> str:
     kid, _, body = stored[len(PREFIX):].partition(":")
     key = _load()["keys"].get(kid)
     if key is None:
+        # another process (``openbmis keys rotate`` beside a running server) may have added it: read the file again
+        forget()
+        key = _load()["keys"].get(kid)
+    if key is None:
         raise SealingError(f"{purpose}: sealed under key {kid!r}, which the key file does not hold")
     raw = base64.urlsafe_b64decode(body)
     try:

@@ -348,8 +348,45 @@ def test_retention_purges_only_acknowledged_outbox_records(db, at_node):
     OutboxRecord.objects.filter(seq=1).update(acked_at=now - timedelta(days=31))
     OutboxRecord.objects.filter(seq=2).update(acked_at=now - timedelta(days=1))
     counts = retention.purge(now=now)
-    assert counts["network"] == {"acknowledged outbox records": 1}
+    assert counts["network"]["acknowledged outbox records"] == 1
     assert sorted(OutboxRecord.objects.filter(model="travellers.Traveller").values_list("seq", flat=True)) == [2, 3]
+
+
+def test_retention_drops_applied_inbox_records_and_superseded_feed_changes(client, enrolled):
+    """Issue 14: the synchronisation copies of personal data are governed too. A node re-sending a record whose
+    copy was purged is not applied twice (its sequence is applied already)."""
+    from datetime import timedelta
+
+    from openbmis.core import retention
+    from openbmis.network.models import FeedChange, InboxRecord
+    from openbmis.travellers.models import Traveller
+
+    node_id, private = enrolled
+    batch = _traveller_records(1, 3)
+    assert _signed(client, node_id, private, "POST", "/api/network/push", {"records": batch}).status_code == 200
+    now = timezone.now()
+    InboxRecord.objects.filter(seq=1).update(applied_at=now - timedelta(days=31))
+    InboxRecord.objects.filter(seq=2).update(applied_at=now - timedelta(days=29))
+    InboxRecord.objects.filter(seq=3).update(applied_at=None, received_at=now - timedelta(days=60))  # not applied
+
+    def change(version, record, days_ago, op="save"):
+        FeedChange.objects.create(version=version, model="accounts.User", record_id=record, op=op,
+                                  data={"totp_secret": f"SECRET{version}"}, at=now - timedelta(days=days_ago))
+
+    change(101, "u1", 5)
+    change(102, "u1", 3)  # supersedes 101 for three days: 101 goes
+    change(103, "u2", 5)
+    change(104, "u2", 0.1)  # supersedes 103 for a couple of hours only: 103 stays
+    change(105, "u1", 4, op="fold")  # a fold is an event: kept
+    change(106, "u3", 9)  # the only change of its record: kept however old
+    counts = retention.purge(now=now)["network"]
+    assert counts["applied inbox records"] == 1 and counts["superseded feed changes"] == 1
+    assert sorted(InboxRecord.objects.values_list("seq", flat=True)) == [2, 3]
+    assert sorted(FeedChange.objects.filter(version__gt=100).values_list("version", flat=True)) == [
+        102, 103, 104, 105, 106]
+    travellers = Traveller.objects.count()
+    again = _signed(client, node_id, private, "POST", "/api/network/push", {"records": batch[:1]})
+    assert again.status_code == 200 and Traveller.objects.count() == travellers
 
 
 def test_each_nodes_audit_chain_is_verified_as_received(client, enrolled, settings):

@@ -13,7 +13,7 @@ from openbmis.audit.models import AuditEvent
 from openbmis.audit.refs import traveller_ref
 from openbmis.cli.main import main as cli
 from openbmis.inspections.models import Crossing, Inspection, Referral, ReferralNote
-from openbmis.retention import services
+from openbmis.retention import erasure, services
 from openbmis.retention.models import LegalHold
 from openbmis.travellers.models import TravelDocument, Traveller
 from openbmis.trust.models import ChipVerification
@@ -100,3 +100,25 @@ def test_the_console_erases_with_confirmation(person, capsys):
     assert not Traveller.objects.filter(pk=traveller_id).exists()
     assert cli(["traveller", "erase", str(traveller_id), "--reason", "again", "--yes"]) == 2
     assert "no traveller" in capsys.readouterr().err
+
+
+def test_records_that_carry_the_persons_number_without_a_link_are_exported_and_erased(person, auditor):
+    """A visa registered by passport number only is the person's record: the export shows it and erasure
+    deletes it. Another country's passport with the same number is another person's: it stays."""
+    from datetime import date
+
+    from openbmis.permits.models import Visa
+
+    traveller_id, _keep = person
+    common = dict(entries="single", valid_from=date(2026, 1, 1), valid_until=date(2027, 1, 1), duration_days=30)
+    mine = Visa.objects.create(number="V1", surname="ERASEME", nationality="KEN", passport_number="E1234567",
+                               **common)
+    other = Visa.objects.create(number="V2", surname="NAMESAKE", nationality="UGA", passport_number="E1234567",
+                                **common)
+    exported = subject_access.export(auditor, traveller_id)
+    visas = exported["records"]["permits.Visa"]
+    assert [str(v["id"]) for v in visas] == [str(mine.id)]
+    assert visas[0]["passport_number"] == "E1234567" and "passport_number_index" not in visas[0]
+    counts = erasure.erase("console", traveller_id, "request 43")
+    assert counts["permits.Visa"] == 1
+    assert not Visa.objects.filter(pk=mine.pk).exists() and Visa.objects.filter(pk=other.pk).exists()

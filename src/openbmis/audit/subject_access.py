@@ -3,8 +3,12 @@
 What is held is found by following the foreign keys: the identity (and the identities merged into it), its
 documents, every record that points at them (inspections, crossings, hits and judgements, no-match memories,
 stays, visas, permits, entry bans, chip verifications, ...), and every record that points at those (referrals and
-their notes, ...). A new app's records are therefore included without a change here. Beside them: who read the
-person's records (the access log) and the audit events about them.
+their notes, ...). A new app's records are therefore included without a change here. Records that carry one of
+the person's document numbers without a link (a visa or permit registered by passport number, a manifest's
+passenger, a ban entered by document) are found through the blind index of that number, with the issuing state
+or nationality that goes with it. Beside them: who read the person's records (the access log) and the audit
+events about them. A ban entered by name alone, with no document, is not the person's record: it is a decision
+about whoever bears that name and birth date, kept under its own rule.
 
 The models are found through the app registry, so that the audit app depends on no domain app at import time.
 """
@@ -23,9 +27,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from openbmis.core.sealing import BlindIndexField, SealedTextField
+
 # Kept elsewhere or not about the person: the audit trail itself (listed separately), synchronisation copies,
 # sessions and task results.
 SKIPPED_APPS = frozenset({"audit", "network", "sessions", "admin", "django_tasks_database", "django_tasks_db"})
+# Lists of others' making (stolen and lost documents): not the person's records, even where a number matches.
+NOT_MATCHED_BY_NUMBER = frozenset({"watchlists", "travellers"})
 MAX_HOPS = 4
 MAX_ROWS = 5000  # per kind of record: a person with more is exported in part, and the export says so
 
@@ -41,7 +49,33 @@ def _value(field: models.Field[Any, Any], value: Any) -> Any:
 
 
 def _row(instance: models.Model) -> dict[str, Any]:
-    return {f.attname: _value(f, f.value_from_object(instance)) for f in instance._meta.concrete_fields}
+    return {f.attname: _value(f, f.value_from_object(instance)) for f in instance._meta.concrete_fields
+            if not isinstance(f, BlindIndexField)}
+
+
+def matched_by_number(ids: list[str]) -> dict[type[models.Model], set[str]]:
+    """The rows, by model, that carry one of the identities' document numbers in a sealed, indexed column with
+    the same issuing state (or nationality, where the row has no issuing state) and no link to the identities."""
+    documents = list(apps.get_model("travellers", "TravelDocument").objects.filter(traveller_id__in=ids)
+                     .values_list("issuing_state", "number"))
+    found: dict[type[models.Model], set[str]] = {}
+    if not documents:
+        return found
+    for model in apps.get_models():
+        if model._meta.app_label in SKIPPED_APPS | NOT_MATCHED_BY_NUMBER:
+            continue
+        names = {f.name for f in model._meta.concrete_fields}
+        state = next((n for n in ("issuing_state", "nationality") if n in names), None)
+        for f in model._meta.concrete_fields:
+            if not (isinstance(f, SealedTextField) and f.indexed_by and state):
+                continue
+            condition = Q()
+            for issuer, number in documents:
+                condition |= Q(**{state: issuer, f.name: number})
+            pks = {str(pk) for pk in model._default_manager.filter(condition).values_list("pk", flat=True)[:MAX_ROWS]}
+            if pks:
+                found.setdefault(model, set()).update(pks)
+    return found
 
 
 def _identities(traveller_id: Any) -> list[str]:
@@ -64,6 +98,9 @@ def holdings(traveller_id: Any) -> dict[str, Any]:
     known: dict[type[models.Model], set[str]] = {traveller_model: set(ids)}
     rows: dict[type[models.Model], dict[str, models.Model]] = {
         traveller_model: {str(t.pk): t for t in traveller_model.objects.filter(pk__in=ids)}}
+    for model, pks in matched_by_number(ids).items():
+        known.setdefault(model, set()).update(pks)
+        rows.setdefault(model, {}).update({str(r.pk): r for r in model._default_manager.filter(pk__in=sorted(pks))})
     truncated: list[str] = []
     for _hop in range(MAX_HOPS):
         grew = False

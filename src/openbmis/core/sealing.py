@@ -8,6 +8,14 @@ Rotation adds a key and makes it current (:func:`rotate`); values sealed under o
 :func:`reseal_all` seals every stored value again under the current key, after which the old key can be retired.
 The file must be backed up apart from the database: without it the sealed values cannot be read.
 
+Exact search on a sealed column goes through a *blind index* beside it (:class:`BlindIndexField`): an HMAC-SHA256
+of the normalised value under the file's ``index_key``, which does not rotate with the sealing keys (every index
+would change). :class:`SealedTextField` with ``indexed_by`` compiles ``exact`` and ``in`` lookups against that
+column (``TravelDocument.objects.filter(number="X1")`` searches ``number_index = hmac("X1")``), and refuses every
+lookup it cannot answer (``icontains`` on a sealed column is an error, not an empty result). Two normalisations
+exist: ``document-number`` (upper case, no spaces) and ``confusable`` (look-alike characters folded, as the
+stolen and lost document screening compares them).
+
 :class:`SealedTextField` is a model field that seals on the way to the database and opens on the way back, so
 the code and the synchronisation between installations (each with its own keys) see plain values.
 """
@@ -15,6 +23,9 @@ the code and the synchronisation between installations (each with its own keys) 
 from __future__ import annotations
 
 import base64
+import fcntl
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -25,7 +36,10 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models import lookups
+from django.db.models.expressions import Col
 
 PREFIX = "sealed:v1:"
 _lock = threading.Lock()
@@ -49,6 +63,23 @@ def _new_key_id(existing: dict[str, str]) -> str:
         kid = secrets.token_hex(4)
         if kid not in existing:
             return kid
+
+
+def _new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _add_index_key(path: Path) -> dict[str, Any]:
+    """Give a key file made before blind indexes existed its index key, once: under a lock shared by every
+    process, the file is read again and only written when it still lacks one (two processes choosing two index
+    keys would make half of the indexes unsearchable)."""
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        content: dict[str, Any] = json.loads(path.read_text())
+        if "index_key" not in content:
+            content["index_key"] = _new_key()
+            _write(path, content, exclusive=False)
+        return content
 
 
 def _write(path: Path, content: dict[str, Any], *, exclusive: bool) -> None:
@@ -77,15 +108,17 @@ def _load() -> dict[str, Any]:
         if not path.exists():
             kid = _new_key_id({})
             try:
-                _write(path, {"current": kid, "keys": {kid: base64.b64encode(secrets.token_bytes(32)).decode()}},
-                       exclusive=True)
+                _write(path, {"current": kid, "keys": {kid: _new_key()}, "index_key": _new_key()}, exclusive=True)
             except FileExistsError:
                 pass
         content = json.loads(path.read_text())
+        if "index_key" not in content:
+            content = _add_index_key(path)
         keys = {kid: base64.b64decode(value) for kid, value in content["keys"].items()}
-        if content["current"] not in keys or any(len(k) != 32 for k in keys.values()):
+        index_key = base64.b64decode(content["index_key"])
+        if content["current"] not in keys or any(len(k) != 32 for k in [*keys.values(), index_key]):
             raise SealingError(f"{path}: the current key is missing or a key is not 32 bytes")
-        loaded = {"current": content["current"], "keys": keys}
+        loaded = {"current": content["current"], "keys": keys, "index_key": index_key}
         _cache[str(path)] = loaded
         return loaded
 
@@ -136,7 +169,7 @@ def rotate() -> str:
     path = keys_file()
     content = json.loads(path.read_text()) if path.exists() else {"keys": {}}
     kid = _new_key_id(content["keys"])
-    content["keys"][kid] = base64.b64encode(secrets.token_bytes(32)).decode()
+    content["keys"][kid] = _new_key()
     content["current"] = kid
     _write(path, content, exclusive=False)
     forget()
@@ -160,22 +193,64 @@ def reseal_all() -> dict[str, int]:
             with connection.cursor() as cursor:
                 cursor.execute(sql)
                 rows = cursor.fetchall()
-            stale = [(pk, raw) for pk, raw in rows if raw and key_id(raw) != current]
+            field = model._meta.get_field(name)
+            if isinstance(field, SealedJSONField):
+                # the column holds JSON: a sealed value is a JSON string, a value from before sealing anything
+                rows = [(pk, json.loads(raw) if isinstance(raw, str) else raw) for pk, raw in rows]
+            stale = [(pk, raw) for pk, raw in rows
+                     if raw not in (None, "") and not (isinstance(raw, str) and key_id(raw) == current)]
             for pk, raw in stale:
+                plain = unseal(raw, field.purpose) if isinstance(raw, str) else raw
+                if isinstance(field, SealedJSONField) and isinstance(raw, str) and is_sealed(raw):
+                    plain = json.loads(plain)
                 # update() seals the plain value again through the field, under the current key
-                model._default_manager.filter(pk=pk).update(**{name: unseal(raw, f"{label}.{name}")})
+                model._default_manager.filter(pk=pk).update(**{name: plain})
         counts[f"{label}.{name}"] = len(stale)
     return counts
+
+
+def _document_number(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def _confusable(value: str) -> str:
+    from openbmis.screening import confusable_key
+
+    return confusable_key(value)
+
+
+#: how a value is normalised before its blind index is taken, by kind
+NORMALISERS = {"document-number": _document_number, "confusable": _confusable}
+
+
+def blind_index(value: str, kind: str = "document-number") -> str:
+    """The blind index of ``value``: HMAC-SHA256 under the index key of the normalised value (128 bits, hex);
+    the empty string for an empty value. Equal values give equal indexes in every column of one installation."""
+    normal = NORMALISERS[kind](value or "")
+    if not normal:
+        return ""
+    return hmac.new(_load()["index_key"], f"{kind}\0{normal}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class SealedTextField(models.TextField):  # type: ignore[type-arg]
     """A text column stored sealed (AES-256-GCM, key id kept with the value); the empty string stays empty.
 
-    Only ``isnull`` and comparisons with the empty string make sense in queries: sealing is randomised, so equal
-    values are stored differently (an exact search needs a blind index beside the column).
+    Sealing is randomised, so equal values are stored differently: with ``indexed_by`` (the name of a
+    :class:`BlindIndexField` on the same model) ``exact`` and ``in`` lookups are answered by that index; without
+    it only ``isnull`` and comparison with the empty string are allowed. Any other lookup is a :class:`FieldError`.
     """
 
     purpose = ""
+
+    def __init__(self, *args: Any, indexed_by: str = "", **kwargs: Any) -> None:
+        self.indexed_by = indexed_by
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if self.indexed_by:
+            kwargs["indexed_by"] = self.indexed_by
+        return name, path, args, kwargs
 
     def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
         super().contribute_to_class(cls, name, private_only=private_only)
@@ -191,3 +266,160 @@ class SealedTextField(models.TextField):  # type: ignore[type-arg]
         if value is None or value == "" or is_sealed(value):
             return value
         return seal(value, self.purpose)
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        if lookup_name in ("exact", "in"):
+            return (_IndexedExact if lookup_name == "exact" else _IndexedIn) if self.indexed_by else _EmptyExact
+        return None  # Django then reports the lookup as unsupported on this field
+
+    def get_transform(self, lookup_name: str) -> Any:
+        return None
+
+
+def _index_column(lhs: Any) -> tuple[Any, BlindIndexField]:
+    if not isinstance(lhs, Col):
+        raise FieldError("a sealed column can be searched only directly, not through an expression")
+    index = lhs.target.model._meta.get_field(getattr(lhs.target, "indexed_by", ""))
+    if not isinstance(index, BlindIndexField):
+        raise FieldError(f"{lhs.target.name}: its index {getattr(lhs.target, 'indexed_by', '')!r} is not a blind index")
+    return index.get_col(lhs.alias), index
+
+
+def _plain(value: Any) -> str:
+    if hasattr(value, "resolve_expression"):
+        raise FieldError("a sealed column is compared with values, not with other columns or queries")
+    return str(value)
+
+
+class _IndexedExact(lookups.Exact):
+    """``sealed = value`` asked of the blind index: ``index = blind_index(value)``."""
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        column, index = _index_column(lhs)
+        super().__init__(column, index.index_of(_plain(rhs)) if rhs is not None else None)
+
+
+class _IndexedIn(lookups.In):
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        column, index = _index_column(lhs)
+        if hasattr(rhs, "resolve_expression"):
+            _plain(rhs)
+        super().__init__(column, [index.index_of(_plain(v)) for v in rhs if v is not None])
+
+
+class _EmptyExact(lookups.Exact):
+    """Without an index a sealed column can only be compared with the empty string."""
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        if rhs not in ("", None):
+            raise FieldError(f"{lhs.target.name}: a sealed column without a blind index cannot be searched by value")
+        super().__init__(lhs, rhs)
+
+
+class BlindIndexField(models.CharField):  # type: ignore[type-arg]
+    """The blind index of a sealed column on the same model (``source``), kept up to date on every save; its
+    ``kind`` chooses the normalisation (:data:`NORMALISERS`). Never shown, never synchronised: each installation
+    indexes with its own key."""
+
+    def __init__(self, *args: Any, source: str = "", kind: str = "document-number", **kwargs: Any) -> None:
+        self.source, self.kind = source, kind
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"], kwargs["kind"] = self.source, self.kind
+        for default in ("max_length", "editable", "blank", "db_index"):
+            kwargs.pop(default, None)
+        return name, path, args, kwargs
+
+    def index_of(self, value: str) -> str:
+        return blind_index(value, self.kind)
+
+    def pre_save(self, model_instance: Any, add: bool) -> Any:
+        value = self.index_of(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def with_indexes(model: Any, rows: list[Any], names: list[str]) -> list[str]:
+    """For ``bulk_update(rows, names)``, which saves without ``pre_save``: the blind indexes of the sealed columns
+    among ``names`` computed on ``rows``; returns ``names`` with those index columns added."""
+    indexes = [f for f in model._meta.fields if isinstance(f, BlindIndexField) and f.source in names]
+    for row in rows:
+        for index in indexes:
+            setattr(row, index.attname, index.index_of(getattr(row, index.source) or ""))
+    return [*names, *(f.name for f in indexes if f.name not in names)]
+
+
+class SealedJSONField(models.JSONField):  # type: ignore[type-arg]
+    """A JSON value stored sealed: the column holds one JSON string, ``sealed:v1:...``, whose plain text is the
+    value's JSON. Nothing inside it can be searched; the code reads and writes plain values."""
+
+    purpose = ""
+
+    def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
+        self.purpose = f"{cls._meta.label}.{name}"
+        if not cls._meta.abstract and cls.__module__ != "__fake__" and (cls._meta.label, name) not in SEALED_FIELDS:
+            SEALED_FIELDS.append((cls._meta.label, name))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        value = super().from_db_value(value, expression, connection)
+        if isinstance(value, str) and is_sealed(value):
+            return json.loads(unseal(value, self.purpose))
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and is_sealed(value)):
+            return super().get_prep_value(value)
+        return super().get_prep_value(seal(json.dumps(value, cls=self.encoder), self.purpose))
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+    def get_transform(self, lookup_name: str) -> Any:
+        return None
+
+
+def seal_stored_rows(label: str, *names: str) -> Any:
+    """A migration step (``RunPython``) that seals the stored values of the sealed columns ``names`` of the
+    model ``label`` and fills their blind indexes, in batches; values already sealed are sealed again."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(label)
+        batch: list[Any] = []
+        for row in model._default_manager.using(schema_editor.connection.alias).order_by().iterator(chunk_size=2000):
+            batch.append(row)
+            if len(batch) == 1000:
+                model._default_manager.bulk_update(batch, with_indexes(model, batch, list(names)))
+                batch = []
+        if batch:
+            model._default_manager.bulk_update(batch, with_indexes(model, batch, list(names)))
+
+    return forward
+
+
+def open_stored_rows(label: str, *names: str) -> Any:
+    """The reverse of :func:`seal_stored_rows`: the plain values written back (for a migration taken back)."""
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(label)
+        quote = schema_editor.quote_name
+        for row in model._default_manager.using(schema_editor.connection.alias).order_by().iterator(chunk_size=2000):
+            for name in names:
+                field = model._meta.get_field(name)
+                value = getattr(row, name)
+                if isinstance(field, SealedJSONField):
+                    value = json.dumps(value)
+                # quoted names of our own table and column; the values are parameters
+                schema_editor.execute(
+                    f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608
+                    f"WHERE {quote(model._meta.pk.column)} = %s", [value, row.pk])
+
+    return backward

@@ -241,7 +241,7 @@ def fast_insert(model: Any, objects: list[Any]) -> None:
     placeholders = ", ".join(["%s"] * len(fields))
     # Table and column names come from the model; every value is a bound parameter.
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects]
+    params = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 

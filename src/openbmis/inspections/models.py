@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
+from openbmis.core.sealing import SealedJSONField, SealedTextField
 
 
 class Direction(models.TextChoices):
@@ -64,8 +65,9 @@ class Inspection(UUIDModel):
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspections")
     traveller = models.ForeignKey("travellers.Traveller", on_delete=models.PROTECT, related_name="inspections")
     document = models.ForeignKey("travellers.TravelDocument", on_delete=models.PROTECT, related_name="inspections")
-    mrz = models.TextField(blank=True, help_text=_("the MRZ as read (empty for manual entry)"))
-    document_data = models.JSONField(help_text=_("the parsed document: the MRZ reading or the fields typed by hand"))
+    # sealed at rest (issue 14): both hold the document number and the holder's identity
+    mrz = SealedTextField(blank=True, help_text=_("the MRZ as read (empty for manual entry)"))
+    document_data = SealedJSONField(help_text=_("the parsed document: the MRZ reading or the fields typed by hand"))
     checks = models.JSONField(default=list)
     hits = models.JSONField(default=list)
     suggested_action = models.CharField(max_length=8)

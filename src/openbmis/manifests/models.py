@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
+from openbmis.core.sealing import BlindIndexField, SealedJSONField, SealedTextField
 
 
 class Carrier(UUIDModel):
@@ -67,7 +68,7 @@ class Manifest(UUIDModel):
     message_reference = models.CharField(max_length=35, blank=True)
     interchange_reference = models.CharField(max_length=35, blank=True)
     version = models.CharField(max_length=8, blank=True)
-    raw = models.TextField(help_text=_("the interchange as received"))
+    raw = SealedTextField(help_text=_("the interchange as received"))  # names and document numbers: sealed
     sha256 = models.CharField(max_length=64, db_index=True)
     source = models.CharField(max_length=8, choices=Source.choices)
     received_at = models.DateTimeField(db_index=True)
@@ -115,12 +116,13 @@ class ManifestPerson(UUIDModel):
     birth_date = models.DateField(null=True, blank=True)
     nationality = models.CharField(max_length=3, blank=True)
     document_type = models.CharField(max_length=3, blank=True)
-    document_number = models.CharField(max_length=35, blank=True, db_index=True)
+    document_number = SealedTextField(max_length=35, blank=True, indexed_by="document_number_index")  # sealed
+    document_number_index = BlindIndexField(source="document_number")
     issuing_state = models.CharField(max_length=3, blank=True)
     expiry_date = models.DateField(null=True, blank=True)
     embarkation = models.CharField(max_length=5, blank=True)
     debarkation = models.CharField(max_length=5, blank=True)
-    data = models.JSONField(help_text=_("the person as the message gives them"))
+    data = SealedJSONField(help_text=_("the person as the message gives them"))
     screening = models.CharField(max_length=10, choices=Screening.choices, default=Screening.PENDING)
     checks = models.JSONField(default=list)
     inspection = models.ForeignKey("inspections.Inspection", null=True, blank=True, on_delete=models.SET_NULL,

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
+from openbmis.core.sealing import SealedJSONField
 
 
 class KeyPair(models.Model):
@@ -85,7 +86,7 @@ class InboxRecord(models.Model):
     model = models.CharField(max_length=100)
     record_id = models.CharField(max_length=64)
     op = models.CharField(max_length=8, default="save")
-    data = models.JSONField()
+    data = SealedJSONField()  # whole rows, with numbers and secrets: sealed
     received_at = models.DateTimeField()
     applied_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -140,13 +141,15 @@ class FeedChange(models.Model):
     model = models.CharField(max_length=100)
     record_id = models.CharField(max_length=64)
     op = models.CharField(max_length=8)  # save | delete | fold
-    data = models.JSONField(null=True)
+    data = SealedJSONField(null=True)  # whole rows, with numbers and secrets: sealed
     at = models.DateTimeField()
     to_post = models.CharField(max_length=16, blank=True, default="",
                                help_text=_("the post whose node alone receives this change; empty: every node"))
 
     class Meta:
         ordering = ["version"]
+        # the retention of superseded changes looks for a newer change of the same record
+        indexes = [models.Index(fields=["model", "record_id", "to_post", "version"], name="feed_record")]
 
     def __str__(self) -> str:
         return f"v{self.version} {self.op} {self.model}:{self.record_id}"
@@ -161,7 +164,7 @@ class OutboxRecord(models.Model):
     model = models.CharField(max_length=100)
     record_id = models.CharField(max_length=64)
     op = models.CharField(max_length=8, default="save")
-    data = models.JSONField()
+    data = SealedJSONField()  # whole rows, with numbers and secrets: sealed
     created_at = models.DateTimeField(db_index=True)
     acked_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

@@ -16,6 +16,8 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import models
 
+from openbmis.core.sealing import BlindIndexField
+
 
 def encode(field: models.Field[Any, Any], value: Any) -> Any:
     if value is None:
@@ -71,8 +73,10 @@ def _decode_file(field: models.FileField, value: Any) -> str:
 
 
 def dump(instance: models.Model) -> dict[str, Any]:
-    """Every concrete field of the row by column name (``officer_id``, not ``officer``)."""
-    return {f.attname: encode(f, f.value_from_object(instance)) for f in instance._meta.concrete_fields}
+    """Every concrete field of the row by column name (``officer_id``, not ``officer``), sealed columns as plain
+    values; not the blind indexes, which each installation computes under its own key when it saves the row."""
+    return {f.attname: encode(f, f.value_from_object(instance)) for f in instance._meta.concrete_fields
+            if not isinstance(f, BlindIndexField)}
 
 
 def model_for(label: str) -> type[models.Model]:

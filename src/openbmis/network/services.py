@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from openbmis.audit import services as audit
@@ -289,13 +289,30 @@ def annotate_lists_age(checks: list[Any]) -> None:
 
 
 OUTBOX_KEPT = timedelta(days=30)
+INBOX_KEPT = timedelta(days=30)
+#: a change superseded for this long is dropped from the feed (a node paging through the feed meanwhile still
+#: finds the newer change further on)
+FEED_SUPERSEDED_KEPT = timedelta(days=1)
 
 
 def purge_acknowledged(now: datetime) -> dict[str, int]:
-    """Retention at a node: outbox copies acknowledged by headquarters more than 30 days ago are deleted
-    (never one that is not acknowledged)."""
+    """Retention of the synchronisation copies (each a whole row, personal data included):
+
+    - at a node, outbox copies acknowledged by headquarters more than 30 days ago (never one not acknowledged);
+    - at headquarters, the records a node sent, 30 days after they were applied (the rows they made are kept
+      under their own rules; a node re-sending an old record is ignored, its sequence being applied already);
+    - in the feed, every change superseded by a newer change of the same record for the same nodes for a day:
+      a node catching up needs only the newest state, so the old copies of a watchlist entry, a user or a
+      document go (folds of identities are kept: each is an event, not a state).
+    """
     deleted, _ = OutboxRecord.objects.filter(acked_at__isnull=False, acked_at__lt=now - OUTBOX_KEPT).delete()
-    return {"acknowledged outbox records": deleted}
+    inbox, _ = InboxRecord.objects.filter(applied_at__isnull=False, applied_at__lt=now - INBOX_KEPT).delete()
+    newer = FeedChange.objects.filter(model=OuterRef("model"), record_id=OuterRef("record_id"),
+                                      to_post=OuterRef("to_post"), version__gt=OuterRef("version"),
+                                      at__lt=now - FEED_SUPERSEDED_KEPT).exclude(op=capture.FOLD)
+    feed, _ = FeedChange.objects.exclude(op=capture.FOLD).filter(Exists(newer)).delete()
+    return {"acknowledged outbox records": deleted, "applied inbox records": inbox,
+            "superseded feed changes": feed}
 
 
 def outbox_backlog() -> int:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
+from openbmis.core.sealing import BlindIndexField, SealedTextField
 
 ANY = "*"
 
@@ -85,14 +86,15 @@ class Visa(UUIDModel):
     given_names = models.CharField(_("given names"), max_length=120, blank=True)
     nationality = models.CharField(_("nationality"), max_length=3)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    passport_number = models.CharField(_("passport number"), max_length=20)
+    passport_number = SealedTextField(_("passport number"), max_length=20, indexed_by="passport_number_index")
+    passport_number_index = BlindIndexField(source="passport_number")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.VALID)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-valid_from"]
         constraints = [models.UniqueConstraint(fields=["number", "nationality"], name="visa_number_unique")]
-        indexes = [models.Index(fields=["passport_number", "nationality"], name="visa_passport")]
+        indexes = [models.Index(fields=["passport_number_index", "nationality"], name="visa_passport")]
 
     def __str__(self) -> str:
         return f"visa {self.number}"
@@ -123,7 +125,8 @@ class ResidencePermit(UUIDModel):
     given_names = models.CharField(_("given names"), max_length=120, blank=True)
     nationality = models.CharField(_("nationality"), max_length=3)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    passport_number = models.CharField(_("passport number"), max_length=20)
+    passport_number = SealedTextField(_("passport number"), max_length=20, indexed_by="passport_number_index")
+    passport_number_index = BlindIndexField(source="passport_number")
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     revoked = models.BooleanField(default=False)
@@ -131,7 +134,7 @@ class ResidencePermit(UUIDModel):
 
     class Meta:
         ordering = ["-valid_from"]
-        indexes = [models.Index(fields=["passport_number", "nationality"], name="permit_passport")]
+        indexes = [models.Index(fields=["passport_number_index", "nationality"], name="permit_passport")]
 
     def __str__(self) -> str:
         return f"{self.kind} permit {self.number}"
@@ -169,7 +172,9 @@ class EntryBan(UUIDModel):
     given_names = models.CharField(_("given names"), max_length=120, blank=True)
     nationality = models.CharField(_("nationality"), max_length=3)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    document_number = models.CharField(_("document number"), max_length=20, blank=True)
+    document_number = SealedTextField(_("document number"), max_length=20, blank=True,
+                                      indexed_by="document_number_index")
+    document_number_index = BlindIndexField(source="document_number")
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.DECISION)
     crossing = models.ForeignKey("inspections.Crossing", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", help_text=_("the refusal it follows"))
@@ -184,7 +189,7 @@ class EntryBan(UUIDModel):
     class Meta:
         ordering = ["-starts_on"]
         indexes = [models.Index(fields=["nationality", "surname"], name="ban_identity"),
-                   models.Index(fields=["document_number"], name="ban_document")]
+                   models.Index(fields=["document_number_index"], name="ban_document")]
 
     def __str__(self) -> str:
         return f"entry ban {self.id}"

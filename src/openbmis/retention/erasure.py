@@ -4,7 +4,8 @@ its events name the person by pseudonymous reference (openbmis.audit.refs), so `
 passes and the subject-access export of the erased person shows only those references.
 
 What is deleted is what the subject-access export finds (openbmis.audit.subject_access.holdings): the records
-that point at the identities, and the records that point at those, whatever their app.
+that point at the identities, those that carry one of their document numbers (a visa registered by passport
+number, a manifest's passenger), and the records that point at those, whatever their app.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db.models.deletion import ProtectedError
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
 from openbmis.audit.refs import traveller_ref
-from openbmis.audit.subject_access import _identities
+from openbmis.audit.subject_access import _identities, matched_by_number
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.retention import rules
 from openbmis.retention.models import LegalHold
@@ -32,6 +33,9 @@ def _linked(ids: list[str]) -> dict[type[models.Model], set[Any]]:
     """Every row that points, directly or through other such rows, at the identities (primary keys by model)."""
     traveller_model = apps.get_model("travellers", "Traveller")
     found: dict[type[models.Model], set[Any]] = {traveller_model: set(ids)}
+    for model, pks in matched_by_number(ids).items():
+        # by number: the primary keys as the model stores them (text from the matching)
+        found.setdefault(model, set()).update(model._default_manager.filter(pk__in=list(pks)).values_list("pk", flat=True))
     grew = True
     while grew:
         grew = False

@@ -380,8 +380,10 @@ RULES = [
           "watchlists.WatchlistImport"),
          "", _("each watchlist's own retention period (removed entries, judged hits; hits also go with their "
                "inspection)"), purger="watchlists"),
-    Rule("sync_copies", _("Copies queued for headquarters"), ("network.OutboxRecord",), "",
-         _("acknowledgement by headquarters (30 days; at a post, its own records after OPENBMIS_NODE_KEEP_DAYS)"),
+    Rule("sync_copies", _("Synchronisation copies"), ("network.OutboxRecord", "network.InboxRecord", "network.FeedChange"),
+         "", _("30 days after headquarters acknowledged a post's record (outbox) or applied it (inbox); a day after a "
+               "newer change of the same record was published (feed); at a post, its own records after "
+               "OPENBMIS_NODE_KEEP_DAYS"),
          purger="network"),
 ]
 
@@ -389,10 +391,6 @@ EXEMPTIONS = {
     "audit.AuditEvent": "the audit trail: kept for the installation's life to stay verifiable; names people by "
                         "pseudonymous references (docs/adr/0003)",
     "network.RemoteAuditEvent": "a border post's audit trail as it chained it: kept like the audit trail",
-    "network.InboxRecord": "NOT YET GOVERNED: the records border posts sent, as received; their applied copies "
-                           "are kept (a known gap, docs/data-protection.md)",
-    "network.FeedChange": "NOT YET GOVERNED: reference-data changes published to the posts (watchlist entries "
-                          "among them); a known gap, docs/data-protection.md",
     "retention.LegalHold": "the hold itself: kept as the record of why data was kept",
     "documents.AlertImage": "images of fraud alerts (specimens and forgeries) circulated to examiners, not a "
                             "traveller's record",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
+from openbmis.core.sealing import BlindIndexField, SealedTextField
 
 
 class Traveller(UUIDModel):
@@ -43,7 +44,8 @@ class TravelDocument(UUIDModel):
     traveller = models.ForeignKey(Traveller, on_delete=models.PROTECT, related_name="documents")
     document_code = models.CharField(_("document type"), max_length=2)
     issuing_state = models.CharField(_("issuing state"), max_length=3)
-    number = models.CharField(_("document number"), max_length=20)
+    number = SealedTextField(_("document number"), max_length=20, indexed_by="number_index")  # sealed at rest
+    number_index = BlindIndexField(source="number")
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
     link_confidence = models.FloatField(
         _("link confidence"), default=1.0,
@@ -56,7 +58,7 @@ class TravelDocument(UUIDModel):
     class Meta:
         ordering = ["-first_seen_at"]
         constraints = [
-            models.UniqueConstraint(fields=["issuing_state", "number"], name="unique_document_per_issuer"),
+            models.UniqueConstraint(fields=["issuing_state", "number_index"], name="unique_document_per_issuer"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
+from openbmis.core.sealing import BlindIndexField, SealedJSONField, SealedTextField
 
 
 class Watchlist(UUIDModel):
@@ -86,24 +87,27 @@ class DocumentAlert(UUIDModel):
     watchlist = models.ForeignKey(Watchlist, on_delete=models.PROTECT, related_name="document_alerts")
     external_id = models.CharField(_("id in the list"), max_length=100)
     issuing_state = models.CharField(_("issuing state"), max_length=3)
-    number = models.CharField(_("document number"), max_length=40)
+    number = SealedTextField(_("document number"), max_length=40, indexed_by="number_index")  # sealed at rest
+    number_index = BlindIndexField(source="number")
+    #: the look-alike characters folded (O/0, I/1, S/5...): how the stolen and lost screening compares numbers
+    number_confusable_index = BlindIndexField(source="number", kind="confusable")
     document_type = models.CharField(_("document type"), max_length=2, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
-    data = models.JSONField(_("data"))
+    data = SealedJSONField(_("data"))  # the row as listed, with the number: sealed
     fingerprint = models.CharField(max_length=64)
     version_added = models.PositiveIntegerField(_("added in version"))
     version_changed = models.PositiveIntegerField(_("last changed in version"))
     version_removed = models.PositiveIntegerField(_("removed in version"), null=True, blank=True)
 
     class Meta:
-        ordering = ["issuing_state", "number"]
+        ordering = ["issuing_state", "external_id"]
         verbose_name = _("document alert")
         constraints = [
             models.UniqueConstraint(fields=["watchlist", "external_id"], name="unique_alert_per_list"),
         ]
-        indexes = [models.Index(fields=["issuing_state", "number"], name="alert_document")]
+        indexes = [models.Index(fields=["issuing_state", "number_index"], name="alert_document")]
 
     def __str__(self) -> str:
         return f"{self.issuing_state} {self.number} ({self.status})"

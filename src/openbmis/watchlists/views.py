@@ -76,7 +76,7 @@ def watchlist_detail(request: HttpRequest, watchlist_id: UUID) -> HttpResponse:
     if watchlist.kind == Watchlist.Kind.DOCUMENTS:
         rows: Any = DocumentAlert.objects.filter(watchlist=watchlist)
         if query:
-            rows = rows.filter(number__icontains=query.replace(" ", ""))
+            rows = services.alerts_with_number(rows, query)
     else:
         rows = WatchlistEntry.objects.filter(watchlist=watchlist).defer("data")
         if query:

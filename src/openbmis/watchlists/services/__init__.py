@@ -70,5 +70,6 @@ from openbmis.watchlists.services.retroactive import (  # noqa: F401 - re-export
     screen_retroactively,
 )
 from openbmis.watchlists.services.search import (  # noqa: F401 - re-exported
+    alerts_with_number,
     search,
 )

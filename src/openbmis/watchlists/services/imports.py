@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput, TooLarge
+from openbmis.core.sealing import with_indexes
 from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.core.validation import clean_file_name
 from openbmis.watchlists import records
@@ -315,8 +316,8 @@ def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None
         for rows, extra in ((readded, ["version_added", "version_removed"]), (changed, [])):
             if rows:
                 columns = list(_columns(locked, diff.readded[0][0] if extra else diff.changed[0][0]))
-                model.objects.bulk_update(rows, ["data", "fingerprint", "version_changed", *extra, *columns],
-                                          batch_size=BATCH)
+                names = with_indexes(model, rows, ["data", "fingerprint", "version_changed", *extra, *columns])
+                model.objects.bulk_update(rows, names, batch_size=BATCH)
         removed_ids = [row_id for row_id, _, _ in diff.removed]
         for start in range(0, len(removed_ids), BATCH):
             model.objects.filter(id__in=removed_ids[start:start + BATCH]).update(version_removed=version)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from openbmis import screening as engine
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core.errors import InvalidInput
+from openbmis.core.sealing import blind_index
 from openbmis.watchlists import matching
+from openbmis.watchlists.models import DocumentAlert
 
 
 # ----------------------------------------------------------------------------------------------- search
@@ -38,3 +41,12 @@ def search(actor: Any, *, name: str = "", birth_date: str | None = None, nationa
                             "document": value_ref("document", document) if document.strip() else "",
                             "hits": len(hits)})
     return hits[:limit]
+
+
+def alerts_with_number(alerts: QuerySet[DocumentAlert], query: str) -> QuerySet[DocumentAlert]:
+    """The alerts whose number is ``query`` exactly or with look-alike characters (O/0, I/1, S/5...), or whose id
+    in the list is ``query``. Numbers are sealed at rest, so both go through their blind indexes: a part of a
+    number finds nothing."""
+    query = query.strip()
+    return alerts.filter(Q(number=query) | Q(number_confusable_index=blind_index(query, "confusable"))
+                         | Q(external_id=query))

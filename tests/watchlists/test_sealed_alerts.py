@@ -47,3 +47,22 @@ def test_the_list_page_search_uses_the_blind_indexes(stolen, admin, session_clie
 def test_the_counter_still_stops_a_stolen_passport(stolen, inspect, mrz_for):
     body = inspect(mrz=mrz_for(document_number="K0000013", issuing_state="KEN", nationality="KEN")).json()
     assert "stolen_lost" in body["blocking_checks"]
+
+
+def test_the_inspection_and_the_hit_keep_the_stolen_number_sealed(stolen, inspect, mrz_for):
+    from openbmis.inspections.models import Inspection
+    from openbmis.watchlists.models import Hit
+
+    body = inspect(mrz=mrz_for(document_number="K0000013", issuing_state="KEN", nationality="KEN")).json()
+    hit = Hit.objects.get(inspection_id=body["id"])
+    assert "K0000013" in hit.name  # read plain
+
+    def stored(model, pk, *columns):
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = %s",  # noqa: S608
+                           [model._meta.pk.get_db_prep_value(pk, connection)])
+            return " ".join(v if isinstance(v, str) else json.dumps(v) for v in cursor.fetchone())
+
+    raw = stored(Inspection, body["id"], "mrz", "document_data", "checks", "hits") + stored(Hit, hit.pk, "name", "data")
+    assert "K0000013" not in raw and "sealed:v1:" in raw

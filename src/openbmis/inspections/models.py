@@ -68,8 +68,9 @@ class Inspection(UUIDModel):
     # sealed at rest (issue 14): both hold the document number and the holder's identity
     mrz = SealedTextField(blank=True, help_text=_("the MRZ as read (empty for manual entry)"))
     document_data = SealedJSONField(help_text=_("the parsed document: the MRZ reading or the fields typed by hand"))
-    checks = models.JSONField(default=list)
-    hits = models.JSONField(default=list)
+    # what the checks said and the hits they found name the document (a stolen number, a look-alike): sealed
+    checks = SealedJSONField(default=list)
+    hits = SealedJSONField(default=list)
     suggested_action = models.CharField(max_length=8)
     purpose = models.CharField(max_length=12, choices=Purpose.choices, blank=True)
     travel_mode = models.CharField(max_length=8, choices=TravelMode.choices, blank=True)

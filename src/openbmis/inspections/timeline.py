@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -56,8 +57,8 @@ def timeline(traveller: Traveller, limit: int = 200, posts: Any = None) -> tuple
             params["reasons"] = ", ".join(c.reasons)
             summary += " " + _("(reasons %(reasons)s)") % params
         if c.permitted_until:
-            params["until"] = c.permitted_until.isoformat()
-            summary += _(", permitted until %(until)s") % params
+            params["until"] = c.permitted_until.isoformat()  # ISO for the API; the line in the reader's format
+            summary += _(", permitted until %(until)s") % {"until": date_format(c.permitted_until, "SHORT_DATE_FORMAT")}
         events.append({"kind": f"crossing.{c.decision}", "at": c.at, "border_post": c.border_post.code,
                        "summary": summary, "code": f"timeline.crossing.{c.direction}.{c.decision}",
                        "params": params, "id": c.id})
@@ -66,8 +67,10 @@ def timeline(traveller: Traveller, limit: int = 200, posts: Any = None) -> tuple
         events.append({"kind": "referral", "at": r.referred_at, "border_post": r.border_post.code,
                        "summary": _("Referred to secondary: %(reason)s") % {"reason": r.reason},
                        "code": "timeline.referral", "params": {"reason": r.reason}, "id": r.id})
-    hits = _in_posts(Inspection.objects.filter(traveller=traveller).exclude(hits=[]), posts)
-    for i in hits.select_related("border_post")[:limit]:
+    inspections = _in_posts(Inspection.objects.filter(traveller=traveller), posts).select_related("border_post")
+    # the hits are sealed (not searchable in SQL): the traveller's inspections are read and those with hits kept
+    with_hits = [i for i in inspections.order_by("-created_at").iterator(chunk_size=200) if i.hits][:limit]
+    for i in with_hits:
         count = len(i.hits)
         events.append({"kind": "hits", "at": i.created_at, "border_post": i.border_post.code,
                        "summary": ngettext("%(count)d watchlist hit at inspection",

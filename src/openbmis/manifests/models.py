@@ -124,7 +124,7 @@ class ManifestPerson(UUIDModel):
     debarkation = models.CharField(max_length=5, blank=True)
     data = SealedJSONField(help_text=_("the person as the message gives them"))
     screening = models.CharField(max_length=10, choices=Screening.choices, default=Screening.PENDING)
-    checks = models.JSONField(default=list)
+    checks = SealedJSONField(default=list)  # name the passenger's document: sealed
     inspection = models.ForeignKey("inspections.Inspection", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
@@ -155,11 +155,11 @@ class PreArrivalHit(UUIDModel):
                               related_name="+")
     document_alert = models.ForeignKey("watchlists.DocumentAlert", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="+")
-    name = models.CharField(max_length=300)
+    name = SealedTextField(max_length=300)  # a listed document's number, or a listed name: sealed
     score = models.FloatField()
     algorithm = models.CharField(max_length=40)
     algorithm_version = models.CharField(max_length=20)
-    data = models.JSONField()
+    data = SealedJSONField()
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField(blank=True)

@@ -217,11 +217,11 @@ class Hit(UUIDModel):
                                        related_name="hits")
     entry_version = models.PositiveIntegerField(_("entry version"), default=0,
                                                 help_text=_("the list version the entry had when it hit"))
-    name = models.CharField(_("listed name"), max_length=300)
+    name = SealedTextField(_("listed name"), max_length=300)  # a listed document's number, or a name: sealed
     score = models.FloatField(_("score"))
     algorithm = models.CharField(_("algorithm"), max_length=40)
     algorithm_version = models.CharField(_("algorithm version"), max_length=20)
-    data = models.JSONField(_("hit"), help_text=_("the explained hit: features and what matched what"))
+    data = SealedJSONField(_("hit"), help_text=_("the explained hit: features and what matched what"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(_("judgement"), max_length=8, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField(_("reason"), blank=True)

@@ -89,14 +89,31 @@ def test_french_date_inputs_carry_iso_values(session_client, officer, mrz_for):
     assert "01/01/2031" not in html
 
 
-def test_dates_are_iso_in_french(session_client, officer, mrz_for):
+def _shown_text(html: str) -> str:
+    """What a reader sees: the text between tags (attribute values such as a date input's ISO value left out)."""
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "pt", "ar"])
+def test_dates_are_shown_one_way_the_languages_way(session_client, officer, mrz_for, language):
+    """Issue 12: one date format across a page; issue 20: the reader's language's own (day first), not ISO."""
     client = session_client(officer)
     location = counter_post(client, mrz=mrz_for())["Location"]
     client.post(location, {"decision": "admit", "note": ""})
-    html = client.get(location, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", html)
-    assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}", html)
-    assert not re.search(r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)", html)
+    shown = _shown_text(client.get(location, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert re.search(r"\b\d{2}/\d{2}/\d{4} \d{2}:\d{2}\b", shown)  # the crossing's time
+    assert "17/05/1990" in shown and "01/01/2031" in shown  # birth and expiry dates, day first
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", shown), re.findall(r".{40}\d{4}-\d{2}-\d{2}.{20}", shown)
+    assert not re.search(r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)", shown)
+
+
+def test_dates_stay_iso_in_english(session_client, officer, mrz_for):
+    client = session_client(officer)
+    location = counter_post(client, mrz=mrz_for())["Location"]
+    client.post(location, {"decision": "admit", "note": ""})
+    shown = _shown_text(client.get(location, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "1990-05-17" in shown and re.search(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b", shown)
+    assert not re.search(r"\b\d{2}/\d{2}/\d{4}\b", shown)
 
 
 @pytest.mark.parametrize(("score", "shown"), [(0.955, "0.96"), (0.9549, "0.95"), (1.0, "1.00"), (0.125, "0.13")])

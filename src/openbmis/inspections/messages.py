@@ -9,15 +9,19 @@ before the codes existed keeps its English message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 # code -> the English text (marked with gettext_noop), or a plural text made by ngettext_lazy(singular, plural,
 # "name of the count parameter"), which chooses its form from that parameter when it is formatted
 _TEXTS: dict[str, Any] = {}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def register(texts: dict[str, Any]) -> None:
@@ -51,10 +55,22 @@ def render(code: str, params: dict[str, Any], fallback: str = "") -> str:
     text = _TEXTS.get(code)
     if text is None:
         return fallback
+    params = {name: _local_day(value) for name, value in params.items()}
     try:
         return str(gettext(text) % params) if isinstance(text, str) else str(text % params)
     except (KeyError, TypeError, ValueError):
         return fallback
+
+
+def _local_day(value: Any) -> Any:
+    """A day kept as ISO text in the parameters (``2027-03-04``) written as the reader's language writes days
+    (``04/03/2027`` in French); the stored parameters and the API keep ISO."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
 
 
 def render_check(check: dict[str, Any]) -> str:

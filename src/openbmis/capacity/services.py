@@ -177,7 +177,9 @@ def save_answers(actor: Any, assessment: Assessment, answers: dict[str, Any],
         try:
             cleaned[code] = scoring.clean_answer(questions[code], value)
         except scoring.AnswerError as exc:
-            raise InvalidInput(str(exc), field=code) from None
+            problem = _(exc.message) % exc.params if exc.params else _(exc.message)  # marked in scoring
+            raise InvalidInput(_("%(question)s: %(problem)s") % {"question": exc.question, "problem": problem},
+                               field=code) from None
     notes = notes or {}
     for code in notes:
         if code not in questions:

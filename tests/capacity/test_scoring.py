@@ -123,3 +123,11 @@ def test_template_validation_refuses_garbage_cleanly(content):
         scoring.validate_template(content)
     except scoring.TemplateError:
         pass
+
+
+def test_an_answer_error_keeps_its_text_and_parameters_for_translation():
+    question = {"code": "Q7", "kind": "choice", "choices": [{"value": "a", "score": 1}, {"value": "b", "score": 0}]}
+    with pytest.raises(scoring.AnswerError) as caught:
+        scoring.clean_answer(question, "other")
+    assert str(caught.value) == "Q7: expected one of a, b"
+    assert (caught.value.message, caught.value.params) == ("expected one of %(choices)s", {"choices": "a, b"})

@@ -62,6 +62,25 @@ def test_expired_visa_or_other_nationality_does_not_count(rule, admin, inspect_a
     assert f"expired on {(today - timedelta(days=1)).isoformat()}" in data["by_code"]["visa"]["message"]
 
 
+def test_why_a_visa_does_not_apply_reads_in_the_readers_language(rule, admin, inspect_api, client, bearer, officer):
+    """The visa registry's reasons are kept as codes in the check's details and rendered when read (issue 20)."""
+    from openbmis.permits import services
+
+    rule("KEN", "required")
+    expired = (today_at_post() - timedelta(days=1)).isoformat()
+    services.create_visa(admin, number="V0000001", entries="multiple", valid_from=today_at_post() - timedelta(days=90),
+                         valid_until=today_at_post() - timedelta(days=1), duration_days=30, surname="ODHIAMBO",
+                         nationality="KEN", passport_number="X1234567")
+    data = inspect_api(_mrz())
+    visa = data["by_code"]["visa"]
+    assert visa["details"]["problems"] == [f"visa V0000001 expired on {expired}"]
+    assert visa["details"]["problem_codes"][0]["code"] == "visa.problem.expired"
+    french = client.get(f"/api/inspections/{data['id']}", headers={**bearer(officer), "Accept-Language": "fr"}).json()
+    message = next(c for c in french["checks"] if c["code"] == "visa")["message"]
+    assert f"le visa V0000001 a expiré le {expired}" in message
+    assert "expired on" not in message
+
+
 def test_exempt_rolling_rule_gives_permitted_until(rule, inspect_api):
     rule("KEN", "exempt")
     data = inspect_api(_mrz())

@@ -122,7 +122,7 @@ def test_evisa_file_with_bad_rows_names_each_line_and_applies_nothing(admin):
     errors = caught.value.details["errors"]
     assert [(e["line"], e["field"]) for e in errors] == [(4, "birth_date"), (5, "valid_until"), (6, "entries"),
                                                          (7, "number")]
-    assert "platform.csv: 4 bad row(s), nothing imported" in caught.value.message
+    assert "platform.csv: 4 bad rows, nothing imported" in caught.value.message
     assert Visa.objects.count() == 0
 
 

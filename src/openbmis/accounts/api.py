@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -72,7 +73,7 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token (from a browser session only)")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     if token_of(request) is not None:
-        raise AccessDenied("an API token cannot create other tokens; log in to the web UI or use the CLI")
+        raise AccessDenied(_("an API token cannot create other tokens; log in to the web UI or use the CLI"))
     token, secret = services.create_token(
         request.user, request.user, name=payload.name, scopes=payload.scopes,  # type: ignore[arg-type]
         expires_in_days=payload.expires_in_days,
@@ -89,7 +90,7 @@ def revoke_token(request: HttpRequest, token_id: UUID) -> ApiToken:
         authz.require_scope(caller, "tokens.manage")
     token = ApiToken.objects.select_related("user").filter(id=token_id).first()
     if token is None:
-        raise NotFound(f"no token {token_id}")
+        raise NotFound(_("no token %(token_id)s") % {"token_id": token_id})
     if token.user_id != request.user.pk:
         authz.require(request.user, "accounts.manage", token=token_of(request))
     services.revoke_token(request.user, token)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.utils.translation import gettext as _
+
 from openbmis.accounts.roles import Permission, Role, permission
 from openbmis.core.errors import AccessDenied
 
@@ -111,7 +113,8 @@ def require_scope(token: Any, name: str) -> None:
     """Raise AccessDenied unless the API token (if any) carries the permission's scope; roles are not asked."""
     perm = permission(name)
     if token is not None and not _token_allows(token, perm):
-        raise AccessDenied(f"this API token lacks the scope {perm.scope!r}", scope=perm.scope)
+        raise AccessDenied(_("this API token lacks the scope %(scope)r")
+                           % {"scope": perm.scope}, scope=perm.scope)
 
 
 def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
@@ -122,5 +125,7 @@ def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
     if not has_permission(user, name, post_id, token):
         if post is not None:
             code = getattr(post, "code", str(post_id))
-            raise AccessDenied(f"you have no access to border post {code} for: {perm.description.lower()}")
-        raise AccessDenied(f"your roles do not allow: {perm.description.lower()}")
+            raise AccessDenied(_("you have no access to border post %(code)s for: %(description)s")
+                               % {"code": code, "description": perm.description.lower()})
+        raise AccessDenied(_("your roles do not allow: %(description)s")
+                           % {"description": perm.description.lower()})

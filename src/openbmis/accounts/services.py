@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from openbmis.accounts.models import ApiToken, LoginThrottle, RoleAssignment, User
 from openbmis.accounts.roles import SCOPES, TWO_FACTOR_ROLES, Role
@@ -49,9 +50,10 @@ def create_user(
 ) -> User:
     username = username.strip()
     if not username:
-        raise InvalidInput("username is required", field="username")
+        raise InvalidInput(gettext("username is required"), field="username")
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"a user named {username!r} already exists", field="username")
+        raise Conflict(gettext("a user named %(username)r already exists")
+                       % {"username": username}, field="username")
     user = User(username=username, email=email)
     first, _, last = full_name.partition(" ")
     user.first_name, user.last_name = first, last
@@ -76,15 +78,18 @@ def assign_role(actor: Any, user: User, role: str, border_post: BorderPost | Non
     try:
         role_value = Role(role)
     except ValueError:
-        raise InvalidInput(f"unknown role {role!r}; known: {', '.join(r.value for r in Role)}", field="role") from None
+        raise InvalidInput(gettext("unknown role %(role)r; known: %(known)s")
+                           % {"role": role, "known": ', '.join(r.value for r in Role)}, field="role") from None
     if role_value in SEPARATED_ROLES:
         held = set(user.role_assignments.values_list("role", flat=True))
         clash = sorted(r.value for r in SEPARATED_ROLES - {role_value} if r.value in held)
         if clash:
-            raise Conflict(f"separation of duties: {user.username} holds {clash[0]} and cannot also be {role_value}",
+            raise Conflict(gettext("separation of duties: %(username)s holds %(clash)s and cannot also be %(role_value)s")
+                           % {"username": user.username, "clash": clash[0], "role_value": role_value},
                            field="role")
         if getattr(actor, "pk", None) == user.pk:
-            raise Conflict(f"separation of duties: nobody grants themself the {role_value} role", field="role")
+            raise Conflict(gettext("separation of duties: nobody grants themself the %(role_value)s role")
+                           % {"role_value": role_value}, field="role")
     warnings = [problem for check in ROLE_CHECKS for problem in check(user, role_value.value)]
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role_value, border_post=border_post)
@@ -92,7 +97,9 @@ def assign_role(actor: Any, user: User, role: str, border_post: BorderPost | Non
             after: dict[str, Any] = {"role": role_value.value,
                                      "border_post": border_post.code if border_post else None}
             if warnings:
-                after["warnings"] = warnings
+                # the trail keeps the warnings in English whatever language the administrator reads
+                with translation.override("en"):
+                    after["warnings"] = [problem for check in ROLE_CHECKS for problem in check(user, role_value.value)]
             audit.record(
                 actor=actor, action="role.assign", object_type="user", object_id=str(user.id),
                 object_label=user.username, after=after,
@@ -114,10 +121,11 @@ def remove_role(actor: Any, assignment: RoleAssignment) -> None:
 def set_identity_access(actor: Any, user: User, allowed: bool, reason: str) -> None:
     """Grant or withdraw an analyst's access to identities (beyond aggregates). Audited with the reason."""
     if not reason.strip():
-        raise InvalidInput("a reason is required", field="reason")
+        raise InvalidInput(gettext("a reason is required"), field="reason")
     if allowed and not user.role_assignments.filter(role=Role.ANALYST).exists():
         # Officers see identities through their roles at their posts; the switch is for analysts' aggregates.
-        raise InvalidInput(f"{user.username} is not an analyst: access to identities is granted to analysts only",
+        raise InvalidInput(gettext("%(username)s is not an analyst: access to identities is granted to analysts only")
+                           % {"username": user.username},
                            field="user")
     if user.can_view_identities == allowed:
         return
@@ -247,7 +255,7 @@ def unlock(actor: Any, user: User) -> None:
 def change_password(user: User, *, current: str, new: str) -> None:
     """The user changes their own password (knowing the current one). Other sessions end."""
     if not user.check_password(current):
-        raise InvalidInput("the current password is wrong", field="current_password")
+        raise InvalidInput(gettext("the current password is wrong"), field="current_password")
     _validate_new_password(new, user, field="new_password")
     with transaction.atomic():
         user.set_password(new)
@@ -271,9 +279,9 @@ def set_active(actor: Any, user: User, active: bool, reason: str) -> int:
     """Deactivate (or reactivate) an account, with a reason. Deactivation stops its sessions at once (an inactive
     user is no longer loaded from a session) and revokes its API tokens. Returns the number of tokens revoked."""
     if not reason.strip():
-        raise InvalidInput("a reason is required", field="reason")
+        raise InvalidInput(gettext("a reason is required"), field="reason")
     if not active and getattr(actor, "pk", None) == user.pk:
-        raise Conflict("you cannot deactivate your own account", field="username")
+        raise Conflict(gettext("you cannot deactivate your own account"), field="username")
     if user.is_active == active:
         return 0
     with transaction.atomic():
@@ -396,14 +404,15 @@ def create_token(
 ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the plain token, which is never stored nor shown again."""
     if not scopes:
-        raise InvalidInput("at least one scope is required", field="scopes")
+        raise InvalidInput(gettext("at least one scope is required"), field="scopes")
     unknown = sorted(set(scopes) - SCOPES)
     if unknown:
-        raise InvalidInput(f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(SCOPES))}",
+        raise InvalidInput(gettext("unknown scope(s) %(unknown)s; known: %(known)s")
+                           % {"unknown": ', '.join(unknown), "known": ', '.join(sorted(SCOPES))},
                            field="scopes")
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
-        raise InvalidInput(f"a token expires after 1 to {MAX_TOKEN_DAYS} days (leave it out for no expiry),"
-                           f" got {expires_in_days}", field="expires_in_days")
+        raise InvalidInput(gettext("a token expires after 1 to %(max_days)s days (leave it out for no expiry), got %(expires_in_days)s")
+                           % {"max_days": MAX_TOKEN_DAYS, "expires_in_days": expires_in_days}, field="expires_in_days")
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days is not None else None
@@ -435,7 +444,7 @@ def authenticate_token(raw: str) -> ApiToken | None:
 
 def revoke_token(actor: Any, token: ApiToken) -> None:
     if token.revoked_at is not None:
-        raise Conflict("this token is already revoked")
+        raise Conflict(gettext("this token is already revoked"))
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -447,4 +456,5 @@ def get_user(username: str) -> User:
     try:
         return User.objects.get(username=username)
     except User.DoesNotExist:
-        raise NotFound(f"no user named {username!r}", field="username") from None
+        raise NotFound(gettext("no user named %(username)r")
+                       % {"username": username}, field="username") from None

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -76,7 +77,7 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]) -> list[Audit
     if filters.traveller and filters.traveller.strip():
         travellers = travellers_named(filters.traveller)
         if not travellers:
-            raise NotFound("no traveller has that id or presented a document of that number", field="traveller")
+            raise NotFound(_("no traveller has that id or presented a document of that number"), field="traveller")
         events = events.filter(id__in=subjects.events_about(travellers).values("id"))
     return list(events[: filters.limit])
 

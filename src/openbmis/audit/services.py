@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from openbmis.audit import anchors, pseudonymise
 from openbmis.audit.chain import CURRENT_SCHEME, SCHEME_HMAC, SCHEME_SHA256, hash_for_scheme, origin_key
@@ -192,7 +193,7 @@ def get_event(event_id: Any) -> AuditEvent:
     try:
         return AuditEvent.objects.get(id=event_id)
     except (AuditEvent.DoesNotExist, ValueError, ValidationError):
-        raise NotFound(f"no audit event {event_id}", field="id") from None
+        raise NotFound(gettext("no audit event %(event_id)s") % {"event_id": event_id}, field="id") from None
 
 
 def search_events(
@@ -208,7 +209,7 @@ def search_events(
 ) -> models.QuerySet[AuditEvent]:
     """Events matching every filter given, newest first. A plain date bounds whole days (UTC)."""
     if since and until and since > until:
-        raise InvalidInput("'from' is after 'to'", field="from")
+        raise InvalidInput(gettext("'from' is after 'to'"), field="from")
     events = AuditEvent.objects.all()
     if actor:
         events = events.filter(actor_label=actor)

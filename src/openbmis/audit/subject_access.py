@@ -26,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis.core.sealing import BlindIndexField, SealedTextField
 
@@ -149,7 +150,7 @@ def export(actor: Any, traveller_id: Any) -> dict[str, Any]:
         # erased (openbmis.retention.erasure): nothing is held; the audit trail's references remain
         held = {"identities": [str(traveller_id)], "records": {}, "truncated": []}
     else:
-        raise NotFound(f"no traveller {traveller_id}", field="traveller")
+        raise NotFound(_("no traveller %(traveller_id)s") % {"traveller_id": traveller_id}, field="traveller")
     ids = held["identities"]
     accesses = [{"at": e.at, "who": e.actor_label, "purpose": (e.after or {}).get("purpose", ""),
                  "what": e.object_type} for t in ids for e in accesses_of(t)[:MAX_ROWS]]
@@ -183,7 +184,6 @@ def as_pdf(data: dict[str, Any]) -> bytes:
     """The export as a PDF a person can read: a section per kind of record, a table per record."""
     from xml.sax.saxutils import escape
 
-    from django.utils.translation import gettext as _
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -212,7 +212,8 @@ def as_pdf(data: dict[str, Any]) -> bytes:
                                sheet["Heading2"]))
         for row in rows:
             story += [table(row.items()), Spacer(1, 2 * mm)]
-    story.append(Paragraph(escape(pdf.shape(_("Who read these records (%(n)d)") % {"n": len(data["accesses"])})),
+    story.append(Paragraph(escape(pdf.shape(_("Who read these records (%(n)d)")
+                                            % {"n": len(data["accesses"])})),
                            sheet["Heading2"]))
     for access in data["accesses"]:
         story.append(Paragraph(escape(pdf.shape(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -107,7 +108,7 @@ def update_post(request: HttpRequest, code: str, payload: BorderPostPatch) -> Bo
         changes["neighbour_country"] = ""  # null: no neighbouring country
     for name in ("name", "kind", "country", "time_zone", "status"):
         if name in changes and changes[name] is None:
-            raise InvalidInput(f"{name} cannot be null", field=name)
+            raise InvalidInput(_("%(name)s cannot be null") % {"name": name}, field=name)
     lanes = changes.pop("lanes", None)
     post = services.update_border_post(request.user, post, lanes=lanes, **changes)
     return _out(post)

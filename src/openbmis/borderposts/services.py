@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost, Lane
@@ -27,16 +28,17 @@ def get_post(code: str) -> BorderPost:
     try:
         return BorderPost.objects.get(code=code.upper())
     except BorderPost.DoesNotExist:
-        raise NotFound(f"no border post with code {code!r}", field="code") from None
+        raise NotFound(_("no border post with code %(code)r") % {"code": code}, field="code") from None
 
 
 def create_border_post(actor: Any, *, code: str, lanes: list[dict[str, Any]] | None = None, **fields: Any) -> BorderPost:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(_("unknown field(s): %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))}, field=sorted(unknown)[0])
     code = code.strip().upper()
     if BorderPost.objects.filter(code=code).exists():
-        raise Conflict(f"a border post with code {code} already exists", field="code")
+        raise Conflict(_("a border post with code %(code)s already exists") % {"code": code}, field="code")
     post = BorderPost(code=code, **fields)
     full_clean(post)
     with transaction.atomic():
@@ -52,7 +54,8 @@ def update_border_post(
 ) -> BorderPost:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown or read-only field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(_("unknown or read-only field(s): %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))}, field=sorted(unknown)[0])
     before = _post_snapshot(post)
     for name, value in changes.items():
         setattr(post, name, value)
@@ -76,13 +79,15 @@ def _replace_lanes(post: BorderPost, lanes: list[dict[str, Any]]) -> None:
     for index, spec in enumerate(lanes, start=1):
         code = str(spec.get("code", "")).strip()
         if code in seen:
-            raise InvalidInput(f"lane {index}: code {code!r} is used twice", field="lanes")
+            raise InvalidInput(_("lane %(index)s: code %(code)r is used twice")
+                               % {"index": index, "code": code}, field="lanes")
         seen.add(code)
         lane = Lane(border_post=post, code=code, direction=spec.get("direction", ""), active=spec.get("active", True))
         try:
             full_clean(lane, exclude=["border_post"])
         except InvalidInput as exc:
-            raise InvalidInput(f"lane {index}: {exc.message}", field="lanes") from None
+            raise InvalidInput(_("lane %(index)s: %(error)s")
+                               % {"index": index, "error": exc.message}, field="lanes") from None
         validated.append(lane)
     existing = {lane.code: lane for lane in post.lanes.all()}
     for lane in validated:
@@ -105,6 +110,7 @@ def parse_lanes_text(text: str) -> list[dict[str, Any]]:
             continue
         parts = line.split()
         if len(parts) != 2:
-            raise InvalidInput(f"lanes line {number}: expected 'CODE DIRECTION', got {line!r}", field="lanes")
+            raise InvalidInput(_("lanes line %(number)s: expected 'CODE DIRECTION', got %(line)r")
+                               % {"number": number, "line": line}, field="lanes")
         lanes.append({"code": parts[0], "direction": parts[1].lower()})
     return lanes

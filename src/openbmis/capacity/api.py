@@ -8,6 +8,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -37,7 +38,7 @@ def _post(code: str | None, field: str = "border_post") -> BorderPost | None:
         return None
     post = BorderPost.objects.filter(code=code.strip().upper()).first()
     if post is None:
-        raise InvalidInput(f"unknown border post {code!r}", field=field)
+        raise InvalidInput(_("unknown border post %(code)r") % {"code": code}, field=field)
     return post
 
 
@@ -55,7 +56,7 @@ def _require_at(request: HttpRequest, permission: str, post: BorderPost | None) 
         return
     authz.require(request.user, permission, token=token_of(request))
     if not isinstance(authz.post_scope(request.user, permission, token_of(request)), authz.AllPosts):
-        raise AccessDenied("the national level needs the role held nationally")
+        raise AccessDenied(_("the national level needs the role held nationally"))
 
 
 # --- assessments -----------------------------------------------------------------------------------------
@@ -228,7 +229,7 @@ def add_action(request: HttpRequest, assessment_id: UUID, payload: ActionIn) -> 
     assessment = _assessment(request, assessment_id, "capacity.assess")
     finding = assessment.findings.filter(pk=payload.finding).first() if payload.finding else None
     if payload.finding and finding is None:
-        raise InvalidInput("no such finding in this assessment", field="finding")
+        raise InvalidInput(_("no such finding in this assessment"), field="finding")
     data = payload.dict()
     data["finding"] = finding
     return Status(201, action_dict(services.add_action(request.user, assessment, **data)))
@@ -382,7 +383,8 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[dict[str,
     if payload.institution:
         institution = Institution.objects.filter(code=payload.institution.strip().upper()).first()
         if institution is None:
-            raise InvalidInput(f"unknown institution {payload.institution!r}", field="institution")
+            raise InvalidInput(_("unknown institution %(institution)r")
+                               % {"institution": payload.institution}, field="institution")
     session = services.create_session(
         request.user, course=services.get_course(payload.course), starts_on=payload.starts_on,
         ends_on=payload.ends_on, capacity=payload.capacity, institution=institution, place=payload.place,
@@ -418,7 +420,8 @@ def enrol(request: HttpRequest, session_id: UUID, payload: EnrolIn) -> Status[di
     if payload.username:
         user = User.objects.filter(username=payload.username.strip()).first()
         if user is None:
-            raise InvalidInput(f"no user named {payload.username!r}", field="username")
+            raise InvalidInput(_("no user named %(username)r")
+                               % {"username": payload.username}, field="username")
     return Status(201, _enrolment(services.enrol(request.user, session, user=user, external_name=payload.external_name,
                                                  external_organisation=payload.external_organisation)))
 
@@ -472,7 +475,7 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     authz.require(request.user, "training.view", token=token_of(request))
     cert = _certificates_in_scope(request).filter(number=number.strip().upper()).first()
     if cert is None:
-        raise NotFound(f"no certificate {number!r}", field="number")
+        raise NotFound(_("no certificate %(number)r") % {"number": number}, field="number")
     response = HttpResponse(reports.certificate_pdf(request.user, cert), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{cert.number}.pdf"'
     return response

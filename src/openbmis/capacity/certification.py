@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis.accounts.models import RoleAssignment
 from openbmis.accounts.roles import Role
@@ -51,8 +52,8 @@ def check_role_assignment(user: Any, role: str) -> list[str]:
     if not missing:
         return []
     codes = ", ".join(course.code for course in missing)
-    message = (f"{user.username} holds no valid certificate for {codes}, which the role "
-               f"{Role(role).label.lower()} requires")
+    message = _("%(username)s holds no valid certificate for %(courses)s, which the role %(role)s requires") % {
+        "username": user.username, "courses": codes, "role": str(Role(role).label).lower()}
     if settings.OPENBMIS_CERTIFICATION_ON_ASSIGN == "refuse":
         raise Conflict(message, field="role", missing=[course.code for course in missing])
     return [message]

@@ -30,10 +30,20 @@ class TemplateError(ValueError):
         self.where = where
 
 
+def gettext_noop(text: str) -> str:
+    """Mark a text for the translation catalogues (makemessages finds it by this name) without importing Django."""
+    return text
+
+
 class AnswerError(ValueError):
-    def __init__(self, message: str, question: str) -> None:
-        super().__init__(f"{question}: {message}")
+    """An answer its question does not accept. ``message`` is the English text with ``%(name)s`` placeholders
+    for ``params``, so that the service can show it in the reader's language."""
+
+    def __init__(self, message: str, question: str, **params: Any) -> None:
+        super().__init__(f"{question}: {message % params if params else message}")
         self.question = question
+        self.message = message
+        self.params = params
 
 
 def _number(value: Any, where: str, name: str, minimum: float = 0) -> float:
@@ -118,31 +128,31 @@ def clean_answer(question: dict[str, Any], value: Any) -> Any:
             return value
         if isinstance(value, str) and value.lower() in {"yes", "no", "true", "false"}:
             return value.lower() in {"yes", "true"}
-        raise AnswerError("expected yes or no", code)
+        raise AnswerError(gettext_noop("expected yes or no"), code)
     if kind == "scale":
         try:
             number = int(value)
         except (TypeError, ValueError, OverflowError):
-            raise AnswerError("expected a whole number from 0 to 4", code) from None
+            raise AnswerError(gettext_noop("expected a whole number from 0 to 4"), code) from None
         if isinstance(value, bool) or str(number) != str(value).strip() or not 0 <= number <= 4:
-            raise AnswerError("expected a whole number from 0 to 4", code)
+            raise AnswerError(gettext_noop("expected a whole number from 0 to 4"), code)
         return number
     if kind == "number":
         try:
             amount = float(value)
         except (TypeError, ValueError, OverflowError):
-            raise AnswerError("expected a number", code) from None
+            raise AnswerError(gettext_noop("expected a number"), code) from None
         if isinstance(value, bool) or not math.isfinite(amount) or amount < 0:
-            raise AnswerError("expected a number of zero or more", code)
+            raise AnswerError(gettext_noop("expected a number of zero or more"), code)
         return int(amount) if amount.is_integer() else amount
     if kind == "choice":
         values = [c["value"] for c in question["choices"]]
         if value not in values:
-            raise AnswerError(f"expected one of {', '.join(values)}", code)
+            raise AnswerError(gettext_noop("expected one of %(choices)s"), code, choices=", ".join(values))
         return value
     if kind in ("text", "photo"):
         if not isinstance(value, str):
-            raise AnswerError("expected text", code)
+            raise AnswerError(gettext_noop("expected text"), code)
         return value.strip()[:4000] or None
     raise AnswerError(f"unknown kind {kind}", code)  # pragma: no cover - templates are validated
 

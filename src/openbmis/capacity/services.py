@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openbmis.accounts.models import RoleAssignment, User
 from openbmis.accounts.roles import OFFICERS, Role
@@ -52,7 +54,8 @@ def create_template(actor: Any, content: dict[str, Any]) -> AssessmentTemplate:
     try:
         scoring.validate_template(content)
     except scoring.TemplateError as exc:
-        raise InvalidInput(f"template: {exc}", field="content", where=exc.where) from None
+        raise InvalidInput(_("template: %(error)s")
+                           % {"error": exc}, field="content", where=exc.where) from None
     with transaction.atomic():
         last = AssessmentTemplate.objects.filter(code=content["code"]).aggregate(v=Max("version"))["v"] or 0
         version = last + 1
@@ -75,7 +78,7 @@ def get_template(template_id: Any) -> AssessmentTemplate:
     try:
         return AssessmentTemplate.objects.get(pk=template_id)
     except (AssessmentTemplate.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("no such assessment template", field="template") from None
+        raise NotFound(_("no such assessment template"), field="template") from None
 
 
 # --- assessments -----------------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ def create_assessment(actor: Any, *, border_post: BorderPost | None, visit_date:
                       template: AssessmentTemplate | None = None) -> Assessment:
     template = template or default()
     if visit_date > timezone.localdate() + timedelta(days=366):
-        raise InvalidInput("the visit date is more than a year ahead", field="visit_date")
+        raise InvalidInput(_("the visit date is more than a year ahead"), field="visit_date")
     assessment = Assessment(template=template, border_post=border_post, visit_date=visit_date, team=team.strip(),
                             created_by=actor if isinstance(actor, User) else None)
     assessment.prefill = prefill(border_post, min(visit_date, timezone.localdate()))
@@ -153,12 +156,12 @@ def get_assessment(assessment_id: Any) -> Assessment:
     try:
         return Assessment.objects.select_related("template", "border_post").get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("no such assessment", field="assessment") from None
+        raise NotFound(_("no such assessment"), field="assessment") from None
 
 
 def _editable(assessment: Assessment) -> None:
     if assessment.status != Assessment.Status.DRAFT:
-        raise Conflict("this assessment is submitted: it can no longer be changed", field="status")
+        raise Conflict(_("this assessment is submitted: it can no longer be changed"), field="status")
 
 
 def save_answers(actor: Any, assessment: Assessment, answers: dict[str, Any],
@@ -170,15 +173,17 @@ def save_answers(actor: Any, assessment: Assessment, answers: dict[str, Any],
     cleaned: dict[str, Any] = {}
     for code, value in answers.items():
         if code not in questions:
-            raise InvalidInput(f"unknown question {code!r}", field=code)
+            raise InvalidInput(_("unknown question %(code)r") % {"code": code}, field=code)
         try:
             cleaned[code] = scoring.clean_answer(questions[code], value)
         except scoring.AnswerError as exc:
-            raise InvalidInput(str(exc), field=code) from None
+            problem = _(exc.message) % exc.params if exc.params else _(exc.message)  # marked in scoring
+            raise InvalidInput(_("%(question)s: %(problem)s") % {"question": exc.question, "problem": problem},
+                               field=code) from None
     notes = notes or {}
     for code in notes:
         if code not in questions:
-            raise InvalidInput(f"unknown question {code!r}", field=code)
+            raise InvalidInput(_("unknown question %(code)r") % {"code": code}, field=code)
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().select_related("template").get(pk=assessment.pk)
         _editable(assessment)
@@ -225,14 +230,14 @@ def add_photo(actor: Any, assessment: Assessment, *, question: str, content_type
               caption: str = "") -> Photo:
     _editable(assessment)
     if question not in scoring.questions(assessment.template.content):
-        raise InvalidInput(f"unknown question {question!r}", field="question")
+        raise InvalidInput(_("unknown question %(question)r") % {"question": question}, field="question")
     if content_type not in PHOTO_TYPES:
-        raise InvalidInput("a photo must be JPEG, PNG or WebP", field="photo")
+        raise InvalidInput(_("a photo must be JPEG, PNG or WebP"), field="photo")
     if not data or len(data) > upload_limit("image"):
-        raise InvalidInput("a photo must be between 1 byte and 5 MB", field="photo")
+        raise InvalidInput(_("a photo must be between 1 byte and 5 MB"), field="photo")
     signatures = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
     if not data.startswith(signatures[content_type]):
-        raise InvalidInput("the file is not the image it claims to be", field="photo")
+        raise InvalidInput(_("the file is not the image it claims to be"), field="photo")
     with transaction.atomic():
         photo = Photo.objects.create(assessment=assessment, question=question, content_type=content_type, data=data,
                                      caption=caption.strip()[:200])
@@ -246,21 +251,23 @@ def _courses(codes: list[str]) -> list[Course]:
     found = {c.code: c for c in Course.objects.filter(code__in=[c.strip().upper() for c in codes])}
     unknown = sorted({c.strip().upper() for c in codes} - set(found))
     if unknown:
-        raise InvalidInput(f"unknown course(s) {', '.join(unknown)}", field="courses")
+        raise InvalidInput(_("unknown course(s) %(unknown)s")
+                           % {"unknown": ', '.join(unknown)}, field="courses")
     return list(found.values())
 
 
 def add_finding(actor: Any, assessment: Assessment, *, text: str, severity: str = "medium", recommendation: str = "",
                 section: str = "", question: str = "", courses: list[str] | None = None) -> Finding:
     if not text.strip():
-        raise InvalidInput("a finding needs its text", field="text")
+        raise InvalidInput(_("a finding needs its text"), field="text")
     if severity not in Finding.Severity.values:
-        raise InvalidInput(f"severity must be one of {', '.join(Finding.Severity.values)}", field="severity")
+        raise InvalidInput(_("severity must be one of %(choices)s")
+                           % {"choices": ', '.join(Finding.Severity.values)}, field="severity")
     content = assessment.template.content
     if section and section not in {s["code"] for s in content["sections"]}:
-        raise InvalidInput(f"unknown section {section!r}", field="section")
+        raise InvalidInput(_("unknown section %(section)r") % {"section": section}, field="section")
     if question and question not in scoring.questions(content):
-        raise InvalidInput(f"unknown question {question!r}", field="question")
+        raise InvalidInput(_("unknown question %(question)r") % {"question": question}, field="question")
     wanted = _courses(courses or [])
     with transaction.atomic():
         finding = Finding.objects.create(assessment=assessment, text=text.strip(), severity=severity,
@@ -279,22 +286,22 @@ def _decimal(value: Any, field: str) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise InvalidInput("expected an amount", field=field) from None
+        raise InvalidInput(_("expected an amount"), field=field) from None
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise InvalidInput("expected an amount of zero or more", field=field)
+        raise InvalidInput(_("expected an amount of zero or more"), field=field)
     return amount.quantize(Decimal("0.01"))
 
 
 def add_action(actor: Any, assessment: Assessment, *, title: str, owner: str, due_date: date | None = None,
                cost_estimate: Any = None, currency: str = "USD", finding: Finding | None = None) -> ActionItem:
     if not title.strip():
-        raise InvalidInput("an action needs a title", field="title")
+        raise InvalidInput(_("an action needs a title"), field="title")
     if not owner.strip():
-        raise InvalidInput("an action needs an owner", field="owner")
+        raise InvalidInput(_("an action needs an owner"), field="owner")
     if finding is not None and finding.assessment_id != assessment.id:
-        raise InvalidInput("that finding belongs to another assessment", field="finding")
+        raise InvalidInput(_("that finding belongs to another assessment"), field="finding")
     if len(currency.strip()) != 3 or not currency.strip().isalpha():
-        raise InvalidInput("currency is a three-letter ISO 4217 code", field="currency")
+        raise InvalidInput(_("currency is a three-letter ISO 4217 code"), field="currency")
     cost = _decimal(cost_estimate, "cost_estimate")
     with transaction.atomic():
         action = ActionItem.objects.create(assessment=assessment, finding=finding, title=title.strip(),
@@ -310,18 +317,19 @@ def get_action(action_id: Any) -> ActionItem:
     try:
         return ActionItem.objects.select_related("assessment__border_post").get(pk=action_id)
     except (ActionItem.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("no such action", field="action") from None
+        raise NotFound(_("no such action"), field="action") from None
 
 
 def update_action(actor: Any, action: ActionItem, *, status: str, evidence: str = "") -> ActionItem:
     """Move an action along. Done needs evidence of completion; a closed action (done, cancelled) stays closed."""
     if status not in ActionItem.Status.values:
-        raise InvalidInput(f"status must be one of {', '.join(ActionItem.Status.values)}", field="status")
+        raise InvalidInput(_("status must be one of %(choices)s")
+                           % {"choices": ', '.join(ActionItem.Status.values)}, field="status")
     if action.status in (ActionItem.Status.DONE, ActionItem.Status.CANCELLED):
-        raise Conflict("this action is closed", field="status")
+        raise Conflict(_("this action is closed"), field="status")
     evidence = evidence.strip() or action.evidence
     if status == ActionItem.Status.DONE and not evidence:
-        raise InvalidInput("closing an action needs evidence of completion", field="evidence")
+        raise InvalidInput(_("closing an action needs evidence of completion"), field="evidence")
     before = {"status": action.status, "evidence": action.evidence}
     with transaction.atomic():
         action.status, action.evidence = status, evidence
@@ -339,16 +347,19 @@ def update_action(actor: Any, action: ActionItem, *, status: str, evidence: str 
 def register_equipment(actor: Any, post: BorderPost, *, kind: str, model: str = "", serial_number: str = "",
                        lane: str = "", status: str = "working", last_maintenance: date | None = None) -> Equipment:
     if kind not in Equipment.Kind.values:
-        raise InvalidInput(f"kind must be one of {', '.join(Equipment.Kind.values)}", field="kind")
+        raise InvalidInput(_("kind must be one of %(choices)s")
+                           % {"choices": ', '.join(Equipment.Kind.values)}, field="kind")
     if status not in Equipment.Status.values:
-        raise InvalidInput(f"status must be one of {', '.join(Equipment.Status.values)}", field="status")
+        raise InvalidInput(_("status must be one of %(choices)s")
+                           % {"choices": ', '.join(Equipment.Status.values)}, field="status")
     lane_row = None
     if lane:
         lane_row = post.lanes.filter(code=lane).first()
         if lane_row is None:
-            raise InvalidInput(f"{post.code} has no lane {lane!r}", field="lane")
+            raise InvalidInput(_("%(code)s has no lane %(lane)r")
+                               % {"code": post.code, "lane": lane}, field="lane")
     if last_maintenance is not None and last_maintenance > timezone.localdate():
-        raise InvalidInput("the last maintenance cannot be in the future", field="last_maintenance")
+        raise InvalidInput(_("the last maintenance cannot be in the future"), field="last_maintenance")
     with transaction.atomic():
         item = Equipment.objects.create(border_post=post, lane=lane_row, kind=kind, model=model.strip(),
                                         serial_number=serial_number.strip(), status=status,
@@ -361,7 +372,8 @@ def register_equipment(actor: Any, post: BorderPost, *, kind: str, model: str = 
 
 def update_equipment(actor: Any, item: Equipment, *, status: str, last_maintenance: date | None = None) -> Equipment:
     if status not in Equipment.Status.values:
-        raise InvalidInput(f"status must be one of {', '.join(Equipment.Status.values)}", field="status")
+        raise InvalidInput(_("status must be one of %(choices)s")
+                           % {"choices": ', '.join(Equipment.Status.values)}, field="status")
     before = audit.snapshot(item, ["status", "last_maintenance"])
     with transaction.atomic():
         item.status = status
@@ -387,9 +399,9 @@ def lanes_without_reader(post: BorderPost) -> list[str]:
 def create_institution(actor: Any, *, code: str, name: str, country: str = "") -> Institution:
     code = code.strip().upper()
     if not code or not name.strip():
-        raise InvalidInput("an institution needs a code and a name", field="code" if not code else "name")
+        raise InvalidInput(_("an institution needs a code and a name"), field="code" if not code else "name")
     if Institution.objects.filter(code=code).exists():
-        raise Conflict(f"an institution {code} already exists", field="code")
+        raise Conflict(_("an institution %(code)s already exists") % {"code": code}, field="code")
     with transaction.atomic():
         institution = Institution.objects.create(code=code, name=name.strip(), country=country.strip().upper())
         audit.record(actor=actor, action="training.institution_create", object_type="institution",
@@ -401,17 +413,18 @@ def create_course(actor: Any, *, code: str, title: str, hours: int, level: str =
                   topics: list[str] | None = None, validity_months: int | None = None) -> Course:
     code = code.strip().upper()
     if not code:
-        raise InvalidInput("a course needs a code", field="code")
+        raise InvalidInput(_("a course needs a code"), field="code")
     if not title.strip():
-        raise InvalidInput("a course needs a title", field="title")
+        raise InvalidInput(_("a course needs a title"), field="title")
     if level not in Course.Level.values:
-        raise InvalidInput(f"level must be one of {', '.join(Course.Level.values)}", field="level")
+        raise InvalidInput(_("level must be one of %(choices)s")
+                           % {"choices": ', '.join(Course.Level.values)}, field="level")
     if hours < 1:
-        raise InvalidInput("a course lasts at least one hour", field="hours")
+        raise InvalidInput(_("a course lasts at least one hour"), field="hours")
     if validity_months is not None and not 1 <= validity_months <= 240:
-        raise InvalidInput("validity is 1 to 240 months (or none)", field="validity_months")
+        raise InvalidInput(_("validity is 1 to 240 months (or none)"), field="validity_months")
     if Course.objects.filter(code=code).exists():
-        raise Conflict(f"a course {code} already exists", field="code")
+        raise Conflict(_("a course %(code)s already exists") % {"code": code}, field="code")
     with transaction.atomic():
         course = Course.objects.create(code=code, title=title.strip(), hours=hours, level=level,
                                        topics=[t.strip() for t in topics or [] if t.strip()],
@@ -425,16 +438,16 @@ def get_course(code: str) -> Course:
     try:
         return Course.objects.get(code=code.strip().upper())
     except Course.DoesNotExist:
-        raise NotFound(f"no course {code!r}", field="course") from None
+        raise NotFound(_("no course %(code)r") % {"code": code}, field="course") from None
 
 
 def create_session(actor: Any, *, course: Course, starts_on: date, ends_on: date, capacity: int,
                    institution: Institution | None = None, place: str = "", trainers: str = "",
                    border_post: BorderPost | None = None) -> TrainingSession:
     if ends_on < starts_on:
-        raise InvalidInput("a session cannot end before it starts", field="ends_on")
+        raise InvalidInput(_("a session cannot end before it starts"), field="ends_on")
     if capacity < 1:
-        raise InvalidInput("a session has at least one place", field="capacity")
+        raise InvalidInput(_("a session has at least one place"), field="capacity")
     with transaction.atomic():
         session = TrainingSession.objects.create(course=course, institution=institution, starts_on=starts_on,
                                                  ends_on=ends_on, capacity=capacity, place=place.strip(),
@@ -449,20 +462,21 @@ def get_session(session_id: Any) -> TrainingSession:
     try:
         return TrainingSession.objects.select_related("course", "institution").get(pk=session_id)
     except (TrainingSession.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("no such training session", field="session") from None
+        raise NotFound(_("no such training session"), field="session") from None
 
 
 def enrol(actor: Any, session: TrainingSession, *, user: User | None = None, external_name: str = "",
           external_organisation: str = "") -> Enrolment:
     """Enrol an officer (a user) or an external participant (a name), within the session's places."""
     if (user is None) == (not external_name.strip()):
-        raise InvalidInput("enrol either a user or an external participant by name", field="user")
+        raise InvalidInput(_("enrol either a user or an external participant by name"), field="user")
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
         if locked.enrolments.count() >= locked.capacity:
-            raise Conflict(f"the session is full ({locked.capacity} places)", field="session")
+            raise Conflict(ngettext("the session is full (%(capacity)d place)", "the session is full (%(capacity)d places)",
+                                    locked.capacity) % {"capacity": locked.capacity}, field="session")
         if user is not None and locked.enrolments.filter(user=user).exists():
-            raise Conflict(f"{user.username} is already enrolled", field="user")
+            raise Conflict(_("%(username)s is already enrolled") % {"username": user.username}, field="user")
         enrolment = Enrolment.objects.create(session=locked, user=user, external_name=external_name.strip(),
                                              external_organisation=external_organisation.strip())
         audit.record(actor=actor, action="training.enrol", object_type="training_session", object_id=str(session.id),
@@ -476,7 +490,7 @@ def get_enrolment(enrolment_id: Any) -> Enrolment:
     try:
         return Enrolment.objects.select_related("session__course", "user").get(pk=enrolment_id)
     except (Enrolment.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("no such enrolment", field="enrolment") from None
+        raise NotFound(_("no such enrolment"), field="enrolment") from None
 
 
 def add_months(day: date, months: int) -> date:
@@ -490,14 +504,15 @@ def record_result(actor: Any, enrolment: Enrolment, *, attended: bool, result: s
     """Record attendance and the result; a participant who attended and passed gets a certificate, numbered,
     with a verification code, valid for the course's validity from the session's last day."""
     if result not in Enrolment.Result.values:
-        raise InvalidInput(f"result must be one of {', '.join(Enrolment.Result.values)}", field="result")
+        raise InvalidInput(_("result must be one of %(choices)s")
+                           % {"choices": ', '.join(Enrolment.Result.values)}, field="result")
     if result == Enrolment.Result.PASSED and not attended:
-        raise InvalidInput("a participant who did not attend cannot pass", field="result")
+        raise InvalidInput(_("a participant who did not attend cannot pass"), field="result")
     if hasattr(enrolment, "certificate"):
-        raise Conflict("a certificate was already issued for this enrolment", field="result")
+        raise Conflict(_("a certificate was already issued for this enrolment"), field="result")
     amount = _decimal(score, "score")
     if amount is not None and amount > 100:
-        raise InvalidInput("a score is 0 to 100", field="score")
+        raise InvalidInput(_("a score is 0 to 100"), field="score")
     session = enrolment.session
     with transaction.atomic():
         enrolment.attended, enrolment.result, enrolment.score = attended, result, amount
@@ -536,14 +551,14 @@ def get_certificate(number: str) -> Certificate:
         return Certificate.objects.select_related("course", "holder", "enrolment__session__institution").get(
             number=number.strip().upper())
     except Certificate.DoesNotExist:
-        raise NotFound(f"no certificate {number!r}", field="number") from None
+        raise NotFound(_("no certificate %(number)r") % {"number": number}, field="number") from None
 
 
 def revoke_certificate(actor: Any, cert: Certificate, reason: str) -> Certificate:
     if not reason.strip():
-        raise InvalidInput("a reason is required", field="reason")
+        raise InvalidInput(_("a reason is required"), field="reason")
     if cert.revoked_at is not None:
-        raise Conflict("this certificate is already revoked")
+        raise Conflict(_("this certificate is already revoked"))
     with transaction.atomic():
         cert.revoked_at = timezone.now()
         cert.save(update_fields=["revoked_at"])
@@ -556,9 +571,10 @@ def add_prerequisite(actor: Any, *, role: str, course: Course) -> RolePrerequisi
     try:
         role_value = Role(role)
     except ValueError:
-        raise InvalidInput(f"unknown role {role!r}", field="role") from None
+        raise InvalidInput(_("unknown role %(role)r") % {"role": role}, field="role") from None
     if RolePrerequisite.objects.filter(role=role_value, course=course).exists():
-        raise Conflict(f"{role_value.value} already requires {course.code}", field="course")
+        raise Conflict(_("%(role)s already requires %(code)s")
+                       % {"role": role_value.value, "code": course.code}, field="course")
     with transaction.atomic():
         prerequisite = RolePrerequisite.objects.create(role=role_value, course=course)
         audit.record(actor=actor, action="training.prerequisite_add", object_type="role_prerequisite",

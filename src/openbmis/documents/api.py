@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -24,6 +25,7 @@ from openbmis.core.pii import short_hash
 from openbmis.documents import library, services
 from openbmis.documents import statistics as fraud
 from openbmis.documents.models import DocumentModel, FraudAlert
+from openbmis.inspections import mrz_texts
 from openbmis.statistics import queries
 
 router = Router(tags=["documents"])
@@ -53,7 +55,7 @@ def read_mrz(request: HttpRequest, payload: MRZIn) -> dict[str, Any]:
         result = mrz.parse(payload.mrz, today=today, repair=payload.repair)
     except mrz.MRZError as exc:
         log.info("mrz rejected input=%s reason=%s", short_hash(payload.mrz), type(exc).__name__)
-        raise InvalidInput(str(exc), field="mrz") from None
+        raise InvalidInput(mrz_texts.error_text(exc), field="mrz") from None
     data = result.to_dict()
     checks = mrz.check_document(result, today, expiring_within_days=payload.expiring_within_days)
     data["document_checks"] = [check.to_dict() for check in checks]
@@ -149,14 +151,14 @@ def _model(model_id: str) -> DocumentModel:
     try:
         return DocumentModel.objects.get(id=model_id)
     except (DocumentModel.DoesNotExist, ValueError, ValidationError):
-        raise NotFound(f"No document model {model_id}.", field="model") from None
+        raise NotFound(_("No document model %(model_id)s.") % {"model_id": model_id}, field="model") from None
 
 
 def _image_bytes(image: ImageIn, where: str) -> bytes:
     try:
         return base64.b64decode(image.content, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput("content is not valid base64", field=where) from None
+        raise InvalidInput(_("content is not valid base64"), field=where) from None
 
 
 @router.post("/alerts", response={201: dict[str, Any]}, summary="Publish a fraud alert, or a new version of one "
@@ -175,7 +177,7 @@ def withdraw_alert(request: HttpRequest, reference: str, payload: WithdrawIn) ->
     authz.require(request.user, "documents.manage", token=token_of(request))
     alert = FraudAlert.objects.filter(reference=reference, current=True).first()
     if alert is None:
-        raise NotFound(f"No alert {reference}.", field="reference")
+        raise NotFound(_("No alert %(reference)s.") % {"reference": reference}, field="reference")
     return library.alert_summary(services.withdraw_alert(request.user, alert, payload.reason))
 
 
@@ -209,7 +211,8 @@ def add_feature(request: HttpRequest, model_id: str, payload: FeatureIn) -> Stat
     if payload.image:
         image = model.images.filter(id=payload.image).first() if is_uuid(payload.image) else None
         if image is None:
-            raise InvalidInput(f"No reference image {payload.image} on this model.", field="image")
+            raise InvalidInput(_("No reference image %(image)s on this model.")
+                               % {"image": payload.image}, field="image")
     box = (payload.box[0], payload.box[1], payload.box[2], payload.box[3]) if payload.box else None
     services.add_feature(request.user, model, kind=payload.kind, name=payload.name,
                          description=payload.description, image=image, box=box)

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from openbmis.audit import anchors
 from openbmis.audit import services as audit
@@ -106,32 +107,35 @@ def export_bundle(key: Ed25519PrivateKey | None = None) -> bytes:
 def read_bundle(data: bytes, trusted: Ed25519PublicKey) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Verify a bundle against the trusted key; return its library and its images by file name."""
     if len(data) > MAX_BUNDLE_BYTES:
-        raise BundleRefused(f"The bundle is larger than {MAX_BUNDLE_BYTES} bytes.", field="bundle")
+        raise BundleRefused(ngettext("The bundle is larger than %(limit)d byte.", "The bundle is larger than %(limit)d bytes.",
+                                     MAX_BUNDLE_BYTES) % {"limit": MAX_BUNDLE_BYTES}, field="bundle")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         if not {"library.json", "signature.json"} <= names:
-            raise BundleRefused("Not a documents bundle: library.json or signature.json is missing.", field="bundle")
+            raise BundleRefused(gettext("Not a documents bundle: library.json or signature.json is missing."), field="bundle")
         library_bytes = archive.read("library.json")
         signature = json.loads(archive.read("signature.json"))
         files = {name: archive.read(name) for name in names if name.startswith("images/")}
     except (zipfile.BadZipFile, json.JSONDecodeError, KeyError, OSError) as exc:
-        raise BundleRefused(f"Not a readable documents bundle ({type(exc).__name__}).", field="bundle") from None
+        raise BundleRefused(gettext("Not a readable documents bundle (%(kind)s).")
+                            % {"kind": type(exc).__name__}, field="bundle") from None
     try:
         trusted.verify(base64.b64decode(signature.get("signature", "")), library_bytes)
     except (InvalidSignature, ValueError, TypeError):
-        raise BundleRefused("The bundle's signature does not verify with the trusted headquarters key: "
-                            "it was altered or signed by someone else. Nothing was imported.",
+        raise BundleRefused(gettext("The bundle's signature does not verify with the trusted headquarters key: "
+                            "it was altered or signed by someone else. Nothing was imported."),
                             field="signature") from None
     library = json.loads(library_bytes)
     if library.get("format") != FORMAT:
-        raise BundleRefused(f"Unknown bundle format {library.get('format')!r}; expected {FORMAT}.", field="format")
+        raise BundleRefused(gettext("Unknown bundle format %(format)r; expected %(expected)s.")
+                            % {"format": library.get('format'), "expected": FORMAT}, field="format")
     for entry in [i for m in library["models"] for i in m["images"]] + [i for a in library["alerts"]
                                                                         for i in a["images"]]:
         content = files.get(entry["file"])
         if content is None or hashlib.sha256(content).hexdigest() != entry["sha256"]:
-            raise BundleRefused(f"The image {entry['file']} is missing or differs from the signed library. "
-                                "Nothing was imported.", field="images")
+            raise BundleRefused(gettext("The image %(file)s is missing or differs from the signed library. Nothing was imported.")
+                                % {"file": entry['file']}, field="images")
     return library, files
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -49,7 +50,7 @@ def _decode(value: str, field: str) -> bytes:
     try:
         return base64.b64decode("".join(value.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput(f"{field}: not valid base64", field=field) from None
+        raise InvalidInput(_("%(field)s: not valid base64") % {"field": field}, field=field) from None
 
 
 @router.post(
@@ -69,8 +70,8 @@ def verify_chip(request: HttpRequest, payload: ChipIn) -> Status[dict[str, Any]]
     inspection = None
     mrz_text = payload.mrz
     if payload.at is not None and payload.inspection_id is not None:
-        raise InvalidInput("'at' (a pinned validation time) cannot be used for a verification attached to an "
-                           "inspection: a live inspection is checked as of now", field="at")
+        raise InvalidInput(_("'at' (a pinned validation time) cannot be used for a verification attached to an "
+                           "inspection: a live inspection is checked as of now"), field="at")
     if payload.inspection_id is not None:
         # The read belongs to an inspection: the caller must be able to work at its post, and the
         # chip's DG1 is compared with the MRZ read from the data page unless another one is sent.
@@ -82,9 +83,10 @@ def verify_chip(request: HttpRequest, payload: ChipIn) -> Status[dict[str, Any]]
     for key, value in payload.data_groups.items():
         field = f"data_groups.{key}"
         if not key.isdigit() or not 1 <= int(key) <= 16:
-            raise InvalidInput(f"{field}: data group numbers are 1 to 16", field=field)
+            raise InvalidInput(_("%(field)s: data group numbers are 1 to 16") % {"field": field}, field=field)
         if len(value) > MAX_FILE_B64:
-            raise InvalidInput(f"{field}: larger than {MAX_FILE_B64} base64 characters", field=field)
+            raise InvalidInput(_("%(field)s: larger than %(limit)s base64 characters")
+                               % {"field": field, "limit": MAX_FILE_B64}, field=field)
         groups[int(key)] = _decode(value, field)
     record, report = services.verify_chip(
         request.user, sod=sod, data_groups=groups, mrz=mrz_text, inspection_id=payload.inspection_id,

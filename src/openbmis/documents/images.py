@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
 from openbmis.core.errors import InvalidInput
@@ -20,19 +22,23 @@ def checked_image(data: bytes, *, field: str = "image") -> tuple[str, str]:
     The type is read from the content (Pillow decodes it), never from the file name.
     """
     if not data:
-        raise InvalidInput("The image is empty.", field=field)
+        raise InvalidInput(_("The image is empty."), field=field)
     if len(data) > MAX_BYTES:
-        raise InvalidInput(f"The image is {len(data)} bytes; at most {MAX_BYTES} are accepted.", field=field)
+        raise InvalidInput(ngettext("The image is %(count)d byte; at most %(limit)d are accepted.",
+                                    "The image is %(count)d bytes; at most %(limit)d are accepted.", len(data))
+                           % {"count": len(data), "limit": MAX_BYTES}, field=field)
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format or ""
             width, height = image.size
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise InvalidInput("The file is not a readable image.", field=field) from None
+        raise InvalidInput(_("The file is not a readable image."), field=field) from None
     if kind not in ACCEPTED:
-        raise InvalidInput(f"Image type {kind or 'unknown'} is not accepted; use JPEG, PNG, TIFF or WebP.",
+        raise InvalidInput(_("Image type %(kind)s is not accepted; use JPEG, PNG, TIFF or WebP.")
+                           % {"kind": kind or 'unknown'},
                            field=field)
     if width * height > MAX_PIXELS:
-        raise InvalidInput(f"The image has {width}x{height} pixels; at most {MAX_PIXELS} are accepted.", field=field)
+        raise InvalidInput(_("The image has %(width)sx%(height)s pixels; at most %(limit)s are accepted.")
+                           % {"width": width, "height": height, "limit": MAX_PIXELS}, field=field)
     return ACCEPTED[kind], hashlib.sha256(data).hexdigest()

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
@@ -34,7 +35,7 @@ ALERT_FIELDS = ["issuing_state", "document_code", "series", "number_from", "numb
 def _state(value: str, field: str = "issuing_state") -> str:
     value = (value or "").strip().upper()
     if not (1 <= len(value) <= 3 and value.replace("<", "").isalpha()):
-        raise InvalidInput("The issuing state must be an ICAO 9303 three-letter code.", field=field)
+        raise InvalidInput(_("The issuing state must be an ICAO 9303 three-letter code."), field=field)
     return value
 
 
@@ -44,22 +45,22 @@ def save_model(actor: Any, *, model: DocumentModel | None = None, **fields: Any)
     fields["issuing_state"] = _state(fields.get("issuing_state", model.issuing_state if model else ""))
     code = (fields.get("document_code", model.document_code if model else "") or "").strip().upper()
     if not code or len(code) > 2:
-        raise InvalidInput("The document code must be one or two characters (P, PP, ID, I, V...).",
+        raise InvalidInput(_("The document code must be one or two characters (P, PP, ID, I, V...)."),
                            field="document_code")
     fields["document_code"] = code
     if not (fields.get("name") or (model and model.name)):
-        raise InvalidInput("A document model needs a name.", field="name")
+        raise InvalidInput(_("A document model needs a name."), field="name")
     if not (fields.get("source") or (model and model.source)):
-        raise InvalidInput("State where the reference material comes from.", field="source")
+        raise InvalidInput(_("State where the reference material comes from."), field="source")
     start, end = fields.get("issued_from"), fields.get("issued_until")
     if start and end and end < start:
-        raise InvalidInput("The last issue date is before the first.", field="issued_until")
+        raise InvalidInput(_("The last issue date is before the first."), field="issued_until")
     with transaction.atomic():
         before = audit.snapshot(model, MODEL_FIELDS) if model else None
         model = model or DocumentModel()
         for name, value in fields.items():
             if name not in MODEL_FIELDS:
-                raise InvalidInput(f"Unknown field {name!r}.", field=name)
+                raise InvalidInput(_("Unknown field %(name)r.") % {"name": name}, field=name)
             setattr(model, name, value)
         model.updated_at = timezone.now()
         model.save()
@@ -73,7 +74,8 @@ def add_reference_image(actor: Any, model: DocumentModel, data: bytes, *, page: 
                         light: str = Light.VISIBLE) -> ReferenceImage:
     authz.require(actor, "documents.manage")
     if light not in Light.values:
-        raise InvalidInput(f"Unknown light {light!r}; one of {', '.join(Light.values)}.", field="light")
+        raise InvalidInput(_("Unknown light %(light)r; one of %(choices)s.")
+                           % {"light": light, "choices": ', '.join(Light.values)}, field="light")
     ext, digest = checked_image(data)
     with transaction.atomic():
         image = ReferenceImage(model=model, page=page[:40], light=light, sha256=digest)
@@ -91,15 +93,15 @@ def add_feature(actor: Any, model: DocumentModel, *, kind: str, name: str, descr
     """Describe a security feature; ``box`` = (x, y, width, height) as fractions of the image's size."""
     authz.require(actor, "documents.manage")
     if kind not in SecurityFeature.Kind.values:
-        raise InvalidInput(f"Unknown feature kind {kind!r}.", field="kind")
+        raise InvalidInput(_("Unknown feature kind %(kind)r.") % {"kind": kind}, field="kind")
     if box is not None:
         if image is None:
-            raise InvalidInput("A location needs the image it is on.", field="image")
+            raise InvalidInput(_("A location needs the image it is on."), field="image")
         x, y, w, h = box
         if not (0 <= x <= 1 and 0 <= y <= 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
-            raise InvalidInput("The location must be a rectangle inside the image (fractions 0..1).", field="box")
+            raise InvalidInput(_("The location must be a rectangle inside the image (fractions 0..1)."), field="box")
     if image is not None and image.model_id != model.id:
-        raise InvalidInput("The image belongs to another document model.", field="image")
+        raise InvalidInput(_("The image belongs to another document model."), field="image")
     with transaction.atomic():
         feature = SecurityFeature.objects.create(
             model=model, kind=kind, name=name, description=description, image=image,
@@ -118,23 +120,24 @@ def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentMo
     authz.require(actor, "documents.manage")
     for name in fields:
         if name not in ALERT_FIELDS:
-            raise InvalidInput(f"Unknown field {name!r}.", field=name)
+            raise InvalidInput(_("Unknown field %(name)r.") % {"name": name}, field=name)
     if model is not None:
         fields.setdefault("issuing_state", model.issuing_state)
         fields.setdefault("document_code", model.document_code)
     fields["issuing_state"] = _state(fields.get("issuing_state", ""))
     for required in ("title", "description", "detection", "valid_from"):
         if not fields.get(required):
-            raise InvalidInput(f"An alert needs {required.replace('_', ' ')}.", field=required)
+            raise InvalidInput(_("An alert needs %(required)s.")
+                               % {"required": required.replace('_', ' ')}, field=required)
     if fields.get("severity", "warn") not in FraudAlert.Severity.values:
-        raise InvalidInput("The severity is warn or fail.", field="severity")
+        raise InvalidInput(_("The severity is warn or fail."), field="severity")
     until: date | None = fields.get("valid_until")
     if until and until < fields["valid_from"]:
-        raise InvalidInput("The alert ends before it starts.", field="valid_until")
+        raise InvalidInput(_("The alert ends before it starts."), field="valid_until")
     if bool(fields.get("number_from")) != bool(fields.get("number_to")):
-        raise InvalidInput("A number range needs both its first and its last number.", field="number_to")
+        raise InvalidInput(_("A number range needs both its first and its last number."), field="number_to")
     if fields.get("number_from") and len(fields["number_from"]) != len(fields["number_to"]):
-        raise InvalidInput("The first and last numbers of a range have the same length.", field="number_to")
+        raise InvalidInput(_("The first and last numbers of a range have the same length."), field="number_to")
     checked = [(data, caption, light, *checked_image(data)) for data, caption, light in images or []]
     with transaction.atomic():
         before = None
@@ -142,7 +145,7 @@ def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentMo
         if reference:
             previous = FraudAlert.objects.select_for_update().filter(reference=reference, current=True).first()
             if previous is None:
-                raise NotFound(f"No alert {reference}.")
+                raise NotFound(_("No alert %(reference)s.") % {"reference": reference})
             before = audit.snapshot(previous, ALERT_FIELDS)
             version = previous.version + 1
             FraudAlert.objects.filter(reference=reference).update(current=False)
@@ -167,7 +170,7 @@ def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentMo
 def withdraw_alert(actor: Any, alert: FraudAlert, reason: str) -> FraudAlert:
     authz.require(actor, "documents.manage")
     if not reason.strip():
-        raise InvalidInput("Say why the alert is withdrawn.", field="reason")
+        raise InvalidInput(_("Say why the alert is withdrawn."), field="reason")
     with transaction.atomic():
         alert.withdrawn = True
         alert.save(update_fields=["withdrawn"])
@@ -183,23 +186,24 @@ def record_examination(actor: Any, inspection: Any, *, verdict: str, disposition
     """Record the examination of the inspected document at secondary. ``images``: (bytes, light, source) each."""
     authz.require(actor, "documents.examine", inspection.border_post)
     if not hasattr(inspection, "referral"):
-        raise InvalidInput("Only a document referred to secondary is examined here; refer the inspection first.",
+        raise InvalidInput(_("Only a document referred to secondary is examined here; refer the inspection first."),
                            field="inspection")
     if verdict not in Verdict.values:
-        raise InvalidInput(f"Unknown verdict {verdict!r}; one of {', '.join(Verdict.values)}.", field="verdict")
+        raise InvalidInput(_("Unknown verdict %(verdict)r; one of %(choices)s.")
+                           % {"verdict": verdict, "choices": ', '.join(Verdict.values)}, field="verdict")
     if disposition not in Examination.Disposition.values:
-        raise InvalidInput("Say whether the document was retained or returned.", field="disposition")
+        raise InvalidInput(_("Say whether the document was retained or returned."), field="disposition")
     if not findings:
-        raise InvalidInput("Record at least one feature examined and its finding.", field="findings")
+        raise InvalidInput(_("Record at least one feature examined and its finding."), field="findings")
     for finding in findings:
         if not (finding.get("feature") or "").strip() or not (finding.get("finding") or "").strip():
-            raise InvalidInput("Each finding names the feature and what was found.", field="findings")
+            raise InvalidInput(_("Each finding names the feature and what was found."), field="findings")
     checked = []
     for data, light, source in images or []:
         if light not in Light.values:
-            raise InvalidInput(f"Unknown light {light!r}.", field="images")
+            raise InvalidInput(_("Unknown light %(light)r.") % {"light": light}, field="images")
         if source not in ExaminationImage.Source.values:
-            raise InvalidInput(f"Unknown image source {source!r}.", field="images")
+            raise InvalidInput(_("Unknown image source %(source)r.") % {"source": source}, field="images")
         checked.append((data, light, source, *checked_image(data)))
     document = inspection.document_data or {}
     with transaction.atomic():
@@ -225,7 +229,7 @@ def examination_image(actor: Any, image_id: Any) -> ExaminationImage:
     """An examination image, for someone who may examine at its post and may see identities there."""
     image = ExaminationImage.objects.select_related("examination__border_post").filter(id=image_id).first()
     if image is None:
-        raise NotFound("No such image.")
+        raise NotFound(_("No such image."))
     post = image.examination.border_post
     authz.require(actor, "documents.examine", post)
     authz.require(actor, "identities.view", post)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
 from openbmis.core.errors import InvalidInput
@@ -21,7 +22,8 @@ def parse_group_by(raw: str | Sequence[str] | None) -> list[str]:
     keys = [k.strip() for k in (raw.split(",") if isinstance(raw, str) else raw or []) if k.strip()]
     for key in keys:
         if key not in FRAUD_KEYS:
-            raise InvalidInput(f"cannot group fraud cases by {key!r}; one of {', '.join(FRAUD_KEYS)}",
+            raise InvalidInput(_("cannot group fraud cases by %(key)r; one of %(choices)s")
+                               % {"key": key, "choices": ', '.join(FRAUD_KEYS)},
                                field="group_by", found=key)
     return keys or ["verdict"]
 

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -249,7 +250,7 @@ def decide(request: HttpRequest, inspection_id: UUID, payload: DecisionIn) -> di
     if payload.decision == "refer" and inspection.status == Inspection.Status.REFERRED:
         # A retried referral (its answer lost): the officer who referred may not decide in secondary, but learns
         # that the referral is recorded rather than being refused.
-        raise _conflict_with_outcome(Conflict("this traveller is already in secondary inspection"), inspection)
+        raise _conflict_with_outcome(Conflict(_("this traveller is already in secondary inspection")), inspection)
     try:
         result = services.decide(request.user, inspection, decision=payload.decision, reasons=payload.reasons,
                                  permitted_until=payload.permitted_until, note=payload.note, token=token_of(request))
@@ -290,7 +291,7 @@ def _scoped(queryset: QuerySet[Any], request: HttpRequest, field: str = "border_
 def list_crossings(request: HttpRequest, filters: Query[CrossingFilter]) -> list[dict[str, Any]]:
     authz.require(request.user, "identities.view", token=token_of(request))
     if filters.since and filters.until and filters.since > filters.until:
-        raise InvalidInput("'from' is after 'to'", field="from")
+        raise InvalidInput(_("'from' is after 'to'"), field="from")
     crossings = Crossing.objects.select_related("border_post", "document", "officer")
     if filters.border_post:
         post = borderposts.get_post(filters.border_post)
@@ -337,7 +338,7 @@ def traveller_visible(request: HttpRequest, traveller: Traveller) -> None:
     if isinstance(scope, authz.AllPosts):
         return
     if not scope or not traveller.inspections.filter(border_post__in=scope).exists():
-        raise NotFound(f"no traveller {traveller.id} in your posts")
+        raise NotFound(_("no traveller %(id)s in your posts") % {"id": traveller.id})
 
 
 @router.get("/travellers/{traveller_id}", response=TravellerOut, summary="A traveller with documents and timeline")
@@ -345,7 +346,7 @@ def get_traveller(request: HttpRequest, traveller_id: UUID) -> dict[str, Any]:
     authz.require(request.user, "identities.view", token=token_of(request))
     traveller = Traveller.objects.filter(id=traveller_id).first()
     if traveller is None:
-        raise NotFound(f"no traveller {traveller_id}")
+        raise NotFound(_("no traveller %(traveller_id)s") % {"traveller_id": traveller_id})
     traveller_visible(request, traveller)
     from openbmis.inspections.timeline import history_elsewhere, timeline, visible_documents
 

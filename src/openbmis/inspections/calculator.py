@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.utils.translation import gettext as _
+
 from openbmis import stay
 from openbmis.accounts import authz
 from openbmis.core.errors import InvalidInput, NotFound
@@ -26,10 +28,12 @@ def _typed_stays(text: str) -> list[stay.Movement]:
         try:
             days = [date.fromisoformat(p) for p in parts]
         except ValueError:
-            raise InvalidInput(f"line {number}: write the entry and exit days as YYYY-MM-DD",
+            raise InvalidInput(_("line %(number)s: write the entry and exit days as YYYY-MM-DD")
+                               % {"number": number},
                                field="stays") from None
         if len(days) > 2 or (len(days) == 2 and days[1] < days[0]):
-            raise InvalidInput(f"line {number}: one entry day, then its exit day (not before it)", field="stays")
+            raise InvalidInput(_("line %(number)s: one entry day, then its exit day (not before it)")
+                               % {"number": number}, field="stays")
         movements.append(stay.Movement("entry", days[0]))
         if len(days) == 2:
             movements.append(stay.Movement("exit", days[1]))
@@ -42,7 +46,7 @@ def _recorded(user: Any, traveller_id: UUID) -> Traveller:
     visible = person is not None and (
         isinstance(scope, authz.AllPosts) or person.inspections.filter(border_post__in=scope).exists())
     if person is None or not visible:
-        raise NotFound("no such traveller in your posts", field="traveller")
+        raise NotFound(_("no such traveller in your posts"), field="traveller")
     return person
 
 
@@ -54,7 +58,7 @@ def calculate(user: Any, *, traveller: UUID | None = None, nationality: str = ""
     person = _recorded(user, traveller) if traveller else None
     nationality = (nationality or (person.nationality if person else "")).upper()
     if not nationality:
-        raise InvalidInput("give the nationality (or choose a traveller)", field="nationality")
+        raise InvalidInput(_("give the nationality (or choose a traveller)"), field="nationality")
     if person is not None:
         crossings = (Crossing.objects.filter(traveller=person, decision="admit", local_date__lt=day)
                      .order_by("at").only("direction", "local_date"))
@@ -64,7 +68,8 @@ def calculate(user: Any, *, traveller: UUID | None = None, nationality: str = ""
     rule = permits.find_rule(nationality, "P", day, person.birth_date if person else None)
     stay_rule = permits.stay_rule(rule) if rule is not None else None
     if stay_rule is None:
-        raise InvalidInput(f"no visa-free stay rule for {nationality}: the stay follows the visa",
+        raise InvalidInput(_("no visa-free stay rule for %(nationality)s: the stay follows the visa")
+                           % {"nationality": nationality},
                            field="nationality")
     try:
         history = stay.stays_from_movements(movements)

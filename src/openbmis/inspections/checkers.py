@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from openbmis import mrz
-from openbmis.inspections import messages
+from openbmis.inspections import messages, mrz_texts
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
 from openbmis.inspections.messages import said
 
@@ -25,6 +25,10 @@ messages.register({
     "chip.not_read": gettext_noop("No chip read yet: place the passport on the chip reader (or inspect the data page only)."),
 })
 
+# "MRZ does not verify": the library's errors, kept in the details with their codes, in the reader's language
+messages.register_from_details(
+    ["mrz.invalid"], lambda details: {"problems": mrz_texts.errors_text(details["errors"])} if details.get("errors") else {})
+
 EXPIRY_WARNING_DAYS = 30
 
 
@@ -39,6 +43,7 @@ def check_mrz(context: InspectionContext) -> Outcome:
         "warnings": [warning.to_dict() for warning in result.warnings],
     }
     if not result.valid:
+        # the English text stays in the parameters; pages and the API render the errors from the details
         problems = "; ".join(error.message for error in result.errors) or "invalid MRZ"
         return Outcome(Check("mrz", "fail", "error", said("mrz.invalid", problems=problems), details))
     if result.corrections:

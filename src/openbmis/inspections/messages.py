@@ -10,6 +10,7 @@ before the codes existed keeps its English message.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,6 +23,9 @@ from django.utils.translation import gettext
 # "name of the count parameter"), which chooses its form from that parameter when it is formatted
 _TEXTS: dict[str, Any] = {}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# code -> a function that rebuilds parameters in the active language from the check's details (what a
+# library or another app said, stored as codes there, with the English text kept in the parameters)
+_FROM_DETAILS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 def register(texts: dict[str, Any]) -> None:
@@ -30,6 +34,19 @@ def register(texts: dict[str, Any]) -> None:
     if clash:
         raise ValueError(f"message codes registered twice with different texts: {sorted(clash)}")
     _TEXTS.update(texts)
+
+
+def register_from_details(codes: list[str], rebuild: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Render the checks with these message codes with parameters rebuilt from their details, in the reader's
+    language (``rebuild(details)`` returns the parameters to replace; an empty dict keeps the stored ones)."""
+    for code in codes:
+        _FROM_DETAILS[code] = rebuild
+
+
+def render_said(items: list[Any]) -> str:
+    """Several stored messages (``{"code": ..., "params": ...}``) in the active language, joined by "; "."""
+    return "; ".join(render(str(item.get("code", "")), item.get("params") or {}, fallback=str(item.get("text", "")))
+                     for item in items if isinstance(item, dict))
 
 
 @dataclass(frozen=True)
@@ -78,4 +95,9 @@ def render_check(check: dict[str, Any]) -> str:
     code = check.get("message_code")
     if not code:
         return str(check.get("message", ""))
-    return render(code, check.get("params") or {}, fallback=str(check.get("message", "")))
+    params = dict(check.get("params") or {})
+    rebuild = _FROM_DETAILS.get(code)
+    details = check.get("details")
+    if rebuild is not None and isinstance(details, dict):
+        params.update(rebuild(details))
+    return render(code, params, fallback=str(check.get("message", "")))

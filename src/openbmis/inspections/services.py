@@ -13,6 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openbmis import mrz
@@ -24,7 +25,7 @@ from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
 from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.inspections import checks as registry
-from openbmis.inspections import messages, signals
+from openbmis.inspections import messages, mrz_texts, signals
 from openbmis.inspections.messages import said
 from openbmis.inspections.models import Crossing, Direction, Inspection, Referral, ReferralNote, RefusalReason
 from openbmis.travellers import services as travellers
@@ -51,7 +52,8 @@ def _document_from_mrz(text: str) -> tuple[dict[str, Any], Any]:
     try:
         result = mrz.parse(text)
     except mrz.MRZError as exc:
-        raise InvalidInput(f"MRZ not readable: {exc}", field="mrz") from None
+        raise InvalidInput(_("MRZ not readable: %(error)s")
+                           % {"error": mrz_texts.error_text(exc)}, field="mrz") from None
     fields = result.fields()
     document = {
         "document_code": fields.document_code.replace("<", ""),
@@ -71,7 +73,8 @@ def _document_from_fields(data: dict[str, Any]) -> dict[str, Any]:
     missing = [name for name in ("document_number", "issuing_state", "primary_identifier", "nationality")
                if not str(data.get(name) or "").strip()]
     if missing:
-        raise InvalidInput(f"missing document field(s): {', '.join(missing)}", field=f"document.{missing[0]}")
+        raise InvalidInput(_("missing document field(s): %(missing)s")
+                           % {"missing": ', '.join(missing)}, field=f"document.{missing[0]}")
     document = {name: data.get(name) for name in MANUAL_FIELDS}
     for name in ("document_code", "issuing_state", "document_number", "primary_identifier", "secondary_identifier",
                  "nationality", "sex"):
@@ -80,7 +83,8 @@ def _document_from_fields(data: dict[str, Any]) -> dict[str, Any]:
     document["sex"] = document["sex"] if document["sex"] in {"M", "F"} else "X"
     for name in ("issuing_state", "nationality"):
         if mrz.lookup_state(str(document[name])) is None:
-            raise InvalidInput(f"{name.replace('_', ' ')}: unknown state code {document[name]!r}",
+            raise InvalidInput(_("%(name)s: unknown state code %(code)r")
+                               % {"name": name.replace('_', ' '), "code": document[name]},
                                field=f"document.{name}")
     for name in ("birth_date", "expiry_date"):
         value = document.get(name)
@@ -88,7 +92,8 @@ def _document_from_fields(data: dict[str, Any]) -> dict[str, Any]:
             try:
                 document[name] = date.fromisoformat(value) if value else None
             except ValueError:
-                raise InvalidInput(f"{name.replace('_', ' ')}: expected YYYY-MM-DD, got {value!r}",
+                raise InvalidInput(_("%(name)s: expected YYYY-MM-DD, got %(value)r")
+                                   % {"name": name.replace('_', ' '), "value": value},
                                    field=f"document.{name}") from None
     return document
 
@@ -98,20 +103,22 @@ def _resolve_direction(post: BorderPost, lane_code: str | None, direction: str |
     if lane_code:
         lane = post.lanes.filter(code=lane_code, active=True).first()
         if lane is None:
-            raise InvalidInput(f"border post {post.code} has no active lane {lane_code!r}", field="lane")
+            raise InvalidInput(_("border post %(code)s has no active lane %(lane_code)r")
+                               % {"code": post.code, "lane_code": lane_code}, field="lane")
         if lane.direction in (Direction.ENTRY, Direction.EXIT):
             if direction and direction != lane.direction:
-                raise InvalidInput(f"lane {lane.code} is an {lane.direction} lane, not {direction}", field="direction")
+                raise InvalidInput(_("lane %(code)s is an %(direction)s lane, not %(wanted)s")
+                                   % {"code": lane.code, "direction": lane.direction, "wanted": direction}, field="direction")
             return lane, lane.direction
     if direction not in (Direction.ENTRY, Direction.EXIT):
-        raise InvalidInput("direction must be 'entry' or 'exit'", field="direction")
+        raise InvalidInput(_("direction must be 'entry' or 'exit'"), field="direction")
     return lane, direction
 
 
 def _retried(existing: Inspection, border_post: BorderPost, actor: Any) -> Inspection:
     """A retry hands back its own inspection only: same post, same officer; anything else is a clash."""
     if existing.border_post_id != border_post.id or existing.officer_id != actor.pk:
-        raise Conflict("this client_id belongs to another inspection", field="client_id")
+        raise Conflict(_("this client_id belongs to another inspection"), field="client_id")
     return existing
 
 
@@ -145,15 +152,17 @@ def start_inspection(
     if existing is not None:
         return Started(_retried(existing, border_post, actor), False)
     if border_post.status != BorderPost.Status.ACTIVE:
-        raise Conflict(f"border post {border_post.code} is {border_post.status}", field="border_post")
+        raise Conflict(_("border post %(code)s is %(status)s")
+                       % {"code": border_post.code, "status": border_post.status}, field="border_post")
     if bool(mrz_text and mrz_text.strip()) == bool(document):
-        raise InvalidInput("give either 'mrz' or 'document' (the fields typed by hand)", field="mrz")
+        raise InvalidInput(_("give either 'mrz' or 'document' (the fields typed by hand)"), field="mrz")
     from openbmis.inspections.models import Purpose, TravelMode
 
     for name, value, choices in (("purpose", purpose, Purpose.values),
                                  ("travel_mode", travel_mode, TravelMode.values)):
         if value and value not in choices:
-            raise InvalidInput(f"{name}: expected one of {', '.join(choices)}", field=name)
+            raise InvalidInput(_("%(name)s: expected one of %(choices)s")
+                               % {"name": name, "choices": ', '.join(choices)}, field=name)
 
     started = time.perf_counter()
     lane, direction = _resolve_direction(border_post, lane_code, direction)
@@ -221,18 +230,19 @@ def get_inspection(actor: Any, inspection_id: UUID, token: Any = None) -> Inspec
         .filter(id=inspection_id).first()
     )
     if inspection is None:
-        raise NotFound(f"no inspection {inspection_id}")
+        raise NotFound(_("no inspection %(inspection_id)s") % {"inspection_id": inspection_id})
     authz.require(actor, "identities.view", inspection.border_post, token=token)
     return inspection
 
 
 def _check_reasons(codes: list[str]) -> list[str]:
     if not codes:
-        raise InvalidInput("a refusal needs at least one reason", field="reasons")
+        raise InvalidInput(_("a refusal needs at least one reason"), field="reasons")
     known = set(RefusalReason.objects.filter(active=True, code__in=codes).values_list("code", flat=True))
     unknown = [code for code in codes if code not in known]
     if unknown:
-        raise InvalidInput(f"unknown refusal reason(s): {', '.join(unknown)}", field="reasons")
+        raise InvalidInput(_("unknown refusal reason(s): %(unknown)s")
+                           % {"unknown": ', '.join(unknown)}, field="reasons")
     return list(dict.fromkeys(codes))
 
 
@@ -249,7 +259,7 @@ def blocking_checks(inspection: Inspection) -> list[Blocker]:
     a watchlist or stolen/lost hit not yet judged "no match", an entry ban in force, a failed chip signature."""
     blocking = set(settings.OPENBMIS_BLOCKING_CHECKS)
     return [
-        Blocker(check["code"], check.get("message", ""))
+        Blocker(check["code"], messages.render_check(check))
         for check in inspection.checks
         if check.get("code") in blocking and check.get("status") == "fail"
         and not registry.cleared(inspection, check["code"])
@@ -265,8 +275,9 @@ def may_override(actor: Any, inspection: Inspection, token: Any = None) -> bool:
 
 def _blocked_message(blockers: list[Blocker]) -> str:
     labels = ", ".join(str(registry.SLOT_LABELS.get(b.code, b.code)) for b in blockers)
-    return (f"Admission blocked until reviewed: {labels} ({'; '.join(b.message for b in blockers)}). "
-            "Refer the traveller or refuse entry; only a supervisor may admit over these checks, with a reason.")
+    return _("Admission blocked until reviewed: %(checks)s (%(messages)s). Refer the traveller or refuse entry; "
+             "only a supervisor may admit over these checks, with a reason.") % {
+        "checks": labels, "messages": "; ".join(b.message for b in blockers)}
 
 
 def suggested_stay(inspection: Inspection) -> date | None:
@@ -287,11 +298,12 @@ def _admission_rules(actor: Any, locked: Inspection, note: str, token: Any) -> t
         if not authz.has_permission(actor, "inspections.override", locked.border_post_id, token=token):
             raise Conflict(_blocked_message(blockers), field="decision", blocking_checks=codes)
         if settings.OPENBMIS_OVERRIDE_FOUR_EYES and locked.officer_id == actor.pk:
-            raise Conflict("Four-eyes rule: the officer who inspected this traveller cannot also admit over "
-                           f"{', '.join(codes)}; another supervisor must decide.", field="decision",
+            raise Conflict(_("Four-eyes rule: the officer who inspected this traveller cannot also admit over %(codes)s; another supervisor must decide.")
+                           % {"codes": ', '.join(codes)}, field="decision",
                            blocking_checks=codes)
         if not note:
-            raise InvalidInput(f"admitting over blocking checks ({', '.join(codes)}) needs a written reason",
+            raise InvalidInput(_("admitting over blocking checks (%(codes)s) needs a written reason")
+                               % {"codes": ', '.join(codes)},
                                field="note")
         failed = [c["code"] for c in locked.checks if c.get("status") == "fail" and c["code"] not in codes]
         return ["override"], codes + failed
@@ -299,7 +311,8 @@ def _admission_rules(actor: Any, locked: Inspection, note: str, token: Any) -> t
     if failed or locked.suggested_action != "admit":
         if not note:
             against = ", ".join(failed) or f"the suggestion to {locked.suggested_action}"
-            raise InvalidInput(f"admitting against {against} needs a reason", field="note")
+            raise InvalidInput(_("admitting against %(against)s needs a reason")
+                               % {"against": against}, field="note")
         return ["against_suggestion"], failed
     return [], []
 
@@ -324,27 +337,27 @@ def decide(
     """
     post = inspection.border_post
     if decision not in ("admit", "refuse", "refer"):
-        raise InvalidInput("decision must be admit, refuse or refer", field="decision")
+        raise InvalidInput(_("decision must be admit, refuse or refer"), field="decision")
     note = (note or "").strip()
     if reasons and decision != "refuse":
-        raise InvalidInput("refusal grounds are given only with a refusal; untick them or choose refuse",
+        raise InvalidInput(_("refusal grounds are given only with a refusal; untick them or choose refuse"),
                            field="reasons")
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.status == Inspection.Status.DECIDED:
-            raise Conflict("this inspection has already been decided")
+            raise Conflict(_("this inspection has already been decided"))
         if locked.status == Inspection.Status.VOIDED:
-            raise Conflict("this inspection was voided; start a new inspection")
+            raise Conflict(_("this inspection was voided; start a new inspection"))
         if locked.status == Inspection.Status.REFERRED:
             # Only secondary inspection decides a referred traveller, and it cannot refer again.
             authz.require(actor, "inspections.secondary", post, token=token)
             if decision == "refer":
-                raise Conflict("this traveller is already in secondary inspection")
+                raise Conflict(_("this traveller is already in secondary inspection"))
         else:
             authz.require(actor, "inspections.primary", post, token=token)
         if decision == "refer":
             if not note:
-                raise InvalidInput("a referral needs a reason", field="note")
+                raise InvalidInput(_("a referral needs a reason"), field="note")
             referral = Referral.objects.create(inspection=locked, border_post=post, reason=note, referred_by=actor)
             locked.status = Inspection.Status.REFERRED
             locked.save(update_fields=["status"])
@@ -354,11 +367,11 @@ def decide(
         reason_codes = _check_reasons(reasons or []) if decision == "refuse" else []
         entry = locked.direction == Direction.ENTRY
         if decision == "admit" and permitted_until is not None and not entry:
-            raise InvalidInput("a permitted stay only applies to an entry", field="permitted_until")
+            raise InvalidInput(_("a permitted stay only applies to an entry"), field="permitted_until")
         now = timezone.now()
         today = _post_day(post, now)
         if permitted_until is not None and permitted_until < today:
-            raise InvalidInput("permitted_until is in the past", field="permitted_until")
+            raise InvalidInput(_("permitted_until is in the past"), field="permitted_until")
         override_flags: list[str] = []
         overridden: list[str] = []
         if decision == "admit":
@@ -407,11 +420,12 @@ def void_inspection(actor: Any, inspection: Inspection, *, reason: str, token: A
         post = locked.border_post
         authz.require(actor, "inspections.primary", post, token=token)
         if locked.status in (Inspection.Status.DECIDED, Inspection.Status.VOIDED):
-            raise Conflict(f"this inspection is already {locked.status}; only an undecided one can be voided")
+            raise Conflict(_("this inspection is already %(status)s; only an undecided one can be voided")
+                           % {"status": locked.status})
         if not (locked.status == Inspection.Status.OPEN and locked.officer_id == actor.pk):
             authz.require(actor, "inspections.override", post, token=token)
         if not reason:
-            raise InvalidInput("voiding an inspection needs a reason", field="reason")
+            raise InvalidInput(_("voiding an inspection needs a reason"), field="reason")
         before = locked.status
         locked.status = Inspection.Status.VOIDED
         locked.void_reason = reason
@@ -446,15 +460,16 @@ def add_referral_note(
 ) -> ReferralNote:
     authz.require(actor, "inspections.secondary", referral.border_post, token=token)
     if referral.status != Referral.Status.WAITING:
-        raise Conflict("this referral has been decided; notes are closed")
+        raise Conflict(_("this referral has been decided; notes are closed"))
     if not text.strip() and not image:
-        raise InvalidInput("a note needs text or an image", field="text")
+        raise InvalidInput(_("a note needs text or an image"), field="text")
     if image is not None:
         if len(image) > upload_limit("image"):
-            raise InvalidInput(f"image larger than {megabytes('image')} MB", field="image")
+            raise InvalidInput(_("image larger than %(megabytes)s MB")
+                               % {"megabytes": megabytes('image')}, field="image")
         kind = "image/jpeg" if image[:3] == b"\xff\xd8\xff" else "image/png" if image[:8] == b"\x89PNG\r\n\x1a\n" else ""
         if not kind:
-            raise InvalidInput("the image must be a JPEG or PNG file", field="image")
+            raise InvalidInput(_("the image must be a JPEG or PNG file"), field="image")
         image_type = kind
     with transaction.atomic():
         note = ReferralNote.objects.create(referral=referral, author=actor, text=text.strip(), image=image,
@@ -513,7 +528,8 @@ def record_chip_check(actor: Any, inspection: Inspection, verification: Any) -> 
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.status in (Inspection.Status.DECIDED, Inspection.Status.VOIDED):
-            raise Conflict(f"this inspection has been {locked.status}; the chip result is kept but not attached")
+            raise Conflict(_("this inspection has been %(status)s; the chip result is kept but not attached")
+                           % {"status": locked.status})
         before = next((c for c in locked.checks if c["code"] == "chip"), None)
         locked.checks = [check.to_dict() if c["code"] == "chip" else c for c in locked.checks]
         found = [registry.Check(c["code"], c["status"], c["severity"], c["message"], c.get("details", {}))

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -72,12 +73,12 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     upload = request.FILES.get("file")
     if upload is not None:
         if upload.size and upload.size > upload_limit("manifest"):
-            raise InvalidInput("the file is larger than 20 MiB", field="file")
+            raise InvalidInput(_("the file is larger than 20 MiB"), field="file")
         content = upload.read()
     else:
         content = request.body
         if len(content) > upload_limit("manifest"):
-            raise InvalidInput("the body is larger than 20 MiB", field="file")
+            raise InvalidInput(_("the body is larger than 20 MiB"), field="file")
     done = services.ingest(request.user, content, source="api", token=token_of(request))
     return Status(201, {"manifests": [manifest_out(m) for m in done.manifests], "errors": done.errors,
                         "duplicate": done.duplicate, "cusres": done.cusres})
@@ -154,7 +155,7 @@ def create_carrier(request: HttpRequest, payload: CarrierIn) -> Status[dict[str,
     if payload.account:
         account = get_user_model().objects.filter(username=payload.account).first()
         if account is None:
-            raise InvalidInput(f"no user {payload.account!r}", field="account")
+            raise InvalidInput(_("no user %(account)r") % {"account": payload.account}, field="account")
     carrier = services.register_carrier(request.user, code=payload.code, name=payload.name, account=account,
                                         token=token_of(request))
     return Status(201, {"code": carrier.code, "name": carrier.name, "active": carrier.active,
@@ -175,6 +176,6 @@ def month_range(month: str) -> tuple[date, date]:
         year, mon = (int(x) for x in month.split("-")) if month else (timezone.now().year, timezone.now().month)
         start = date(year, mon, 1)
     except ValueError:
-        raise InvalidInput("month is YYYY-MM", field="month") from None
+        raise InvalidInput(_("month is YYYY-MM"), field="month") from None
     end = date(year + (mon == 12), mon % 12 + 1, 1)
     return start, end

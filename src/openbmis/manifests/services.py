@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis import paxlst
 from openbmis.accounts import authz
@@ -56,11 +57,11 @@ def register_carrier(actor: Any, *, code: str, name: str, account: Any = None, t
     code = (code or "").strip().upper()
     name = (name or "").strip()
     if not (2 <= len(code) <= 3 and code.isalnum()):
-        raise InvalidInput("a carrier code is 2 (IATA) or 3 (ICAO) letters or digits", field="code")
+        raise InvalidInput(_("a carrier code is 2 (IATA) or 3 (ICAO) letters or digits"), field="code")
     if not name:
-        raise InvalidInput("a carrier needs a name", field="name")
+        raise InvalidInput(_("a carrier needs a name"), field="name")
     if Carrier.objects.filter(code=code).exists():
-        raise InvalidInput(f"carrier {code} is already registered", field="code")
+        raise InvalidInput(_("carrier %(code)s is already registered") % {"code": code}, field="code")
     with transaction.atomic():
         carrier = Carrier.objects.create(code=code, name=name[:120], account=account)
         audit.record(actor=actor, action="carrier.register", object_type="carrier", object_id=str(carrier.id),
@@ -73,7 +74,7 @@ def register_airport(actor: Any, *, code: str, border_post: BorderPost, token: A
     _require(actor, "carriers.manage", token=token)
     code = (code or "").strip().upper()
     if not (3 <= len(code) <= 5 and code.isalnum()):
-        raise InvalidInput("an airport code is 3 to 5 letters or digits", field="code")
+        raise InvalidInput(_("an airport code is 3 to 5 letters or digits"), field="code")
     with transaction.atomic():
         airport, _created = Airport.objects.update_or_create(code=code, defaults={"border_post": border_post})
         audit.record(actor=actor, action="airport.register", object_type="airport", object_id=str(airport.id),
@@ -92,7 +93,8 @@ def _authorise_submit(actor: Any, token: Any) -> Carrier | None:
     own = _carrier_of_account(actor)
     if own is not None:
         if token is not None and SUBMIT_SCOPE not in (token.scopes or []):
-            raise AccessDenied(f"this API token lacks the scope {SUBMIT_SCOPE!r}", scope=SUBMIT_SCOPE)
+            raise AccessDenied(_("this API token lacks the scope %(scope)r")
+                               % {"scope": SUBMIT_SCOPE}, scope=SUBMIT_SCOPE)
         return own
     if isinstance(actor, str):  # the system: drop folder, CLI
         return None
@@ -140,15 +142,17 @@ def ingest(actor: Any, content: bytes | str, *, source: str, token: Any = None,
     """Store each PAXLST message of an interchange, supersede earlier manifests of the same flight, and screen
     every listed person. Returns the stored manifests, the errors, and the CUSRES acknowledgement."""
     if source not in Manifest.Source.values:
-        raise InvalidInput(f"source must be one of {', '.join(Manifest.Source.values)}", field="source")
+        raise InvalidInput(_("source must be one of %(choices)s")
+                           % {"choices": ', '.join(Manifest.Source.values)}, field="source")
     own_carrier = _authorise_submit(actor, token)
     raw = content if isinstance(content, bytes) else content.encode("utf-8")
     if not raw.strip():
-        raise InvalidInput("the manifest is empty", field="file")
+        raise InvalidInput(_("the manifest is empty"), field="file")
     try:
         result = paxlst.parse(raw)
     except paxlst.PaxlstError as error:
-        raise InvalidInput(f"not a PAXLST interchange: {error.message}", field="file", code_name=error.code) from None
+        raise InvalidInput(_("not a PAXLST interchange: %(error)s")
+                           % {"error": error.message}, field="file", code_name=error.code) from None
     now = now or timezone.now()
     digest = hashlib.sha256(raw).hexdigest()
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
@@ -159,18 +163,21 @@ def ingest(actor: Any, content: bytes | str, *, source: str, token: Any = None,
     if earlier.exists():
         out.manifests, out.duplicate = list(earlier), True
         if own_carrier is not None and any(m.carrier_id != own_carrier.id for m in out.manifests):
-            raise AccessDenied(f"carrier {own_carrier.code} may only submit its own flights", field="carrier")
+            raise AccessDenied(_("carrier %(code)s may only submit its own flights")
+                               % {"code": own_carrier.code}, field="carrier")
         return out
     submitter = actor if not isinstance(actor, str) else None
     with transaction.atomic():
         for message in result.messages:
             code = (message.carrier or "").upper()
             if own_carrier is not None and code != own_carrier.code:
-                raise AccessDenied(f"carrier {own_carrier.code} may only submit its own flights, not {code or '?'}",
+                raise AccessDenied(_("carrier %(code)s may only submit its own flights, not %(other_code)s")
+                                   % {"code": own_carrier.code, "other_code": code or '?'},
                                    field="carrier")
             carrier = own_carrier or Carrier.objects.filter(code=code, active=True).first()
             if carrier is None:
-                raise InvalidInput(f"carrier {code or '?'} is not registered", field="carrier")
+                raise InvalidInput(_("carrier %(code)s is not registered")
+                                   % {"code": code or '?'}, field="carrier")
             out.manifests.append(_store(submitter, carrier, result, message, text, digest, source, now))
     for manifest in out.manifests:
         screen_manifest(manifest)
@@ -395,7 +402,7 @@ def get_hit(actor: Any, hit_id: Any, token: Any = None) -> PreArrivalHit:
     hit = (PreArrivalHit.objects.select_related("person__manifest__carrier", "border_post", "watchlist")
            .filter(id=hit_id).first())
     if hit is None:
-        raise NotFound("no such pre-arrival hit", field="hit_id")
+        raise NotFound(_("no such pre-arrival hit"), field="hit_id")
     authz.require(actor, "prearrival.adjudicate", hit.border_post, token=token)
     return hit
 
@@ -412,7 +419,8 @@ def queue(actor: Any, *, border_post: BorderPost | None = None, status: str | No
         hits = authz.limit_to_scope(hits, actor, "prearrival.adjudicate", token)
     if status:
         if status not in PreArrivalHit.Status.values:
-            raise InvalidInput(f"status must be one of {', '.join(PreArrivalHit.Status.values)}", field="status")
+            raise InvalidInput(_("status must be one of %(choices)s")
+                               % {"choices": ', '.join(PreArrivalHit.Status.values)}, field="status")
         hits = hits.filter(status=status)
     return list(hits.order_by("person__manifest__arrival_at", "created_at")[:limit])
 
@@ -426,7 +434,7 @@ def judge(actor: Any, hit: PreArrivalHit, *, status: str, reason: str, token: An
 
     authz.require(actor, "prearrival.adjudicate", hit.border_post_id, token=token)
     if isinstance(actor, str):
-        raise AccessDenied("a judgement is made by a person")
+        raise AccessDenied(_("a judgement is made by a person"))
     reason = watchlists.check_judgement(status, reason)
     fields = ["status", "reason", "judged_by", "judged_at"]
     with transaction.atomic():
@@ -526,11 +534,11 @@ def list_manifests(actor: Any, *, border_post: BorderPost | None = None, day: da
 def get_manifest(actor: Any, manifest_id: Any, token: Any = None) -> Manifest:
     manifest = Manifest.objects.select_related("carrier", "arrival_post").filter(id=manifest_id).first()
     if manifest is None:
-        raise NotFound("no such manifest", field="manifest_id")
+        raise NotFound(_("no such manifest"), field="manifest_id")
     if manifest.arrival_post is None:
         authz.require(actor, "manifests.view", token=token)
         if not isinstance(authz.post_scope(actor, "manifests.view", token), authz.AllPosts):
-            raise AccessDenied("this manifest arrives at no registered post: national access only")
+            raise AccessDenied(_("this manifest arrives at no registered post: national access only"))
     else:
         authz.require(actor, "manifests.view", manifest.arrival_post, token=token)
     return manifest

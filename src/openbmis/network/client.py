@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import openbmis
 from openbmis.audit import services as audit
@@ -89,9 +90,10 @@ def require_secure_url(url: str) -> None:
     only to this machine itself (a trial, or a local TLS-terminating proxy)."""
     split = urlsplit(url)
     if split.scheme not in ("http", "https"):
-        raise InvalidInput(f"headquarters' URL must be https://..., got {url!r}", field="hq")
+        raise InvalidInput(_("headquarters' URL must be https://..., got %(url)r") % {"url": url}, field="hq")
     if settings.OPENBMIS_PRODUCTION and split.scheme == "http" and split.hostname not in LOOPBACK:
-        raise InvalidInput(f"in production headquarters is reached over https://, not {url!r}", field="hq")
+        raise InvalidInput(_("in production headquarters is reached over https://, not %(url)r")
+                           % {"url": url}, field="hq")
 
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -100,10 +102,10 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 def enrol(hq_url: str, code: str) -> Enrolment:
     """Make this node's key pair and register it at headquarters with a one-time code."""
     if installation.is_hq():
-        raise InvalidInput("headquarters does not enrol; set OPENBMIS_INSTALLATION=bcp:<POST>", field="installation")
+        raise InvalidInput(_("headquarters does not enrol; set OPENBMIS_INSTALLATION=bcp:<POST>"), field="installation")
     require_secure_url(hq_url)
     if Enrolment.objects.exists():
-        raise Conflict("this node is already enrolled", field="installation")
+        raise Conflict(_("this node is already enrolled"), field="installation")
     post = installation.node_post_code()
     key = services.own_key()
     body = json.dumps({"border_post": post, "public_key": key.public_key,

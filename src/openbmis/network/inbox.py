@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis.audit import services as audit
 from openbmis.core.errors import AccessDenied, Conflict, InvalidInput
@@ -107,7 +108,8 @@ def _apply_run(node: Node, run: list[InboxRecord], aliases: Aliases) -> None:
             if rows:
                 _apply_group(node, records.model_for(label), list(rows.values()), aliases)
     except IntegrityError as exc:
-        raise Conflict(f"records #{run[0].seq}..#{run[-1].seq}: {exc}") from exc
+        raise Conflict(_("records #%(first)s..#%(last)s: %(error)s")
+                       % {"first": run[0].seq, "last": run[-1].seq, "error": exc}) from exc
     if connection.vendor == "postgresql":
         # Deferred foreign keys: fail here, inside the run, rather than at commit (SQLite checks at commit).
         connection.check_constraints()
@@ -122,11 +124,13 @@ def _model_sent_up(row: InboxRecord) -> type[models.Model]:
     try:
         model = records.model_for(row.model)
     except (LookupError, ValueError):
-        raise InvalidInput(f"#{row.seq}: unknown model {row.model!r}", field="model") from None
+        raise InvalidInput(_("#%(seq)s: unknown model %(model)r")
+                           % {"seq": row.seq, "model": row.model}, field="model") from None
     if not capture.travels_up(model):
-        raise AccessDenied(f"#{row.seq}: {row.model} is not sent by nodes", field="model")
+        raise AccessDenied(_("#%(seq)s: %(model)s is not sent by nodes")
+                           % {"seq": row.seq, "model": row.model}, field="model")
     if row.op != "save":
-        raise InvalidInput(f"#{row.seq}: unknown operation {row.op!r}", field="op")
+        raise InvalidInput(_("#%(seq)s: unknown operation %(op)r") % {"seq": row.seq, "op": row.op}, field="op")
     return model
 
 
@@ -141,7 +145,8 @@ def _store_audit_events(node: Node, rows: list[InboxRecord]) -> None:
                                            prev_hash=data.get("prev_hash", ""), hash=data.get("hash", ""),
                                            data=data))
         except (KeyError, TypeError, ValueError):
-            raise InvalidInput(f"#{row.seq}: an audit event needs id, seq and at", field="data") from None
+            raise InvalidInput(_("#%(seq)s: an audit event needs id, seq and at")
+                               % {"seq": row.seq}, field="data") from None
     RemoteAuditEvent.objects.bulk_create(events, batch_size=500, ignore_conflicts=True)
 
 
@@ -176,7 +181,8 @@ def _apply_group(node: Node, model: type[models.Model], rows: list[InboxRecord],
             data = {**data, "merged_into_id": aliases[(label, row.record_id)]}  # stays folded whatever it says
         post_id = data.get("border_post_id")
         if post_id is not None and str(post_id) != str(node.border_post_id):
-            raise AccessDenied(f"#{row.seq}: a {label} of another border post", field="border_post")
+            raise AccessDenied(_("#%(seq)s: a %(label)s of another border post")
+                               % {"seq": row.seq, "label": label}, field="border_post")
         instances.append(records.build(model, data))
     existing = {str(pk) for pk in model._default_manager.filter(pk__in=[i.pk for i in instances])
                 .values_list("pk", flat=True)}

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import openbmis
 from openbmis.core.errors import AccessDenied, DomainError
@@ -117,7 +118,7 @@ def _sender(prefix: str, subject: str, headers: dict[str, str], body: bytes) -> 
     when the subject is another node's, or the node or its signature is wrong."""
     node_id = headers.get(NODE_HEADER, "")
     if subject != f"{prefix}.{node_id}":
-        raise AccessDenied("a message published under another node's subject", field="node")
+        raise AccessDenied(_("a message published under another node's subject"), field="node")
     return services.authenticate(node_id, PUBLISH, subject, headers.get(TIME_HEADER, ""), body,
                                  headers.get(SIGNATURE_HEADER, ""))
 

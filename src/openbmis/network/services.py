@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from openbmis.audit import services as audit
 from openbmis.borderposts import services as borderposts
@@ -116,18 +117,19 @@ def enrol(code: str, *, border_post: str, public_key: str, software_version: str
     """Register a node's public key against a valid, unused code for its post."""
     installation.require_hq("enrolling a node")
     if not signing.valid_public_key(public_key):
-        raise InvalidInput("public_key: not a base64 Ed25519 public key", field="public_key")
+        raise InvalidInput(gettext("public_key: not a base64 Ed25519 public key"), field="public_key")
     now = timezone.now()
     with transaction.atomic():
         record = (EnrolmentCode.objects.select_for_update().select_related("border_post")
                   .filter(code_hash=_code_hash(code)).first())
         if record is None or record.used_at is not None or record.expires_at <= now:
-            raise AccessDenied("this enrolment code is unknown, used or expired", field="code")
+            raise AccessDenied(gettext("this enrolment code is unknown, used or expired"), field="code")
         if record.border_post.code != border_post.strip().upper():
-            raise AccessDenied(f"this enrolment code is for {record.border_post.code}, not {border_post!r}",
+            raise AccessDenied(gettext("this enrolment code is for %(code)s, not %(border_post)r")
+                               % {"code": record.border_post.code, "border_post": border_post},
                                field="border_post")
         if Node.objects.filter(public_key=public_key).exists():
-            raise Conflict("this key is already enrolled", field="public_key")
+            raise Conflict(gettext("this key is already enrolled"), field="public_key")
         node = Node.objects.create(border_post=record.border_post, public_key=public_key, enrolled_at=now,
                                    software_version=software_version[:32])
         record.used_at = now
@@ -142,9 +144,9 @@ def enrol(code: str, *, border_post: str, public_key: str, software_version: str
 def revoke(actor: Any, node: Node, reason: str) -> Node:
     installation.require_hq("revoking a node")
     if not reason.strip():
-        raise InvalidInput("a reason is required", field="reason")
+        raise InvalidInput(gettext("a reason is required"), field="reason")
     if node.status == Node.Status.REVOKED:
-        raise Conflict("this node is already revoked")
+        raise Conflict(gettext("this node is already revoked"))
     with transaction.atomic():
         node.status = Node.Status.REVOKED
         node.revoked_at = timezone.now()
@@ -158,7 +160,7 @@ def get_node(node_id: Any) -> Node:
     try:
         return Node.objects.select_related("border_post").get(id=node_id)
     except (Node.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-        raise NotFound(f"no node {node_id!r}", field="node") from None
+        raise NotFound(gettext("no node %(node_id)r") % {"node_id": node_id}, field="node") from None
 
 
 def authenticate(node_id: str, method: str, path: str, at: str, body: bytes, signature: str) -> Node:
@@ -166,12 +168,12 @@ def authenticate(node_id: str, method: str, path: str, at: str, body: bytes, sig
     try:
         node = Node.objects.select_related("border_post").get(id=node_id)
     except (Node.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-        raise AccessDenied("unknown node", field="node") from None
+        raise AccessDenied(gettext("unknown node"), field="node") from None
     if not signing.verify(node.public_key, signing.request_message(method, path, at, body), signature):
         log.warning("network: refused a request with a bad signature for node %s", node.id)
-        raise AccessDenied("the signature does not match this node's key", field="signature")
+        raise AccessDenied(gettext("the signature does not match this node's key"), field="signature")
     if node.status != Node.Status.ACTIVE:
-        raise AccessDenied("this node has been revoked at headquarters", field="node")
+        raise AccessDenied(gettext("this node has been revoked at headquarters"), field="node")
     return node
 
 
@@ -195,7 +197,8 @@ def note_contact(node: Node, node_time: str, **reported: Any) -> None:
 def receive(node: Node, batch: list[dict[str, Any]]) -> PushResult:
     """Store a batch (idempotent on node + sequence), then apply what follows the node's applied sequence."""
     if len(batch) > MAX_BATCH:
-        raise InvalidInput(f"a batch holds at most {MAX_BATCH} records, got {len(batch)}", field="records")
+        raise InvalidInput(gettext("a batch holds at most %(limit)d records, got %(count)d")
+                           % {"limit": MAX_BATCH, "count": len(batch)}, field="records")
     now = timezone.now()
     seqs: list[int] = []
     rows: list[InboxRecord] = []
@@ -204,9 +207,9 @@ def receive(node: Node, batch: list[dict[str, Any]]) -> PushResult:
             seq = int(item["seq"])
             model, record_id, data = str(item["model"]), str(item["id"]), item["data"]
         except (KeyError, TypeError, ValueError):
-            raise InvalidInput("each record needs seq, model, id and data", field="records") from None
+            raise InvalidInput(gettext("each record needs seq, model, id and data"), field="records") from None
         if seq < 1 or not isinstance(data, dict):
-            raise InvalidInput(f"record #{seq}: bad sequence or data", field="records")
+            raise InvalidInput(gettext("record #%(seq)s: bad sequence or data") % {"seq": seq}, field="records")
         seqs.append(seq)
         rows.append(InboxRecord(node=node, seq=seq, model=model[:100], record_id=record_id[:64],
                                 op=str(item.get("op", "save"))[:8], data=data, received_at=now))

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -85,7 +86,7 @@ class VisaOut(VisaIn):
 def _identity_search(request: HttpRequest, passport_number: str) -> None:
     """Looking a passport up is reading who holds a record: it needs what seeing the holder needs."""
     if passport_number and not services.register_identities_visible(request.user, token_of(request)):
-        raise AccessDenied("searching by passport number needs identities access", field="passport_number")
+        raise AccessDenied(_("searching by passport number needs identities access"), field="passport_number")
 
 
 def _register_rows(request: HttpRequest, rows: list[Any], schema: type[Schema], object_type: str) -> list[Any]:

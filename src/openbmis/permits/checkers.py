@@ -61,6 +61,11 @@ messages.register({
     "entry_ban.indefinite": gettext_noop("Entry ban in force since %(since)s, indefinitely (%(source)s): %(reason)s"),
 })
 
+messages.register_from_details(
+    ["visa.on_arrival.problems", "visa.required.problems"],
+    lambda details: {"problems": messages.render_said(details["problem_codes"])} if details.get("problem_codes") else {})
+
+
 def _number(context: InspectionContext) -> str:
     return str(context.document.get("document_number") or "").upper()
 
@@ -109,8 +114,8 @@ def _rule_details(rule: VisaPolicyRule) -> dict[str, Any]:
             "max_stay_days": rule.max_stay_days, "window_days": rule.window_days}
 
 
-def _usable_visa(context: InspectionContext) -> tuple[Visa | None, list[str]]:
-    problems: list[str] = []
+def _usable_visa(context: InspectionContext) -> tuple[Visa | None, list[messages.Said]]:
+    problems: list[messages.Said] = []
     batch = _lookups(context)
     visas = (batch.find_visas if batch is not None else services.find_visas)(_nationality(context), _number(context))
     for visa in visas:
@@ -150,8 +155,10 @@ def check_visa(context: InspectionContext) -> Outcome:
         return Outcome(Check("visa", "pass", "info",
                              said("visa.valid", number=visa.number, entries=visa.get_entries_display().lower(),
                                   until=visa.valid_until), details))
-    details["problems"] = problems
-    found = {"problems": "; ".join(problems)} if problems else {}
+    # the problems in English (as before), and as codes that the pages and the API render in the reader's language
+    details["problems"] = [problem.english() for problem in problems]
+    details["problem_codes"] = [{"code": p.code, "params": p.params, "text": p.english()} for p in problems]
+    found = {"problems": "; ".join(details["problems"])} if problems else {}
     if rule.category == VisaPolicyRule.Category.EXEMPT:
         return Outcome(Check("visa", "pass", "info", said("visa.exempt", rule=rule.name), details))
     if rule.category == VisaPolicyRule.Category.ON_ARRIVAL:

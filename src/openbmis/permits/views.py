@@ -156,7 +156,7 @@ def ban_new(request: HttpRequest) -> HttpResponse:
 def ban_lift(request: HttpRequest, ban_id: UUID) -> HttpResponse:
     ban = EntryBan.objects.filter(id=ban_id).first()
     if ban is None:
-        raise NotFound(f"no entry ban {ban_id}", field="ban")
+        raise NotFound(_("no entry ban %(ban_id)s") % {"ban_id": ban_id}, field="ban")
     try:
         services.lift_ban(request.user, ban, request.POST.get("reason", "").strip() or "lifted")
         messages.success(request, _("Entry ban lifted."))
@@ -170,7 +170,7 @@ def ban_lift(request: HttpRequest, ban_id: UUID) -> HttpResponse:
 def extend(request: HttpRequest, traveller_id: UUID) -> HttpResponse:
     traveller = services.get_traveller(traveller_id)
     if traveller is None:
-        raise NotFound(f"no traveller {traveller_id}", field="traveller")
+        raise NotFound(_("no traveller %(traveller_id)s") % {"traveller_id": traveller_id}, field="traveller")
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,6 +16,8 @@ from uuid import UUID
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
@@ -68,20 +70,24 @@ def erase(actor: Any, traveller_id: Any, reason: str, token: Any = None) -> dict
         authz.require(actor, "travellers.erase", token=token)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("a reason is required (the request or decision the erasure follows)", field="reason")
+        raise InvalidInput(_("a reason is required (the request or decision the erasure follows)"), field="reason")
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"the reason is too long ({len(reason)} characters; at most {MAX_REASON})", field="reason")
+        raise InvalidInput(ngettext("the reason is too long (%(count)d character; at most %(limit)d)",
+                                    "the reason is too long (%(count)d characters; at most %(limit)d)",
+                                    len(reason)) % {"count": len(reason), "limit": MAX_REASON}, field="reason")
     try:
         traveller_id = UUID(str(traveller_id))
     except ValueError:
-        raise InvalidInput(f"not a traveller id: {str(traveller_id)[:40]!r}", field="traveller_id") from None
+        raise InvalidInput(_("not a traveller id: %(traveller_id)r")
+                           % {"traveller_id": str(traveller_id)[:40]}, field="traveller_id") from None
     traveller_model = apps.get_model("travellers", "Traveller")
     with transaction.atomic():
         if not traveller_model.objects.filter(pk=traveller_id).exists():
-            raise NotFound(f"no traveller with id {traveller_id}", field="traveller_id")
+            raise NotFound(_("no traveller with id %(traveller_id)s")
+                           % {"traveller_id": traveller_id}, field="traveller_id")
         ids = _identities(traveller_id)
         if LegalHold.objects.in_force().filter(traveller_id__in=ids).exists():
-            raise Conflict("this traveller is under a legal hold: lift it before erasing", field="traveller_id")
+            raise Conflict(_("this traveller is under a legal hold: lift it before erasing"), field="traveller_id")
         found = _linked(ids)
         files = [name for name in apps.get_model("documents", "ExaminationImage").objects.filter(
             pk__in=list(found.get(apps.get_model("documents", "ExaminationImage"), set())))
@@ -136,6 +142,6 @@ def _delete(found: dict[type[models.Model], set[Any]]) -> dict[str, int]:
             else:
                 del remaining[model]
     if remaining:
-        raise Conflict("some records could not be erased (still protected): "
-                       + ", ".join(sorted(m._meta.label for m in remaining)))
+        raise Conflict(_("some records could not be erased (still protected): %(models)s")
+                       % {"models": ", ".join(sorted(m._meta.label for m in remaining))})
     return counts

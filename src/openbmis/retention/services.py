@@ -9,6 +9,8 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
@@ -47,9 +49,11 @@ def holds(user: Any, token: Any = None, traveller_id: UUID | None = None, in_for
 def _clean_reason(reason: str, field: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("a reason is required (the case, inquiry or order that requires it)", field=field)
+        raise InvalidInput(_("a reason is required (the case, inquiry or order that requires it)"), field=field)
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"the reason is too long ({len(reason)} characters; at most {MAX_REASON})", field=field)
+        raise InvalidInput(ngettext("the reason is too long (%(count)d character; at most %(limit)d)",
+                                    "the reason is too long (%(count)d characters; at most %(limit)d)",
+                                    len(reason)) % {"count": len(reason), "limit": MAX_REASON}, field=field)
     return reason
 
 
@@ -59,15 +63,18 @@ def place_hold(actor: Any, traveller_id: Any, reason: str, ends_on: date | None 
     authz.require(actor, "retention.manage", token=token)
     reason = _clean_reason(reason, "reason")
     if ends_on is not None and ends_on < timezone.localdate():
-        raise InvalidInput(f"the end date {ends_on.isoformat()} is in the past", field="ends_on")
+        raise InvalidInput(_("the end date %(ends_on)s is in the past")
+                           % {"ends_on": ends_on.isoformat()}, field="ends_on")
     try:
         traveller_id = UUID(str(traveller_id))
     except ValueError:
-        raise InvalidInput(f"not a traveller id: {str(traveller_id)[:40]!r}", field="traveller_id") from None
+        raise InvalidInput(_("not a traveller id: %(traveller_id)r")
+                           % {"traveller_id": str(traveller_id)[:40]}, field="traveller_id") from None
     with transaction.atomic():
         traveller = Traveller.objects.filter(pk=traveller_id).first()
         if traveller is None:
-            raise NotFound(f"no traveller with id {traveller_id}", field="traveller_id")
+            raise NotFound(_("no traveller with id %(traveller_id)s")
+                           % {"traveller_id": traveller_id}, field="traveller_id")
         hold = LegalHold.objects.create(traveller=traveller, reason=reason, created_by=actor, ends_on=ends_on)
         audit.record(actor=actor, action="legal_hold.place", object_type="legal_hold", object_id=str(hold.id),
                      object_label=traveller_ref(traveller.id), reason=reason,
@@ -82,9 +89,9 @@ def lift_hold(actor: Any, hold_id: Any, reason: str, token: Any = None) -> Legal
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().filter(pk=hold_id).first()
         if hold is None:
-            raise NotFound(f"no legal hold with id {hold_id}", field="hold_id")
+            raise NotFound(_("no legal hold with id %(hold_id)s") % {"hold_id": hold_id}, field="hold_id")
         if hold.lifted_at is not None:
-            raise Conflict("this legal hold was already lifted", field="hold_id")
+            raise Conflict(_("this legal hold was already lifted"), field="hold_id")
         hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), actor, reason
         hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
         audit.record(actor=actor, action="legal_hold.lift", object_type="legal_hold", object_id=str(hold.id),

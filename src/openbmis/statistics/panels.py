@@ -60,12 +60,13 @@ def get_panel(name: str) -> Panel:
     try:
         return available()[name]
     except KeyError:
-        raise NotFound(f"no statistics panel {name!r}", field="panel") from None
+        raise NotFound(_("no statistics panel %(name)r") % {"name": name}, field="panel") from None
 
 
 def panel_table(panel: Panel, filters: queries.Filters, interval: str = "day") -> queries.Table:
     if interval not in queries.TIME_KEYS:
-        raise InvalidInput(f"interval must be day, week or month, got {interval!r}", field="interval")
+        raise InvalidInput(_("interval must be day, week or month, got %(interval)r")
+                           % {"interval": interval}, field="interval")
     if panel.kind == "flows":
         keys = [interval] if panel.name == "time" else list(panel.keys)
         return queries.flows(filters, keys, top=panel.top)

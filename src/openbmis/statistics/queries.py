@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.accounts import authz
@@ -114,7 +115,8 @@ def _parse_date(raw: str | date | None, name: str) -> date | None:
     try:
         return date.fromisoformat(str(raw).strip())
     except ValueError:
-        raise InvalidInput(f"{name!r} must be a calendar date YYYY-MM-DD, got {raw!r}", field=name,
+        raise InvalidInput(gettext("%(name)r must be a calendar date YYYY-MM-DD, got %(raw)r")
+                           % {"name": name, "raw": raw}, field=name,
                            expected="YYYY-MM-DD", found=str(raw)) from None
 
 
@@ -143,30 +145,36 @@ def parse_filters(
     end = _parse_date(params.get("to"), "to") or today
     start = _parse_date(params.get("from"), "from") or end - timedelta(days=default_days - 1)
     if start > end:
-        raise InvalidInput(f"the period starts ({start}) after it ends ({end})", field="from",
+        raise InvalidInput(gettext("the period starts (%(start)s) after it ends (%(end)s)")
+                           % {"start": start, "end": end}, field="from",
                            expected=f"a date on or before {end}", found=start.isoformat())
     if (end - start).days + 1 > MAX_DAYS:
-        raise InvalidInput(f"the period is longer than {MAX_DAYS} days", field="from", found=start.isoformat())
+        raise InvalidInput(ngettext("the period is longer than %(limit)d day", "the period is longer than %(limit)d days",
+                                    MAX_DAYS) % {"limit": MAX_DAYS}, field="from", found=start.isoformat())
     scope = authz.post_scope(user, "statistics.view", token)
     posts: list[BorderPost] = []
     for code in _codes(params.get("border_post")):
         post = BorderPost.objects.filter(code=code).first()
         if post is None:
-            raise InvalidInput(f"unknown border post {code!r}", field="border_post", found=code)
+            raise InvalidInput(gettext("unknown border post %(code)r")
+                               % {"code": code}, field="border_post", found=code)
         authz.require(user, "statistics.view", post, token=token)
         posts.append(post)
     direction = (params.get("direction") or "").strip().lower() or None
     if direction not in (None, "entry", "exit"):
-        raise InvalidInput(f"direction must be entry or exit, got {direction!r}", field="direction",
+        raise InvalidInput(gettext("direction must be entry or exit, got %(direction)r")
+                           % {"direction": direction}, field="direction",
                            expected="entry or exit", found=direction)
     nationalities = _codes(params.get("nationality"))
     for code in nationalities:
         if lookup_state(code) is None:
-            raise InvalidInput(f"unknown nationality code {code!r} (ICAO Doc 9303 Part 3)", field="nationality",
+            raise InvalidInput(gettext("unknown nationality code %(code)r (ICAO Doc 9303 Part 3)")
+                               % {"code": code}, field="nationality",
                                found=code)
     document = (params.get("document_type") or params.get("document_code") or "").strip().upper() or None
     if document is not None and not DOCUMENT_CODE_RE.match(document):
-        raise InvalidInput(f"unknown document type {document!r}: one or two letters such as P, PD, I or V",
+        raise InvalidInput(gettext("unknown document type %(document)r: one or two letters such as P, PD, I or V")
+                           % {"document": document},
                            field="document_type", found=document)
     # Whether counts are exact depends on the reader, not on the posts a query names: exact counts of
     # some posts would otherwise be offsets that undo the rounding of a query that adds another post.
@@ -246,15 +254,16 @@ class Table:
 def parse_group_by(raw: str | Sequence[str] | None, allowed: Sequence[str] = FLOW_KEYS) -> list[str]:
     keys = [k.strip().lower() for k in (raw.split(",") if isinstance(raw, str) else (raw or [])) if k.strip()]
     if not keys:
-        raise InvalidInput("group_by is required, e.g. group_by=month,nationality", field="group_by")
+        raise InvalidInput(gettext("group_by is required, e.g. group_by=month,nationality"), field="group_by")
     for name in keys:
         if name not in allowed:
-            raise InvalidInput(f"cannot group by {name!r}; choose from {', '.join(allowed)}", field="group_by",
+            raise InvalidInput(gettext("cannot group by %(name)r; choose from %(allowed)s")
+                               % {"name": name, "allowed": ', '.join(allowed)}, field="group_by",
                                found=name, expected=", ".join(allowed))
     if len([k for k in keys if k in TIME_KEYS]) > 1:
-        raise InvalidInput("group by one time unit at most (day, week or month)", field="group_by")
+        raise InvalidInput(gettext("group by one time unit at most (day, week or month)"), field="group_by")
     if len(set(keys)) != len(keys):
-        raise InvalidInput("a key is repeated in group_by", field="group_by")
+        raise InvalidInput(gettext("a key is repeated in group_by"), field="group_by")
     return keys
 
 

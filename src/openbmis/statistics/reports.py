@@ -52,7 +52,8 @@ def parse_month(raw: str) -> date:
         year, month = (int(part) for part in raw.strip().split("-"))
         return date(year, month, 1)
     except (ValueError, TypeError):
-        raise InvalidInput(f"month must be YYYY-MM, got {raw!r}", field="month", expected="YYYY-MM",
+        raise InvalidInput(_("month must be YYYY-MM, got %(raw)r")
+                           % {"raw": raw}, field="month", expected="YYYY-MM",
                            found=raw) from None
 
 
@@ -257,7 +258,8 @@ def on_demand(user: Any, month: str, post_code: str | None) -> tuple[bytes, str]
     if post_code:
         post = BorderPost.objects.filter(code=post_code.strip().upper()).first()
         if post is None:
-            raise InvalidInput(f"unknown border post {post_code!r}", field="border_post", found=post_code)
+            raise InvalidInput(_("unknown border post %(post_code)r")
+                               % {"post_code": post_code}, field="border_post", found=post_code)
     pdf, filters = generate(user, first, post)
     from openbmis.audit import services as audit
 

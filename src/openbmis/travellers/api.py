@@ -7,6 +7,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -61,12 +62,12 @@ def request_rectification(request: HttpRequest, traveller_id: UUID,
     correction of this traveller already waits, or the number is another document's."""
     traveller = Traveller.objects.filter(id=traveller_id).first()
     if traveller is None:
-        raise NotFound(f"no traveller {traveller_id}", field="traveller")
+        raise NotFound(_("no traveller %(traveller_id)s") % {"traveller_id": traveller_id}, field="traveller")
     document = None
     if payload.document is not None:
         document = TravelDocument.objects.filter(id=payload.document).first()
         if document is None:
-            raise NotFound(f"no document {payload.document}", field="document")
+            raise NotFound(_("no document %(document)s") % {"document": payload.document}, field="document")
     item = rectifications.request(request.user, traveller, changes=payload.changes, reason=payload.reason,
                                   document=document, token=token_of(request))
     return Status(201, rectification_out(item))

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis import mrz
 from openbmis.accounts import authz
@@ -51,29 +52,33 @@ def _clean(field: str, value: Any) -> str:
     text = " ".join(str(value if value is not None else "").split()).upper()
     if field in ("primary_identifier", "secondary_identifier"):
         if field == "primary_identifier" and not text:
-            raise InvalidInput("the surname may not be empty", field=field)
+            raise InvalidInput(_("the surname may not be empty"), field=field)
         if text and (len(text) > 120 or not _NAME.match(text)):
-            raise InvalidInput(f"{field}: letters, spaces, hyphens and apostrophes only, at most 120", field=field)
+            raise InvalidInput(_("%(field)s: letters, spaces, hyphens and apostrophes only, at most 120")
+                               % {"field": field}, field=field)
         return text
     if field == "birth_date":
         try:
             born = date.fromisoformat(text)
         except ValueError:
-            raise InvalidInput(f"birth_date: expected YYYY-MM-DD, got {value!r}", field=field) from None
+            raise InvalidInput(_("birth_date: expected YYYY-MM-DD, got %(value)r")
+                               % {"value": value}, field=field) from None
         if born > timezone.now().date():
-            raise InvalidInput(f"birth_date: {born} is in the future", field=field)
+            raise InvalidInput(_("birth_date: %(born)s is in the future") % {"born": born}, field=field)
         return born.isoformat()
     if field == "nationality":
         if mrz.lookup_state(text) is None:
-            raise InvalidInput(f"nationality: unknown state code {text!r} (ICAO Doc 9303 Part 3)", field=field)
+            raise InvalidInput(_("nationality: unknown state code %(text)r (ICAO Doc 9303 Part 3)")
+                               % {"text": text}, field=field)
         return text
     if field == "sex":
         if text not in Traveller.Sex.values:
-            raise InvalidInput(f"sex: expected F, M or X, got {value!r}", field=field)
+            raise InvalidInput(_("sex: expected F, M or X, got %(value)r") % {"value": value}, field=field)
         return text
     number = text.replace(" ", "").replace("<", "")
     if not _NUMBER.match(number):
-        raise InvalidInput(f"document_number: 1 to 20 letters and digits, got {value!r}", field=field)
+        raise InvalidInput(_("document_number: 1 to 20 letters and digits, got %(value)r")
+                           % {"value": value}, field=field)
     return number
 
 
@@ -84,7 +89,7 @@ def _require(actor: Any, traveller: Traveller, token: Any = None) -> None:
     if isinstance(scope, authz.AllPosts):
         return
     if not scope or not traveller.inspections.filter(border_post__in=scope).exists():  # type: ignore[attr-defined]
-        raise NotFound("no such traveller in your posts", field="traveller")
+        raise NotFound(_("no such traveller in your posts"), field="traveller")
 
 
 def visible(actor: Any, token: Any = None) -> QuerySet[Rectification]:
@@ -100,7 +105,8 @@ def visible(actor: Any, token: Any = None) -> QuerySet[Rectification]:
 def get(actor: Any, rectification_id: Any, token: Any = None) -> Rectification:
     found = visible(actor, token).filter(id=rectification_id).first() if _is_uuid(rectification_id) else None
     if found is None:
-        raise NotFound(f"no rectification {rectification_id} in your posts", field="id")
+        raise NotFound(_("no rectification %(rectification_id)s in your posts")
+                       % {"rectification_id": rectification_id}, field="id")
     return found
 
 
@@ -120,32 +126,35 @@ def request(actor: Any, traveller: Traveller, *, changes: dict[str, Any], reason
     the ``document`` (one of the traveller's) it belongs to."""
     _require(actor, traveller, token)
     if traveller.merged_into_id is not None:
-        raise Conflict("this identity was merged into another: correct the identity it was merged into")
+        raise Conflict(_("this identity was merged into another: correct the identity it was merged into"))
     if not str(reason or "").strip():
-        raise InvalidInput("a correction needs a reason", field="reason")
+        raise InvalidInput(_("a correction needs a reason"), field="reason")
     if not changes:
-        raise InvalidInput(f"give at least one field to correct ({', '.join(FIELDS)})", field="changes")
+        raise InvalidInput(_("give at least one field to correct (%(correctable)s)")
+                           % {"correctable": ', '.join(FIELDS)}, field="changes")
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(unknown)}; correctable: {', '.join(FIELDS)}",
+        raise InvalidInput(_("unknown field(s): %(unknown)s; correctable: %(correctable)s")
+                           % {"unknown": ', '.join(unknown), "correctable": ', '.join(FIELDS)},
                            field=unknown[0])
     if DOCUMENT_FIELD in changes:
         if document is None:
-            raise InvalidInput("a document number correction needs the document it belongs to", field="document")
+            raise InvalidInput(_("a document number correction needs the document it belongs to"), field="document")
         if document.traveller_id != traveller.pk:
-            raise InvalidInput("that document is not one of this traveller's", field="document")
+            raise InvalidInput(_("that document is not one of this traveller's"), field="document")
     cleaned = {field: _clean(field, value) for field, value in changes.items()}
     previous = {field: _stored(traveller, document, field) for field in cleaned}
     same = sorted(f for f in cleaned if cleaned[f] == previous[f])
     if same:
-        raise InvalidInput(f"already recorded as requested: {', '.join(same)}", field=same[0])
+        raise InvalidInput(_("already recorded as requested: %(same)s")
+                           % {"same": ', '.join(same)}, field=same[0])
     if DOCUMENT_FIELD in cleaned and document is not None and TravelDocument.objects.filter(
             issuing_state=document.issuing_state, number=cleaned[DOCUMENT_FIELD]).exists():
-        raise Conflict("another document of that issuing state already has that number", field=DOCUMENT_FIELD)
+        raise Conflict(_("another document of that issuing state already has that number"), field=DOCUMENT_FIELD)
     with transaction.atomic():
         if Rectification.objects.select_for_update().filter(traveller=traveller,
                                                             status=Rectification.Status.PENDING).exists():
-            raise Conflict("a correction of this traveller is already waiting for approval")
+            raise Conflict(_("a correction of this traveller is already waiting for approval"))
         rectification = Rectification.objects.create(
             traveller=traveller, document=document if DOCUMENT_FIELD in cleaned else None, changes=cleaned,
             previous=previous, reason=reason.strip(), requested_by=actor)
@@ -166,13 +175,13 @@ def _tags(values: dict[str, Any]) -> dict[str, Any]:
 def _decidable(actor: Any, rectification: Rectification, token: Any = None) -> Rectification:
     _require(actor, rectification.traveller, token)
     if getattr(actor, "pk", None) == rectification.requested_by_id:
-        raise AccessDenied("the person who requested a correction may not decide on it: a second supervisor or "
-                           "administrator must", field="rectification")
+        raise AccessDenied(_("the person who requested a correction may not decide on it: a second supervisor or "
+                           "administrator must"), field="rectification")
     # Only the request's row is locked (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
     locked = Rectification.objects.select_for_update(of=("self",)).select_related("traveller", "document").get(
         pk=rectification.pk)
     if locked.status != Rectification.Status.PENDING:
-        raise Conflict(f"this correction was already decided ({locked.status})")
+        raise Conflict(_("this correction was already decided (%(status)s)") % {"status": locked.status})
     return locked
 
 
@@ -184,7 +193,8 @@ def approve(actor: Any, rectification: Rectification, reason: str = "", token: A
         document = locked.document
         drifted = sorted(f for f, old in locked.previous.items() if _stored(traveller, document, f) != old)
         if drifted:
-            raise Conflict(f"the record changed since the request ({', '.join(drifted)}): reject it and ask again")
+            raise Conflict(_("the record changed since the request (%(drifted)s): reject it and ask again")
+                           % {"drifted": ', '.join(drifted)})
         identity = {f: v for f, v in locked.changes.items() if f in IDENTITY_FIELDS}
         for field, value in identity.items():
             setattr(traveller, field, date.fromisoformat(value) if field == "birth_date" else value)
@@ -211,7 +221,7 @@ def approve(actor: Any, rectification: Rectification, reason: str = "", token: A
 def reject(actor: Any, rectification: Rectification, reason: str, token: Any = None) -> Rectification:
     """Reject a correction (by someone other than the requester), with a reason; nothing is changed."""
     if not str(reason or "").strip():
-        raise InvalidInput("a rejection needs a reason", field="reason")
+        raise InvalidInput(_("a rejection needs a reason"), field="reason")
     with transaction.atomic():
         locked = _decidable(actor, rectification, token)
         locked.status = Rectification.Status.REJECTED

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from openbmis.accounts import authz
@@ -44,7 +45,7 @@ def identify(fields: dict[str, Any]) -> Resolution:
     number = fields["document_number"]
     issuer = fields["issuing_state"]
     if not number or not issuer:
-        raise InvalidInput("a document number and issuing state are needed to identify the traveller",
+        raise InvalidInput(_("a document number and issuing state are needed to identify the traveller"),
                            field="document_number" if not number else "issuing_state")
     existing = TravelDocument.objects.select_related("traveller").filter(issuing_state=issuer, number=number).first()
     if existing is not None:
@@ -136,19 +137,19 @@ def require_manage(actor: Any, *people: Traveller) -> None:
         return
     for person in people:
         if not scope or not person.inspections.filter(border_post__in=scope).exists():  # type: ignore[attr-defined]
-            raise AccessDenied("merging and splitting identities needs a supervisor at a post where the traveller "
-                               "was inspected", field="traveller")
+            raise AccessDenied(_("merging and splitting identities needs a supervisor at a post where the traveller "
+                               "was inspected"), field="traveller")
 
 
 def merge(actor: Any, source: Traveller, target: Traveller, reason: str) -> Traveller:
     """Fold ``source`` into ``target``: its documents move; crossings follow their documents."""
     require_manage(actor, source, target)
     if source.pk == target.pk:
-        raise InvalidInput("cannot merge a traveller into itself", field="target")
+        raise InvalidInput(_("cannot merge a traveller into itself"), field="target")
     if source.merged_into_id is not None or target.merged_into_id is not None:
-        raise Conflict("one of these identities has already been merged")
+        raise Conflict(_("one of these identities has already been merged"))
     if not reason.strip():
-        raise InvalidInput("a reason is required", field="reason")
+        raise InvalidInput(_("a reason is required"), field="reason")
     with transaction.atomic():
         moved = list(source.documents.values_list("id", flat=True))
         # Row by row to the outbox at a node (bulk.update): the merge must reach headquarters.
@@ -168,10 +169,10 @@ def split(actor: Any, document: TravelDocument, reason: str) -> Traveller:
     """Detach a wrongly linked document (and its crossings) into a new identity."""
     require_manage(actor, document.traveller)
     if not reason.strip():
-        raise InvalidInput("a reason is required", field="reason")
+        raise InvalidInput(_("a reason is required"), field="reason")
     old = document.traveller
     if old.documents.count() < 2:
-        raise Conflict("this is the traveller's only document; nothing to split")
+        raise Conflict(_("this is the traveller's only document; nothing to split"))
     with transaction.atomic():
         new = Traveller.objects.create(
             primary_identifier=old.primary_identifier, secondary_identifier=old.secondary_identifier,
@@ -203,7 +204,7 @@ def search(actor: Any, *, name: str = "", document: str = "", birth_date: date |
     words = [w for w in name.upper().replace("<", " ").split() if w]
     number = "".join(document.upper().split()).replace("<", "")
     if not words and not number and birth_date is None:
-        raise InvalidInput("give a name, a document number or a birth date", field="name")
+        raise InvalidInput(_("give a name, a document number or a birth date"), field="name")
     found = Traveller.objects.filter(merged_into=None)
     scope = authz.post_scope(actor, "identities.view")
     if not isinstance(scope, authz.AllPosts):

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -101,7 +102,7 @@ def import_file(request: HttpRequest, payload: ImportIn) -> Status[ImportOut]:
     try:
         data = base64.b64decode(payload.content, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput("content is not valid base64", field="content") from None
+        raise InvalidInput(_("content is not valid base64"), field="content") from None
     record = services.import_file(request.user, file_name=payload.file_name, data=data, channel="api",
                                   pin_signers=payload.pin_signers)
     return Status(201, _import(record))

@@ -20,6 +20,7 @@ from asn1crypto import crl, x509
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from openbmis import epassport
 from openbmis.audit import services as audit
@@ -140,14 +141,16 @@ def get_entry(entry_id: uuid.UUID | str) -> TrustEntry:
     try:
         return TrustEntry.objects.get(id=entry_id)
     except (TrustEntry.DoesNotExist, ValueError):
-        raise NotFound(f"no trust store entry {entry_id}", field="entry_id") from None
+        raise NotFound(gettext("no trust store entry %(entry_id)s")
+                       % {"entry_id": entry_id}, field="entry_id") from None
 
 
 def get_import(import_id: uuid.UUID | str) -> TrustImport:
     try:
         return TrustImport.objects.get(id=import_id)
     except (TrustImport.DoesNotExist, ValueError):
-        raise NotFound(f"no trust import {import_id}", field="import_id") from None
+        raise NotFound(gettext("no trust import %(import_id)s")
+                       % {"import_id": import_id}, field="import_id") from None
 
 
 # ----------------------------------------------------------------------------------------------- writes
@@ -173,7 +176,7 @@ def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web"
     """
     file_name = clean_file_name(file_name)
     if not data:
-        raise InvalidInput("the file is empty", field="file")
+        raise InvalidInput(gettext("the file is empty"), field="file")
     user, label = _actor_fields(actor)
     with transaction.atomic():
         # Serialise imports: each builds on the store as the previous one left it.
@@ -247,11 +250,11 @@ def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web"
 def _change_status(actor: Any, entry: TrustEntry, status: str, reason: str, action: str) -> TrustEntry:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("a reason is required", field="reason")
+        raise InvalidInput(gettext("a reason is required"), field="reason")
     if entry.status == status:
-        raise Conflict(f"the entry is already {status}", field="status")
+        raise Conflict(gettext("the entry is already %(status)s") % {"status": status}, field="status")
     if entry.status == TrustEntry.Status.REMOVED:
-        raise Conflict("a removed entry comes back only by importing it again", field="status")
+        raise Conflict(gettext("a removed entry comes back only by importing it again"), field="status")
     fields = ["status", "status_reason", "status_changed_at"]
     with transaction.atomic():
         entry = TrustEntry.objects.select_for_update().get(id=entry.id)
@@ -323,7 +326,7 @@ def verify_chip(
     """
     if at is not None and inspection_id is not None:
         raise InvalidInput(
-            "'at' (a pinned validation time) cannot be used for a verification attached to an inspection",
+            gettext("'at' (a pinned validation time) cannot be used for a verification attached to an inspection"),
             field="at",
         )
     if at is not None and at.tzinfo is None:
@@ -332,7 +335,7 @@ def verify_chip(
     user, _label = _actor_fields(actor)
     if not sod:
         if data_groups:
-            raise InvalidInput("data groups without EF.SOD cannot be verified: send 'sod'", field="sod")
+            raise InvalidInput(gettext("data groups without EF.SOD cannot be verified: send 'sod'"), field="sod")
         data: dict[str, Any] = {
             "valid": False, "steps": [], "data_groups": {}, "signer": None,
             "errors": [{"code": "no_chip_data", "where": "chip", "message": "no chip data was read"}],
@@ -348,11 +351,13 @@ def verify_chip(
     except epassport.EPassportError as exc:
         log.info("chip rejected sod=%s reason=%s", short_hash(sod.hex()), exc.code)
         problem = exc.as_dict()
-        raise InvalidInput(f"EF.SOD: {exc}", field="sod", code=problem["code"], where=problem["where"],
+        raise InvalidInput(gettext("EF.SOD: %(error)s")
+                           % {"error": exc}, field="sod", code=problem["code"], where=problem["where"],
                            expected=problem["expected"], found=problem["found"]) from None
     for number, check in sorted(result.data_group_checks.items()):
         if check.parse_error is not None:
-            raise InvalidInput(f"DG{number}: {check.parse_error}", field=f"data_groups.{number}")
+            raise InvalidInput(gettext("DG%(number)s: %(parse_error)s")
+                               % {"number": number, "parse_error": check.parse_error}, field=f"data_groups.{number}")
     status, failed_step = chip_status(result)
     data = result.to_dict()
     data["trust_anchor"] = result.trust_anchor

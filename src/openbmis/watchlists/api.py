@@ -8,6 +8,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -157,9 +159,10 @@ def import_out(record: WatchlistImport) -> dict[str, Any]:
 def _rejected(record: WatchlistImport) -> InvalidInput:
     shown = "; ".join(f"{e['line']}{' ' + e['field'] if e.get('field') else ''}: {e['reason']}"
                       for e in record.errors[:5])
-    more = f" (and {record.error_count - 5} more)" if record.error_count > 5 else ""
-    noun = "bad row" if record.error_count == 1 else "bad rows"
-    return InvalidInput(f"the file was rejected, nothing applied: {record.error_count} {noun}: {shown}{more}",
+    more = _(" (and %(count)d more)") % {"count": record.error_count - 5} if record.error_count > 5 else ""
+    text = ngettext("the file was rejected, nothing applied: %(count)d bad row: %(shown)s%(more)s",
+                    "the file was rejected, nothing applied: %(count)d bad rows: %(shown)s%(more)s", record.error_count)
+    return InvalidInput(text % {"count": record.error_count, "shown": shown, "more": more},
                         field="file", import_id=str(record.id), bad_rows=record.errors)
 
 
@@ -182,7 +185,8 @@ def start_import(request: HttpRequest, watchlist_id: UUID, file: File[UploadedFi
     watchlist = services.get_watchlist(watchlist_id)
     expected = services.check_format(watchlist, fmt)
     if file.size is not None and file.size > upload_limit("watchlist"):
-        raise TooLarge(f"the file is larger than {megabytes('watchlist')} MB", field="file")
+        raise TooLarge(_("the file is larger than %(megabytes)s MB")
+                       % {"megabytes": megabytes('watchlist')}, field="file")
     record = services.start_import(request.user, watchlist, file_name=file.name or "upload", content=file.read(),
                                    channel="api", token=token)
     try:

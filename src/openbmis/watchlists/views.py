@@ -62,7 +62,7 @@ def watchlist_detail(request: HttpRequest, watchlist_id: UUID) -> HttpResponse:
     form = WatchlistSettingsForm(request.POST or None, instance=watchlist)
     if request.method == "POST":
         if not can_manage:
-            raise AccessDenied("changing a watchlist is for its administrators", field="watchlist")
+            raise AccessDenied(_("changing a watchlist is for its administrators"), field="watchlist")
         if form.is_valid():
             try:
                 services.update_watchlist(request.user, watchlist, **form.cleaned_data)
@@ -153,7 +153,7 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
 def hit_detail(request: HttpRequest, hit_id: UUID) -> HttpResponse:
     hit = services.get_hit(hit_id)  # NotFound: the 404 page (core.middleware.PageErrorsMiddleware)
     if not authz.has_permission(request.user, "hits.adjudicate", hit.border_post_id):
-        raise AccessDenied("this hit is at a post where you do not work the hit queue", field="hit")
+        raise AccessDenied(_("this hit is at a post where you do not work the hit queue"), field="hit")
     form = JudgementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

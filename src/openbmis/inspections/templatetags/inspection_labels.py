@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from openbmis.inspections import mrz_texts
 from openbmis.inspections.checks import ACTION_LABELS, SLOT_LABELS, STATUS_LABELS
 from openbmis.inspections.messages import render, render_check
 
@@ -34,6 +35,18 @@ def status_label(status: str) -> Any:
 def check_message(check: dict[str, Any]) -> str:
     """A stored check's message in the reader's language (its message code and parameters)."""
     return render_check(check)
+
+
+@register.filter
+def mrz_error(error: Any) -> str:
+    """What the MRZ library found wrong (a field error of a reading) in the reader's language."""
+    return mrz_texts.error_text(error)
+
+
+@register.filter
+def mrz_field(field: str) -> str:
+    """An MRZ field's label in the reader's language."""
+    return mrz_texts.field_label(field)
 
 
 @register.filter

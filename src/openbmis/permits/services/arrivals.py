@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from openbmis.inspections.messages import Said
 from openbmis.permits.models import (
     ANY,
     EntryBan,
@@ -58,7 +59,7 @@ class ArrivalLookups:
     def find_visas(self, nationality: str, passport_number: str) -> list[Visa]:
         return list(self.visas.get((nationality, passport_number.upper()), []))
 
-    def visa_problem(self, visa: Visa, nationality: str) -> str | None:
+    def visa_problem(self, visa: Visa, nationality: str) -> Said | None:
         return visa_problem(visa, self.day, nationality, used=self.visa_uses.get(visa.id, 0))
 
     def active_bans(self, *, traveller: Any, document: dict[str, Any]) -> list[EntryBan]:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput
@@ -30,7 +31,8 @@ def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Cros
                overstay: Overstay | None = None, **fields: Any) -> EntryBan:
     unknown = set(fields) - set(BAN_FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(_("unknown field(s): %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))}, field=sorted(unknown)[0])
     if traveller is not None:
         fields.setdefault("surname", traveller.primary_identifier)
         fields.setdefault("given_names", traveller.secondary_identifier)
@@ -42,11 +44,12 @@ def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Cros
     ban.given_names = str(ban.given_names or "").strip().upper()
     ban.document_number = str(ban.document_number or "").strip().upper()
     if not str(ban.reason or "").strip():
-        raise InvalidInput("an entry ban needs a reason", field="reason")
+        raise InvalidInput(_("an entry ban needs a reason"), field="reason")
     if ban.starts_on and ban.ends_on and ban.ends_on < ban.starts_on:
-        raise InvalidInput(f"the ban ends ({ban.ends_on}) before it starts ({ban.starts_on})", field="ends_on")
+        raise InvalidInput(_("the ban ends (%(ends_on)s) before it starts (%(starts_on)s)")
+                           % {"ends_on": ban.ends_on, "starts_on": ban.starts_on}, field="ends_on")
     if ban.source == EntryBan.Source.REFUSAL and crossing is not None and crossing.decision != "refuse":
-        raise InvalidInput("a ban after a refusal must refer to a refused crossing", field="crossing")
+        raise InvalidInput(_("a ban after a refusal must refer to a refused crossing"), field="crossing")
     full_clean(ban, exclude=["id", "imposed_by"])
     with transaction.atomic():
         ban.save()
@@ -59,7 +62,7 @@ def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Cros
 
 def lift_ban(actor: Any, ban: EntryBan, reason: str) -> EntryBan:
     if ban.lifted_at is not None:
-        raise InvalidInput("this ban has already been lifted", field="ban")
+        raise InvalidInput(_("this ban has already been lifted"), field="ban")
     with transaction.atomic():
         ban.lifted_at = timezone.now()
         ban.save(update_fields=["lifted_at"])

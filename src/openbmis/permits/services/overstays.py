@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis import stay
 from openbmis.audit import services as audit
@@ -210,7 +211,8 @@ def overstays_for(user: Any, token: Any = None, *, status: str = "", nationality
     if border_post:
         post = BorderPost.objects.filter(code=border_post.upper()).first()
         if post is None:
-            raise NotFound(f"no border post with code {border_post!r}", field="border_post")
+            raise NotFound(_("no border post with code %(border_post)r")
+                           % {"border_post": border_post}, field="border_post")
         post_ids = {post.id} if post_ids is None else post_ids & {post.id}
     return overstays(status=status, nationality=nationality, post_ids=post_ids, since=since, until=until,
                      min_days=min_days)
@@ -258,7 +260,8 @@ def get_traveller(traveller_id: Any) -> Traveller | None:
         return None
     traveller = Traveller.objects.filter(id=traveller_id).first()
     if traveller is None:
-        raise NotFound(f"no traveller {traveller_id}", field="traveller_id")
+        raise NotFound(_("no traveller %(traveller_id)s")
+                       % {"traveller_id": traveller_id}, field="traveller_id")
     return traveller
 
 
@@ -267,5 +270,5 @@ def get_crossing(crossing_id: Any) -> Crossing | None:
         return None
     crossing = Crossing.objects.filter(id=crossing_id).first()
     if crossing is None:
-        raise NotFound(f"no crossing {crossing_id}", field="crossing_id")
+        raise NotFound(_("no crossing %(crossing_id)s") % {"crossing_id": crossing_id}, field="crossing_id")
     return crossing

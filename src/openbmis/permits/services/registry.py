@@ -9,12 +9,16 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
 
 from openbmis import mrz
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core.errors import InvalidInput
 from openbmis.core.validation import clean_file_name, full_clean
+from openbmis.inspections import messages, mrz_texts
+from openbmis.inspections.messages import Said, said
 from openbmis.permits.models import (
     ResidencePermit,
     Visa,
@@ -41,15 +45,17 @@ def _validate_visa(visa: Visa, *, known_may_exist: bool = False) -> None:
     visa.surname = str(visa.surname or "").strip().upper()
     visa.given_names = str(visa.given_names or "").strip().upper()
     if visa.valid_from and visa.valid_until and visa.valid_until < visa.valid_from:
-        raise InvalidInput(f"visa {visa.number}: valid until ({visa.valid_until}) precedes valid from "
-                           f"({visa.valid_from})", field="valid_until")
+        raise InvalidInput(_("visa %(number)s: valid until (%(valid_until)s) precedes valid from (%(valid_from)s)")
+                           % {"number": visa.number, "valid_until": visa.valid_until, "valid_from": visa.valid_from}, field="valid_until")
     if visa.valid_from and visa.valid_until and (visa.valid_until - visa.valid_from).days > MAX_VISA_VALIDITY_DAYS:
-        raise InvalidInput(f"visa {visa.number}: valid for more than 10 years ({visa.valid_from} to "
-                           f"{visa.valid_until})", field="valid_until")
+        raise InvalidInput(_("visa %(number)s: valid for more than 10 years (%(valid_from)s to %(valid_until)s)")
+                           % {"number": visa.number, "valid_from": visa.valid_from, "valid_until": visa.valid_until}, field="valid_until")
     if not visa.duration_days:
-        raise InvalidInput(f"visa {visa.number}: the duration of stay must be at least 1 day", field="duration_days")
+        raise InvalidInput(_("visa %(number)s: the duration of stay must be at least 1 day")
+                           % {"number": visa.number}, field="duration_days")
     if not visa.number or len(visa.number) > 20:
-        raise InvalidInput(f"number: expected 1 to 20 characters, got {visa.number!r}", field="number")
+        raise InvalidInput(_("number: expected 1 to 20 characters, got %(number)r")
+                           % {"number": visa.number}, field="number")
     # An import updates a visa already known: its uniqueness is not an error there.
     full_clean(visa, exclude=["id", "number", "nationality"] if known_may_exist else ["id"])
 
@@ -57,7 +63,8 @@ def _validate_visa(visa: Visa, *, known_may_exist: bool = False) -> None:
 def create_visa(actor: Any, **fields: Any) -> Visa:
     unknown = set(fields) - set(VISA_FIELDS) - {"source"}
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(_("unknown field(s): %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))}, field=sorted(unknown)[0])
     visa = Visa(**fields)
     _validate_visa(visa)
     with transaction.atomic():
@@ -114,16 +121,19 @@ def import_evisas(actor: Any, *, file_name: str, content: bytes | str) -> Import
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{file_name}: not UTF-8 text (byte {exc.start})", field="file") from None
+            raise InvalidInput(_("%(file_name)s: not UTF-8 text (byte %(start)s)")
+                               % {"file_name": file_name, "start": exc.start}, field="file") from None
     content = content.removeprefix("\ufeff")  # the byte-order mark spreadsheets write
     try:
         rows = list(_bounded_csv(content))
     except csv.Error as exc:
-        raise InvalidInput(f"{file_name}: not a readable CSV file: {exc}", field="file") from None
+        raise InvalidInput(_("%(file_name)s: not a readable CSV file: %(error)s")
+                           % {"file_name": file_name, "error": exc}, field="file") from None
     fieldnames = rows[0][1] if rows else []
     missing = [name for name in EVISA_COLUMNS if name not in fieldnames]
     if missing:
-        raise InvalidInput(f"{file_name}: line 1: missing column(s): {', '.join(missing)}", field="file",
+        raise InvalidInput(_("%(file_name)s: line 1: missing column(s): %(missing)s")
+                           % {"file_name": file_name, "missing": ', '.join(missing)}, field="file",
                            errors=[{"line": 1, "field": name, "message": "missing column"} for name in missing])
     visas: list[Visa] = []
     errors: list[dict[str, Any]] = []
@@ -139,32 +149,40 @@ def import_evisas(actor: Any, *, file_name: str, content: bytes | str) -> Import
                 try:
                     values[name] = date.fromisoformat(text) if text else None
                 except ValueError:
-                    raise InvalidInput(f"{name}: expected YYYY-MM-DD, got {text!r}", field=name) from None
+                    raise InvalidInput(_("%(name)s: expected YYYY-MM-DD, got %(text)r")
+                                       % {"name": name, "text": text}, field=name) from None
             for name in ("valid_from", "valid_until"):
                 if values[name] is None:
-                    raise InvalidInput(f"{name}: required", field=name)
+                    raise InvalidInput(_("%(name)s: required") % {"name": name}, field=name)
             try:
                 values["duration_days"] = int(values.get("duration_days") or "")
             except ValueError:
-                raise InvalidInput(f"duration_days: expected a number of days, got {row.get('duration_days')!r}",
+                raise InvalidInput(_("duration_days: expected a number of days, got %(duration_days)r")
+                                   % {"duration_days": row.get('duration_days')},
                                    field="duration_days") from None
             values["entries"] = str(values.get("entries", "")).lower()
             if values["entries"] not in Visa.Entries.values:
-                raise InvalidInput(f"entries: expected single, double or multiple, got {values['entries']!r}",
+                raise InvalidInput(_("entries: expected single, double or multiple, got %(entries)r")
+                                   % {"entries": values['entries']},
                                    field="entries")
             visa = Visa(source=Visa.Source.EVISA, **values)
             _validate_visa(visa, known_may_exist=True)
             key = (visa.number, visa.nationality)
             if key in seen:
-                raise InvalidInput(f"number: visa {visa.number} already given on line {seen[key]}", field="number")
+                raise InvalidInput(_("number: visa %(number)s already given on line %(line)s")
+                                   % {"number": visa.number, "line": seen[key]}, field="number")
             seen[key] = line
             visas.append(visa)
         except InvalidInput as exc:
             errors.append({"line": line, "field": exc.field or "", "message": exc.message})
     if errors:
-        summary = "; ".join(f"line {e['line']}: {e['message']}" for e in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise InvalidInput(f"{file_name}: {len(errors)} bad row(s), nothing imported: {summary}{more}",
+        summary = "; ".join(_("line %(line)s: %(problem)s")
+                            % {"line": e["line"], "problem": e["message"]} for e in errors[:5])
+        more = _(" (and %(count)d more)") % {"count": len(errors) - 5} if len(errors) > 5 else ""
+        raise InvalidInput(ngettext("%(file_name)s: %(count)d bad row, nothing imported: %(summary)s%(more)s",
+                                    "%(file_name)s: %(count)d bad rows, nothing imported: %(summary)s%(more)s",
+                                    len(errors))
+                           % {"file_name": file_name, "count": len(errors), "summary": summary, "more": more},
                            field="file", errors=errors)
     created = updated = 0
     with transaction.atomic():
@@ -189,23 +207,37 @@ def find_visas(nationality: str, passport_number: str) -> list[Visa]:
                 .order_by("-valid_from"))
 
 
-def visa_problem(visa: Visa, day: date, nationality: str, *, used: int | None = None) -> str | None:
-    """Why the visa cannot be used to enter on ``day`` (None: it can). ``used``: the entries already made on
-    it, when the caller has counted them (else counted here)."""
+# Why a registered visa cannot be used: shown to the officer inside the visa check's message, in the
+# reader's language (the check keeps these codes in its details).
+messages.register({
+    "visa.problem.status": gettext_noop("visa %(number)s is %(status)s"),
+    "visa.problem.nationality": gettext_noop(
+        "visa %(number)s was issued to a %(issued_to)s national, the document says %(nationality)s"),
+    "visa.problem.not_yet": gettext_noop("visa %(number)s is valid only from %(valid_from)s"),
+    "visa.problem.expired": gettext_noop("visa %(number)s expired on %(valid_until)s"),
+    "visa.problem.used_up": ngettext_lazy("visa %(number)s: all %(allowed)d entry used",
+                                          "visa %(number)s: all %(allowed)d entries used", "allowed"),
+})
+
+
+def visa_problem(visa: Visa, day: date, nationality: str, *, used: int | None = None) -> Said | None:
+    """Why the visa cannot be used to enter on ``day`` (None: it can), as a message code with its parameters.
+    ``used``: the entries already made on it, when the caller has counted them (else counted here)."""
     if visa.status != Visa.Status.VALID:
-        return f"visa {visa.number} is {visa.status}"
+        return said("visa.problem.status", number=visa.number, status=visa.status)
     if visa.nationality != nationality:
-        return f"visa {visa.number} was issued to a {visa.nationality} national, the document says {nationality}"
+        return said("visa.problem.nationality", number=visa.number, issued_to=visa.nationality,
+                    nationality=nationality)
     if day < visa.valid_from:
-        return f"visa {visa.number} is valid only from {visa.valid_from.isoformat()}"
+        return said("visa.problem.not_yet", number=visa.number, valid_from=visa.valid_from.isoformat())
     if day > visa.valid_until:
-        return f"visa {visa.number} expired on {visa.valid_until.isoformat()}"
+        return said("visa.problem.expired", number=visa.number, valid_until=visa.valid_until.isoformat())
     allowed = visa.allowed_entries
     if allowed is not None:
         if used is None:
             used = VisaUse.objects.filter(visa=visa).count()
         if used >= allowed:
-            return f"visa {visa.number}: all {allowed} entr{'y' if allowed == 1 else 'ies'} used"
+            return said("visa.problem.used_up", number=visa.number, allowed=allowed)
     return None
 
 
@@ -220,9 +252,11 @@ def match_sticker(mrz_text: str) -> StickerMatch:
     try:
         result = mrz.parse(mrz_text)
     except mrz.MRZError as exc:
-        raise InvalidInput(f"MRZ not readable: {exc}", field="mrz") from None
+        raise InvalidInput(_("MRZ not readable: %(error)s")
+                           % {"error": mrz_texts.error_text(exc)}, field="mrz") from None
     if result.format not in ("MRVA", "MRVB"):
-        raise InvalidInput(f"this is a {result.format} document MRZ, not a visa sticker (MRV-A or MRV-B)",
+        raise InvalidInput(_("this is a %(format)s document MRZ, not a visa sticker (MRV-A or MRV-B)")
+                           % {"format": result.format},
                            field="mrz")
     fields = result.fields()
     visa = Visa.objects.filter(number=fields.document_number, nationality=fields.nationality).first()
@@ -244,15 +278,16 @@ def _validate_permit(permit: ResidencePermit) -> None:
     permit.passport_number = str(permit.passport_number or "").strip().upper()
     permit.surname = str(permit.surname or "").strip().upper()
     if permit.valid_from and permit.valid_until and permit.valid_until < permit.valid_from:
-        raise InvalidInput(f"permit {permit.number}: valid until ({permit.valid_until}) precedes valid from "
-                           f"({permit.valid_from})", field="valid_until")
+        raise InvalidInput(_("permit %(number)s: valid until (%(valid_until)s) precedes valid from (%(valid_from)s)")
+                           % {"number": permit.number, "valid_until": permit.valid_until, "valid_from": permit.valid_from}, field="valid_until")
     full_clean(permit, exclude=["id"])
 
 
 def create_permit(actor: Any, **fields: Any) -> ResidencePermit:
     unknown = set(fields) - set(PERMIT_FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(_("unknown field(s): %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))}, field=sorted(unknown)[0])
     permit = ResidencePermit(**fields)
     _validate_permit(permit)
     with transaction.atomic():

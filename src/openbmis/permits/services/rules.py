@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from openbmis import mrz, stay
 from openbmis.audit import services as audit
@@ -28,7 +29,8 @@ def _state(value: Any, name: str, allow_any: bool = False) -> str:
     if allow_any and code == ANY:
         return code
     if mrz.lookup_state(code) is None:
-        raise InvalidInput(f"{name}: unknown state code {code!r}", field=name)
+        raise InvalidInput(_("%(name)s: unknown state code %(code)r")
+                           % {"name": name, "code": code}, field=name)
     return code
 
 
@@ -40,16 +42,18 @@ def _validate_rule(rule: VisaPolicyRule) -> None:
     rule.nationality = _state(rule.nationality, "nationality", allow_any=True)
     rule.document_type = (rule.document_type or ANY).strip().upper()
     if rule.document_type != ANY and not rule.document_type.isalpha():
-        raise InvalidInput(f"document_type: expected an MRZ document code such as P or PD, or *, "
-                           f"got {rule.document_type!r}", field="document_type")
+        raise InvalidInput(_("document_type: expected an MRZ document code such as P or PD, or *, got %(document_type)r")
+                           % {"document_type": rule.document_type}, field="document_type")
     if rule.valid_to is not None and rule.valid_from is not None and rule.valid_to < rule.valid_from:
-        raise InvalidInput(f"rule {rule.name!r}: effective until ({rule.valid_to}) precedes effective from "
-                           f"({rule.valid_from})", field="valid_to")
+        raise InvalidInput(_("rule %(name)r: effective until (%(valid_to)s) precedes effective from (%(valid_from)s)")
+                           % {"name": rule.name, "valid_to": rule.valid_to, "valid_from": rule.valid_from}, field="valid_to")
     if rule.category != VisaPolicyRule.Category.REQUIRED and not rule.max_stay_days:
-        raise InvalidInput(f"rule {rule.name!r}: a {rule.category} rule needs a maximum stay", field="max_stay_days")
+        raise InvalidInput(_("rule %(name)r: a %(category)s rule needs a maximum stay")
+                           % {"name": rule.name, "category": rule.category}, field="max_stay_days")
     if rule.stay_kind == VisaPolicyRule.StayKind.ROLLING and rule.max_stay_days:
         if not rule.window_days or rule.window_days < rule.max_stay_days:
-            raise InvalidInput(f"rule {rule.name!r}: a rolling rule needs a window of at least the maximum stay",
+            raise InvalidInput(_("rule %(name)r: a rolling rule needs a window of at least the maximum stay")
+                               % {"name": rule.name},
                                field="window_days")
     full_clean(rule)
     overlapping = VisaPolicyRule.objects.filter(
@@ -60,9 +64,8 @@ def _validate_rule(rule: VisaPolicyRule) -> None:
     other = overlapping.first()
     if other is not None:
         raise InvalidInput(
-            f"rule {rule.name!r} ({rule.nationality}/{rule.document_type}, "
-            f"{_period_label(rule.valid_from, rule.valid_to)}) overlaps rule {other.name!r} "
-            f"({_period_label(other.valid_from, other.valid_to)}) for the same nationality and document type",
+            _("rule %(name)r (%(nationality)s/%(document_type)s, %(period_label)s) overlaps rule %(other_name)r (%(other_period)s) for the same nationality and document type")
+            % {"name": rule.name, "nationality": rule.nationality, "document_type": rule.document_type, "period_label": _period_label(rule.valid_from, rule.valid_to), "other_name": other.name, "other_period": _period_label(other.valid_from, other.valid_to)},
             field="valid_from", rule=str(other.id),
         )
 
@@ -70,7 +73,8 @@ def _validate_rule(rule: VisaPolicyRule) -> None:
 def create_rule(actor: Any, **fields: Any) -> VisaPolicyRule:
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(_("unknown field(s): %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))}, field=sorted(unknown)[0])
     rule = VisaPolicyRule(**fields)
     with transaction.atomic():
         _validate_rule(rule)
@@ -83,7 +87,8 @@ def create_rule(actor: Any, **fields: Any) -> VisaPolicyRule:
 def update_rule(actor: Any, rule: VisaPolicyRule, **changes: Any) -> VisaPolicyRule:
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(_("unknown field(s): %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))}, field=sorted(unknown)[0])
     before = audit.snapshot(rule)
     for name, value in changes.items():
         setattr(rule, name, value)
@@ -98,7 +103,7 @@ def update_rule(actor: Any, rule: VisaPolicyRule, **changes: Any) -> VisaPolicyR
 def get_rule(rule_id: Any) -> VisaPolicyRule:
     rule = VisaPolicyRule.objects.filter(id=rule_id).first()
     if rule is None:
-        raise NotFound(f"no visa policy rule {rule_id}")
+        raise NotFound(_("no visa policy rule %(rule_id)s") % {"rule_id": rule_id})
     return rule
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis import stay
 from openbmis.audit import services as audit
@@ -41,15 +42,16 @@ def grant_extension(actor: Any, traveller: Traveller, *, until: date, reason: st
     """Extend the current stay to ``until``; an open overstay of that stay ends (as extended)."""
     entry = last_admitted(traveller)
     if entry is None or entry.direction != "entry":
-        raise InvalidInput("the traveller is not in the country: there is no stay to extend", field="traveller")
+        raise InvalidInput(_("the traveller is not in the country: there is no stay to extend"), field="traveller")
     if not reason.strip():
-        raise InvalidInput("an extension needs a reason", field="reason")
+        raise InvalidInput(_("an extension needs a reason"), field="reason")
     current = extended_until(entry)
     if current is not None and until <= current:
-        raise InvalidInput(f"the stay is already permitted until {current.isoformat()}", field="until")
+        raise InvalidInput(_("the stay is already permitted until %(current)s")
+                           % {"current": current.isoformat()}, field="until")
     today = post_today(entry.time_zone)
     if until < today:
-        raise InvalidInput("the new last day of stay is in the past", field="until")
+        raise InvalidInput(_("the new last day of stay is in the past"), field="until")
     with transaction.atomic():
         extension = StayExtension.objects.create(traveller=traveller, entry=entry, until=until,
                                                  reason=reason.strip(), granted_by=actor)

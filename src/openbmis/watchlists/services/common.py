@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
@@ -72,7 +73,7 @@ def get_watchlist(key: Any) -> Watchlist:
     if found is None:
         found = Watchlist.objects.filter(name=str(key)).first()
     if found is None:
-        raise NotFound(f"no watchlist {key}", field="watchlist")
+        raise NotFound(_("no watchlist %(key)s") % {"key": key}, field="watchlist")
     return found
 
 
@@ -80,7 +81,8 @@ def get_import(import_id: Any) -> WatchlistImport:
     try:
         return WatchlistImport.objects.select_related("watchlist").get(id=import_id)
     except (WatchlistImport.DoesNotExist, ValueError):
-        raise NotFound(f"no watchlist import {import_id}", field="import_id") from None
+        raise NotFound(_("no watchlist import %(import_id)s")
+                       % {"import_id": import_id}, field="import_id") from None
 
 
 def get_hit(hit_id: Any) -> Hit:
@@ -88,4 +90,4 @@ def get_hit(hit_id: Any) -> Hit:
         return Hit.objects.select_related("border_post", "traveller", "watchlist", "inspection", "judged_by",
                                           "previous_no_match").get(id=hit_id)
     except (Hit.DoesNotExist, ValueError):
-        raise NotFound(f"no hit {hit_id}", field="hit_id") from None
+        raise NotFound(_("no hit %(hit_id)s") % {"hit_id": hit_id}, field="hit_id") from None

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
 from openbmis.audit import services as audit
@@ -78,10 +79,10 @@ def check_judgement(status: str, reason: str) -> str:
     """The rules of every judgement of a hit, at the counter or before arrival: one of match, no match or
     unsure, with a reason. Returns the reason, stripped."""
     if status not in JUDGEMENTS:
-        raise InvalidInput("judgement must be match, no_match or unsure", field="status")
+        raise InvalidInput(_("judgement must be match, no_match or unsure"), field="status")
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("a judgement needs a reason", field="reason")
+        raise InvalidInput(_("a judgement needs a reason"), field="reason")
     return reason
 
 
@@ -172,6 +173,7 @@ def hits_for(actor: Any, *, border_post: Any = None, status: str | None = "pendi
         hits = authz.limit_to_scope(hits, actor, "hits.adjudicate", token)
     if status:
         if status not in Hit.Status.values:
-            raise InvalidInput(f"status must be one of {', '.join(Hit.Status.values)}", field="status")
+            raise InvalidInput(_("status must be one of %(choices)s")
+                               % {"choices": ', '.join(Hit.Status.values)}, field="status")
         hits = hits.filter(status=status)
     return list(hits.order_by("created_at")[:limit])

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput, TooLarge
@@ -57,9 +58,10 @@ def start_import(
     """Keep the file and open an import for it (status ``queued``); :func:`preview_import` reads it."""
     _require(actor, "watchlists.manage", token=token)
     if not content:
-        raise InvalidInput("the file is empty", field="file")
+        raise InvalidInput(gettext("the file is empty"), field="file")
     if len(content) > upload_limit("watchlist"):
-        raise TooLarge(f"the file is larger than {megabytes('watchlist')} MB", field="file")
+        raise TooLarge(gettext("the file is larger than %(megabytes)s MB")
+                       % {"megabytes": megabytes('watchlist')}, field="file")
     user, label = _actor_fields(actor)
     file_name = clean_file_name(file_name, field="file")
     with transaction.atomic():
@@ -153,8 +155,8 @@ def check_format(watchlist: Watchlist, fmt: str) -> str:
     fmt = (fmt or "auto").strip().lower()
     allowed = FORMATS[Watchlist.Kind(watchlist.kind)]
     if fmt not in allowed:
-        raise InvalidInput(f"unknown format {fmt[:40]!r} for a {watchlist.kind} list: give one of "
-                           f"{', '.join(allowed)}", field="format")
+        raise InvalidInput(gettext("unknown format %(fmt)r for a %(kind)s list: give one of %(allowed)s")
+                           % {"fmt": fmt[:40], "kind": watchlist.kind, "allowed": ', '.join(allowed)}, field="format")
     return fmt
 
 
@@ -167,7 +169,8 @@ def preview_import(record: WatchlistImport, progress: Progress | None = None,
     another format than ``expected_format`` (when not ``auto``) is rejected too.
     """
     if record.status not in (WatchlistImport.Status.QUEUED, WatchlistImport.Status.RUNNING):
-        raise Conflict(f"this import is {record.status}, not waiting to be read", field="status")
+        raise Conflict(gettext("this import is %(status)s, not waiting to be read")
+                       % {"status": record.status}, field="status")
     WatchlistImport.objects.filter(id=record.id).update(status=WatchlistImport.Status.RUNNING)
     record.status = WatchlistImport.Status.RUNNING
     _set_progress(record, 5, "reading the file", progress)
@@ -237,7 +240,8 @@ def request_commit(actor: Any, record: WatchlistImport, token: Any = None) -> Wa
     with transaction.atomic():
         locked = WatchlistImport.objects.select_for_update().get(id=record.id)
         if locked.status != WatchlistImport.Status.PREVIEW:
-            raise Conflict(f"only a preview can be committed; this import is {locked.status}", field="status")
+            raise Conflict(gettext("only a preview can be committed; this import is %(status)s")
+                           % {"status": locked.status}, field="status")
         locked.status = WatchlistImport.Status.COMMITTING
         locked.progress, locked.progress_message = 0, "waiting for the background worker"
         locked.committed_by = _actor_fields(actor)[1]
@@ -251,7 +255,8 @@ def commit_preview(actor: Any, record: WatchlistImport, token: Any = None) -> Wa
     _require(actor, "watchlists.manage", token=token)
     current = WatchlistImport.objects.only("status").get(id=record.id)
     if current.status != WatchlistImport.Status.PREVIEW:
-        raise Conflict(f"only a preview can be committed; this import is {current.status}", field="status")
+        raise Conflict(gettext("only a preview can be committed; this import is %(status)s")
+                       % {"status": current.status}, field="status")
     return commit_import(actor, record, token=token)
 
 
@@ -264,15 +269,16 @@ def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None
     """
     _require(actor, "watchlists.manage", token=token)
     if record.status not in (WatchlistImport.Status.PREVIEW, WatchlistImport.Status.COMMITTING):
-        raise Conflict(f"only a preview can be committed; this import is {record.status}", field="status")
+        raise Conflict(gettext("only a preview can be committed; this import is %(status)s")
+                       % {"status": record.status}, field="status")
     watchlist = Watchlist.objects.get(id=record.watchlist_id)
     if watchlist.version != record.base_version:
-        raise Conflict(f"the list is at version {watchlist.version} since this preview (of version "
-                       f"{record.base_version}): import the file again", field="base_version")
+        raise Conflict(gettext("the list is at version %(version)s since this preview (of version %(base_version)s): import the file again")
+                       % {"version": watchlist.version, "base_version": record.base_version}, field="base_version")
     _set_progress(record, 5, "reading the file again", progress)
     parsed = _read(record)
     if parsed.errors:
-        raise Conflict("the stored file no longer reads cleanly", field="file")
+        raise Conflict(gettext("the stored file no longer reads cleanly"), field="file")
     _set_progress(record, 30, "comparing", progress)
     diff = _diff(watchlist, parsed)
     model: Any = _target_model(watchlist)  # one of two models with the same versioned columns
@@ -283,15 +289,16 @@ def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None
         locked = Watchlist.objects.select_for_update().get(id=watchlist.id)
         current = WatchlistImport.objects.select_for_update().get(id=record.id)
         if current.status not in (WatchlistImport.Status.PREVIEW, WatchlistImport.Status.COMMITTING):
-            raise Conflict(f"this import is {current.status}", field="status")
+            raise Conflict(gettext("this import is %(status)s") % {"status": current.status}, field="status")
         if locked.version != record.base_version:
-            raise Conflict(f"the list is at version {locked.version} since this preview: import the file again",
+            raise Conflict(gettext("the list is at version %(version)s since this preview: import the file again")
+                           % {"version": locked.version},
                            field="base_version")
         readded_ids = [row_id for _, row_id in diff.readded]
         if sum(model.objects.filter(id__in=readded_ids[start:start + BATCH]).count()
                for start in range(0, len(readded_ids), BATCH)) != len(readded_ids):
             # Retention purged removed entries after the comparison above: those would silently not come back.
-            raise Conflict("removed entries were purged (retention) since the comparison: commit again",
+            raise Conflict(gettext("removed entries were purged (retention) since the comparison: commit again"),
                            field="base_version")
         version = locked.version + 1
         new_rows = [
@@ -362,7 +369,7 @@ def _commit_unchanged(actor: Any, record: WatchlistImport, watchlist: Watchlist,
     with transaction.atomic():
         current = WatchlistImport.objects.select_for_update().get(id=record.id)
         if current.status not in (WatchlistImport.Status.PREVIEW, WatchlistImport.Status.COMMITTING):
-            raise Conflict(f"this import is {current.status}", field="status")
+            raise Conflict(gettext("this import is %(status)s") % {"status": current.status}, field="status")
         current.status = WatchlistImport.Status.COMMITTED
         current.version = watchlist.version
         current.format = parsed.format

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput
@@ -19,13 +20,14 @@ LIST_FIELDS = ["name", "kind", "owner", "purpose", "threshold", "retention_days"
 
 def _check_list_fields(values: dict[str, Any]) -> None:
     if "name" in values and not str(values["name"] or "").strip():
-        raise InvalidInput("a list needs a name", field="name")
+        raise InvalidInput(_("a list needs a name"), field="name")
     if "owner" in values and not str(values["owner"] or "").strip():
-        raise InvalidInput("a list needs an owner", field="owner")
+        raise InvalidInput(_("a list needs an owner"), field="owner")
     if "kind" in values and values["kind"] not in Watchlist.Kind.values:
-        raise InvalidInput(f"kind must be one of {', '.join(Watchlist.Kind.values)}", field="kind")
+        raise InvalidInput(_("kind must be one of %(choices)s")
+                           % {"choices": ', '.join(Watchlist.Kind.values)}, field="kind")
     if "threshold" in values and not 0.0 < float(values["threshold"]) <= 1.0:
-        raise InvalidInput("threshold must be above 0 and at most 1", field="threshold")
+        raise InvalidInput(_("threshold must be above 0 and at most 1"), field="threshold")
 
 
 def create_watchlist(
@@ -38,7 +40,7 @@ def create_watchlist(
     _check_list_fields(values)
     with transaction.atomic():
         if Watchlist.objects.filter(name=values["name"]).exists():
-            raise Conflict(f"a watchlist named {values['name']!r} exists", field="name")
+            raise Conflict(_("a watchlist named %(name)r exists") % {"name": values['name']}, field="name")
         watchlist = Watchlist.objects.create(**values)
         _bump_state()
         audit.record(actor=actor, action="watchlist.create", object_type="watchlist", object_id=str(watchlist.id),
@@ -52,13 +54,14 @@ def update_watchlist(actor: Any, watchlist: Watchlist, *, reason: str = "", toke
     _require(actor, "watchlists.manage", token=token)
     unknown = set(changes) - set(LIST_FIELDS) or ({"kind"} & set(changes))
     if unknown:
-        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(_("cannot change %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))}, field=sorted(unknown)[0])
     _check_list_fields(changes)
     with transaction.atomic():
         locked = Watchlist.objects.select_for_update().get(id=watchlist.id)
         before = audit.snapshot(locked, LIST_FIELDS)
         if "name" in changes and Watchlist.objects.filter(name=changes["name"]).exclude(id=locked.id).exists():
-            raise Conflict(f"a watchlist named {changes['name']!r} exists", field="name")
+            raise Conflict(_("a watchlist named %(name)r exists") % {"name": changes['name']}, field="name")
         for key, value in changes.items():
             setattr(locked, key, value.strip() if isinstance(value, str) else value)
         locked.save()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from openbmis import screening as engine
 from openbmis.accounts import authz
@@ -24,7 +25,7 @@ def search(actor: Any, *, name: str = "", birth_date: str | None = None, nationa
     """Ad-hoc screening: ranked, explained hits from the active lists (persons and documents)."""
     authz.require(actor, "screening.search", token=token)
     if not name.strip() and not document.strip():
-        raise InvalidInput("give a name or a document number", field="name")
+        raise InvalidInput(_("give a name or a document number"), field="name")
     try:
         query = matching.person_query(name=name, birth_date=birth_date, nationality=nationality, sex=sex,
                                       document_number=document, issuing_state=issuing_state)

@@ -28,7 +28,7 @@ def test_a_plural_message_agrees_with_its_count():
         assert render_check(one) == "May stay until 2027-01-01 (1 day)."
         assert render_check(many) == "May stay until 2027-01-01 (90 days)."
     with translation.override("fr"):
-        assert render_check(many) == "Séjour autorisé jusqu’au 2027-01-01 (90 jours)."
+        assert render_check(many) == "Séjour autorisé jusqu’au 01/01/2027 (90 jours)."
 
 
 def test_a_check_stored_before_the_codes_keeps_its_text():

@@ -101,3 +101,24 @@ def test_an_unknown_mrz_error_code_keeps_the_librarys_english():
              "message": "the library's own words"}
     with translation.override("es"):
         assert mrz_texts.error_text(error) == "the library's own words"
+
+
+def test_the_documents_findings_read_in_the_readers_language_with_its_dates(inspect, client, bearer, officer,
+                                                                             mrz_for):
+    """Issue 20: the MRZ library's findings (expired, a minor...) carry codes and parameters; the pages and the
+    API word them in the reader's language, with the day written the language's way."""
+    from datetime import date
+
+    made = inspect(mrz=mrz_for(expiry_date=date(2020, 1, 31)))
+    check = next(c for c in made.json()["checks"] if c["code"] == "document")
+    assert check["status"] == "fail" and "the document expired on 2020-01-31" in check["message"]
+    expired = next(f for f in check["details"]["findings"] if f["code"] == "expired")
+    assert expired["params"]["date"] == "2020-01-31" and expired["params"]["days"] > 365
+    again = client.get(f"/api/inspections/{made.json()['id']}", headers={**bearer(officer), **ES})
+    spanish = next(c for c in again.json()["checks"] if c["code"] == "document")
+    assert spanish["message_code"] == "document.findings"
+    assert "31/01/2020" in spanish["message"] and "caducó" in spanish["message"], spanish["message"]
+    minor = inspect(mrz=mrz_for(birth_date=date(2015, 3, 1), document_number="M1234567")).json()
+    arabic = client.get(f"/api/inspections/{minor['id']}", headers={**bearer(officer), "Accept-Language": "ar"})
+    text = next(c for c in arabic.json()["checks"] if c["code"] == "document")["message"]
+    assert "قاصر" in text and "minor" not in text, text

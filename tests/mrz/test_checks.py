@@ -60,4 +60,5 @@ def test_invalid_mrz_is_an_error_finding() -> None:
     result = parse(broken, today=ON)
     found = check_document(result, ON)
     assert found[0].code == "mrz_invalid" and "composite check digit" in found[0].message
-    assert all(set(c.to_dict()) == {"code", "severity", "message", "field"} for c in found)
+    assert all(set(c.to_dict()) == {"code", "severity", "message", "field", "params"} for c in found)
+    assert found[0].params == {"count": len(result.errors)}

@@ -51,6 +51,8 @@ class InspectionIn(Schema):
     purpose: Literal["", "tourism", "business", "family", "work", "study", "transit", "resident", "other"] = ""
     travel_mode: Literal["", "air", "car", "bus", "foot", "truck", "sea", "rail"] = ""
     transport_id: str = Field(default="", max_length=20, description="flight number or vehicle registration")
+    national_name: str = Field(default="", max_length=120, description="the holder's name in their own script, as "
+                               "printed on the data page (kept in document_data.national_name)")
 
 
 class CheckOut(Schema):
@@ -196,7 +198,8 @@ def create_inspection(request: HttpRequest, payload: InspectionIn) -> Status[dic
         request.user, border_post=post, client_id=payload.client_id, direction=payload.direction,
         lane_code=payload.lane, mrz_text=payload.mrz,
         document=payload.document.dict() if payload.document else None, purpose=payload.purpose,
-        travel_mode=payload.travel_mode, transport_id=payload.transport_id, token=token_of(request),
+        travel_mode=payload.travel_mode, transport_id=payload.transport_id, national_name=payload.national_name,
+        token=token_of(request),
     )
     return Status(201 if started.created else 200, inspection_out(started.inspection))
 

@@ -28,6 +28,10 @@ messages.register({
 # "MRZ does not verify": the library's errors, kept in the details with their codes, in the reader's language
 messages.register_from_details(
     ["mrz.invalid"], lambda details: {"problems": mrz_texts.errors_text(details["errors"])} if details.get("errors") else {})
+# the document's findings (expired, a minor, a specimen...), kept in the details with their codes and parameters
+messages.register_from_details(
+    ["document.findings"],
+    lambda details: {"findings": mrz_texts.findings_text(details["findings"])} if details.get("findings") else {})
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -61,7 +65,7 @@ def check_document(context: InspectionContext) -> Outcome:
         return Outcome(Check("document", "pass", "info", said("document.manual")))
     findings = mrz.check_document(result, context.local_date, expiring_within_days=EXPIRY_WARNING_DAYS)
     details = {"findings": [finding.to_dict() for finding in findings]}
-    errors = [f for f in findings if f.severity == "error" and f.code != "mrz_invalid"]
+    errors = [f for f in findings if f.severity == "error" and f.code != "mrz_invalid"]  # as mrz_texts.shown_findings
     warnings = [f for f in findings if f.severity == "warning"]
     if errors:
         return Outcome(Check("document", "fail", "error", said("document.findings", findings=" ".join(f.message for f in errors)),

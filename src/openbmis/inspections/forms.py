@@ -30,6 +30,10 @@ class CounterForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "—"), *Purpose.choices], required=False)
     travel_mode = forms.ChoiceField(label=_("Travel mode"), choices=[("", "—"), *TravelMode.choices], required=False)
     transport_id = forms.CharField(label=_("Flight or vehicle"), max_length=20, required=False)
+    national_name = forms.CharField(
+        label=_("Name in the holder's own script (optional)"), max_length=120, required=False,
+        widget=forms.TextInput(attrs={"dir": "auto", "lang": "", "autocomplete": "off", "spellcheck": "false"}),
+    )
     proceed_invalid = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, posts: list[tuple[str, str]], lanes: list[tuple[str, str]], **kwargs: object):

@@ -7,9 +7,11 @@ parameters, rendered when an officer reads it; a code without a text here shows 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 
 #: the MRZ's fields as the library names them -> their label (the library's own English labels as msgids)
 FIELD_LABELS: dict[str, str] = {
@@ -73,3 +75,59 @@ def error_text(error: Any) -> str:
 def errors_text(errors: list[Any]) -> str:
     """Several MRZ errors in the active language, joined as the library joins them."""
     return "; ".join(error_text(error) for error in errors)
+
+
+# --- the document's findings (mrz.check_document), each with its parameters -----------------------------------
+
+#: finding code -> text; a text with a number is a plural made by ``ngettext_lazy(singular, plural, "the parameter
+#: that counts")``, which chooses its form when it is formatted
+FINDING_TEXTS: dict[str, Any] = {
+    "specimen": gettext_noop("this is a specimen document, not a genuine travel document"),
+    "unexpected_document_type": gettext_noop("document code %(code)s is unusual for a %(format)s document"),
+    "expired": ngettext_lazy("the document expired on %(date)s (%(days)d day ago)",
+                             "the document expired on %(date)s (%(days)d days ago)", "days"),
+    "expires_soon": ngettext_lazy("the document expires on %(date)s, in %(days)d day",
+                                  "the document expires on %(date)s, in %(days)d days", "days"),
+    "not_yet_valid": gettext_noop("the document is valid only from %(date)s"),
+    "birth_date_in_future": gettext_noop("birth date %(date)s is after %(on)s"),
+    "minor": ngettext_lazy("the traveller is a minor (%(age)d year old)",
+                           "the traveller is a minor (%(age)d years old)", "age"),
+    "nationality_differs": gettext_noop("issued by %(issuer)s; holder's nationality is %(nationality)s"),
+}
+
+
+def _day(value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
+
+
+def finding_text(finding: dict[str, Any]) -> str:
+    """A finding of the document check (the dict of ``DocumentCheck.to_dict``) in the active language, dates
+    as the language writes them; the library's English message for a code or a finding without parameters."""
+    text = FINDING_TEXTS.get(str(finding.get("code") or ""))
+    params = finding.get("params")
+    fallback = str(finding.get("message") or "")
+    if text is None or not isinstance(params, dict) or (finding.get("code") == "nationality_differs"
+                                                        and params.get("visa")):
+        return fallback
+    values = {name: _day(value) for name, value in params.items()}
+    try:
+        return gettext(text) % values if isinstance(text, str) else str(text % values)
+    except (KeyError, TypeError, ValueError):  # a translation with a broken placeholder: the English stands
+        return fallback
+
+
+def shown_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings the document check's message states: its errors (but the MRZ's own, which the MRZ check
+    states), or else its warnings."""
+    errors = [f for f in findings if f.get("severity") == "error" and f.get("code") != "mrz_invalid"]
+    return errors or [f for f in findings if f.get("severity") == "warning"]
+
+
+def findings_text(findings: list[dict[str, Any]]) -> str:
+    """The stated findings in the active language, joined as the check joins them."""
+    return " ".join(finding_text(f) for f in shown_findings(findings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -67,6 +68,28 @@ def _document_from_mrz(text: str) -> tuple[dict[str, Any], Any]:
         "expiry_date": fields.expiry_date,
     }
     return document, result
+
+
+NATIONAL_NAME_MAX = 120
+# joiners that some scripts need inside words (Persian, the Indic scripts): the only format characters allowed
+_JOINERS = {"\u200c", "\u200d"}
+
+
+def _national_name(text: str) -> str:
+    """The holder's name in their own script as typed: NFC, spaces collapsed; at least one letter, no control or
+    format characters (but the joiners), at most ``NATIONAL_NAME_MAX`` characters."""
+    name = " ".join(unicodedata.normalize("NFC", text or "").split())
+    if not name:
+        return ""
+    if len(name) > NATIONAL_NAME_MAX:
+        raise InvalidInput(_("the name in the holder's script is too long (%(length)d characters; at most %(max)d)")
+                           % {"length": len(name), "max": NATIONAL_NAME_MAX}, field="national_name")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") and c not in _JOINERS for c in name):
+        raise InvalidInput(_("the name in the holder's script holds a control or invisible character"),
+                           field="national_name")
+    if not any(unicodedata.category(c).startswith("L") for c in name):
+        raise InvalidInput(_("the name in the holder's script has no letter"), field="national_name")
+    return name
 
 
 def _document_from_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -140,12 +163,14 @@ def start_inspection(
     purpose: str = "",
     travel_mode: str = "",
     transport_id: str = "",
+    national_name: str = "",
     token: Any = None,
 ) -> Started:
     """Read the document, identify the traveller, run every check, and record the inspection.
 
     The same ``client_id`` again returns the inspection already made (a retry after a lost
-    response), never a second one.
+    response), never a second one. ``national_name`` is the holder's name in their own script as the officer
+    typed it from the data page (kept with the document, shown beside the MRZ name).
     """
     authz.require(actor, "inspections.primary", border_post, token=token)
     existing = Inspection.objects.filter(client_id=client_id).first()
@@ -164,6 +189,7 @@ def start_inspection(
             raise InvalidInput(_("%(name)s: expected one of %(choices)s")
                                % {"name": name, "choices": ', '.join(choices)}, field=name)
 
+    national = _national_name(national_name)
     started = time.perf_counter()
     lane, direction = _resolve_direction(border_post, lane_code, direction)
     if mrz_text and mrz_text.strip():
@@ -191,6 +217,8 @@ def start_inspection(
     document_data = mrz_result.to_dict() if mrz_result is not None else {
         **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()}, "format": "manual",
     }
+    if national:
+        document_data["national_name"] = national
     try:
         # One short write transaction: the new identity (if any), the inspection and one audit event.
         with transaction.atomic():

@@ -86,6 +86,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                 request.user, border_post=post, client_id=data["client_id"], direction=data["direction"],
                 lane_code=data["lane"] or None, mrz_text=text, document=document, purpose=data["purpose"],
                 travel_mode=data["travel_mode"], transport_id=data["transport_id"],
+                national_name=data["national_name"],
             )
             return redirect("inspections:detail", inspection_id=started.inspection.id)
         except _FormInvalid:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from .model import MRZResult
 from .states import ORGANISATIONS, STATELESS_OR_REFUGEE, same_state_family
@@ -25,15 +25,18 @@ _KINDS = {
 
 @dataclass(frozen=True, slots=True)
 class DocumentCheck:
-    """One finding: a stable ``code``, a ``severity`` and a message for the officer."""
+    """One finding: a stable ``code``, a ``severity``, an English message for the officer and the ``params``
+    (dates as ISO text, numbers) from which an application words it in the reader's language."""
 
     code: str
     severity: Severity
     message: str
     field: str | None = None
+    params: dict[str, str | int] | None = None
 
-    def to_dict(self) -> dict[str, str | None]:
-        return {"code": self.code, "severity": self.severity, "message": self.message, "field": self.field}
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "message": self.message, "field": self.field,
+                "params": dict(self.params or {})}
 
 
 def _age(birth: date, on: date) -> int:
@@ -49,15 +52,18 @@ _set_code: Callable[[DocumentCheck, str], None] = _slots["code"].__set__
 _set_severity: Callable[[DocumentCheck, str], None] = _slots["severity"].__set__
 _set_message: Callable[[DocumentCheck, str], None] = _slots["message"].__set__
 _set_field: Callable[[DocumentCheck, str | None], None] = _slots["field"].__set__
+_set_params: Callable[[DocumentCheck, dict[str, str | int] | None], None] = _slots["params"].__set__
 
 
-def _finding(code: str, severity: Severity, message: str, field: str | None = None) -> DocumentCheck:
-    """``DocumentCheck(code, severity, message, field)``, built without the frozen ``__setattr__``."""
+def _finding(code: str, severity: Severity, message: str, field: str | None = None,
+             params: dict[str, str | int] | None = None) -> DocumentCheck:
+    """``DocumentCheck(code, severity, message, field, params)``, built without the frozen ``__setattr__``."""
     check: DocumentCheck = _new(DocumentCheck)
     _set_code(check, code)
     _set_severity(check, severity)
     _set_message(check, message)
     _set_field(check, field)
+    _set_params(check, params)
     return check
 
 
@@ -93,6 +99,8 @@ def check_document(
                 "error",
                 f"the MRZ fails {len(result.errors)} check(s): "
                 + "; ".join(e.message for e in result.errors),
+                None,
+                {"count": len(result.errors)},
             )
         )
     primary, secondary = result.primary_identifier, result.secondary_identifier
@@ -112,6 +120,7 @@ def check_document(
                     "warning",
                     f"document code {code!r} is unusual for a {result.format} document",
                     "document_code",
+                    {"code": code, "format": result.format},
                 )
             )
         type_finding = _DOCUMENT_TYPES.get((code, result.format))
@@ -121,6 +130,7 @@ def check_document(
                 "info",
                 f"{_KINDS.get(letter, 'document')} (code {code}, format {result.format})",
                 "document_code",
+                {"code": code, "format": result.format},
             )
             if len(_DOCUMENT_TYPES) < _DOCUMENT_TYPES_MAX:
                 _DOCUMENT_TYPES[(code, result.format)] = type_finding
@@ -134,6 +144,7 @@ def check_document(
                     "error",
                     f"the document expired on {result.expiry_date.isoformat()} ({-days} days ago)",
                     "expiry_date",
+                    {"date": result.expiry_date.isoformat(), "days": -days},
                 )
             )
         elif days <= expiring_within_days:
@@ -143,10 +154,12 @@ def check_document(
                     "warning",
                     f"the document expires on {result.expiry_date.isoformat()}, in {days} days",
                     "expiry_date",
+                    {"date": result.expiry_date.isoformat(), "days": days},
                 )
             )
     if valid_from is not None and on < valid_from:
-        add(_finding("not_yet_valid", "error", f"the document is valid only from {valid_from.isoformat()}"))
+        add(_finding("not_yet_valid", "error", f"the document is valid only from {valid_from.isoformat()}", None,
+                     {"date": valid_from.isoformat()}))
     if result.birth_date is None:
         add(_finding("birth_date_unknown", "info", "the birth date is not given in full", "birth_date"))
     elif result.birth_date > on:
@@ -156,12 +169,14 @@ def check_document(
                 "error",
                 f"birth date {result.birth_date.isoformat()} is after {on.isoformat()}",
                 "birth_date",
+                {"date": result.birth_date.isoformat(), "on": on.isoformat()},
             )
         )
     else:
         age = _age(result.birth_date, on)
         if age < minor_age:
-            add(_finding("minor", "warning", f"the traveller is a minor ({age} years old)", "birth_date"))
+            add(_finding("minor", "warning", f"the traveller is a minor ({age} years old)", "birth_date",
+                         {"age": age}))
     issuer, nationality = result.issuing_state, result.nationality
     if nationality in STATELESS_OR_REFUGEE:
         add(
@@ -170,6 +185,7 @@ def check_document(
                 "info",
                 f"nationality code {nationality}: stateless person, refugee or unspecified nationality",
                 "nationality",
+                {"nationality": nationality},
             )
         )
     elif (
@@ -181,7 +197,8 @@ def check_document(
         severity: Severity = "info" if result.format in ("MRVA", "MRVB") else "warning"
         add(
             _finding(
-                "nationality_differs", severity, f"issued by {issuer}; {kind} {nationality}", "nationality"
+                "nationality_differs", severity, f"issued by {issuer}; {kind} {nationality}", "nationality",
+                {"issuer": issuer, "nationality": nationality, "visa": int(result.format in ("MRVA", "MRVB"))},
             )
         )
     return checks

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # intcomma: figures grouped the reader's language's way
     "django_tasks",
     "django_tasks_db",
     "ninja",

@@ -102,9 +102,12 @@ def _numbers(values: list[int | None]) -> list[int]:
 
 
 def _line_chart(table: queries.Table) -> Drawing:
+    """Arrivals and departures by day; in a right-to-left language the days run from right to left and the
+    counts' axis stands on the right, as a reader of Arabic reads a time line."""
+    rtl = get_language_bidi()
     drawing = Drawing(170 * mm, 60 * mm)
     chart = HorizontalLineChart()
-    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 45 * mm
+    chart.x, chart.y, chart.width, chart.height = (18 if rtl else 12) * mm, 10 * mm, 140 * mm, 45 * mm
     chart.data = [_numbers([v["entries"] for _k, v in table.rows]) or [0],
                   _numbers([v["exits"] for _k, v in table.rows]) or [0]]
     labels = [k["day"][-2:] for k, _v in table.rows] or [""]
@@ -114,17 +117,28 @@ def _line_chart(table: queries.Table) -> Drawing:
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = pdf.REGULAR
     chart.valueAxis.valueMin = 0
     chart.lines[0].strokeColor, chart.lines[1].strokeColor = ARRIVALS, DEPARTURES
+    if rtl:
+        chart.categoryAxis.reverseDirection = 1
+        _axis_on_the_right(chart.valueAxis, chart.categoryAxis)
     drawing.add(chart)
-    drawing.add(_legend(165 * mm, 58 * mm))
+    drawing.add(_legend(165 * mm, 58 * mm, rtl))
     return drawing
 
 
-def _legend(x: float, y: float) -> Legend:
+def _axis_on_the_right(axis: Any, join: Any) -> None:
+    """Stand ``axis`` on the right of the plot, its labels to its right (a right-to-left chart)."""
+    axis.joinAxis = join
+    axis.joinAxisMode = "right"
+    axis.labels.boxAnchor = "w"
+    axis.labels.dx = 4
+
+
+def _legend(x: float, y: float, rtl: bool = False) -> Legend:
     legend = Legend()
-    legend.x, legend.y = x - 40 * mm, y
+    legend.x, legend.y = (20 * mm if rtl else x - 40 * mm), y
     legend.fontSize = 7
     legend.fontName = pdf.REGULAR
-    legend.alignment = "right"
+    legend.alignment = "left" if rtl else "right"
     legend.colorNamePairs = [(ARRIVALS, pdf.shape(str(queries.MEASURE_LABELS["entries"]))),
                              (DEPARTURES, pdf.shape(str(queries.MEASURE_LABELS["exits"])))]
     legend.columnMaximum = 1
@@ -132,11 +146,13 @@ def _legend(x: float, y: float) -> Legend:
 
 
 def _bar_chart(table: queries.Table) -> Drawing:
+    """The first rows as bars; in a right-to-left language the bars grow from the right, labels on the right."""
+    rtl = get_language_bidi()
     rows = table.rows[:12]
     height = max(30, 8 * len(rows) + 12) * mm / 2
     drawing = Drawing(170 * mm, height + 10 * mm)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 55 * mm, 5 * mm, 105 * mm, height
+    chart.x, chart.y, chart.width, chart.height = (10 if rtl else 55) * mm, 5 * mm, 105 * mm, height
     if "entries" in table.measures:
         chart.data = [_numbers([v["entries"] for _k, v in rows]), _numbers([v["exits"] for _k, v in rows])]
         chart.bars[0].fillColor, chart.bars[1].fillColor = ARRIVALS, DEPARTURES
@@ -150,6 +166,9 @@ def _bar_chart(table: queries.Table) -> Drawing:
     chart.valueAxis.labels.fontSize = 6
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = pdf.REGULAR
     chart.valueAxis.valueMin = 0
+    if rtl:
+        chart.valueAxis.reverseDirection = 1
+        _axis_on_the_right(chart.categoryAxis, chart.valueAxis)
     drawing.add(chart)
     return drawing
 

@@ -7,10 +7,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from tests.statistics.statistics_helpers import NOW
 
 from openbmis.statistics import services
-
-from tests.statistics.statistics_helpers import NOW
 
 
 @pytest.fixture

@@ -72,6 +72,10 @@ def test_mismatching_page_mrz_fails_the_chip_check(chip, officer, two_posts, cli
     inspection.refresh_from_db()
     assert next(c for c in inspection.checks if c["code"] == "chip")["status"] == "fail"
     assert inspection.suggested_action == "refer"
+    # the failed step is named in the reader's language (issue 20), from its code kept in the details
+    french = client.get(f"/api/inspections/{inspection.id}", headers={**bearer(officer), "Accept-Language": "fr"})
+    message = next(c for c in french.json()["checks"] if c["code"] == "chip")["message"]
+    assert "imprimée" in message and "mrz_match" not in message, message
 
 
 def test_chip_for_another_posts_inspection_is_refused(chip, officer, two_posts, make_user, client, bearer):

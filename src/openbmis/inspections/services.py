@@ -531,6 +531,23 @@ messages.register({
     "chip.no_chip_data": gettext_noop("No chip data was read."),
 })
 
+#: the steps of passive authentication (epassport.passive.STEP_NAMES) as an officer reads them
+CHIP_STEPS = {
+    "signed_attributes": gettext_noop("signed attributes of the document security object"),
+    "signature": gettext_noop("signature of the document security object"),
+    "certificate_chain": gettext_noop("certificate chain to the issuing country (CSCA)"),
+    "validity": gettext_noop("validity of the certificates"),
+    "revocation": gettext_noop("revocation of the certificates"),
+    "data_group_hashes": gettext_noop("hashes of the data groups"),
+    "data_group_content": gettext_noop("content of the data groups"),
+    "mrz_match": gettext_noop("MRZ on the chip against the printed MRZ"),
+}
+# the failed step named in the reader's language, from the step's code kept in the check's details
+messages.register_from_details(
+    ["chip.failed"],
+    lambda details: {"step": _(CHIP_STEPS[details["failed_step"]])}
+    if details.get("failed_step") in CHIP_STEPS else {})
+
 CHIP_STATUS = {
     # ChipVerification.status -> (check status, severity)
     "verified": ("pass", "info"),

@@ -247,6 +247,18 @@ def test_stay_calculator_from_typed_stays(session_client, officer, rolling_rule)
     assert bad.status_code == 400 and b"YYYY-MM-DD" in bad.content
 
 
+def test_stay_calculator_says_why_the_stays_do_not_add_up_in_the_readers_language(session_client, officer,
+                                                                                    rolling_rule):
+    """Issue 20: the stay library's error carries a code and the days; the page words it in Spanish."""
+    client = session_client(officer)
+    typed = {"nationality": "KEN", "entry_day": "2026-06-01", "stays": "2026-03-01 2026-03-30\n2026-07-01 2026-07-10"}
+    english = client.get("/stay/", typed, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400
+    assert "starts on 2026-07-01, after this entry (2026-06-01)" in english.content.decode()
+    spanish = client.get("/stay/", typed, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "01/07/2026" in spanish and "01/06/2026" in spanish and "after this entry" not in spanish
+
+
 def test_stay_calculator_for_a_recorded_traveller(session_client, officer, mrz_for, rolling_rule):
     client = session_client(officer)
     location = counter_post(client, mrz=mrz_for())["Location"]

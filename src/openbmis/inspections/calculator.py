@@ -10,12 +10,32 @@ from typing import Any
 from uuid import UUID
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from openbmis import stay
 from openbmis.accounts import authz
 from openbmis.core.errors import InvalidInput, NotFound
+from openbmis.inspections import messages
 from openbmis.inspections.models import Crossing
 from openbmis.travellers.models import Traveller
+
+#: the stay library's errors that what a person typed can cause, by code, in the reader's language
+STAY_ERROR_TEXTS = {
+    "out_of_order": gettext_noop("the stays overlap or are out of order: %(day)s comes before %(previous)s"),
+    "history_after_entry": gettext_noop("a stay in the history starts on %(start)s, after this entry (%(entry)s)"),
+}
+
+
+def _stay_error_text(error: stay.StayError) -> str:
+    """A stay library error in the active language, days the language's way (its English message for a code
+    without a text here)."""
+    text = STAY_ERROR_TEXTS.get(error.code)
+    if text is None:
+        return error.message
+    try:
+        return _(text) % {name: messages.local_day(value) for name, value in error.params.items()}
+    except (KeyError, TypeError, ValueError):
+        return error.message
 
 
 def _typed_stays(text: str) -> list[stay.Movement]:
@@ -73,10 +93,11 @@ def calculate(user: Any, *, traveller: UUID | None = None, nationality: str = ""
                            field="nationality")
     try:
         history = stay.stays_from_movements(movements)
+        # a typed stay after the entry day is refused here (it was a server error before)
+        by_rule = stay.permitted_until(stay_rule, day, history)
+        until = stay.permitted_until(stay_rule, day, history, valid_until=valid_until)
     except stay.StayError as exc:
-        raise InvalidInput(str(exc), field="stays") from None
-    by_rule = stay.permitted_until(stay_rule, day, history)
-    until = stay.permitted_until(stay_rule, day, history, valid_until=valid_until)
+        raise InvalidInput(_stay_error_text(exc), field="stays") from None
     answer: dict[str, Any] = {
         "traveller": person, "nationality": nationality, "entry_day": day, "rule": rule,
         "allowance": stay_rule.days, "window": getattr(stay_rule, "window", None),

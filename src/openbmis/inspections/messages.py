@@ -72,14 +72,14 @@ def render(code: str, params: dict[str, Any], fallback: str = "") -> str:
     text = _TEXTS.get(code)
     if text is None:
         return fallback
-    params = {name: _local_day(value) for name, value in params.items()}
+    params = {name: local_day(value) for name, value in params.items()}
     try:
         return str(gettext(text) % params) if isinstance(text, str) else str(text % params)
     except (KeyError, TypeError, ValueError):
         return fallback
 
 
-def _local_day(value: Any) -> Any:
+def local_day(value: Any) -> Any:
     """A day kept as ISO text in the parameters (``2027-03-04``) written as the reader's language writes days
     (``04/03/2027`` in French); the stored parameters and the API keep ISO."""
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):

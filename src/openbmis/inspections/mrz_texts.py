@@ -7,11 +7,11 @@ parameters, rendered when an officer reads it; a code without a text here shows 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop, ngettext_lazy
+
+from openbmis.inspections import messages
 
 #: the MRZ's fields as the library names them -> their label (the library's own English labels as msgids)
 FIELD_LABELS: dict[str, str] = {
@@ -96,15 +96,6 @@ FINDING_TEXTS: dict[str, Any] = {
 }
 
 
-def _day(value: Any) -> Any:
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
-        except ValueError:
-            return value
-    return value
-
-
 def finding_text(finding: dict[str, Any]) -> str:
     """A finding of the document check (the dict of ``DocumentCheck.to_dict``) in the active language, dates
     as the language writes them; the library's English message for a code or a finding without parameters."""
@@ -114,7 +105,7 @@ def finding_text(finding: dict[str, Any]) -> str:
     if text is None or not isinstance(params, dict) or (finding.get("code") == "nationality_differs"
                                                         and params.get("visa")):
         return fallback
-    values = {name: _day(value) for name, value in params.items()}
+    values = {name: messages.local_day(value) for name, value in params.items()}
     try:
         return gettext(text) % values if isinstance(text, str) else str(text % values)
     except (KeyError, TypeError, ValueError):  # a translation with a broken placeholder: the English stands

@@ -194,6 +194,8 @@ def stays_from_movements(movements: Sequence[Movement]) -> History:
                 field="movements",
                 expected="chronological order",
                 found=movement.day.isoformat(),
+                code="out_of_order",
+                params={"position": position, "day": movement.day.isoformat(), "previous": previous_day.isoformat()},
             )
         previous_day = movement.day
         if movement.direction == "entry":
@@ -246,6 +248,8 @@ def _previous(history: History, entry_day: date, counting: Counting) -> list[tup
                 field="history",
                 expected=f"stays before {entry_day}",
                 found=stay.entry.isoformat(),
+                code="history_after_entry",
+                params={"start": stay.entry.isoformat(), "entry": entry_day.isoformat()},
             )
         if stay.exit is not None:
             last = stay.exit if counting.exit_day_counts else max(stay.entry, stay.exit - ONE_DAY)

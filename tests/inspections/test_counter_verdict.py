@@ -144,6 +144,17 @@ def test_refusal_form_ticks_the_grounds(session_client, officer, mrz_for, make_u
     # an officer of another post does not see it
     other = session_client(make_user("primary_officer", two_posts[1]))
     assert other.get(form_url).status_code in (403, 404)
+    # in French the grounds read as the Regulation's French version words them (issue 20)
+    client = session_client(officer)
+    french = client.get(form_url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "N'est pas en possession d'un visa ou d'un titre de séjour valable" in french.replace("&#x27;", "'")
+    assert "Has no valid visa" not in french
+    # a ground an administrator reworded is shown as written
+    from openbmis.inspections.models import RefusalReason
+
+    RefusalReason.objects.filter(code="E").update(label="Pas de justificatif d'hébergement (règle locale)")
+    reworded = client.get(form_url, HTTP_ACCEPT_LANGUAGE="fr").content.decode().replace("&#x27;", "'")
+    assert "Pas de justificatif d'hébergement (règle locale)" in reworded
 
 
 def test_referral_shows_its_hits_and_a_judgement_returns_to_it(session_client, officer, mrz_for, make_user,

@@ -122,3 +122,14 @@ def test_the_documents_findings_read_in_the_readers_language_with_its_dates(insp
     arabic = client.get(f"/api/inspections/{minor['id']}", headers={**bearer(officer), "Accept-Language": "ar"})
     text = next(c for c in arabic.json()["checks"] if c["code"] == "document")["message"]
     assert "قاصر" in text and "minor" not in text, text
+
+
+def test_a_refusal_names_what_was_refused_in_the_readers_language(inspect, mrz_for, make_user, two_posts,
+                                                                   session_client):
+    """The permission's description inside an access refusal is translated too (it was English in French)."""
+    made = inspect(mrz=mrz_for()).json()
+    other = session_client(make_user("primary_officer", two_posts[1]))
+    page = other.get(f"/inspect/{made['id']}/", HTTP_ACCEPT_LANGUAGE="fr")
+    text = page.content.decode().replace("&#x27;", "'")
+    assert page.status_code == 403
+    assert "voir l'identité des voyageurs" in text and "see travellers" not in text, text[-800:]

@@ -126,6 +126,6 @@ def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
         if post is not None:
             code = getattr(post, "code", str(post_id))
             raise AccessDenied(_("you have no access to border post %(code)s for: %(description)s")
-                               % {"code": code, "description": perm.description.lower()})
+                               % {"code": code, "description": str(perm.description).lower()})
         raise AccessDenied(_("your roles do not allow: %(description)s")
-                           % {"description": perm.description.lower()})
+                           % {"description": str(perm.description).lower()})

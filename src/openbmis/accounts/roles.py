@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,160 +61,160 @@ class Permission:
     roles: frozenset[Role]
     scope: str  # the API-token scope that carries it
     post_scoped: bool  # True: held per border post; False: national only
-    description: str
+    description: str | Promise  # shown in the reader's language (a refusal names what was refused)
 
 
 _PERMISSIONS = [
-    Permission("borderposts.view", EVERYONE, "borderposts:read", True, "See border posts and their lanes"),
+    Permission("borderposts.view", EVERYONE, "borderposts:read", True, _("See border posts and their lanes")),
     Permission(
         "borderposts.manage", frozenset({Role.ADMINISTRATOR}), "borderposts:write", False,
-        "Create and change border posts",
+        _("Create and change border posts"),
     ),
-    Permission("accounts.manage", frozenset({Role.ADMINISTRATOR}), "accounts:write", False, "Manage users and roles"),
-    Permission("audit.view", frozenset({Role.AUDITOR}), "audit:read", False, "Search and verify the audit trail"),
+    Permission("accounts.manage", frozenset({Role.ADMINISTRATOR}), "accounts:write", False, _("Manage users and roles")),
+    Permission("audit.view", frozenset({Role.AUDITOR}), "audit:read", False, _("Search and verify the audit trail")),
     Permission(
         "retention.view", frozenset({Role.ADMINISTRATOR, Role.AUDITOR}), "retention:read", False,
-        "See the retention rules, what the next run would delete, and the legal holds",
+        _("See the retention rules, what the next run would delete, and the legal holds"),
     ),
     Permission(
         "retention.manage", frozenset({Role.ADMINISTRATOR, Role.AUDITOR}), "retention:write", False,
-        "Place and lift legal holds; run the retention purge",
+        _("Place and lift legal holds; run the retention purge"),
     ),
     Permission(
         "travellers.erase", frozenset({Role.ADMINISTRATOR}), "travellers:erase", False,
-        "Erase everything held on a traveller (the right to erasure)",
+        _("Erase everything held on a traveller (the right to erasure)"),
     ),
     Permission(
         "identities.view", OFFICERS | {Role.DOCUMENT_EXAMINER}, "identities:read", True,
-        "See travellers' identities (analysts only when granted)",
+        _("See travellers' identities (analysts only when granted)"),
     ),
     Permission(
         "documents.check", OFFICERS, "documents:check", True,
-        "Read travel documents (MRZ, chip) at the counter",
+        _("Read travel documents (MRZ, chip) at the counter"),
     ),
     Permission(
         "inspections.primary", OFFICERS, "inspections:write", True,
-        "Inspect travellers at the counter and decide admit, refuse or refer",
+        _("Inspect travellers at the counter and decide admit, refuse or refer"),
     ),
     Permission(
         "inspections.secondary", frozenset({Role.SECONDARY_OFFICER, Role.SUPERVISOR}), "inspections:write", True,
-        "Work the secondary inspection queue and decide referred travellers",
+        _("Work the secondary inspection queue and decide referred travellers"),
     ),
     Permission(
         "inspections.override",
         frozenset(Role(name) for name in getattr(settings, "OPENBMIS_OVERRIDE_ROLES", ("supervisor",))),
         "inspections:override", True,
-        "Admit over a blocking check (pending hit, entry ban, failed chip) with a written reason; void inspections",
+        _("Admit over a blocking check (pending hit, entry ban, failed chip) with a written reason; void inspections"),
     ),
     Permission(
         "travellers.manage", frozenset({Role.SUPERVISOR}), "travellers:write", True,
-        "Merge and split traveller identities",
+        _("Merge and split traveller identities"),
     ),
     Permission(
         "travellers.rectify", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), "travellers:write", True,
-        "Request, approve or reject the correction of a traveller's identity data (four eyes)",
+        _("Request, approve or reject the correction of a traveller's identity data (four eyes)"),
     ),
     Permission(
         "trust.view", frozenset({Role.ADMINISTRATOR}), "trust:read", False,
-        "See the ePassport trust store (CSCAs, DSCs, CRLs, master lists) and its import history",
+        _("See the ePassport trust store (CSCAs, DSCs, CRLs, master lists) and its import history"),
     ),
     Permission(
         "trust.manage", frozenset({Role.ADMINISTRATOR}), "trust:write", False,
-        "Import, expire and remove trust-store entries",
+        _("Import, expire and remove trust-store entries"),
     ),
     Permission(
         "statistics.view", frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR}), "statistics:read", True,
-        "See aggregate statistics",
+        _("See aggregate statistics"),
     ),
     Permission(
         "watchlists.view", frozenset({Role.ADMINISTRATOR}), "watchlists:read", False,
-        "See the watchlists, their entries and import history",
+        _("See the watchlists, their entries and import history"),
     ),
     Permission(
         "watchlists.manage", frozenset({Role.ADMINISTRATOR}), "watchlists:write", False,
-        "Create watchlists and import, preview and commit their versions",
+        _("Create watchlists and import, preview and commit their versions"),
     ),
     Permission(
         "hits.adjudicate", frozenset({Role.SECONDARY_OFFICER, Role.SUPERVISOR}), "hits:write", True,
-        "Work the watchlist hit queue and judge hits (match, no match, unsure)",
+        _("Work the watchlist hit queue and judge hits (match, no match, unsure)"),
     ),
     Permission(
         "screening.search", OFFICERS, "screening:search", True,
-        "Search the watchlists ad hoc (name, birth date, nationality, document)",
+        _("Search the watchlists ad hoc (name, birth date, nationality, document)"),
     ),
     Permission(
         "permits.view", OFFICERS | {Role.ANALYST, Role.ADMINISTRATOR}, "permits:read", True,
-        "See visa policy rules, the visa and permit registry and entry bans",
+        _("See visa policy rules, the visa and permit registry and entry bans"),
     ),
     Permission(
         "permits.manage", frozenset({Role.ADMINISTRATOR}), "permits:write", False,
-        "Edit visa policy rules, register visas and permits, import e-visas, grant extensions, impose bans",
+        _("Edit visa policy rules, register visas and permits, import e-visas, grant extensions, impose bans"),
     ),
     Permission(
         "overstays.view", frozenset({Role.ANALYST, Role.SUPERVISOR}), "overstays:read", True,
-        "See and export the overstay list and run the overstay detection",
+        _("See and export the overstay list and run the overstay detection"),
     ),
     Permission(
         "tokens.manage", EVERYONE, "tokens:manage", True,
-        "List and revoke your own API tokens (an API token needs this scope to do it)",
+        _("List and revoke your own API tokens (an API token needs this scope to do it)"),
     ),
     Permission("network.view", frozenset({Role.ADMINISTRATOR}), "network:read", False,
-               "See the border-post nodes and their synchronisation"),
+               _("See the border-post nodes and their synchronisation")),
     Permission("network.manage", frozenset({Role.ADMINISTRATOR}), "network:write", False,
-               "Issue enrolment codes and revoke border-post nodes"),
+               _("Issue enrolment codes and revoke border-post nodes")),
     Permission(
         "manifests.view", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR, Role.ANALYST}), "manifests:read", True,
-        "See passenger manifests (API) of arriving flights, their reconciliation and carriers' compliance",
+        _("See passenger manifests (API) of arriving flights, their reconciliation and carriers' compliance"),
     ),
     Permission(
         "manifests.submit", frozenset({Role.ADMINISTRATOR}), "manifests:submit", False,
-        "Submit PAXLST manifests on a carrier's behalf (carriers' own accounts submit their own flights)",
+        _("Submit PAXLST manifests on a carrier's behalf (carriers' own accounts submit their own flights)"),
     ),
     Permission(
         "carriers.manage", frozenset({Role.ADMINISTRATOR}), "carriers:write", False,
-        "Register carriers and arrival airports",
+        _("Register carriers and arrival airports"),
     ),
     Permission(
         "prearrival.adjudicate", frozenset({Role.PREARRIVAL_OFFICER, Role.SUPERVISOR}), "prearrival:write", True,
-        "Work the pre-arrival queue and judge hits found on manifests (match, no match, unsure)",
+        _("Work the pre-arrival queue and judge hits found on manifests (match, no match, unsure)"),
     ),
     Permission(
         "capacity.view", frozenset({Role.ASSESSOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ANALYST,
                                     Role.TRAINING_COORDINATOR}), "capacity:read", True,
-        "See capacity assessments, action plans and the equipment register of a border post",
+        _("See capacity assessments, action plans and the equipment register of a border post"),
     ),
     Permission(
         "capacity.assess", frozenset({Role.ASSESSOR}), "capacity:write", True,
-        "Carry out capacity assessments of a border post: answers, findings, action plan",
+        _("Carry out capacity assessments of a border post: answers, findings, action plan"),
     ),
     Permission(
         "equipment.manage", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), "capacity:write", True,
-        "Keep the equipment register of a border post",
+        _("Keep the equipment register of a border post"),
     ),
     Permission(
         "training.view", frozenset({Role.TRAINING_COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ASSESSOR}),
         "training:read", True,
-        "See courses, training sessions and officers' certificates",
+        _("See courses, training sessions and officers' certificates"),
     ),
     Permission(
         "training.manage", frozenset({Role.TRAINING_COORDINATOR}), "training:write", False,
-        "Manage courses and sessions, enrol participants, record results and issue certificates",
+        _("Manage courses and sessions, enrol participants, record results and issue certificates"),
     ),
     Permission(
         "training.prerequisites", frozenset({Role.ADMINISTRATOR}), "training:write", False,
-        "Require valid certificates for a role",
+        _("Require valid certificates for a role"),
     ),
     Permission(
         "documents.library", OFFICERS | {Role.DOCUMENT_EXAMINER, Role.DOCUMENT_EXPERT}, "documents:read", True,
-        "See the reference library of genuine documents and the fraud alerts",
+        _("See the reference library of genuine documents and the fraud alerts"),
     ),
     Permission(
         "documents.manage", frozenset({Role.DOCUMENT_EXPERT}), "documents:write", False,
-        "Maintain the reference library and publish, change and withdraw fraud alerts",
+        _("Maintain the reference library and publish, change and withdraw fraud alerts"),
     ),
     Permission(
         "documents.examine", frozenset({Role.DOCUMENT_EXAMINER, Role.SUPERVISOR}), "documents:examine", True,
-        "Record document examinations at secondary (findings, verdict, images)",
+        _("Record document examinations at secondary (findings, verdict, images)"),
     ),
 ]
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _PERMISSIONS}

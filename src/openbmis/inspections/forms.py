@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.inspections.models import Purpose, RefusalReason, TravelMode
+from openbmis.inspections.services import ground_label
 
 
 class CounterForm(forms.Form):
@@ -71,7 +72,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        cast(forms.ChoiceField, self.fields["reasons"]).choices = [(r.code, f"{r.code} — {r.label}")
+        cast(forms.ChoiceField, self.fields["reasons"]).choices = [(r.code, f"{r.code} — {ground_label(r)}")
                                           for r in RefusalReason.objects.filter(active=True)]
 
 

@@ -509,17 +509,18 @@ def add_referral_note(
 
 
 # The default refusal grounds (Schengen Borders Code, Annex V, Part B); a data migration installs
-# them and administrators edit them afterwards.
+# them and administrators edit them afterwards. Each language's catalogue words them as that language's version
+# of the Regulation does, where there is one; a label an administrator changed is shown as written.
 DEFAULT_REFUSAL_REASONS = [
-    ("A", "Has no valid travel document(s)"),
-    ("B", "Has a false, counterfeit or forged travel document"),
-    ("C", "Has no valid visa or residence permit"),
-    ("D", "Has a false, counterfeit or forged visa or residence permit"),
-    ("E", "Has no appropriate documentation justifying the purpose and conditions of stay"),
-    ("F", "Has already stayed the maximum permitted period"),
-    ("G", "Does not have sufficient means of subsistence"),
-    ("H", "Is a person for whom an alert has been issued for the purposes of refusing entry"),
-    ("I", "Is considered to be a threat to public policy, internal security, public health or international relations"),
+    ("A", gettext_noop("Has no valid travel document(s)")),
+    ("B", gettext_noop("Has a false, counterfeit or forged travel document")),
+    ("C", gettext_noop("Has no valid visa or residence permit")),
+    ("D", gettext_noop("Has a false, counterfeit or forged visa or residence permit")),
+    ("E", gettext_noop("Has no appropriate documentation justifying the purpose and conditions of stay")),
+    ("F", gettext_noop("Has already stayed the maximum permitted period")),
+    ("G", gettext_noop("Does not have sufficient means of subsistence")),
+    ("H", gettext_noop("Is a person for whom an alert has been issued for the purposes of refusing entry")),
+    ("I", gettext_noop("Is considered to be a threat to public policy, internal security, public health or international relations")),
 ]
 
 
@@ -532,6 +533,15 @@ messages.register({
 })
 
 #: the steps of passive authentication (epassport.passive.STEP_NAMES) as an officer reads them
+_DEFAULT_GROUNDS = {label for _code, label in DEFAULT_REFUSAL_REASONS}
+
+
+def ground_label(reason: RefusalReason) -> str:
+    """A refusal ground's label in the reader's language: the standard wording of the default grounds, or the
+    label as an administrator wrote it."""
+    return _(reason.label) if reason.label in _DEFAULT_GROUNDS else reason.label
+
+
 CHIP_STEPS = {
     "signed_attributes": gettext_noop("signed attributes of the document security object"),
     "signature": gettext_noop("signature of the document security object"),

@@ -218,7 +218,7 @@ def refusal_form(request: HttpRequest, inspection_id: Any) -> HttpResponse:
         "officer", "border_post", "document").first()
     if crossing is None:
         raise NotFound(_("This inspection ended in no refusal."))
-    grounds = [{"code": r.code, "label": r.label, "ticked": r.code in crossing.reasons}
+    grounds = [{"code": r.code, "label": services.ground_label(r), "ticked": r.code in crossing.reasons}
                for r in RefusalReason.objects.all()]
     return render(request, "inspections/refusal_form.html",
                   {"inspection": found, "crossing": crossing, "grounds": grounds, "person": found.traveller})

@@ -112,3 +112,24 @@ def test_a_key_file_from_before_blind_indexes_gets_one_index_key_kept_ever_after
     assert sealing.blind_index("X1234567") == first
     assert json.loads(keys.read_text())["index_key"] == added
     assert sealing.blind_index("X1234567", "confusable") != first  # each kind is keyed apart
+
+
+def test_a_chips_face_and_report_are_stored_sealed_and_resealed_on_rotation(keys, db):
+    from django.utils import timezone
+
+    from openbmis.trust.models import ChipVerification
+
+    face = b"\xff\xd8\xff\xe0 a face from DG2"
+    chip = ChipVerification.objects.create(status="verified", validated_at=timezone.now(), photo=face,
+                                           result={"holder_names": {"full_name": "ИВАНОВ ИВАН"}})
+    photo, result = bytes(_stored(ChipVerification, chip.pk, "photo")), _stored(ChipVerification, chip.pk, "result")
+    assert photo.startswith(b"sealed:v1:") and b"a face" not in photo
+    assert "ИВАНОВ" not in (result if isinstance(result, str) else json.dumps(result, ensure_ascii=False))
+    chip.refresh_from_db()
+    assert bytes(chip.photo) == face and chip.result["holder_names"]["full_name"] == "ИВАНОВ ИВАН"
+    assert ChipVerification.objects.exclude(photo=None).count() == 1
+    new = sealing.rotate()
+    assert sealing.reseal_all()["trust.ChipVerification.photo"] == 1
+    assert bytes(_stored(ChipVerification, chip.pk, "photo")).startswith(f"sealed:v1:{new}:".encode())
+    chip.refresh_from_db()
+    assert bytes(chip.photo) == face

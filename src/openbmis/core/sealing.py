@@ -160,6 +160,33 @@ def unseal(stored: str, purpose: str) -> str:
         raise SealingError(f"{purpose}: the sealed value was altered or belongs to another column") from None
 
 
+def seal_bytes(value: bytes, purpose: str) -> bytes:
+    """``value`` sealed under the current key for the column ``purpose``: ``sealed:v1:<key id>:`` then the
+    nonce and the ciphertext, raw (an image stays the size it was, plus 38 bytes or so)."""
+    keys = _load()
+    kid = keys["current"]
+    nonce = secrets.token_bytes(12)
+    return f"{PREFIX}{kid}:".encode() + nonce + AESGCM(keys["keys"][kid]).encrypt(nonce, value, purpose.encode())
+
+
+def unseal_bytes(stored: bytes, purpose: str) -> bytes:
+    """The plain bytes of sealed ones (bytes stored before sealing existed are returned as they are)."""
+    if not stored.startswith(PREFIX.encode()):
+        return stored
+    kid_raw, _, body = stored[len(PREFIX):].partition(b":")
+    kid = kid_raw.decode("ascii", "replace")
+    key = _load()["keys"].get(kid)
+    if key is None:
+        forget()
+        key = _load()["keys"].get(kid)
+    if key is None:
+        raise SealingError(f"{purpose}: sealed under key {kid!r}, which the key file does not hold")
+    try:
+        return AESGCM(key).decrypt(body[:12], body[12:], purpose.encode())
+    except InvalidTag:
+        raise SealingError(f"{purpose}: the sealed value was altered or belongs to another column") from None
+
+
 def key_id(stored: str) -> str | None:
     return stored[len(PREFIX):].partition(":")[0] if is_sealed(stored) else None
 
@@ -194,6 +221,13 @@ def reseal_all() -> dict[str, int]:
                 cursor.execute(sql)
                 rows = cursor.fetchall()
             field = model._meta.get_field(name)
+            if isinstance(field, SealedBinaryField):
+                mark = f"{PREFIX}{current}:".encode()
+                stale_bytes = [(pk, bytes(raw)) for pk, raw in rows if raw is not None and not bytes(raw).startswith(mark)]
+                for pk, raw in stale_bytes:
+                    model._default_manager.filter(pk=pk).update(**{name: unseal_bytes(raw, field.purpose)})
+                counts[f"{label}.{name}"] = len(stale_bytes)
+                continue
             if isinstance(field, SealedJSONField):
                 # the column holds JSON: a sealed value is a JSON string, a value from before sealing anything
                 rows = [(pk, json.loads(raw) if isinstance(raw, str) else raw) for pk, raw in rows]
@@ -232,15 +266,26 @@ def blind_index(value: str, kind: str = "document-number") -> str:
     return hmac.new(_load()["index_key"], f"{kind}\0{normal}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-class SealedTextField(models.TextField):  # type: ignore[type-arg]
+class _Sealed:
+    """What every sealed column shares: its purpose (``app.Model.field``, the associated data of its seals) and
+    its place in :data:`SEALED_FIELDS` (for :func:`reseal_all`)."""
+
+    purpose = ""
+
+    def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)  # type: ignore[misc]
+        self.purpose = f"{cls._meta.label}.{name}"
+        if not cls._meta.abstract and cls.__module__ != "__fake__" and (cls._meta.label, name) not in SEALED_FIELDS:
+            SEALED_FIELDS.append((cls._meta.label, name))
+
+
+class SealedTextField(_Sealed, models.TextField):  # type: ignore[type-arg]
     """A text column stored sealed (AES-256-GCM, key id kept with the value); the empty string stays empty.
 
     Sealing is randomised, so equal values are stored differently: with ``indexed_by`` (the name of a
     :class:`BlindIndexField` on the same model) ``exact`` and ``in`` lookups are answered by that index; without
     it only ``isnull`` and comparison with the empty string are allowed. Any other lookup is a :class:`FieldError`.
     """
-
-    purpose = ""
 
     def __init__(self, *args: Any, indexed_by: str = "", **kwargs: Any) -> None:
         self.indexed_by = indexed_by
@@ -252,11 +297,6 @@ class SealedTextField(models.TextField):  # type: ignore[type-arg]
             kwargs["indexed_by"] = self.indexed_by
         return name, path, args, kwargs
 
-    def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
-        super().contribute_to_class(cls, name, private_only=private_only)
-        self.purpose = f"{cls._meta.label}.{name}"
-        if not cls._meta.abstract and cls.__module__ != "__fake__" and (cls._meta.label, name) not in SEALED_FIELDS:
-            SEALED_FIELDS.append((cls._meta.label, name))
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return None if value is None else unseal(value, self.purpose)
@@ -357,17 +397,27 @@ def with_indexes(model: Any, rows: list[Any], names: list[str]) -> list[str]:
     return [*names, *(f.name for f in indexes if f.name not in names)]
 
 
-class SealedJSONField(models.JSONField):  # type: ignore[type-arg]
+class SealedBinaryField(_Sealed, models.BinaryField):
+    """Bytes stored sealed (an image of a document, a face from a chip): the column holds the prefix, the key
+    id, the nonce and the ciphertext; the code reads and writes the plain bytes. Only ``isnull`` makes sense in
+    queries."""
+
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return None if value is None else unseal_bytes(bytes(value), self.purpose)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is not None and not hasattr(value, "resolve_expression"):
+            raw = bytes(value)
+            if not raw.startswith(PREFIX.encode()):
+                value = seal_bytes(raw, self.purpose)
+        return super().get_db_prep_value(value, connection, prepared)
+
+
+class SealedJSONField(_Sealed, models.JSONField):  # type: ignore[type-arg]
     """A JSON value stored sealed: the column holds one JSON string, ``sealed:v1:...``, whose plain text is the
     value's JSON. Nothing inside it can be searched; the code reads and writes plain values."""
 
-    purpose = ""
-
-    def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
-        super().contribute_to_class(cls, name, private_only=private_only)
-        self.purpose = f"{cls._meta.label}.{name}"
-        if not cls._meta.abstract and cls.__module__ != "__fake__" and (cls._meta.label, name) not in SEALED_FIELDS:
-            SEALED_FIELDS.append((cls._meta.label, name))
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         value = super().from_db_value(value, expression, connection)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
-from openbmis.core.sealing import SealedJSONField, SealedTextField
+from openbmis.core.sealing import SealedBinaryField, SealedJSONField, SealedTextField
 
 
 class Direction(models.TextChoices):
@@ -165,7 +165,7 @@ class ReferralNote(UUIDModel):
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(blank=True)
-    image = models.BinaryField(null=True, blank=True, help_text=_("a document image (JPEG or PNG)"))
+    image = SealedBinaryField(null=True, blank=True, help_text=_("a document image (JPEG or PNG)"))  # sealed
     image_type = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

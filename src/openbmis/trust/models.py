@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.core.models import UUIDModel
+from openbmis.core.sealing import SealedBinaryField, SealedJSONField
 
 
 class TrustImport(UUIDModel):
@@ -117,8 +118,9 @@ class ChipVerification(UUIDModel):
     trust_version = models.PositiveBigIntegerField(default=0)
     sod_sha256 = models.CharField(max_length=64, blank=True)
     data_groups = models.JSONField(default=list, help_text=_("numbers of the data groups supplied"))
-    result = models.JSONField(default=dict)
-    photo = models.BinaryField(null=True, blank=True)
+    # the chip's report (the holder's names from DG11) and the face from DG2: sealed at rest
+    result = SealedJSONField(default=dict)
+    photo = SealedBinaryField(null=True, blank=True)
     photo_mime_type = models.CharField(max_length=32, blank=True)
 
     class Meta:

@@ -15,7 +15,7 @@ NAVIGATION = [
     ("home", _("Home"), None),
     ("inspections:counter", _("Counter"), "inspections.primary"),
     ("inspections:queue", _("Secondary"), "inspections.secondary"),
-    ("inspections:traveller_search", _("Travellers"), "identities.view"),
+    ("travellers:search", _("Travellers"), "identities.view"),
     ("watchlists:hits", _("Hits"), "hits.adjudicate"),
     ("watchlists:search", _("Screening"), "screening.search"),
     ("documents:queue", _("Examinations"), "documents.examine"),

@@ -79,7 +79,7 @@ def _export(request: HttpRequest, events: Any) -> HttpResponse:
 
 
 #: Where an event's object is shown, by object type (a page that exists for it).
-OBJECT_PAGES = {"inspection": "inspections:detail", "traveller": "inspections:traveller", "hit": "watchlists:hit",
+OBJECT_PAGES = {"inspection": "inspections:detail", "traveller": "travellers:detail", "hit": "watchlists:hit",
                 "watchlist": "watchlists:detail", "border_post": "borderposts:detail", "user": "accounts:user_detail"}
 
 

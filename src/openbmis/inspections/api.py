@@ -1,4 +1,5 @@
-"""Inspections, crossings, referrals and travellers over REST: for kiosks, eGates and other systems.
+"""Inspections, crossings and referrals over REST: for kiosks, eGates and other systems (a traveller's record is
+in the travellers app).
 
 The same permissions as the UI apply: the caller's roles at the border post, and the token's scopes.
 """
@@ -20,11 +21,11 @@ from openbmis.accounts.api_auth import token_of
 from openbmis.audit.access import record_access
 from openbmis.borderposts import services as borderposts
 from openbmis.core.apitypes import MAX_QUERY_INT, Day
-from openbmis.core.errors import Conflict, InvalidInput, NotFound
+from openbmis.core.errors import Conflict, InvalidInput
 from openbmis.inspections import services
 from openbmis.inspections.messages import render_check
 from openbmis.inspections.models import Crossing, Inspection, Referral
-from openbmis.travellers.models import Traveller
+from openbmis.travellers.api import DocumentRef, TravellerRef
 
 router = Router(tags=["inspections"])
 
@@ -64,24 +65,6 @@ class CheckOut(Schema):
                                                                 "(absent on inspections recorded before the codes)")
     params: dict[str, Any] = Field(default_factory=dict, description="the values the message is made of")
     details: dict[str, Any]
-
-
-class TravellerRef(Schema):
-    id: UUID
-    primary_identifier: str
-    secondary_identifier: str
-    birth_date: date | None
-    nationality: str
-    sex: str
-
-
-class DocumentRef(Schema):
-    id: UUID
-    document_code: str
-    issuing_state: str
-    number: str
-    expiry_date: date | None
-    link_confidence: float
 
 
 class InspectionOut(Schema):
@@ -316,50 +299,6 @@ def list_crossings(request: HttpRequest, filters: Query[CrossingFilter]) -> list
     rows = list(crossings.order_by("-at")[filters.offset: filters.offset + filters.limit])
     record_access(request, "api:list_crossings", "crossing", [c.id for c in rows], [c.traveller_id for c in rows])
     return [crossing_out(c) for c in rows]
-
-
-class TimelineEvent(Schema):
-    kind: str
-    at: datetime
-    border_post: str
-    summary: str = Field(description="the event in the request's language")
-    code: str = Field(description="the summary's message code, the same in every language")
-    params: dict[str, str | int] = Field(description="the values the summary is made of")
-    id: UUID
-
-
-class TravellerOut(TravellerRef):
-    documents: list[DocumentRef] = Field(description="the documents presented at your posts")
-    in_country: bool
-    timeline: list[TimelineEvent] = Field(description="what was recorded at your posts")
-    history_elsewhere: bool = Field(description="records at posts outside your scope exist (not shown)")
-
-
-def traveller_visible(request: HttpRequest, traveller: Traveller) -> None:
-    """Officers see a traveller who has been inspected at one of their posts; national roles see all."""
-    scope = authz.post_scope(request.user, "identities.view", token_of(request))
-    if isinstance(scope, authz.AllPosts):
-        return
-    if not scope or not traveller.inspections.filter(border_post__in=scope).exists():
-        raise NotFound(_("no traveller %(id)s in your posts") % {"id": traveller.id})
-
-
-@router.get("/travellers/{traveller_id}", response=TravellerOut, summary="A traveller with documents and timeline")
-def get_traveller(request: HttpRequest, traveller_id: UUID) -> dict[str, Any]:
-    authz.require(request.user, "identities.view", token=token_of(request))
-    traveller = Traveller.objects.filter(id=traveller_id).first()
-    if traveller is None:
-        raise NotFound(_("no traveller %(traveller_id)s") % {"traveller_id": traveller_id})
-    traveller_visible(request, traveller)
-    from openbmis.inspections.timeline import history_elsewhere, timeline, visible_documents
-
-    posts = authz.post_scope(request.user, "identities.view", token_of(request))
-    events, in_country = timeline(traveller, posts=posts)
-    record_access(request, "api:get_traveller", "traveller", [traveller.id], [traveller.id])
-    return {**{f: getattr(traveller, f) for f in ("id", "primary_identifier", "secondary_identifier", "birth_date",
-                                                   "nationality", "sex")},
-            "documents": list(visible_documents(traveller, posts)), "in_country": in_country, "timeline": events,
-            "history_elsewhere": history_elsewhere(traveller, posts)}
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="The secondary inspection queue of a post")

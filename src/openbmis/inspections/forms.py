@@ -81,12 +81,6 @@ class NoteForm(forms.Form):
     image = forms.FileField(label=_("Document image (JPEG or PNG)"), required=False)
 
 
-class TravellerSearchForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, required=False)
-    document = forms.CharField(label=_("Document number"), max_length=20, required=False)
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-
 class StayForm(forms.Form):
     traveller = forms.UUIDField(required=False, widget=forms.HiddenInput)
     nationality = forms.CharField(label=_("Nationality"), max_length=3, required=False)

@@ -13,9 +13,5 @@ urlpatterns = [
     path("work/counts", views.work_counts, name="work_counts"),
     path("secondary/<uuid:referral_id>/notes/", views.add_note, name="add_note"),
     path("secondary/notes/<uuid:note_id>/image", views.note_image, name="note_image"),
-    path("travellers/<uuid:traveller_id>/", views.traveller, name="traveller"),
-    path("travellers/", views.traveller_search, name="traveller_search"),
     path("stay/", views.stay_calculator, name="stay"),
-    path("travellers/<uuid:traveller_id>/merge", views.merge_traveller, name="merge"),
-    path("travellers/documents/<uuid:document_id>/split", views.split_document, name="split"),
 ]

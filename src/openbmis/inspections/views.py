@@ -1,4 +1,5 @@
-"""The counter (primary inspection), the secondary queue, and the traveller page."""
+"""The counter (primary inspection), an inspection's page, the secondary queue and the stay calculator (the
+traveller's pages are in the travellers app)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,10 @@ from openbmis.accounts.decorators import permission_required
 from openbmis.audit.access import record_access
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
-from openbmis.core.ids import is_uuid
 from openbmis.inspections import services
 from openbmis.inspections.forms import CounterForm, DecisionForm, ManualDocumentForm, NoteForm
 from openbmis.inspections.models import Crossing, Inspection, Referral
-from openbmis.inspections.timeline import timeline, visible_crossings, visible_documents
-from openbmis.travellers.models import Traveller
+from openbmis.inspections.timeline import visible_crossings
 
 SESSION_COUNTER = "openbmis_counter"
 
@@ -298,56 +297,6 @@ def note_image(request: HttpRequest, note_id: Any) -> HttpResponse:
     return HttpResponse(bytes(note.image), content_type=note.image_type)
 
 
-@permission_required("identities.view")
-def traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
-    person = Traveller.objects.filter(id=traveller_id).first()
-    scope = authz.post_scope(request.user, "identities.view")
-    visible = person is not None and (
-        isinstance(scope, authz.AllPosts) or person.inspections.filter(border_post__in=scope).exists()
-    )
-    if person is None or not visible:
-        raise NotFound(_("No such traveller in your posts."))
-    events, in_country = timeline(person)
-    from openbmis.travellers import services as travellers
-
-    travellers.record_view(request.user, person)
-    record_access(request, "page:traveller", "traveller", [person.id], [person.id])
-
-
-    events, in_country = timeline(person, posts=scope)
-    from openbmis.travellers import rectifications
-
-    can_rectify = rectifications.may_rectify(request.user, person)
-    return render(request, "inspections/traveller.html",
-                  {"person": person, "events": events, "in_country": in_country,
-                   "documents": visible_documents(person, scope), "can_manage": _manageable(request, person)
-                   if authz.has_permission(request.user, "travellers.manage") else False,
-                   "can_rectify": can_rectify,
-                   "corrections": list(person.rectifications.order_by("-requested_at")[:20]) if can_rectify else []})
-
-
-@permission_required("identities.view")
-def traveller_search(request: HttpRequest) -> HttpResponse:
-    """Find a traveller by name, document number and birth date, within the user's posts (audited)."""
-    from openbmis.inspections.forms import TravellerSearchForm
-    from openbmis.travellers import services as travellers
-
-    form = TravellerSearchForm(request.GET or None)
-    results = None
-    if request.GET and form.is_valid():
-        data = form.cleaned_data
-        try:
-            results = travellers.search(request.user, name=data["name"], document=data["document"],
-                                        birth_date=data["birth_date"])
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            record_access(request, "page:traveller_search", "traveller", [t.id for t in results],
-                          [t.id for t in results])
-    return render(request, "inspections/traveller_search.html", {"form": form, "results": results},
-                  status=400 if request.GET and not form.is_valid() else 200)
-
-
 @permission_required("inspections.primary")
 def stay_calculator(request: HttpRequest) -> HttpResponse:
     """Until when may this person stay, and how many days of the window are used: the stay rules applied to
@@ -393,52 +342,3 @@ def chip_photo(request: HttpRequest, inspection_id: Any) -> HttpResponse:
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _manageable(request: HttpRequest, person: Traveller) -> bool:
-    """Supervisors manage identities of travellers inspected at their posts (national: all)."""
-    scope = authz.post_scope(request.user, "travellers.manage")
-    if isinstance(scope, authz.AllPosts):
-        return True
-    return bool(scope) and person.inspections.filter(border_post__in=scope).exists()
-
-
-@permission_required("travellers.manage")
-@require_POST
-def merge_traveller(request: HttpRequest, traveller_id: Any) -> HttpResponse:
-    from openbmis.travellers import services as travellers
-
-    source = Traveller.objects.filter(id=traveller_id).first()
-    target_id = request.POST.get("target", "").strip()
-    target = Traveller.objects.filter(id=target_id).first() if is_uuid(target_id) else None
-    if source is None or not _manageable(request, source):
-        raise NotFound(_("No such traveller in your posts."))
-    if target is None or not _manageable(request, target):
-        messages.error(request, _("Give the id of the traveller to merge into (one inspected at your posts)."))
-        return redirect("inspections:traveller", traveller_id=source.id)
-    try:
-        travellers.merge(request.user, source, target, request.POST.get("reason", ""))
-        messages.success(request, _("Identities merged."))
-        return redirect("inspections:traveller", traveller_id=target.id)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("inspections:traveller", traveller_id=source.id)
-
-
-@permission_required("travellers.manage")
-@require_POST
-def split_document(request: HttpRequest, document_id: Any) -> HttpResponse:
-    from openbmis.travellers import services as travellers
-    from openbmis.travellers.models import TravelDocument
-
-    document = TravelDocument.objects.select_related("traveller").filter(id=document_id).first()
-    if document is None or not _manageable(request, document.traveller):
-        raise NotFound(_("No such document in your posts."))
-    try:
-        new = travellers.split(request.user, document, request.POST.get("reason", ""))
-        messages.success(request, _("Document split into a new identity."))
-        return redirect("inspections:traveller", traveller_id=new.id)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("inspections:traveller", traveller_id=document.traveller_id)
-

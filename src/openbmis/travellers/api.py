@@ -1,8 +1,9 @@
-"""Rectification of a traveller's identity data over the API: requested by one person, decided by another."""
+"""Travellers over REST: a traveller's record with their documents and timeline (what the caller's posts
+recorded), and the rectification of their identity data (requested by one person, decided by another)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -11,13 +12,75 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from openbmis.accounts import authz
 from openbmis.accounts.api_auth import token_of
 from openbmis.audit.access import record_access
 from openbmis.core.errors import NotFound
+from openbmis.inspections.timeline import history_elsewhere, timeline, visible_documents
 from openbmis.travellers import rectifications
 from openbmis.travellers.models import Rectification, TravelDocument, Traveller
 
 router = Router(tags=["travellers"])
+
+
+class TravellerRef(Schema):
+    id: UUID
+    primary_identifier: str
+    secondary_identifier: str
+    birth_date: date | None
+    nationality: str
+    sex: str
+
+
+class DocumentRef(Schema):
+    id: UUID
+    document_code: str
+    issuing_state: str
+    number: str
+    expiry_date: date | None
+    link_confidence: float
+
+
+class TimelineEvent(Schema):
+    kind: str
+    at: datetime
+    border_post: str
+    summary: str = Field(description="the event in the request's language")
+    code: str = Field(description="the summary's message code, the same in every language")
+    params: dict[str, str | int] = Field(description="the values the summary is made of")
+    id: UUID
+
+
+class TravellerOut(TravellerRef):
+    documents: list[DocumentRef] = Field(description="the documents presented at your posts")
+    in_country: bool
+    timeline: list[TimelineEvent] = Field(description="what was recorded at your posts")
+    history_elsewhere: bool = Field(description="records at posts outside your scope exist (not shown)")
+
+
+def traveller_visible(request: HttpRequest, traveller: Traveller) -> None:
+    """Officers see a traveller who has been inspected at one of their posts; national roles see all."""
+    scope = authz.post_scope(request.user, "identities.view", token_of(request))
+    if isinstance(scope, authz.AllPosts):
+        return
+    if not scope or not traveller.inspections.filter(border_post__in=scope).exists():
+        raise NotFound(_("no traveller %(id)s in your posts") % {"id": traveller.id})
+
+
+@router.get("/travellers/{traveller_id}", response=TravellerOut, summary="A traveller with documents and timeline")
+def get_traveller(request: HttpRequest, traveller_id: UUID) -> dict[str, Any]:
+    authz.require(request.user, "identities.view", token=token_of(request))
+    traveller = Traveller.objects.filter(id=traveller_id).first()
+    if traveller is None:
+        raise NotFound(_("no traveller %(traveller_id)s") % {"traveller_id": traveller_id})
+    traveller_visible(request, traveller)
+    posts = authz.post_scope(request.user, "identities.view", token_of(request))
+    events, in_country = timeline(traveller, posts=posts)
+    record_access(request, "api:get_traveller", "traveller", [traveller.id], [traveller.id])
+    return {**{f: getattr(traveller, f) for f in ("id", "primary_identifier", "secondary_identifier", "birth_date",
+                                                   "nationality", "sex")},
+            "documents": list(visible_documents(traveller, posts)), "in_country": in_country, "timeline": events,
+            "history_elsewhere": history_elsewhere(traveller, posts)}
 
 
 class RectificationIn(Schema):

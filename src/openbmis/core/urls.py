@@ -4,5 +4,5 @@ from openbmis.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("health", views.health, name="health"),
+    path("", views.health, name="health"),
 ]

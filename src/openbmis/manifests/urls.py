@@ -4,9 +4,9 @@ from openbmis.manifests import views
 
 app_name = "manifests"
 urlpatterns = [
-    path("manifests/", views.manifest_list, name="list"),
-    path("manifests/queue/", views.queue, name="queue"),
-    path("manifests/compliance/", views.compliance, name="compliance"),
-    path("manifests/upload/", views.upload, name="upload"),
-    path("manifests/<uuid:manifest_id>/", views.manifest_detail, name="detail"),
+    path("", views.manifest_list, name="list"),
+    path("queue/", views.queue, name="queue"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("upload/", views.upload, name="upload"),
+    path("<uuid:manifest_id>/", views.manifest_detail, name="detail"),
 ]

@@ -32,6 +32,17 @@ def _audit_checkpoints_per_test(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Each test starts in the default language: a request in Spanish activates Spanish for its thread (as each
+    request of a server thread activates its own), which would otherwise leak into the next test on the worker."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _uploads_per_test(settings, tmp_path):
     """Uploaded files (document images, also the demo's) go to the test's own folder, never the data dir."""
     settings.MEDIA_ROOT = tmp_path / "media"

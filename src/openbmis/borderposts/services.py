@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost, Lane
+from openbmis.core.actors import Actor
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.validation import full_clean
 
@@ -31,7 +32,7 @@ def get_post(code: str) -> BorderPost:
         raise NotFound(_("no border post with code %(code)r") % {"code": code}, field="code") from None
 
 
-def create_border_post(actor: Any, *, code: str, lanes: list[dict[str, Any]] | None = None, **fields: Any) -> BorderPost:
+def create_border_post(actor: Actor, *, code: str, lanes: list[dict[str, Any]] | None = None, **fields: Any) -> BorderPost:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -50,7 +51,7 @@ def create_border_post(actor: Any, *, code: str, lanes: list[dict[str, Any]] | N
 
 
 def update_border_post(
-    actor: Any, post: BorderPost, *, lanes: list[dict[str, Any]] | None = None, **changes: Any
+    actor: Actor, post: BorderPost, *, lanes: list[dict[str, Any]] | None = None, **changes: Any
 ) -> BorderPost:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:

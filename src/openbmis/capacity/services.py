@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from openbmis.accounts.actors import Actor
 from openbmis.accounts.models import RoleAssignment, User
 from openbmis.accounts.roles import OFFICERS, Role
 from openbmis.audit import services as audit
@@ -49,7 +50,7 @@ def _post_code(post: BorderPost | None) -> str:
 
 # --- templates -------------------------------------------------------------------------------------------
 
-def create_template(actor: Any, content: dict[str, Any]) -> AssessmentTemplate:
+def create_template(actor: Actor, content: dict[str, Any]) -> AssessmentTemplate:
     """Store a new version of a template (versions are numbered per code; a stored version never changes)."""
     try:
         scoring.validate_template(content)
@@ -131,7 +132,7 @@ def _rescore(assessment: Assessment) -> None:
     assessment.scores = scoring.score(assessment.template.content, values, assessment.prefill)
 
 
-def create_assessment(actor: Any, *, border_post: BorderPost | None, visit_date: date, team: str = "",
+def create_assessment(actor: Actor, *, border_post: BorderPost | None, visit_date: date, team: str = "",
                       template: AssessmentTemplate | None = None) -> Assessment:
     template = template or default()
     if visit_date > timezone.localdate() + timedelta(days=366):
@@ -164,7 +165,7 @@ def _editable(assessment: Assessment) -> None:
         raise Conflict(_("this assessment is submitted: it can no longer be changed"), field="status")
 
 
-def save_answers(actor: Any, assessment: Assessment, answers: dict[str, Any],
+def save_answers(actor: Actor, assessment: Assessment, answers: dict[str, Any],
                  notes: dict[str, str] | None = None) -> Assessment:
     """Record answers (code -> value; None clears). Every answer is checked first: one bad answer refuses all,
     naming the question."""
@@ -214,7 +215,7 @@ def save_answers(actor: Any, assessment: Assessment, answers: dict[str, Any],
     return assessment
 
 
-def submit_assessment(actor: Any, assessment: Assessment) -> Assessment:
+def submit_assessment(actor: Actor, assessment: Assessment) -> Assessment:
     _editable(assessment)
     with transaction.atomic():
         assessment.status = Assessment.Status.SUBMITTED
@@ -226,7 +227,7 @@ def submit_assessment(actor: Any, assessment: Assessment) -> Assessment:
     return assessment
 
 
-def add_photo(actor: Any, assessment: Assessment, *, question: str, content_type: str, data: bytes,
+def add_photo(actor: Actor, assessment: Assessment, *, question: str, content_type: str, data: bytes,
               caption: str = "") -> Photo:
     _editable(assessment)
     if question not in scoring.questions(assessment.template.content):
@@ -256,7 +257,7 @@ def _courses(codes: list[str]) -> list[Course]:
     return list(found.values())
 
 
-def add_finding(actor: Any, assessment: Assessment, *, text: str, severity: str = "medium", recommendation: str = "",
+def add_finding(actor: Actor, assessment: Assessment, *, text: str, severity: str = "medium", recommendation: str = "",
                 section: str = "", question: str = "", courses: list[str] | None = None) -> Finding:
     if not text.strip():
         raise InvalidInput(_("a finding needs its text"), field="text")
@@ -292,7 +293,7 @@ def _decimal(value: Any, field: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def add_action(actor: Any, assessment: Assessment, *, title: str, owner: str, due_date: date | None = None,
+def add_action(actor: Actor, assessment: Assessment, *, title: str, owner: str, due_date: date | None = None,
                cost_estimate: Any = None, currency: str = "USD", finding: Finding | None = None) -> ActionItem:
     if not title.strip():
         raise InvalidInput(_("an action needs a title"), field="title")
@@ -320,7 +321,7 @@ def get_action(action_id: Any) -> ActionItem:
         raise NotFound(_("no such action"), field="action") from None
 
 
-def update_action(actor: Any, action: ActionItem, *, status: str, evidence: str = "") -> ActionItem:
+def update_action(actor: Actor, action: ActionItem, *, status: str, evidence: str = "") -> ActionItem:
     """Move an action along. Done needs evidence of completion; a closed action (done, cancelled) stays closed."""
     if status not in ActionItem.Status.values:
         raise InvalidInput(_("status must be one of %(choices)s")
@@ -344,7 +345,7 @@ def update_action(actor: Any, action: ActionItem, *, status: str, evidence: str 
 
 # --- equipment -------------------------------------------------------------------------------------------
 
-def register_equipment(actor: Any, post: BorderPost, *, kind: str, model: str = "", serial_number: str = "",
+def register_equipment(actor: Actor, post: BorderPost, *, kind: str, model: str = "", serial_number: str = "",
                        lane: str = "", status: str = "working", last_maintenance: date | None = None) -> Equipment:
     if kind not in Equipment.Kind.values:
         raise InvalidInput(_("kind must be one of %(choices)s")
@@ -370,7 +371,7 @@ def register_equipment(actor: Any, post: BorderPost, *, kind: str, model: str = 
     return item
 
 
-def update_equipment(actor: Any, item: Equipment, *, status: str, last_maintenance: date | None = None) -> Equipment:
+def update_equipment(actor: Actor, item: Equipment, *, status: str, last_maintenance: date | None = None) -> Equipment:
     if status not in Equipment.Status.values:
         raise InvalidInput(_("status must be one of %(choices)s")
                            % {"choices": ', '.join(Equipment.Status.values)}, field="status")
@@ -396,7 +397,7 @@ def lanes_without_reader(post: BorderPost) -> list[str]:
 
 # --- training --------------------------------------------------------------------------------------------
 
-def create_institution(actor: Any, *, code: str, name: str, country: str = "") -> Institution:
+def create_institution(actor: Actor, *, code: str, name: str, country: str = "") -> Institution:
     code = code.strip().upper()
     if not code or not name.strip():
         raise InvalidInput(_("an institution needs a code and a name"), field="code" if not code else "name")
@@ -409,7 +410,7 @@ def create_institution(actor: Any, *, code: str, name: str, country: str = "") -
     return institution
 
 
-def create_course(actor: Any, *, code: str, title: str, hours: int, level: str = "basic",
+def create_course(actor: Actor, *, code: str, title: str, hours: int, level: str = "basic",
                   topics: list[str] | None = None, validity_months: int | None = None) -> Course:
     code = code.strip().upper()
     if not code:
@@ -441,7 +442,7 @@ def get_course(code: str) -> Course:
         raise NotFound(_("no course %(code)r") % {"code": code}, field="course") from None
 
 
-def create_session(actor: Any, *, course: Course, starts_on: date, ends_on: date, capacity: int,
+def create_session(actor: Actor, *, course: Course, starts_on: date, ends_on: date, capacity: int,
                    institution: Institution | None = None, place: str = "", trainers: str = "",
                    border_post: BorderPost | None = None) -> TrainingSession:
     if ends_on < starts_on:
@@ -465,7 +466,7 @@ def get_session(session_id: Any) -> TrainingSession:
         raise NotFound(_("no such training session"), field="session") from None
 
 
-def enrol(actor: Any, session: TrainingSession, *, user: User | None = None, external_name: str = "",
+def enrol(actor: Actor, session: TrainingSession, *, user: User | None = None, external_name: str = "",
           external_organisation: str = "") -> Enrolment:
     """Enrol an officer (a user) or an external participant (a name), within the session's places."""
     if (user is None) == (not external_name.strip()):
@@ -499,7 +500,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def record_result(actor: Any, enrolment: Enrolment, *, attended: bool, result: str,
+def record_result(actor: Actor, enrolment: Enrolment, *, attended: bool, result: str,
                   score: Any = None) -> Enrolment:
     """Record attendance and the result; a participant who attended and passed gets a certificate, numbered,
     with a verification code, valid for the course's validity from the session's last day."""
@@ -554,7 +555,7 @@ def get_certificate(number: str) -> Certificate:
         raise NotFound(_("no certificate %(number)r") % {"number": number}, field="number") from None
 
 
-def revoke_certificate(actor: Any, cert: Certificate, reason: str) -> Certificate:
+def revoke_certificate(actor: Actor, cert: Certificate, reason: str) -> Certificate:
     if not reason.strip():
         raise InvalidInput(_("a reason is required"), field="reason")
     if cert.revoked_at is not None:
@@ -567,7 +568,7 @@ def revoke_certificate(actor: Any, cert: Certificate, reason: str) -> Certificat
     return cert
 
 
-def add_prerequisite(actor: Any, *, role: str, course: Course) -> RolePrerequisite:
+def add_prerequisite(actor: Actor, *, role: str, course: Course) -> RolePrerequisite:
     try:
         role_value = Role(role)
     except ValueError:
@@ -583,7 +584,7 @@ def add_prerequisite(actor: Any, *, role: str, course: Course) -> RolePrerequisi
     return prerequisite
 
 
-def remove_prerequisite(actor: Any, prerequisite: RolePrerequisite) -> None:
+def remove_prerequisite(actor: Actor, prerequisite: RolePrerequisite) -> None:
     with transaction.atomic():
         before = {"role": prerequisite.role, "course": prerequisite.course.code}
         prerequisite.delete()

@@ -28,6 +28,8 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from openbmis.core.actors import Actor
+
 log = logging.getLogger(__name__)
 
 Purger = Callable[[datetime], dict[str, int]]
@@ -153,7 +155,7 @@ def report(now: datetime | None = None) -> list[RuleReport]:
     return out
 
 
-def purge(actor: Any = "retention-job", now: datetime | None = None) -> dict[str, dict[str, int]]:
+def purge(actor: Actor = "retention-job", now: datetime | None = None) -> dict[str, dict[str, int]]:
     """Run every rule and purger; audit the counts. Returns {rule or purger name: {what: count}}."""
     if _recorder is None:
         raise RuntimeError("retention deletes only where the audit trail records it: the audit app is not ready")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, acting_user
 from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput, NotFound
 from openbmis.documents.images import checked_image
@@ -39,7 +40,7 @@ def _state(value: str, field: str = "issuing_state") -> str:
     return value
 
 
-def save_model(actor: Any, *, model: DocumentModel | None = None, **fields: Any) -> DocumentModel:
+def save_model(actor: Actor, *, model: DocumentModel | None = None, **fields: Any) -> DocumentModel:
     """Create or change a document model of the reference library."""
     authz.require(actor, "documents.manage")
     fields["issuing_state"] = _state(fields.get("issuing_state", model.issuing_state if model else ""))
@@ -70,7 +71,7 @@ def save_model(actor: Any, *, model: DocumentModel | None = None, **fields: Any)
     return model
 
 
-def add_reference_image(actor: Any, model: DocumentModel, data: bytes, *, page: str = "data page",
+def add_reference_image(actor: Actor, model: DocumentModel, data: bytes, *, page: str = "data page",
                         light: str = Light.VISIBLE) -> ReferenceImage:
     authz.require(actor, "documents.manage")
     if light not in Light.values:
@@ -87,7 +88,7 @@ def add_reference_image(actor: Any, model: DocumentModel, data: bytes, *, page: 
     return image
 
 
-def add_feature(actor: Any, model: DocumentModel, *, kind: str, name: str, description: str,
+def add_feature(actor: Actor, model: DocumentModel, *, kind: str, name: str, description: str,
                 image: ReferenceImage | None = None, box: tuple[float, float, float, float] | None = None
                 ) -> SecurityFeature:
     """Describe a security feature; ``box`` = (x, y, width, height) as fractions of the image's size."""
@@ -111,7 +112,7 @@ def add_feature(actor: Any, model: DocumentModel, *, kind: str, name: str, descr
     return feature
 
 
-def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentModel | None = None,
+def publish_alert(actor: Actor, *, reference: str | None = None, model: DocumentModel | None = None,
                   images: list[tuple[bytes, str, str]] | None = None, **fields: Any) -> FraudAlert:
     """Publish a fraud alert, or a new version of ``reference``; the previous version stays, no longer current.
 
@@ -155,7 +156,7 @@ def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentMo
             while FraudAlert.objects.filter(reference=reference).exists():
                 count += 1
                 reference = f"FA-{timezone.now():%Y}-{count + 1:04d}"
-        alert = FraudAlert.objects.create(reference=reference, version=version, model=model, published_by=actor,
+        alert = FraudAlert.objects.create(reference=reference, version=version, model=model, published_by=acting_user(actor),
                                           **fields)
         for data, caption, light, ext, digest in checked:
             image = AlertImage(alert=alert, caption=caption[:200], light=light, sha256=digest)
@@ -167,7 +168,7 @@ def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentMo
     return alert
 
 
-def withdraw_alert(actor: Any, alert: FraudAlert, reason: str) -> FraudAlert:
+def withdraw_alert(actor: Actor, alert: FraudAlert, reason: str) -> FraudAlert:
     authz.require(actor, "documents.manage")
     if not reason.strip():
         raise InvalidInput(_("Say why the alert is withdrawn."), field="reason")
@@ -179,7 +180,7 @@ def withdraw_alert(actor: Any, alert: FraudAlert, reason: str) -> FraudAlert:
     return alert
 
 
-def record_examination(actor: Any, inspection: Any, *, verdict: str, disposition: str,
+def record_examination(actor: Actor, inspection: Any, *, verdict: str, disposition: str,
                        findings: list[dict[str, str]], note: str = "", model: DocumentModel | None = None,
                        alert: FraudAlert | None = None,
                        images: list[tuple[bytes, str, str]] | None = None) -> Examination:
@@ -208,7 +209,7 @@ def record_examination(actor: Any, inspection: Any, *, verdict: str, disposition
     document = inspection.document_data or {}
     with transaction.atomic():
         examination = Examination.objects.create(
-            inspection=inspection, border_post=inspection.border_post, model=model, alert=alert, examiner=actor,
+            inspection=inspection, border_post=inspection.border_post, model=model, alert=alert, examiner=acting_user(actor),
             verdict=verdict, findings=[{k: str(v)[:500] for k, v in f.items()} for f in findings],
             disposition=disposition, note=note,
             issuing_state=(document.get("issuing_state") or "")[:3],
@@ -225,7 +226,7 @@ def record_examination(actor: Any, inspection: Any, *, verdict: str, disposition
     return examination
 
 
-def examination_image(actor: Any, image_id: Any) -> ExaminationImage:
+def examination_image(actor: Actor, image_id: Any) -> ExaminationImage:
     """An examination image, for someone who may examine at its post and may see identities there."""
     image = ExaminationImage.objects.select_related("examination__border_post").filter(id=image_id).first()
     if image is None:

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from openbmis.accounts.actors import Actor
 from openbmis.audit import services as audit
 from openbmis.borderposts import services as borderposts
 from openbmis.core import installation
@@ -93,7 +94,7 @@ def changes_since(version: int, limit: int = MAX_PAGE, post_code: str = "") -> t
 
 # --- enrolment (headquarters) ---------------------------------------------------------------------------------
 
-def issue_enrolment_code(actor: Any, post_code: str, now: datetime | None = None) -> str:
+def issue_enrolment_code(actor: Actor, post_code: str, now: datetime | None = None) -> str:
     """A one-time code with which a node for ``post_code`` enrols (valid 24 hours); only its hash is kept."""
     installation.require_hq("issuing an enrolment code")
     post = borderposts.get_post(post_code)
@@ -141,7 +142,7 @@ def enrol(code: str, *, border_post: str, public_key: str, software_version: str
     return node
 
 
-def revoke(actor: Any, node: Node, reason: str) -> Node:
+def revoke(actor: Actor, node: Node, reason: str) -> Node:
     installation.require_hq("revoking a node")
     if not reason.strip():
         raise InvalidInput(gettext("a reason is required"), field="reason")

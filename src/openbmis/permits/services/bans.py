@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openbmis.accounts.actors import Actor, acting_user
 from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput
 from openbmis.core.validation import full_clean
@@ -27,7 +28,7 @@ BAN_FIELDS = ("surname", "given_names", "nationality", "birth_date", "document_n
               "ends_on", "reason")
 
 
-def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Crossing | None = None,
+def impose_ban(actor: Actor, *, traveller: Traveller | None = None, crossing: Crossing | None = None,
                overstay: Overstay | None = None, **fields: Any) -> EntryBan:
     unknown = set(fields) - set(BAN_FIELDS)
     if unknown:
@@ -38,7 +39,7 @@ def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Cros
         fields.setdefault("given_names", traveller.secondary_identifier)
         fields.setdefault("nationality", traveller.nationality)
         fields.setdefault("birth_date", traveller.birth_date)
-    ban = EntryBan(traveller=traveller, crossing=crossing, overstay=overstay, imposed_by=actor, **fields)
+    ban = EntryBan(traveller=traveller, crossing=crossing, overstay=overstay, imposed_by=acting_user(actor), **fields)
     ban.nationality = _state(ban.nationality, "nationality")
     ban.surname = str(ban.surname or "").strip().upper()
     ban.given_names = str(ban.given_names or "").strip().upper()
@@ -60,7 +61,7 @@ def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Cros
     return ban
 
 
-def lift_ban(actor: Any, ban: EntryBan, reason: str) -> EntryBan:
+def lift_ban(actor: Actor, ban: EntryBan, reason: str) -> EntryBan:
     if ban.lifted_at is not None:
         raise InvalidInput(_("this ban has already been lifted"), field="ban")
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
 
 from openbmis import mrz
+from openbmis.accounts.actors import Actor
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core.errors import InvalidInput
@@ -60,7 +61,7 @@ def _validate_visa(visa: Visa, *, known_may_exist: bool = False) -> None:
     full_clean(visa, exclude=["id", "number", "nationality"] if known_may_exist else ["id"])
 
 
-def create_visa(actor: Any, **fields: Any) -> Visa:
+def create_visa(actor: Actor, **fields: Any) -> Visa:
     unknown = set(fields) - set(VISA_FIELDS) - {"source"}
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -75,7 +76,7 @@ def create_visa(actor: Any, **fields: Any) -> Visa:
     return visa
 
 
-def revoke_visa(actor: Any, visa: Visa, reason: str) -> Visa:
+def revoke_visa(actor: Actor, visa: Visa, reason: str) -> Visa:
     with transaction.atomic():
         visa.status = Visa.Status.REVOKED
         visa.save(update_fields=["status"])
@@ -109,7 +110,7 @@ def _bounded_csv(content: str) -> Any:
         yield reader.line_num, row
 
 
-def import_evisas(actor: Any, *, file_name: str, content: bytes | str) -> ImportReport:
+def import_evisas(actor: Actor, *, file_name: str, content: bytes | str) -> ImportReport:
     """Read an e-visa platform's CSV export; every row valid or nothing applied.
 
     Required columns: number, surname, given_names, nationality, birth_date (YYYY-MM-DD), passport_number,
@@ -283,7 +284,7 @@ def _validate_permit(permit: ResidencePermit) -> None:
     full_clean(permit, exclude=["id"])
 
 
-def create_permit(actor: Any, **fields: Any) -> ResidencePermit:
+def create_permit(actor: Actor, **fields: Any) -> ResidencePermit:
     unknown = set(fields) - set(PERMIT_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from openbmis import mrz, stay
+from openbmis.accounts.actors import Actor
 from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput, NotFound
 from openbmis.core.validation import full_clean
@@ -70,7 +71,7 @@ def _validate_rule(rule: VisaPolicyRule) -> None:
         )
 
 
-def create_rule(actor: Any, **fields: Any) -> VisaPolicyRule:
+def create_rule(actor: Actor, **fields: Any) -> VisaPolicyRule:
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -84,7 +85,7 @@ def create_rule(actor: Any, **fields: Any) -> VisaPolicyRule:
     return rule
 
 
-def update_rule(actor: Any, rule: VisaPolicyRule, **changes: Any) -> VisaPolicyRule:
+def update_rule(actor: Actor, rule: VisaPolicyRule, **changes: Any) -> VisaPolicyRule:
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")

@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, user_of
+from openbmis.accounts.models import ApiToken, User
 from openbmis.audit import services as audit
 from openbmis.core.errors import NotFound
 from openbmis.watchlists.models import (
@@ -49,13 +51,13 @@ def _bump_state() -> int:
     return int(WatchlistState.objects.values_list("version", flat=True).get(id=1))
 
 
-def _actor_fields(actor: Any) -> tuple[Any, str]:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+def _actor_fields(actor: Actor) -> tuple[User | None, str]:
+    user = user_of(actor)
     label = user.get_username() if user is not None else (actor if isinstance(actor, str) else audit.SYSTEM)
     return user, str(label)[:150]
 
 
-def _require(actor: Any, perm: str, post: Any = None, token: Any = None) -> None:
+def _require(actor: Actor, perm: str, post: Any = None, token: ApiToken | None = None) -> None:
     # Internal actors (the CLI, the demo seed, background jobs acting for the system) are plain strings.
     if isinstance(actor, str):
         return

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, acting_user
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core import bulk
@@ -130,7 +132,7 @@ def inspection_hits_cleared(inspection: Any, code: str) -> bool:
     return statuses == {Hit.Status.NO_MATCH}
 
 
-def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = None) -> Hit:
+def judge_hit(actor: Actor, hit: Hit, *, status: str, reason: str, token: ApiToken | None = None) -> Hit:
     """Record a person's judgement (match, no match, unsure) with a reason. Nothing is refused automatically:
     the decision on the traveller stays with the officer. A "no match" is remembered for this traveller and
     entry and shown beside later hits; a later "match" for the pair forgets it."""
@@ -142,12 +144,12 @@ def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = No
         before = audit.snapshot(locked, fields)
         locked.status = status
         locked.reason = reason
-        locked.judged_by = actor
+        locked.judged_by = judge = acting_user(actor)
         locked.judged_at = timezone.now()
         locked.save(update_fields=fields)
         target = {"entry_id": locked.entry_id} if locked.entry_id else {"document_alert_id": locked.document_alert_id}
         if status == Hit.Status.NO_MATCH:
-            _remember_no_match(locked.traveller_id, locked, judged_by_id=actor.pk, label=actor.get_username(),
+            _remember_no_match(locked.traveller_id, locked, judged_by_id=judge.pk, label=judge.get_username(),
                                judged_at=locked.judged_at, reason=reason)
         elif status == Hit.Status.MATCH:
             bulk.update(Hit.objects.filter(previous_no_match__traveller_id=locked.traveller_id,
@@ -162,7 +164,7 @@ def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = No
     return locked
 
 
-def hits_for(actor: Any, *, border_post: Any = None, status: str | None = "pending", token: Any = None,
+def hits_for(actor: Actor, *, border_post: Any = None, status: str | None = "pending", token: ApiToken | None = None,
              limit: int = 200) -> list[Hit]:
     """The queue: hits at the posts where ``actor`` adjudicates (or at ``border_post``), oldest first."""
     authz.require(actor, "hits.adjudicate", border_post, token=token)

@@ -7,6 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from openbmis.accounts.actors import Actor
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput
 from openbmis.watchlists.models import (
@@ -31,8 +33,8 @@ def _check_list_fields(values: dict[str, Any]) -> None:
 
 
 def create_watchlist(
-    actor: Any, *, name: str, owner: str, kind: str = "persons", purpose: str = "", threshold: float = 0.7,
-    retention_days: int | None = None, active: bool = True, token: Any = None,
+    actor: Actor, *, name: str, owner: str, kind: str = "persons", purpose: str = "", threshold: float = 0.7,
+    retention_days: int | None = None, active: bool = True, token: ApiToken | None = None,
 ) -> Watchlist:
     _require(actor, "watchlists.manage", token=token)
     values = {"name": name.strip(), "kind": kind, "owner": owner.strip(), "purpose": purpose.strip(),
@@ -48,7 +50,7 @@ def create_watchlist(
     return watchlist
 
 
-def update_watchlist(actor: Any, watchlist: Watchlist, *, reason: str = "", token: Any = None,
+def update_watchlist(actor: Actor, watchlist: Watchlist, *, reason: str = "", token: ApiToken | None = None,
                      **changes: Any) -> Watchlist:
     """Change a list's owner, purpose, threshold, retention or active flag (its kind never changes)."""
     _require(actor, "watchlists.manage", token=token)

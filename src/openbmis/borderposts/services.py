@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,6 +17,19 @@ from openbmis.core.validation import full_clean
 EDITABLE_FIELDS = (
     "name", "kind", "country", "time_zone", "latitude", "longitude", "neighbour_country", "status",
 )
+
+
+class BorderPostFields(TypedDict, total=False):
+    """The fields a caller sets on a border post besides its code: ``EDITABLE_FIELDS`` with their types."""
+
+    name: str
+    kind: str
+    country: str
+    time_zone: str
+    latitude: Decimal | float | None
+    longitude: Decimal | float | None
+    neighbour_country: str
+    status: str
 
 
 def _post_snapshot(post: BorderPost) -> dict[str, Any]:
@@ -32,7 +46,8 @@ def get_post(code: str) -> BorderPost:
         raise NotFound(_("no border post with code %(code)r") % {"code": code}, field="code") from None
 
 
-def create_border_post(actor: Actor, *, code: str, lanes: list[dict[str, Any]] | None = None, **fields: Any) -> BorderPost:
+def create_border_post(actor: Actor, *, code: str, lanes: list[dict[str, Any]] | None = None,
+                       **fields: Unpack[BorderPostFields]) -> BorderPost:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -51,7 +66,7 @@ def create_border_post(actor: Actor, *, code: str, lanes: list[dict[str, Any]] |
 
 
 def update_border_post(
-    actor: Actor, post: BorderPost, *, lanes: list[dict[str, Any]] | None = None, **changes: Any
+    actor: Actor, post: BorderPost, *, lanes: list[dict[str, Any]] | None = None, **changes: Unpack[BorderPostFields]
 ) -> BorderPost:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -33,6 +33,36 @@ ALERT_FIELDS = ["issuing_state", "document_code", "series", "number_from", "numb
                 "detection", "severity", "valid_from", "valid_until"]
 
 
+class DocumentModelFields(TypedDict, total=False):
+    """What a caller sets on a document model of the reference library: ``MODEL_FIELDS`` with their types."""
+
+    issuing_state: str
+    document_code: str
+    name: str
+    series: str
+    issued_from: date | None
+    issued_until: date | None
+    validity_years: int | None
+    source: str
+    notes: str
+
+
+class AlertFields(TypedDict, total=False):
+    """What a fraud alert says: ``ALERT_FIELDS`` with their types."""
+
+    issuing_state: str
+    document_code: str
+    series: str
+    number_from: str
+    number_to: str
+    title: str
+    description: str
+    detection: str
+    severity: str
+    valid_from: date
+    valid_until: date | None
+
+
 def _state(value: str, field: str = "issuing_state") -> str:
     value = (value or "").strip().upper()
     if not (1 <= len(value) <= 3 and value.replace("<", "").isalpha()):
@@ -40,7 +70,8 @@ def _state(value: str, field: str = "issuing_state") -> str:
     return value
 
 
-def save_model(actor: Actor, *, model: DocumentModel | None = None, **fields: Any) -> DocumentModel:
+def save_model(actor: Actor, *, model: DocumentModel | None = None,
+               **fields: Unpack[DocumentModelFields]) -> DocumentModel:
     """Create or change a document model of the reference library."""
     authz.require(actor, "documents.manage")
     fields["issuing_state"] = _state(fields.get("issuing_state", model.issuing_state if model else ""))
@@ -113,7 +144,8 @@ def add_feature(actor: Actor, model: DocumentModel, *, kind: str, name: str, des
 
 
 def publish_alert(actor: Actor, *, reference: str | None = None, model: DocumentModel | None = None,
-                  images: list[tuple[bytes, str, str]] | None = None, **fields: Any) -> FraudAlert:
+                  images: list[tuple[bytes, str, str]] | None = None,
+                  **fields: Unpack[AlertFields]) -> FraudAlert:
     """Publish a fraud alert, or a new version of ``reference``; the previous version stays, no longer current.
 
     ``images``: (bytes, caption, light) each.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Q
@@ -28,8 +28,22 @@ BAN_FIELDS = ("surname", "given_names", "nationality", "birth_date", "document_n
               "ends_on", "reason")
 
 
+class BanFields(TypedDict, total=False):
+    """Who is banned and for how long: ``BAN_FIELDS`` with their types (the identity defaults to the traveller's)."""
+
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    document_number: str
+    source: str
+    starts_on: date
+    ends_on: date | None
+    reason: str
+
+
 def impose_ban(actor: Actor, *, traveller: Traveller | None = None, crossing: Crossing | None = None,
-               overstay: Overstay | None = None, **fields: Any) -> EntryBan:
+               overstay: Overstay | None = None, **fields: Unpack[BanFields]) -> EntryBan:
     unknown = set(fields) - set(BAN_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +21,22 @@ from openbmis.permits.models import (
 
 RULE_FIELDS = ("name", "nationality", "document_type", "max_age", "category", "stay_kind", "max_stay_days",
                "window_days", "valid_from", "valid_to", "note")
+
+
+class RuleFields(TypedDict, total=False):
+    """What a caller sets on a visa policy rule: ``RULE_FIELDS`` with their types."""
+
+    name: str
+    nationality: str
+    document_type: str
+    max_age: int
+    category: str
+    stay_kind: str
+    max_stay_days: int | None
+    window_days: int | None
+    valid_from: date
+    valid_to: date | None
+    note: str
 
 
 # --- visa policy rules ------------------------------------------------------------------------------
@@ -71,7 +87,7 @@ def _validate_rule(rule: VisaPolicyRule) -> None:
         )
 
 
-def create_rule(actor: Actor, **fields: Any) -> VisaPolicyRule:
+def create_rule(actor: Actor, **fields: Unpack[RuleFields]) -> VisaPolicyRule:
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -85,7 +101,7 @@ def create_rule(actor: Actor, **fields: Any) -> VisaPolicyRule:
     return rule
 
 
-def update_rule(actor: Actor, rule: VisaPolicyRule, **changes: Any) -> VisaPolicyRule:
+def update_rule(actor: Actor, rule: VisaPolicyRule, **changes: Unpack[RuleFields]) -> VisaPolicyRule:
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")

@@ -11,6 +11,7 @@ import pytest
 from openbmis.borderposts import services as borderposts
 from openbmis.documents import services as documents
 from openbmis.permits.services import bans, registry, rules
+from openbmis.watchlists.services import lists
 
 
 @pytest.mark.parametrize(("typed", "accepted"), [
@@ -21,6 +22,7 @@ from openbmis.permits.services import bans, registry, rules
     (bans.BanFields, bans.BAN_FIELDS),
     (documents.DocumentModelFields, documents.MODEL_FIELDS),
     (documents.AlertFields, documents.ALERT_FIELDS),
+    (lists.WatchlistFields, lists.LIST_FIELDS),
 ], ids=lambda value: getattr(value, "__name__", ""))
 def test_typed_fields_match_the_accepted_fields(typed, accepted):
     assert set(typed.__annotations__) == set(accepted)

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 import pyotp
 from django.conf import settings
@@ -95,7 +94,7 @@ def assign_role(actor: Actor, user: User, role: str, border_post: BorderPost | N
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role_value, border_post=border_post)
         if created:
-            after: dict[str, Any] = {"role": role_value.value,
+            after: dict[str, object] = {"role": role_value.value,
                                      "border_post": border_post.code if border_post else None}
             if warnings:
                 # the trail keeps the warnings in English whatever language the administrator reads
@@ -228,7 +227,7 @@ def record_login_success(user: User, address: str = "") -> None:
     failures) is only reset by a right second factor, so that logging in again does not buy more guesses."""
     with transaction.atomic():
         LoginThrottle.objects.filter(address_hash=_address_hash(address), username=user.username).delete()
-        changes: dict[str, Any] = {"last_login": timezone.now()}
+        changes: dict[str, object] = {"last_login": timezone.now()}
         if not requires_two_factor(user):
             changes.update(failed_login_count=0, locked_until=None)
         User.objects.filter(pk=user.pk).update(**changes)

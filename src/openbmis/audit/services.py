@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -190,7 +191,7 @@ def record(
     return event
 
 
-def get_event(event_id: Any) -> AuditEvent:
+def get_event(event_id: UUID | str) -> AuditEvent:
     """One event by id; NotFound names it."""
     try:
         return AuditEvent.objects.get(id=event_id)

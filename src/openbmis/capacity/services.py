@@ -8,6 +8,7 @@ from calendar import monthrange
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -75,7 +76,7 @@ def default() -> AssessmentTemplate:
     return found or create_template(audit.SYSTEM, default_template.content())
 
 
-def get_template(template_id: Any) -> AssessmentTemplate:
+def get_template(template_id: UUID | str) -> AssessmentTemplate:
     try:
         return AssessmentTemplate.objects.get(pk=template_id)
     except (AssessmentTemplate.DoesNotExist, ValueError, ValidationError):
@@ -153,7 +154,7 @@ def create_assessment(actor: Actor, *, border_post: BorderPost | None, visit_dat
     return assessment
 
 
-def get_assessment(assessment_id: Any) -> Assessment:
+def get_assessment(assessment_id: UUID | str) -> Assessment:
     try:
         return Assessment.objects.select_related("template", "border_post").get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, ValidationError):
@@ -314,7 +315,7 @@ def add_action(actor: Actor, assessment: Assessment, *, title: str, owner: str, 
     return action
 
 
-def get_action(action_id: Any) -> ActionItem:
+def get_action(action_id: UUID | str) -> ActionItem:
     try:
         return ActionItem.objects.select_related("assessment__border_post").get(pk=action_id)
     except (ActionItem.DoesNotExist, ValueError, ValidationError):
@@ -459,7 +460,7 @@ def create_session(actor: Actor, *, course: Course, starts_on: date, ends_on: da
     return session
 
 
-def get_session(session_id: Any) -> TrainingSession:
+def get_session(session_id: UUID | str) -> TrainingSession:
     try:
         return TrainingSession.objects.select_related("course", "institution").get(pk=session_id)
     except (TrainingSession.DoesNotExist, ValueError, ValidationError):
@@ -487,7 +488,7 @@ def enrol(actor: Actor, session: TrainingSession, *, user: User | None = None, e
     return enrolment
 
 
-def get_enrolment(enrolment_id: Any) -> Enrolment:
+def get_enrolment(enrolment_id: UUID | str) -> Enrolment:
     try:
         return Enrolment.objects.select_related("session__course", "user").get(pk=enrolment_id)
     except (Enrolment.DoesNotExist, ValueError, ValidationError):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypedDict, Unpack
+from typing import TypedDict, Unpack
+from uuid import UUID
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,6 +27,7 @@ from openbmis.documents.models import (
     SecurityFeature,
     Verdict,
 )
+from openbmis.inspections.models import Inspection
 
 MODEL_FIELDS = ["issuing_state", "document_code", "name", "series", "issued_from", "issued_until", "validity_years",
                 "source", "notes"]
@@ -212,7 +214,7 @@ def withdraw_alert(actor: Actor, alert: FraudAlert, reason: str) -> FraudAlert:
     return alert
 
 
-def record_examination(actor: Actor, inspection: Any, *, verdict: str, disposition: str,
+def record_examination(actor: Actor, inspection: Inspection, *, verdict: str, disposition: str,
                        findings: list[dict[str, str]], note: str = "", model: DocumentModel | None = None,
                        alert: FraudAlert | None = None,
                        images: list[tuple[bytes, str, str]] | None = None) -> Examination:
@@ -258,7 +260,7 @@ def record_examination(actor: Actor, inspection: Any, *, verdict: str, dispositi
     return examination
 
 
-def examination_image(actor: Actor, image_id: Any) -> ExaminationImage:
+def examination_image(actor: Actor, image_id: UUID | str) -> ExaminationImage:
     """An examination image, for someone who may examine at its post and may see identities there."""
     image = ExaminationImage.objects.select_related("examination__border_post").filter(id=image_id).first()
     if image is None:

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -401,7 +402,7 @@ def screen_manifest(manifest: Manifest) -> Manifest:
 # ----------------------------------------------------------------------------------------------- the queue
 
 
-def get_hit(actor: Actor, hit_id: Any, token: ApiToken | None = None) -> PreArrivalHit:
+def get_hit(actor: Actor, hit_id: UUID | str, token: ApiToken | None = None) -> PreArrivalHit:
     hit = (PreArrivalHit.objects.select_related("person__manifest__carrier", "border_post", "watchlist")
            .filter(id=hit_id).first())
     if hit is None:
@@ -534,7 +535,7 @@ def list_manifests(actor: Actor, *, border_post: BorderPost | None = None, day: 
     return list(rows.order_by("-received_at")[:limit])
 
 
-def get_manifest(actor: Actor, manifest_id: Any, token: ApiToken | None = None) -> Manifest:
+def get_manifest(actor: Actor, manifest_id: UUID | str, token: ApiToken | None = None) -> Manifest:
     manifest = Manifest.objects.select_related("carrier", "arrival_post").filter(id=manifest_id).first()
     if manifest is None:
         raise NotFound(_("no such manifest"), field="manifest_id")

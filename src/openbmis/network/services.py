@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -157,7 +158,7 @@ def revoke(actor: Actor, node: Node, reason: str) -> Node:
     return node
 
 
-def get_node(node_id: Any) -> Node:
+def get_node(node_id: UUID | str) -> Node:
     try:
         return Node.objects.select_related("border_post").get(id=node_id)
     except (Node.DoesNotExist, ValueError, TypeError, DjangoValidationError):
@@ -370,7 +371,7 @@ def checksums(post_code: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _last_hash(node_id: Any) -> str:
+def _last_hash(node_id: UUID | str) -> str:
     return RemoteAuditEvent.objects.filter(node_id=node_id).order_by("-seq").values_list("hash", flat=True)[0]
 
 

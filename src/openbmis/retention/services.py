@@ -4,10 +4,10 @@ auditors, audited)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,7 +25,7 @@ from openbmis.travellers.models import Traveller
 MAX_REASON = 2000
 
 
-def report(user: Any, token: ApiToken | None = None, now: datetime | None = None) -> list[retention.RuleReport]:
+def report(user: Actor, token: ApiToken | None = None, now: datetime | None = None) -> list[retention.RuleReport]:
     """What the retention run would delete now, per rule (administrators and auditors)."""
     authz.require(user, "retention.view", token=token)
     return retention.report(now)
@@ -36,7 +36,7 @@ def purge(actor: Actor, token: ApiToken | None = None, now: datetime | None = No
     return retention.purge(actor=actor, now=now)
 
 
-def holds(user: Any, token: ApiToken | None = None, traveller_id: UUID | None = None, in_force: bool | None = None) -> Any:
+def holds(user: Actor, token: ApiToken | None = None, traveller_id: UUID | None = None, in_force: bool | None = None) -> QuerySet[LegalHold]:
     authz.require(user, "retention.view", token=token)
     rows = LegalHold.objects.select_related("traveller", "created_by", "lifted_by")
     if traveller_id is not None:
@@ -59,7 +59,7 @@ def _clean_reason(reason: str, field: str) -> str:
     return reason
 
 
-def place_hold(actor: Actor, traveller_id: Any, reason: str, ends_on: date | None = None, token: ApiToken | None = None
+def place_hold(actor: Actor, traveller_id: UUID | str, reason: str, ends_on: date | None = None, token: ApiToken | None = None
                ) -> LegalHold:
     """Keep everything about a traveller from retention until the hold is lifted (or ``ends_on`` passed)."""
     authz.require(actor, "retention.manage", token=token)
@@ -85,7 +85,7 @@ def place_hold(actor: Actor, traveller_id: Any, reason: str, ends_on: date | Non
     return hold
 
 
-def lift_hold(actor: Actor, hold_id: Any, reason: str, token: ApiToken | None = None) -> LegalHold:
+def lift_hold(actor: Actor, hold_id: UUID | str, reason: str, token: ApiToken | None = None) -> LegalHold:
     authz.require(actor, "retention.manage", token=token)
     reason = _clean_reason(reason, "reason")
     with transaction.atomic():

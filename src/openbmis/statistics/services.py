@@ -630,7 +630,7 @@ def store_report(actor: Actor, month: date, post: BorderPost | None, pdf: bytes,
     return report
 
 
-def record_export(user: Any, *, panel: str, file_format: str, query: dict[str, Any], rows: int,
+def record_export(user: Actor, *, panel: str, file_format: str, query: dict[str, Any], rows: int,
                   suppressed: int) -> None:
     """Audit an export of a statistics table: who took which table, with which filters, in which format."""
     audit.record(actor=user, action="statistics.export", object_type="statistics_table", object_id=panel,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypedDict, Unpack
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Q
@@ -86,7 +87,7 @@ def lift_ban(actor: Actor, ban: EntryBan, reason: str) -> EntryBan:
     return ban
 
 
-def _ban_matches(ban: EntryBan, traveller: Any, document: dict[str, Any]) -> bool:
+def _ban_matches(ban: EntryBan, traveller: Traveller | None, document: Mapping[str, object]) -> bool:
     """In Python, the identity test of :func:`active_bans` (for bans read in a batch)."""
     if traveller is not None and ban.traveller_id == traveller.id:
         return True
@@ -99,7 +100,7 @@ def _ban_matches(ban: EntryBan, traveller: Any, document: dict[str, Any]) -> boo
                             and ban.birth_date == birth and ban.nationality == nationality)
 
 
-def active_bans(*, traveller: Any, document: dict[str, Any], day: date) -> list[EntryBan]:
+def active_bans(*, traveller: Traveller | None, document: Mapping[str, object], day: date) -> list[EntryBan]:
     """Bans in force on ``day`` that match the traveller, the document, or name + birth date + nationality."""
     identity = Q(traveller=traveller) if traveller is not None else Q(pk__in=[])
     number = str(document.get("document_number") or "").upper()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, TypedDict, Unpack
+from typing import TypedDict, Unpack
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Q
@@ -41,7 +43,7 @@ class RuleFields(TypedDict, total=False):
 
 # --- visa policy rules ------------------------------------------------------------------------------
 
-def _state(value: Any, name: str, allow_any: bool = False) -> str:
+def _state(value: object, name: str, allow_any: bool = False) -> str:
     code = str(value or "").strip().upper()
     if allow_any and code == ANY:
         return code
@@ -117,7 +119,7 @@ def update_rule(actor: Actor, rule: VisaPolicyRule, **changes: Unpack[RuleFields
     return rule
 
 
-def get_rule(rule_id: Any) -> VisaPolicyRule:
+def get_rule(rule_id: UUID | str) -> VisaPolicyRule:
     rule = VisaPolicyRule.objects.filter(id=rule_id).first()
     if rule is None:
         raise NotFound(_("no visa policy rule %(rule_id)s") % {"rule_id": rule_id})
@@ -140,7 +142,7 @@ def find_rule(nationality: str, document_code: str, day: date, birth_date: date 
     return _most_specific(candidates, code, day, birth_date)
 
 
-def _most_specific(candidates: Any, code: str, day: date, birth_date: date | None) -> VisaPolicyRule | None:
+def _most_specific(candidates: Iterable[VisaPolicyRule], code: str, day: date, birth_date: date | None) -> VisaPolicyRule | None:
     """Among rules in force on ``day`` for the nationality and document type: the most specific one."""
     age = age_on(birth_date, day)
     best: tuple[tuple[int, int, int], VisaPolicyRule] | None = None

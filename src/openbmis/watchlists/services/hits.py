@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Count
@@ -55,7 +56,7 @@ def file_inspection_hits(sender: Any, inspection: Any, **kwargs: Any) -> list[Hi
     return made
 
 
-def _remember_judged_elsewhere(hit: Hit, traveller_id: Any) -> NoMatchMemory:
+def _remember_judged_elsewhere(hit: Hit, traveller_id: UUID | str) -> NoMatchMemory:
     """A "no match" judged before this traveller was registered (a pre-arrival hit on the manifest that listed
     them) becomes the memory of the pair, as if judged at the counter, so later inspections remember it too."""
     earlier = hit.data["previous_no_match"]
@@ -66,7 +67,7 @@ def _remember_judged_elsewhere(hit: Hit, traveller_id: Any) -> NoMatchMemory:
     return memory
 
 
-def _remember_no_match(traveller_id: Any, hit: Hit, *, judged_by_id: Any, label: str, judged_at: datetime,
+def _remember_no_match(traveller_id: UUID | str, hit: Hit, *, judged_by_id: UUID | str, label: str, judged_at: datetime,
                        reason: str) -> NoMatchMemory:
     target = {"entry_id": hit.entry_id} if hit.entry_id else {"document_alert_id": hit.document_alert_id}
     memory, _created = NoMatchMemory.objects.update_or_create(
@@ -88,7 +89,7 @@ def check_judgement(status: str, reason: str) -> str:
     return reason
 
 
-def _new_hit(data: dict[str, Any], *, traveller_id: Any, border_post_id: Any, target: Any, inspection: Any,
+def _new_hit(data: dict[str, Any], *, traveller_id: UUID | str, border_post_id: UUID | str, target: Any, inspection: Any,
              source: str) -> Hit:
     memory = data.get("previous_no_match") or {}
     return Hit(

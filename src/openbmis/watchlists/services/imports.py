@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -410,7 +411,7 @@ def import_now(actor: Actor, watchlist: Watchlist, *, file_name: str, content: b
     return record
 
 
-def fail_import(record_id: Any, message: str) -> None:
+def fail_import(record_id: UUID | str, message: str) -> None:
     """Record that a background step crashed (nothing was applied: the write is one transaction)."""
     WatchlistImport.objects.filter(id=record_id).update(status=WatchlistImport.Status.FAILED, content=b"",
                                                         failure=message[:2000], progress_message="failed")

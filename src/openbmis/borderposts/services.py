@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypedDict, Unpack
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,6 +19,14 @@ EDITABLE_FIELDS = (
 )
 
 
+class LaneSpec(TypedDict, total=False):
+    """One lane as a caller describes it: its code, its direction (entry, exit or both) and whether it is open."""
+
+    code: str
+    direction: str
+    active: bool
+
+
 class BorderPostFields(TypedDict, total=False):
     """The fields a caller sets on a border post besides its code: ``EDITABLE_FIELDS`` with their types."""
 
@@ -32,8 +40,8 @@ class BorderPostFields(TypedDict, total=False):
     status: str
 
 
-def _post_snapshot(post: BorderPost) -> dict[str, Any]:
-    data = audit.snapshot(post, ["code", *EDITABLE_FIELDS])
+def _post_snapshot(post: BorderPost) -> dict[str, object]:
+    data: dict[str, object] = audit.snapshot(post, ["code", *EDITABLE_FIELDS])
     data["lanes"] = [{"code": lane.code, "direction": lane.direction, "active": lane.active}
                      for lane in post.lanes.order_by("code")]
     return data
@@ -46,7 +54,7 @@ def get_post(code: str) -> BorderPost:
         raise NotFound(_("no border post with code %(code)r") % {"code": code}, field="code") from None
 
 
-def create_border_post(actor: Actor, *, code: str, lanes: list[dict[str, Any]] | None = None,
+def create_border_post(actor: Actor, *, code: str, lanes: list[LaneSpec] | None = None,
                        **fields: Unpack[BorderPostFields]) -> BorderPost:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -66,7 +74,7 @@ def create_border_post(actor: Actor, *, code: str, lanes: list[dict[str, Any]] |
 
 
 def update_border_post(
-    actor: Actor, post: BorderPost, *, lanes: list[dict[str, Any]] | None = None, **changes: Unpack[BorderPostFields]
+    actor: Actor, post: BorderPost, *, lanes: list[LaneSpec] | None = None, **changes: Unpack[BorderPostFields]
 ) -> BorderPost:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -88,7 +96,7 @@ def update_border_post(
     return post
 
 
-def _replace_lanes(post: BorderPost, lanes: list[dict[str, Any]]) -> None:
+def _replace_lanes(post: BorderPost, lanes: list[LaneSpec]) -> None:
     """Make the post's lanes exactly ``lanes`` (validated all first: nothing half-applied)."""
     seen: set[str] = set()
     validated: list[Lane] = []
@@ -117,9 +125,9 @@ def _replace_lanes(post: BorderPost, lanes: list[dict[str, Any]]) -> None:
         stale.delete()
 
 
-def parse_lanes_text(text: str) -> list[dict[str, Any]]:
+def parse_lanes_text(text: str) -> list[LaneSpec]:
     """Lanes typed in a form, one per line: ``CODE DIRECTION`` (e.g. ``A1 entry``)."""
-    lanes = []
+    lanes: list[LaneSpec] = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line:

@@ -36,7 +36,7 @@ Purger = Callable[[datetime], dict[str, int]]
 _PURGERS: dict[str, Purger] = {}
 # Writes a purge's audit event: (actor, rule or purger name, what to record). Installed by the audit app when it
 # is ready, so that core, which every app imports, imports none of them (docs/architecture.md, layers).
-Recorder = Callable[[Any, str, dict[str, Any]], None]
+Recorder = Callable[[Actor, str, dict[str, Any]], None]
 _recorder: Recorder | None = None
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -23,7 +21,7 @@ from openbmis.watchlists.models import DocumentAlert
 # ----------------------------------------------------------------------------------------------- search
 def search(actor: Actor, *, name: str = "", birth_date: str | None = None, nationality: str = "", sex: str = "",
            document: str = "", issuing_state: str = "", limit: int = 10, threshold: float | None = None,
-           token: ApiToken | None = None) -> list[dict[str, Any]]:
+           token: ApiToken | None = None) -> list[dict[str, object]]:
     """Ad-hoc screening: ranked, explained hits from the active lists (persons and documents)."""
     authz.require(actor, "screening.search", token=token)
     if not name.strip() and not document.strip():

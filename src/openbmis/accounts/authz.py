@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.utils.translation import gettext as _
 
 from openbmis.accounts.roles import Permission, Role, permission
 from openbmis.core.errors import AccessDenied
+
+if TYPE_CHECKING:
+    from openbmis.accounts.models import ApiToken
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def roles(user: Any) -> set[Role]:
     return {g.role for g in grants(user)}
 
 
-def _token_allows(token: Any, perm: Permission) -> bool:
+def _token_allows(token: ApiToken | None, perm: Permission) -> bool:
     if token is None:
         return True
     return perm.scope in (token.scopes or [])
@@ -79,7 +82,7 @@ def user_can_view_identities(user: Any) -> bool:
     return bool(getattr(user, "can_view_identities", False))
 
 
-def post_scope(user: Any, name: str, token: Any = None) -> PostScope:
+def post_scope(user: Any, name: str, token: ApiToken | None = None) -> PostScope:
     """The posts at which the user holds the permission (ALL_POSTS, or a possibly empty set)."""
     perm = permission(name)
     if not _token_allows(token, perm):
@@ -90,7 +93,7 @@ def post_scope(user: Any, name: str, token: Any = None) -> PostScope:
     return frozenset(g.post_id for g in matching if g.post_id is not None)
 
 
-def limit_to_scope(queryset: Any, user: Any, name: str, token: Any = None, field: str = "border_post_id") -> Any:
+def limit_to_scope(queryset: Any, user: Any, name: str, token: ApiToken | None = None, field: str = "border_post_id") -> Any:
     """``queryset`` narrowed to the rows whose ``field`` is a post where the user holds ``name`` (unchanged for a
     national holder; empty when held nowhere)."""
     scope = post_scope(user, name, token)
@@ -99,7 +102,7 @@ def limit_to_scope(queryset: Any, user: Any, name: str, token: Any = None, field
     return queryset.filter(**{f"{field}__in": scope})
 
 
-def has_permission(user: Any, name: str, post_id: UUID | None = None, token: Any = None) -> bool:
+def has_permission(user: Any, name: str, post_id: UUID | None = None, token: ApiToken | None = None) -> bool:
     """True if the permission is held at ``post_id`` (or anywhere, when ``post_id`` is None)."""
     scope = post_scope(user, name, token)
     if isinstance(scope, AllPosts):
@@ -109,7 +112,7 @@ def has_permission(user: Any, name: str, post_id: UUID | None = None, token: Any
     return post_id in scope
 
 
-def require_scope(token: Any, name: str) -> None:
+def require_scope(token: ApiToken | None, name: str) -> None:
     """Raise AccessDenied unless the API token (if any) carries the permission's scope; roles are not asked."""
     perm = permission(name)
     if token is not None and not _token_allows(token, perm):
@@ -117,7 +120,7 @@ def require_scope(token: Any, name: str) -> None:
                            % {"scope": perm.scope}, scope=perm.scope)
 
 
-def require(user: Any, name: str, post: Any = None, token: Any = None) -> None:
+def require(user: Any, name: str, post: Any = None, token: ApiToken | None = None) -> None:
     """Raise AccessDenied naming what is missing unless the permission is held (at ``post``)."""
     perm = permission(name)
     require_scope(token, name)

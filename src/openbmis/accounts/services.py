@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 import pyotp
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from openbmis.accounts.actors import Actor
 from openbmis.accounts.models import ApiToken, LoginThrottle, RoleAssignment, User
 from openbmis.accounts.roles import SCOPES, TWO_FACTOR_ROLES, Role
 from openbmis.audit import services as audit
@@ -46,7 +46,7 @@ def register_role_check(check: RoleCheck) -> None:
 
 
 def create_user(
-    actor: Any, *, username: str, password: str, full_name: str = "", email: str = "", validate: bool = True
+    actor: Actor, *, username: str, password: str, full_name: str = "", email: str = "", validate: bool = True
 ) -> User:
     username = username.strip()
     if not username:
@@ -74,7 +74,7 @@ def _validate_new_password(password: str, user: User, *, field: str) -> None:
         raise InvalidInput("; ".join(exc.messages), field=field) from None
 
 
-def assign_role(actor: Any, user: User, role: str, border_post: BorderPost | None) -> RoleAssignment:
+def assign_role(actor: Actor, user: User, role: str, border_post: BorderPost | None) -> RoleAssignment:
     try:
         role_value = Role(role)
     except ValueError:
@@ -94,7 +94,7 @@ def assign_role(actor: Any, user: User, role: str, border_post: BorderPost | Non
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role_value, border_post=border_post)
         if created:
-            after: dict[str, Any] = {"role": role_value.value,
+            after: dict[str, object] = {"role": role_value.value,
                                      "border_post": border_post.code if border_post else None}
             if warnings:
                 # the trail keeps the warnings in English whatever language the administrator reads
@@ -110,7 +110,7 @@ def assign_role(actor: Any, user: User, role: str, border_post: BorderPost | Non
     return assignment
 
 
-def remove_role(actor: Any, assignment: RoleAssignment) -> None:
+def remove_role(actor: Actor, assignment: RoleAssignment) -> None:
     with transaction.atomic():
         before = {"role": assignment.role, "border_post": assignment.border_post.code if assignment.border_post else None}
         assignment.delete()
@@ -118,7 +118,7 @@ def remove_role(actor: Any, assignment: RoleAssignment) -> None:
                      object_label=assignment.user.username, before=before)
 
 
-def set_identity_access(actor: Any, user: User, allowed: bool, reason: str) -> None:
+def set_identity_access(actor: Actor, user: User, allowed: bool, reason: str) -> None:
     """Grant or withdraw an analyst's access to identities (beyond aggregates). Audited with the reason."""
     if not reason.strip():
         raise InvalidInput(gettext("a reason is required"), field="reason")
@@ -227,7 +227,7 @@ def record_login_success(user: User, address: str = "") -> None:
     failures) is only reset by a right second factor, so that logging in again does not buy more guesses."""
     with transaction.atomic():
         LoginThrottle.objects.filter(address_hash=_address_hash(address), username=user.username).delete()
-        changes: dict[str, Any] = {"last_login": timezone.now()}
+        changes: dict[str, object] = {"last_login": timezone.now()}
         if not requires_two_factor(user):
             changes.update(failed_login_count=0, locked_until=None)
         User.objects.filter(pk=user.pk).update(**changes)
@@ -240,7 +240,7 @@ def record_public_password_refusal(user: User) -> None:
                  object_label=user.username, reason="publicly known password refused in production")
 
 
-def unlock(actor: Any, user: User) -> None:
+def unlock(actor: Actor, user: User) -> None:
     """Lift every lock on the account: its own and those for particular addresses."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
@@ -264,7 +264,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
                      object_label=user.username)
 
 
-def reset_password(actor: Any, user: User, new: str) -> None:
+def reset_password(actor: Actor, user: User, new: str) -> None:
     """An administrator sets a new password (handed over out of band); the account is unlocked, sessions end."""
     _validate_new_password(new, user, field="new_password")
     with transaction.atomic():
@@ -275,7 +275,7 @@ def reset_password(actor: Any, user: User, new: str) -> None:
     unlock(actor, user)
 
 
-def set_active(actor: Any, user: User, active: bool, reason: str) -> int:
+def set_active(actor: Actor, user: User, active: bool, reason: str) -> int:
     """Deactivate (or reactivate) an account, with a reason. Deactivation stops its sessions at once (an inactive
     user is no longer loaded from a session) and revokes its API tokens. Returns the number of tokens revoked."""
     if not reason.strip():
@@ -305,7 +305,7 @@ def enrolment_code_required(user: User) -> bool:
     return bool(settings.OPENBMIS_PRODUCTION) and user.totp_confirmed_at is None
 
 
-def issue_totp_enrolment(actor: Any, user: User) -> str:
+def issue_totp_enrolment(actor: Actor, user: User) -> str:
     """A one-time enrolment code for the user, valid ENROLMENT_CODE_DAYS; only its hash is kept."""
     code = secrets.token_urlsafe(12)
     with transaction.atomic():
@@ -344,7 +344,7 @@ def start_totp_enrolment(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
 
-def reset_totp(actor: Any, user: User) -> str:
+def reset_totp(actor: Actor, user: User) -> str:
     """An administrator withdraws the user's authenticator (lost, stolen); returns a new enrolment code."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(totp_secret="", totp_confirmed_at=None)
@@ -400,7 +400,7 @@ def _hash_secret(secret: str) -> str:
 
 
 def create_token(
-    actor: Any, user: User, *, name: str, scopes: list[str], expires_in_days: int | None = None
+    actor: Actor, user: User, *, name: str, scopes: list[str], expires_in_days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the plain token, which is never stored nor shown again."""
     if not scopes:
@@ -442,7 +442,7 @@ def authenticate_token(raw: str) -> ApiToken | None:
     return token
 
 
-def revoke_token(actor: Any, token: ApiToken) -> None:
+def revoke_token(actor: Actor, token: ApiToken) -> None:
     if token.revoked_at is not None:
         raise Conflict(gettext("this token is already revoked"))
     with transaction.atomic():

@@ -11,8 +11,9 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from openbmis.audit import services
         from openbmis.core import retention
+        from openbmis.core.actors import Actor
 
-        def record_purge(actor: Any, name: str, after: dict[str, Any]) -> None:
+        def record_purge(actor: Actor, name: str, after: dict[str, Any]) -> None:
             services.record(actor=actor, action="retention.purge", object_type="retention", object_id=name,
                             after=after)
 

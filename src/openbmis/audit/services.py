@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -22,6 +24,7 @@ from openbmis.audit import anchors, pseudonymise
 from openbmis.audit.chain import CURRENT_SCHEME, SCHEME_HMAC, SCHEME_SHA256, hash_for_scheme, origin_key
 from openbmis.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from openbmis.core import context
+from openbmis.core.actors import Actor
 from openbmis.core.errors import InvalidInput, NotFound
 
 SYSTEM = "system"
@@ -138,7 +141,7 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     object_type: str,
     object_id: str = "",
@@ -156,14 +159,14 @@ def record(
     """
     object_id, object_label, before, after, reason = pseudonymise.scrub_event(
         object_type, str(object_id), object_label, _jsonable(before), _jsonable(after), reason)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, AbstractBaseUser) else None  # a signed-in user; not the system nor anonymous
     label = user.get_username() if user is not None else (actor if isinstance(actor, str) else SYSTEM)
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.last_seq + 1,
             at=timezone.now(),
-            actor=user,
+            actor_id=user.pk if user is not None else None,  # core cannot name the concrete user model
             actor_label=label[:150],
             action=action,
             object_type=object_type,
@@ -188,7 +191,7 @@ def record(
     return event
 
 
-def get_event(event_id: Any) -> AuditEvent:
+def get_event(event_id: UUID | str) -> AuditEvent:
     """One event by id; NotFound names it."""
     try:
         return AuditEvent.objects.get(id=event_id)

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openbmis.core.actors import Actor
 from openbmis.core.sealing import BlindIndexField, SealedTextField
 
 # Kept elsewhere or not about the person: the audit trail itself (listed separately), synchronisation copies,
@@ -135,7 +136,7 @@ def holdings(traveller_id: Any) -> dict[str, Any]:
     }
 
 
-def export(actor: Any, traveller_id: Any) -> dict[str, Any]:
+def export(actor: Actor, traveller_id: Any) -> dict[str, Any]:
     """The subject-access export of one traveller (JSON-ready); recorded in the access log and the audit trail."""
     from openbmis.audit import services
     from openbmis.audit.access import accesses_of, record_access

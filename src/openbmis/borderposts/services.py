@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost, Lane
+from openbmis.core.actors import Actor
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.validation import full_clean
 
@@ -17,8 +19,29 @@ EDITABLE_FIELDS = (
 )
 
 
-def _post_snapshot(post: BorderPost) -> dict[str, Any]:
-    data = audit.snapshot(post, ["code", *EDITABLE_FIELDS])
+class LaneSpec(TypedDict, total=False):
+    """One lane as a caller describes it: its code, its direction (entry, exit or both) and whether it is open."""
+
+    code: str
+    direction: str
+    active: bool
+
+
+class BorderPostFields(TypedDict, total=False):
+    """The fields a caller sets on a border post besides its code: ``EDITABLE_FIELDS`` with their types."""
+
+    name: str
+    kind: str
+    country: str
+    time_zone: str
+    latitude: Decimal | float | None
+    longitude: Decimal | float | None
+    neighbour_country: str
+    status: str
+
+
+def _post_snapshot(post: BorderPost) -> dict[str, object]:
+    data: dict[str, object] = audit.snapshot(post, ["code", *EDITABLE_FIELDS])
     data["lanes"] = [{"code": lane.code, "direction": lane.direction, "active": lane.active}
                      for lane in post.lanes.order_by("code")]
     return data
@@ -31,7 +54,8 @@ def get_post(code: str) -> BorderPost:
         raise NotFound(_("no border post with code %(code)r") % {"code": code}, field="code") from None
 
 
-def create_border_post(actor: Any, *, code: str, lanes: list[dict[str, Any]] | None = None, **fields: Any) -> BorderPost:
+def create_border_post(actor: Actor, *, code: str, lanes: list[LaneSpec] | None = None,
+                       **fields: Unpack[BorderPostFields]) -> BorderPost:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -50,7 +74,7 @@ def create_border_post(actor: Any, *, code: str, lanes: list[dict[str, Any]] | N
 
 
 def update_border_post(
-    actor: Any, post: BorderPost, *, lanes: list[dict[str, Any]] | None = None, **changes: Any
+    actor: Actor, post: BorderPost, *, lanes: list[LaneSpec] | None = None, **changes: Unpack[BorderPostFields]
 ) -> BorderPost:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -72,7 +96,7 @@ def update_border_post(
     return post
 
 
-def _replace_lanes(post: BorderPost, lanes: list[dict[str, Any]]) -> None:
+def _replace_lanes(post: BorderPost, lanes: list[LaneSpec]) -> None:
     """Make the post's lanes exactly ``lanes`` (validated all first: nothing half-applied)."""
     seen: set[str] = set()
     validated: list[Lane] = []
@@ -101,9 +125,9 @@ def _replace_lanes(post: BorderPost, lanes: list[dict[str, Any]]) -> None:
         stale.delete()
 
 
-def parse_lanes_text(text: str) -> list[dict[str, Any]]:
+def parse_lanes_text(text: str) -> list[LaneSpec]:
     """Lanes typed in a form, one per line: ``CODE DIRECTION`` (e.g. ``A1 entry``)."""
-    lanes = []
+    lanes: list[LaneSpec] = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line:

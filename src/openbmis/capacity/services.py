@@ -8,6 +8,7 @@ from calendar import monthrange
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from openbmis.accounts.actors import Actor
 from openbmis.accounts.models import RoleAssignment, User
 from openbmis.accounts.roles import OFFICERS, Role
 from openbmis.audit import services as audit
@@ -49,7 +51,7 @@ def _post_code(post: BorderPost | None) -> str:
 
 # --- templates -------------------------------------------------------------------------------------------
 
-def create_template(actor: Any, content: dict[str, Any]) -> AssessmentTemplate:
+def create_template(actor: Actor, content: dict[str, Any]) -> AssessmentTemplate:
     """Store a new version of a template (versions are numbered per code; a stored version never changes)."""
     try:
         scoring.validate_template(content)
@@ -74,7 +76,7 @@ def default() -> AssessmentTemplate:
     return found or create_template(audit.SYSTEM, default_template.content())
 
 
-def get_template(template_id: Any) -> AssessmentTemplate:
+def get_template(template_id: UUID | str) -> AssessmentTemplate:
     try:
         return AssessmentTemplate.objects.get(pk=template_id)
     except (AssessmentTemplate.DoesNotExist, ValueError, ValidationError):
@@ -131,7 +133,7 @@ def _rescore(assessment: Assessment) -> None:
     assessment.scores = scoring.score(assessment.template.content, values, assessment.prefill)
 
 
-def create_assessment(actor: Any, *, border_post: BorderPost | None, visit_date: date, team: str = "",
+def create_assessment(actor: Actor, *, border_post: BorderPost | None, visit_date: date, team: str = "",
                       template: AssessmentTemplate | None = None) -> Assessment:
     template = template or default()
     if visit_date > timezone.localdate() + timedelta(days=366):
@@ -152,7 +154,7 @@ def create_assessment(actor: Any, *, border_post: BorderPost | None, visit_date:
     return assessment
 
 
-def get_assessment(assessment_id: Any) -> Assessment:
+def get_assessment(assessment_id: UUID | str) -> Assessment:
     try:
         return Assessment.objects.select_related("template", "border_post").get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, ValidationError):
@@ -164,7 +166,7 @@ def _editable(assessment: Assessment) -> None:
         raise Conflict(_("this assessment is submitted: it can no longer be changed"), field="status")
 
 
-def save_answers(actor: Any, assessment: Assessment, answers: dict[str, Any],
+def save_answers(actor: Actor, assessment: Assessment, answers: dict[str, Any],
                  notes: dict[str, str] | None = None) -> Assessment:
     """Record answers (code -> value; None clears). Every answer is checked first: one bad answer refuses all,
     naming the question."""
@@ -214,7 +216,7 @@ def save_answers(actor: Any, assessment: Assessment, answers: dict[str, Any],
     return assessment
 
 
-def submit_assessment(actor: Any, assessment: Assessment) -> Assessment:
+def submit_assessment(actor: Actor, assessment: Assessment) -> Assessment:
     _editable(assessment)
     with transaction.atomic():
         assessment.status = Assessment.Status.SUBMITTED
@@ -226,7 +228,7 @@ def submit_assessment(actor: Any, assessment: Assessment) -> Assessment:
     return assessment
 
 
-def add_photo(actor: Any, assessment: Assessment, *, question: str, content_type: str, data: bytes,
+def add_photo(actor: Actor, assessment: Assessment, *, question: str, content_type: str, data: bytes,
               caption: str = "") -> Photo:
     _editable(assessment)
     if question not in scoring.questions(assessment.template.content):
@@ -256,7 +258,7 @@ def _courses(codes: list[str]) -> list[Course]:
     return list(found.values())
 
 
-def add_finding(actor: Any, assessment: Assessment, *, text: str, severity: str = "medium", recommendation: str = "",
+def add_finding(actor: Actor, assessment: Assessment, *, text: str, severity: str = "medium", recommendation: str = "",
                 section: str = "", question: str = "", courses: list[str] | None = None) -> Finding:
     if not text.strip():
         raise InvalidInput(_("a finding needs its text"), field="text")
@@ -292,7 +294,7 @@ def _decimal(value: Any, field: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def add_action(actor: Any, assessment: Assessment, *, title: str, owner: str, due_date: date | None = None,
+def add_action(actor: Actor, assessment: Assessment, *, title: str, owner: str, due_date: date | None = None,
                cost_estimate: Any = None, currency: str = "USD", finding: Finding | None = None) -> ActionItem:
     if not title.strip():
         raise InvalidInput(_("an action needs a title"), field="title")
@@ -313,14 +315,14 @@ def add_action(actor: Any, assessment: Assessment, *, title: str, owner: str, du
     return action
 
 
-def get_action(action_id: Any) -> ActionItem:
+def get_action(action_id: UUID | str) -> ActionItem:
     try:
         return ActionItem.objects.select_related("assessment__border_post").get(pk=action_id)
     except (ActionItem.DoesNotExist, ValueError, ValidationError):
         raise NotFound(_("no such action"), field="action") from None
 
 
-def update_action(actor: Any, action: ActionItem, *, status: str, evidence: str = "") -> ActionItem:
+def update_action(actor: Actor, action: ActionItem, *, status: str, evidence: str = "") -> ActionItem:
     """Move an action along. Done needs evidence of completion; a closed action (done, cancelled) stays closed."""
     if status not in ActionItem.Status.values:
         raise InvalidInput(_("status must be one of %(choices)s")
@@ -344,7 +346,7 @@ def update_action(actor: Any, action: ActionItem, *, status: str, evidence: str 
 
 # --- equipment -------------------------------------------------------------------------------------------
 
-def register_equipment(actor: Any, post: BorderPost, *, kind: str, model: str = "", serial_number: str = "",
+def register_equipment(actor: Actor, post: BorderPost, *, kind: str, model: str = "", serial_number: str = "",
                        lane: str = "", status: str = "working", last_maintenance: date | None = None) -> Equipment:
     if kind not in Equipment.Kind.values:
         raise InvalidInput(_("kind must be one of %(choices)s")
@@ -370,7 +372,7 @@ def register_equipment(actor: Any, post: BorderPost, *, kind: str, model: str = 
     return item
 
 
-def update_equipment(actor: Any, item: Equipment, *, status: str, last_maintenance: date | None = None) -> Equipment:
+def update_equipment(actor: Actor, item: Equipment, *, status: str, last_maintenance: date | None = None) -> Equipment:
     if status not in Equipment.Status.values:
         raise InvalidInput(_("status must be one of %(choices)s")
                            % {"choices": ', '.join(Equipment.Status.values)}, field="status")
@@ -396,7 +398,7 @@ def lanes_without_reader(post: BorderPost) -> list[str]:
 
 # --- training --------------------------------------------------------------------------------------------
 
-def create_institution(actor: Any, *, code: str, name: str, country: str = "") -> Institution:
+def create_institution(actor: Actor, *, code: str, name: str, country: str = "") -> Institution:
     code = code.strip().upper()
     if not code or not name.strip():
         raise InvalidInput(_("an institution needs a code and a name"), field="code" if not code else "name")
@@ -409,7 +411,7 @@ def create_institution(actor: Any, *, code: str, name: str, country: str = "") -
     return institution
 
 
-def create_course(actor: Any, *, code: str, title: str, hours: int, level: str = "basic",
+def create_course(actor: Actor, *, code: str, title: str, hours: int, level: str = "basic",
                   topics: list[str] | None = None, validity_months: int | None = None) -> Course:
     code = code.strip().upper()
     if not code:
@@ -441,7 +443,7 @@ def get_course(code: str) -> Course:
         raise NotFound(_("no course %(code)r") % {"code": code}, field="course") from None
 
 
-def create_session(actor: Any, *, course: Course, starts_on: date, ends_on: date, capacity: int,
+def create_session(actor: Actor, *, course: Course, starts_on: date, ends_on: date, capacity: int,
                    institution: Institution | None = None, place: str = "", trainers: str = "",
                    border_post: BorderPost | None = None) -> TrainingSession:
     if ends_on < starts_on:
@@ -458,14 +460,14 @@ def create_session(actor: Any, *, course: Course, starts_on: date, ends_on: date
     return session
 
 
-def get_session(session_id: Any) -> TrainingSession:
+def get_session(session_id: UUID | str) -> TrainingSession:
     try:
         return TrainingSession.objects.select_related("course", "institution").get(pk=session_id)
     except (TrainingSession.DoesNotExist, ValueError, ValidationError):
         raise NotFound(_("no such training session"), field="session") from None
 
 
-def enrol(actor: Any, session: TrainingSession, *, user: User | None = None, external_name: str = "",
+def enrol(actor: Actor, session: TrainingSession, *, user: User | None = None, external_name: str = "",
           external_organisation: str = "") -> Enrolment:
     """Enrol an officer (a user) or an external participant (a name), within the session's places."""
     if (user is None) == (not external_name.strip()):
@@ -486,7 +488,7 @@ def enrol(actor: Any, session: TrainingSession, *, user: User | None = None, ext
     return enrolment
 
 
-def get_enrolment(enrolment_id: Any) -> Enrolment:
+def get_enrolment(enrolment_id: UUID | str) -> Enrolment:
     try:
         return Enrolment.objects.select_related("session__course", "user").get(pk=enrolment_id)
     except (Enrolment.DoesNotExist, ValueError, ValidationError):
@@ -499,7 +501,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def record_result(actor: Any, enrolment: Enrolment, *, attended: bool, result: str,
+def record_result(actor: Actor, enrolment: Enrolment, *, attended: bool, result: str,
                   score: Any = None) -> Enrolment:
     """Record attendance and the result; a participant who attended and passed gets a certificate, numbered,
     with a verification code, valid for the course's validity from the session's last day."""
@@ -554,7 +556,7 @@ def get_certificate(number: str) -> Certificate:
         raise NotFound(_("no certificate %(number)r") % {"number": number}, field="number") from None
 
 
-def revoke_certificate(actor: Any, cert: Certificate, reason: str) -> Certificate:
+def revoke_certificate(actor: Actor, cert: Certificate, reason: str) -> Certificate:
     if not reason.strip():
         raise InvalidInput(_("a reason is required"), field="reason")
     if cert.revoked_at is not None:
@@ -567,7 +569,7 @@ def revoke_certificate(actor: Any, cert: Certificate, reason: str) -> Certificat
     return cert
 
 
-def add_prerequisite(actor: Any, *, role: str, course: Course) -> RolePrerequisite:
+def add_prerequisite(actor: Actor, *, role: str, course: Course) -> RolePrerequisite:
     try:
         role_value = Role(role)
     except ValueError:
@@ -583,7 +585,7 @@ def add_prerequisite(actor: Any, *, role: str, course: Course) -> RolePrerequisi
     return prerequisite
 
 
-def remove_prerequisite(actor: Any, prerequisite: RolePrerequisite) -> None:
+def remove_prerequisite(actor: Actor, prerequisite: RolePrerequisite) -> None:
     with transaction.atomic():
         before = {"role": prerequisite.role, "course": prerequisite.course.code}
         prerequisite.delete()

@@ -28,13 +28,15 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from openbmis.core.actors import Actor
+
 log = logging.getLogger(__name__)
 
 Purger = Callable[[datetime], dict[str, int]]
 _PURGERS: dict[str, Purger] = {}
 # Writes a purge's audit event: (actor, rule or purger name, what to record). Installed by the audit app when it
 # is ready, so that core, which every app imports, imports none of them (docs/architecture.md, layers).
-Recorder = Callable[[Any, str, dict[str, Any]], None]
+Recorder = Callable[[Actor, str, dict[str, Any]], None]
 _recorder: Recorder | None = None
 
 
@@ -153,7 +155,7 @@ def report(now: datetime | None = None) -> list[RuleReport]:
     return out
 
 
-def purge(actor: Any = "retention-job", now: datetime | None = None) -> dict[str, dict[str, int]]:
+def purge(actor: Actor = "retention-job", now: datetime | None = None) -> dict[str, dict[str, int]]:
     """Run every rule and purger; audit the counts. Returns {rule or purger name: {what: count}}."""
     if _recorder is None:
         raise RuntimeError("retention deletes only where the audit trail records it: the audit app is not ready")

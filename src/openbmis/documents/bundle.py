@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from openbmis.accounts.actors import Actor
 from openbmis.audit import anchors
 from openbmis.audit import services as audit
 from openbmis.core import installation
@@ -143,7 +144,7 @@ def _store(field: Any, name: str, data: bytes) -> None:
     field.save(Path(name).name, ContentFile(data), save=False)
 
 
-def import_bundle(data: bytes, trusted: Ed25519PublicKey, *, actor: Any = "cli") -> dict[str, int]:
+def import_bundle(data: bytes, trusted: Ed25519PublicKey, *, actor: Actor = "cli") -> dict[str, int]:
     """Apply a verified bundle: models and alerts are replaced by headquarters' copy (matched by id)."""
     library, files = read_bundle(data, trusted)
     counts = {"models": 0, "alerts": 0, "images": 0}

@@ -12,6 +12,8 @@ from datetime import date
 
 from PIL import Image, ImageDraw
 
+from openbmis.accounts.actors import Actor
+
 SOURCE = "Drawn for the OpenBMIS demo after the ICAO Doc 9303 Part 4 TD3 specimen layout (fictional state Utopia)"
 
 
@@ -37,7 +39,7 @@ def _page(uv: bool, forged: bool = False) -> bytes:
     return out.getvalue()
 
 
-def load_demo_library(actor: object) -> None:
+def load_demo_library(actor: Actor) -> None:
     """Idempotent: does nothing when the demo model exists."""
     from openbmis.documents import services
     from openbmis.documents.models import DocumentModel

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TypedDict, Unpack
+from uuid import UUID
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, acting_user
 from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput, NotFound
 from openbmis.documents.images import checked_image
@@ -25,11 +27,42 @@ from openbmis.documents.models import (
     SecurityFeature,
     Verdict,
 )
+from openbmis.inspections.models import Inspection
 
 MODEL_FIELDS = ["issuing_state", "document_code", "name", "series", "issued_from", "issued_until", "validity_years",
                 "source", "notes"]
 ALERT_FIELDS = ["issuing_state", "document_code", "series", "number_from", "number_to", "title", "description",
                 "detection", "severity", "valid_from", "valid_until"]
+
+
+class DocumentModelFields(TypedDict, total=False):
+    """What a caller sets on a document model of the reference library: ``MODEL_FIELDS`` with their types."""
+
+    issuing_state: str
+    document_code: str
+    name: str
+    series: str
+    issued_from: date | None
+    issued_until: date | None
+    validity_years: int | None
+    source: str
+    notes: str
+
+
+class AlertFields(TypedDict, total=False):
+    """What a fraud alert says: ``ALERT_FIELDS`` with their types."""
+
+    issuing_state: str
+    document_code: str
+    series: str
+    number_from: str
+    number_to: str
+    title: str
+    description: str
+    detection: str
+    severity: str
+    valid_from: date
+    valid_until: date | None
 
 
 def _state(value: str, field: str = "issuing_state") -> str:
@@ -39,7 +72,8 @@ def _state(value: str, field: str = "issuing_state") -> str:
     return value
 
 
-def save_model(actor: Any, *, model: DocumentModel | None = None, **fields: Any) -> DocumentModel:
+def save_model(actor: Actor, *, model: DocumentModel | None = None,
+               **fields: Unpack[DocumentModelFields]) -> DocumentModel:
     """Create or change a document model of the reference library."""
     authz.require(actor, "documents.manage")
     fields["issuing_state"] = _state(fields.get("issuing_state", model.issuing_state if model else ""))
@@ -70,7 +104,7 @@ def save_model(actor: Any, *, model: DocumentModel | None = None, **fields: Any)
     return model
 
 
-def add_reference_image(actor: Any, model: DocumentModel, data: bytes, *, page: str = "data page",
+def add_reference_image(actor: Actor, model: DocumentModel, data: bytes, *, page: str = "data page",
                         light: str = Light.VISIBLE) -> ReferenceImage:
     authz.require(actor, "documents.manage")
     if light not in Light.values:
@@ -87,7 +121,7 @@ def add_reference_image(actor: Any, model: DocumentModel, data: bytes, *, page: 
     return image
 
 
-def add_feature(actor: Any, model: DocumentModel, *, kind: str, name: str, description: str,
+def add_feature(actor: Actor, model: DocumentModel, *, kind: str, name: str, description: str,
                 image: ReferenceImage | None = None, box: tuple[float, float, float, float] | None = None
                 ) -> SecurityFeature:
     """Describe a security feature; ``box`` = (x, y, width, height) as fractions of the image's size."""
@@ -111,8 +145,9 @@ def add_feature(actor: Any, model: DocumentModel, *, kind: str, name: str, descr
     return feature
 
 
-def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentModel | None = None,
-                  images: list[tuple[bytes, str, str]] | None = None, **fields: Any) -> FraudAlert:
+def publish_alert(actor: Actor, *, reference: str | None = None, model: DocumentModel | None = None,
+                  images: list[tuple[bytes, str, str]] | None = None,
+                  **fields: Unpack[AlertFields]) -> FraudAlert:
     """Publish a fraud alert, or a new version of ``reference``; the previous version stays, no longer current.
 
     ``images``: (bytes, caption, light) each.
@@ -155,7 +190,7 @@ def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentMo
             while FraudAlert.objects.filter(reference=reference).exists():
                 count += 1
                 reference = f"FA-{timezone.now():%Y}-{count + 1:04d}"
-        alert = FraudAlert.objects.create(reference=reference, version=version, model=model, published_by=actor,
+        alert = FraudAlert.objects.create(reference=reference, version=version, model=model, published_by=acting_user(actor),
                                           **fields)
         for data, caption, light, ext, digest in checked:
             image = AlertImage(alert=alert, caption=caption[:200], light=light, sha256=digest)
@@ -167,7 +202,7 @@ def publish_alert(actor: Any, *, reference: str | None = None, model: DocumentMo
     return alert
 
 
-def withdraw_alert(actor: Any, alert: FraudAlert, reason: str) -> FraudAlert:
+def withdraw_alert(actor: Actor, alert: FraudAlert, reason: str) -> FraudAlert:
     authz.require(actor, "documents.manage")
     if not reason.strip():
         raise InvalidInput(_("Say why the alert is withdrawn."), field="reason")
@@ -179,7 +214,7 @@ def withdraw_alert(actor: Any, alert: FraudAlert, reason: str) -> FraudAlert:
     return alert
 
 
-def record_examination(actor: Any, inspection: Any, *, verdict: str, disposition: str,
+def record_examination(actor: Actor, inspection: Inspection, *, verdict: str, disposition: str,
                        findings: list[dict[str, str]], note: str = "", model: DocumentModel | None = None,
                        alert: FraudAlert | None = None,
                        images: list[tuple[bytes, str, str]] | None = None) -> Examination:
@@ -208,7 +243,7 @@ def record_examination(actor: Any, inspection: Any, *, verdict: str, disposition
     document = inspection.document_data or {}
     with transaction.atomic():
         examination = Examination.objects.create(
-            inspection=inspection, border_post=inspection.border_post, model=model, alert=alert, examiner=actor,
+            inspection=inspection, border_post=inspection.border_post, model=model, alert=alert, examiner=acting_user(actor),
             verdict=verdict, findings=[{k: str(v)[:500] for k, v in f.items()} for f in findings],
             disposition=disposition, note=note,
             issuing_state=(document.get("issuing_state") or "")[:3],
@@ -225,7 +260,7 @@ def record_examination(actor: Any, inspection: Any, *, verdict: str, disposition
     return examination
 
 
-def examination_image(actor: Any, image_id: Any) -> ExaminationImage:
+def examination_image(actor: Actor, image_id: UUID | str) -> ExaminationImage:
     """An examination image, for someone who may examine at its post and may see identities there."""
     image = ExaminationImage.objects.select_related("examination__border_post").filter(id=image_id).first()
     if image is None:

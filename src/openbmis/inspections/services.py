@@ -19,6 +19,8 @@ from django.utils.translation import gettext_noop
 
 from openbmis import mrz
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, acting_user, actor_id
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost, Lane
 from openbmis.core import bulk
@@ -138,21 +140,21 @@ def _resolve_direction(post: BorderPost, lane_code: str | None, direction: str |
     return lane, direction
 
 
-def _retried(existing: Inspection, border_post: BorderPost, actor: Any) -> Inspection:
+def _retried(existing: Inspection, border_post: BorderPost, actor: Actor) -> Inspection:
     """A retry hands back its own inspection only: same post, same officer; anything else is a clash."""
-    if existing.border_post_id != border_post.id or existing.officer_id != actor.pk:
+    if existing.border_post_id != border_post.id or existing.officer_id != actor_id(actor):
         raise Conflict(_("this client_id belongs to another inspection"), field="client_id")
     return existing
 
 
-def _visible_posts(actor: Any, token: Any) -> Any:
+def _visible_posts(actor: Actor, token: ApiToken | None) -> Any:
     """The posts whose records the officer may see of an identity (None: every post)."""
     scope = authz.post_scope(actor, "identities.view", token)
     return None if isinstance(scope, authz.AllPosts) else scope
 
 
 def start_inspection(
-    actor: Any,
+    actor: Actor,
     *,
     border_post: BorderPost,
     client_id: UUID,
@@ -164,7 +166,7 @@ def start_inspection(
     travel_mode: str = "",
     transport_id: str = "",
     national_name: str = "",
-    token: Any = None,
+    token: ApiToken | None = None,
 ) -> Started:
     """Read the document, identify the traveller, run every check, and record the inspection.
 
@@ -224,7 +226,7 @@ def start_inspection(
         with transaction.atomic():
             resolution = travellers.register(actor, resolution, audited=False)
             inspection = Inspection(
-                client_id=client_id, border_post=border_post, lane=lane, direction=direction, officer=actor,
+                client_id=client_id, border_post=border_post, lane=lane, direction=direction, officer=acting_user(actor),
                 traveller=resolution.traveller, document=resolution.document, mrz=(mrz_text or "").strip(),
                 document_data=document_data, checks=[c.to_dict() for c in found], hits=hits,
                 suggested_action=registry.suggested_action(found, hits), purpose=purpose, travel_mode=travel_mode,
@@ -252,7 +254,7 @@ def start_inspection(
     return Started(inspection, True)
 
 
-def get_inspection(actor: Any, inspection_id: UUID, token: Any = None) -> Inspection:
+def get_inspection(actor: Actor, inspection_id: UUID, token: ApiToken | None = None) -> Inspection:
     inspection = (
         Inspection.objects.select_related("border_post", "traveller", "document", "officer")
         .filter(id=inspection_id).first()
@@ -294,11 +296,11 @@ def blocking_checks(inspection: Inspection) -> list[Blocker]:
     ]
 
 
-def may_override(actor: Any, inspection: Inspection, token: Any = None) -> bool:
+def may_override(actor: Actor, inspection: Inspection, token: ApiToken | None = None) -> bool:
     """Whether ``actor`` may admit over this inspection's blocking checks (role and the four-eyes rule)."""
     if not authz.has_permission(actor, "inspections.override", inspection.border_post_id, token=token):
         return False
-    return not (settings.OPENBMIS_OVERRIDE_FOUR_EYES and inspection.officer_id == actor.pk)
+    return not (settings.OPENBMIS_OVERRIDE_FOUR_EYES and inspection.officer_id == actor_id(actor))
 
 
 def _blocked_message(blockers: list[Blocker]) -> str:
@@ -317,7 +319,7 @@ def suggested_stay(inspection: Inspection) -> date | None:
     return None
 
 
-def _admission_rules(actor: Any, locked: Inspection, note: str, token: Any) -> tuple[list[str], list[str]]:
+def _admission_rules(actor: Actor, locked: Inspection, note: str, token: ApiToken | None) -> tuple[list[str], list[str]]:
     """Apply the counter's safety rules to an admission; return the crossing's extra flags and the codes of the
     failed checks it goes against. Raises Conflict (blocked) or InvalidInput (a reason is missing)."""
     blockers = blocking_checks(locked)
@@ -325,7 +327,7 @@ def _admission_rules(actor: Any, locked: Inspection, note: str, token: Any) -> t
         codes = [b.code for b in blockers]
         if not authz.has_permission(actor, "inspections.override", locked.border_post_id, token=token):
             raise Conflict(_blocked_message(blockers), field="decision", blocking_checks=codes)
-        if settings.OPENBMIS_OVERRIDE_FOUR_EYES and locked.officer_id == actor.pk:
+        if settings.OPENBMIS_OVERRIDE_FOUR_EYES and locked.officer_id == actor_id(actor):
             raise Conflict(_("Four-eyes rule: the officer who inspected this traveller cannot also admit over %(codes)s; another supervisor must decide.")
                            % {"codes": ', '.join(codes)}, field="decision",
                            blocking_checks=codes)
@@ -346,14 +348,14 @@ def _admission_rules(actor: Any, locked: Inspection, note: str, token: Any) -> t
 
 
 def decide(
-    actor: Any,
+    actor: Actor,
     inspection: Inspection,
     *,
     decision: str,
     reasons: list[str] | None = None,
     permitted_until: date | None = None,
     note: str = "",
-    token: Any = None,
+    token: ApiToken | None = None,
 ) -> Crossing | Referral:
     """Admit (or allow an exit), refuse or refer. A second decision on the same inspection is a Conflict.
 
@@ -386,7 +388,7 @@ def decide(
         if decision == "refer":
             if not note:
                 raise InvalidInput(_("a referral needs a reason"), field="note")
-            referral = Referral.objects.create(inspection=locked, border_post=post, reason=note, referred_by=actor)
+            referral = Referral.objects.create(inspection=locked, border_post=post, reason=note, referred_by=acting_user(actor))
             locked.status = Inspection.Status.REFERRED
             locked.save(update_fields=["status"])
             audit.record(actor=actor, action="inspection.refer", object_type="inspection", object_id=str(locked.id),
@@ -412,7 +414,7 @@ def decide(
         crossing = Crossing.objects.create(
             inspection=locked, traveller=traveller, document=locked.document, border_post=post,
             lane_code=locked.lane.code if locked.lane else "", direction=locked.direction, decision=decision,
-            reasons=reason_codes, note=note, officer=actor, at=now, time_zone=post.time_zone,
+            reasons=reason_codes, note=note, officer=acting_user(actor), at=now, time_zone=post.time_zone,
             local_date=today, permitted_until=permitted_until if decision == "admit" else None,
             purpose=locked.purpose, travel_mode=locked.travel_mode, transport_id=locked.transport_id,
             nationality=traveller.nationality, sex=traveller.sex, birth_date=traveller.birth_date,
@@ -423,7 +425,7 @@ def decide(
         open_referral = Referral.objects.filter(inspection=locked).first()
         if open_referral is not None:
             open_referral.status = Referral.Status.DECIDED
-            open_referral.decided_by = actor
+            open_referral.decided_by = acting_user(actor)
             open_referral.decided_at = now
             open_referral.save(update_fields=["status", "decided_by", "decided_at"])
         after: dict[str, Any] = {"inspection": str(locked.id), "direction": crossing.direction,
@@ -437,7 +439,7 @@ def decide(
     return crossing
 
 
-def void_inspection(actor: Any, inspection: Inspection, *, reason: str, token: Any = None) -> Inspection:
+def void_inspection(actor: Actor, inspection: Inspection, *, reason: str, token: ApiToken | None = None) -> Inspection:
     """Void a mistaken or abandoned inspection that has no decision yet (audited; a later decision is refused).
 
     The officer who started it may void it while it is open; a supervisor at the post may void any undecided one
@@ -450,14 +452,14 @@ def void_inspection(actor: Any, inspection: Inspection, *, reason: str, token: A
         if locked.status in (Inspection.Status.DECIDED, Inspection.Status.VOIDED):
             raise Conflict(_("this inspection is already %(status)s; only an undecided one can be voided")
                            % {"status": locked.status})
-        if not (locked.status == Inspection.Status.OPEN and locked.officer_id == actor.pk):
+        if not (locked.status == Inspection.Status.OPEN and locked.officer_id == actor_id(actor)):
             authz.require(actor, "inspections.override", post, token=token)
         if not reason:
             raise InvalidInput(_("voiding an inspection needs a reason"), field="reason")
         before = locked.status
         locked.status = Inspection.Status.VOIDED
         locked.void_reason = reason
-        locked.voided_by = actor
+        locked.voided_by = acting_user(actor)
         locked.voided_at = timezone.now()
         locked.save(update_fields=["status", "void_reason", "voided_by", "voided_at"])
         bulk.update(Referral.objects.filter(inspection=locked, status=Referral.Status.WAITING),
@@ -468,7 +470,7 @@ def void_inspection(actor: Any, inspection: Inspection, *, reason: str, token: A
     return locked
 
 
-def stale_open_inspections(actor: Any, *, border_post: BorderPost | None = None, token: Any = None
+def stale_open_inspections(actor: Actor, *, border_post: BorderPost | None = None, token: ApiToken | None = None
                            ) -> list[Inspection]:
     """Undecided inspections (open or referred) older than OPENBMIS_STALE_INSPECTION_MINUTES at the posts where
     ``actor`` supervises (may override), oldest first: for the supervisor to finish or void."""
@@ -483,8 +485,8 @@ def stale_open_inspections(actor: Any, *, border_post: BorderPost | None = None,
 
 
 def add_referral_note(
-    actor: Any, referral: Referral, *, text: str = "", image: bytes | None = None, image_type: str = "",
-    token: Any = None,
+    actor: Actor, referral: Referral, *, text: str = "", image: bytes | None = None, image_type: str = "",
+    token: ApiToken | None = None,
 ) -> ReferralNote:
     authz.require(actor, "inspections.secondary", referral.border_post, token=token)
     if referral.status != Referral.Status.WAITING:
@@ -500,7 +502,7 @@ def add_referral_note(
             raise InvalidInput(_("the image must be a JPEG or PNG file"), field="image")
         image_type = kind
     with transaction.atomic():
-        note = ReferralNote.objects.create(referral=referral, author=actor, text=text.strip(), image=image,
+        note = ReferralNote.objects.create(referral=referral, author=acting_user(actor), text=text.strip(), image=image,
                                            image_type=image_type if image else "")
         audit.record(actor=actor, action="referral.note", object_type="referral", object_id=str(referral.id),
                      border_post_code=referral.border_post.code,
@@ -567,7 +569,7 @@ CHIP_STATUS = {
 }
 
 
-def record_chip_check(actor: Any, inspection: Inspection, verification: Any) -> Inspection:
+def record_chip_check(actor: Actor, inspection: Inspection, verification: Any) -> Inspection:
     """Put a chip verification's outcome into the inspection's ``chip`` check (it arrives after the
     inspection started: the reader sends the chip files when it has read them)."""
     status, severity = CHIP_STATUS[verification.status]

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from openbmis import paxlst
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, acting_user, user_of
+from openbmis.accounts.models import ApiToken, User
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.borderposts.models import BorderPost
@@ -44,7 +47,7 @@ ARRIVAL_WINDOW_DAYS = 1
 SUBMIT_SCOPE = "manifests:submit"
 
 
-def _require(actor: Any, perm: str, post: Any = None, token: Any = None) -> None:
+def _require(actor: Actor, perm: str, post: Any = None, token: ApiToken | None = None) -> None:
     # Internal actors (the CLI, the drop-folder worker, the demo) are plain strings, as in the other apps.
     if isinstance(actor, str):
         return
@@ -52,7 +55,7 @@ def _require(actor: Any, perm: str, post: Any = None, token: Any = None) -> None
 
 
 # ----------------------------------------------------------------------------------------------- carriers
-def register_carrier(actor: Any, *, code: str, name: str, account: Any = None, token: Any = None) -> Carrier:
+def register_carrier(actor: Actor, *, code: str, name: str, account: Any = None, token: ApiToken | None = None) -> Carrier:
     _require(actor, "carriers.manage", token=token)
     code = (code or "").strip().upper()
     name = (name or "").strip()
@@ -70,7 +73,7 @@ def register_carrier(actor: Any, *, code: str, name: str, account: Any = None, t
     return carrier
 
 
-def register_airport(actor: Any, *, code: str, border_post: BorderPost, token: Any = None) -> Airport:
+def register_airport(actor: Actor, *, code: str, border_post: BorderPost, token: ApiToken | None = None) -> Airport:
     _require(actor, "carriers.manage", token=token)
     code = (code or "").strip().upper()
     if not (3 <= len(code) <= 5 and code.isalnum()):
@@ -82,13 +85,14 @@ def register_airport(actor: Any, *, code: str, border_post: BorderPost, token: A
     return airport
 
 
-def _carrier_of_account(actor: Any) -> Carrier | None:
-    if not getattr(actor, "is_authenticated", False):
+def _carrier_of_account(actor: Actor) -> Carrier | None:
+    user = user_of(actor)
+    if user is None:
         return None
-    return Carrier.objects.filter(account_id=actor.pk, active=True).first()
+    return Carrier.objects.filter(account_id=user.pk, active=True).first()
 
 
-def _authorise_submit(actor: Any, token: Any) -> Carrier | None:
+def _authorise_submit(actor: Actor, token: ApiToken | None) -> Carrier | None:
     """A carrier's own account (token with the submit scope) submits for itself; administrators for any."""
     own = _carrier_of_account(actor)
     if own is not None:
@@ -137,7 +141,7 @@ def _message_errors(result: paxlst.Interchange, message: paxlst.Message) -> list
     return [e.to_dict() for e in own]
 
 
-def ingest(actor: Any, content: bytes | str, *, source: str, token: Any = None,
+def ingest(actor: Actor, content: bytes | str, *, source: str, token: ApiToken | None = None,
            now: datetime | None = None) -> Ingested:
     """Store each PAXLST message of an interchange, supersede earlier manifests of the same flight, and screen
     every listed person. Returns the stored manifests, the errors, and the CUSRES acknowledgement."""
@@ -166,7 +170,7 @@ def ingest(actor: Any, content: bytes | str, *, source: str, token: Any = None,
             raise AccessDenied(_("carrier %(code)s may only submit its own flights")
                                % {"code": own_carrier.code}, field="carrier")
         return out
-    submitter = actor if not isinstance(actor, str) else None
+    submitter = user_of(actor)
     with transaction.atomic():
         for message in result.messages:
             code = (message.carrier or "").upper()
@@ -186,7 +190,7 @@ def ingest(actor: Any, content: bytes | str, *, source: str, token: Any = None,
     return out
 
 
-def _store(actor: Any, carrier: Carrier, result: paxlst.Interchange, message: paxlst.Message, text: str,
+def _store(actor: User | None, carrier: Carrier, result: paxlst.Interchange, message: paxlst.Message, text: str,
            digest: str, source: str, now: datetime) -> Manifest:
     leg, post = _arrival(message)
     zone = ZoneInfo(post.time_zone) if post is not None else UTC
@@ -398,7 +402,7 @@ def screen_manifest(manifest: Manifest) -> Manifest:
 # ----------------------------------------------------------------------------------------------- the queue
 
 
-def get_hit(actor: Any, hit_id: Any, token: Any = None) -> PreArrivalHit:
+def get_hit(actor: Actor, hit_id: UUID | str, token: ApiToken | None = None) -> PreArrivalHit:
     hit = (PreArrivalHit.objects.select_related("person__manifest__carrier", "border_post", "watchlist")
            .filter(id=hit_id).first())
     if hit is None:
@@ -407,8 +411,8 @@ def get_hit(actor: Any, hit_id: Any, token: Any = None) -> PreArrivalHit:
     return hit
 
 
-def queue(actor: Any, *, border_post: BorderPost | None = None, status: str | None = "pending",
-          token: Any = None, limit: int = 200) -> list[PreArrivalHit]:
+def queue(actor: Actor, *, border_post: BorderPost | None = None, status: str | None = "pending",
+          token: ApiToken | None = None, limit: int = 200) -> list[PreArrivalHit]:
     """Pre-arrival hits of current manifests at the posts where ``actor`` adjudicates, soonest arrival first."""
     authz.require(actor, "prearrival.adjudicate", border_post, token=token)
     hits = PreArrivalHit.objects.select_related("person__manifest__carrier", "border_post", "watchlist",
@@ -425,7 +429,7 @@ def queue(actor: Any, *, border_post: BorderPost | None = None, status: str | No
     return list(hits.order_by("person__manifest__arrival_at", "created_at")[:limit])
 
 
-def judge(actor: Any, hit: PreArrivalHit, *, status: str, reason: str, token: Any = None) -> PreArrivalHit:
+def judge(actor: Actor, hit: PreArrivalHit, *, status: str, reason: str, token: ApiToken | None = None) -> PreArrivalHit:
     """A person's judgement of a pre-arrival hit, with a reason. Nothing is decided automatically: the counter
     shows the judgement beside its own checks (the advance check). Judgements made at the counter before
     (NoMatchMemory of a traveller already known by the document) are shown on pre-arrival hits as they are on
@@ -440,7 +444,7 @@ def judge(actor: Any, hit: PreArrivalHit, *, status: str, reason: str, token: An
     with transaction.atomic():
         locked = PreArrivalHit.objects.select_for_update().get(id=hit.id)
         before = audit.snapshot(locked, fields)
-        locked.status, locked.reason, locked.judged_by, locked.judged_at = status, reason, actor, timezone.now()
+        locked.status, locked.reason, locked.judged_by, locked.judged_at = status, reason, acting_user(actor), timezone.now()
         locked.save(update_fields=fields)
         audit.record(actor=actor, action="prearrival_hit.judge", object_type="prearrival_hit",
                      object_id=str(locked.id), object_label=value_ref("name", locked.name),
@@ -516,8 +520,8 @@ def on_inspection_started(sender: Any, inspection: Any, **kwargs: Any) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- reading
-def list_manifests(actor: Any, *, border_post: BorderPost | None = None, day: date | None = None,
-                   token: Any = None, limit: int = 200) -> list[Manifest]:
+def list_manifests(actor: Actor, *, border_post: BorderPost | None = None, day: date | None = None,
+                   token: ApiToken | None = None, limit: int = 200) -> list[Manifest]:
     authz.require(actor, "manifests.view", border_post, token=token)
     rows = Manifest.objects.select_related("carrier", "arrival_post")
     if border_post is not None:
@@ -531,7 +535,7 @@ def list_manifests(actor: Any, *, border_post: BorderPost | None = None, day: da
     return list(rows.order_by("-received_at")[:limit])
 
 
-def get_manifest(actor: Any, manifest_id: Any, token: Any = None) -> Manifest:
+def get_manifest(actor: Actor, manifest_id: UUID | str, token: ApiToken | None = None) -> Manifest:
     manifest = Manifest.objects.select_related("carrier", "arrival_post").filter(id=manifest_id).first()
     if manifest is None:
         raise NotFound(_("no such manifest"), field="manifest_id")
@@ -594,7 +598,7 @@ def reconcile(manifest: Manifest) -> dict[str, Any]:
     }
 
 
-def compliance(actor: Any, *, start: date, end: date, token: Any = None) -> list[dict[str, Any]]:
+def compliance(actor: Actor, *, start: date, end: date, token: ApiToken | None = None) -> list[dict[str, Any]]:
     """Per carrier, manifests received for flights arriving in [start, end): late, incomplete, with errors, and
     flights seen at the counter (inspections naming the carrier's flight) with no manifest at all."""
     authz.require(actor, "manifests.view", token=token)

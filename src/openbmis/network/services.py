@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from openbmis.accounts.actors import Actor
 from openbmis.audit import services as audit
 from openbmis.borderposts import services as borderposts
 from openbmis.core import installation
@@ -93,7 +95,7 @@ def changes_since(version: int, limit: int = MAX_PAGE, post_code: str = "") -> t
 
 # --- enrolment (headquarters) ---------------------------------------------------------------------------------
 
-def issue_enrolment_code(actor: Any, post_code: str, now: datetime | None = None) -> str:
+def issue_enrolment_code(actor: Actor, post_code: str, now: datetime | None = None) -> str:
     """A one-time code with which a node for ``post_code`` enrols (valid 24 hours); only its hash is kept."""
     installation.require_hq("issuing an enrolment code")
     post = borderposts.get_post(post_code)
@@ -141,7 +143,7 @@ def enrol(code: str, *, border_post: str, public_key: str, software_version: str
     return node
 
 
-def revoke(actor: Any, node: Node, reason: str) -> Node:
+def revoke(actor: Actor, node: Node, reason: str) -> Node:
     installation.require_hq("revoking a node")
     if not reason.strip():
         raise InvalidInput(gettext("a reason is required"), field="reason")
@@ -156,7 +158,7 @@ def revoke(actor: Any, node: Node, reason: str) -> Node:
     return node
 
 
-def get_node(node_id: Any) -> Node:
+def get_node(node_id: UUID | str) -> Node:
     try:
         return Node.objects.select_related("border_post").get(id=node_id)
     except (Node.DoesNotExist, ValueError, TypeError, DjangoValidationError):
@@ -369,7 +371,7 @@ def checksums(post_code: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _last_hash(node_id: Any) -> str:
+def _last_hash(node_id: UUID | str) -> str:
     return RemoteAuditEvent.objects.filter(node_id=node_id).order_by("-seq").values_list("hash", flat=True)[0]
 
 

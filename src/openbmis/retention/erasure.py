@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.audit.refs import traveller_ref
 from openbmis.audit.subject_access import _identities, matched_by_number
@@ -64,7 +66,7 @@ def _linked(ids: list[str]) -> dict[type[models.Model], set[Any]]:
     return found
 
 
-def erase(actor: Any, traveller_id: Any, reason: str, token: Any = None) -> dict[str, int]:
+def erase(actor: Actor, traveller_id: Any, reason: str, token: ApiToken | None = None) -> dict[str, int]:
     """Delete everything held on the traveller; the counts by kind of record. Refused under a legal hold."""
     if not isinstance(actor, str):  # a string: the server console (``openbmis traveller erase``)
         authz.require(actor, "travellers.erase", token=token)

@@ -4,15 +4,17 @@ auditors, audited)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, acting_user
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.audit.refs import traveller_ref
 from openbmis.core import retention
@@ -23,18 +25,18 @@ from openbmis.travellers.models import Traveller
 MAX_REASON = 2000
 
 
-def report(user: Any, token: Any = None, now: datetime | None = None) -> list[retention.RuleReport]:
+def report(user: Actor, token: ApiToken | None = None, now: datetime | None = None) -> list[retention.RuleReport]:
     """What the retention run would delete now, per rule (administrators and auditors)."""
     authz.require(user, "retention.view", token=token)
     return retention.report(now)
 
 
-def purge(actor: Any, token: Any = None, now: datetime | None = None) -> dict[str, dict[str, int]]:
+def purge(actor: Actor, token: ApiToken | None = None, now: datetime | None = None) -> dict[str, dict[str, int]]:
     authz.require(actor, "retention.manage", token=token)
     return retention.purge(actor=actor, now=now)
 
 
-def holds(user: Any, token: Any = None, traveller_id: UUID | None = None, in_force: bool | None = None) -> Any:
+def holds(user: Actor, token: ApiToken | None = None, traveller_id: UUID | None = None, in_force: bool | None = None) -> QuerySet[LegalHold]:
     authz.require(user, "retention.view", token=token)
     rows = LegalHold.objects.select_related("traveller", "created_by", "lifted_by")
     if traveller_id is not None:
@@ -57,7 +59,7 @@ def _clean_reason(reason: str, field: str) -> str:
     return reason
 
 
-def place_hold(actor: Any, traveller_id: Any, reason: str, ends_on: date | None = None, token: Any = None
+def place_hold(actor: Actor, traveller_id: UUID | str, reason: str, ends_on: date | None = None, token: ApiToken | None = None
                ) -> LegalHold:
     """Keep everything about a traveller from retention until the hold is lifted (or ``ends_on`` passed)."""
     authz.require(actor, "retention.manage", token=token)
@@ -75,7 +77,7 @@ def place_hold(actor: Any, traveller_id: Any, reason: str, ends_on: date | None 
         if traveller is None:
             raise NotFound(_("no traveller with id %(traveller_id)s")
                            % {"traveller_id": traveller_id}, field="traveller_id")
-        hold = LegalHold.objects.create(traveller=traveller, reason=reason, created_by=actor, ends_on=ends_on)
+        hold = LegalHold.objects.create(traveller=traveller, reason=reason, created_by=acting_user(actor), ends_on=ends_on)
         audit.record(actor=actor, action="legal_hold.place", object_type="legal_hold", object_id=str(hold.id),
                      object_label=traveller_ref(traveller.id), reason=reason,
                      after={"traveller_ref": traveller_ref(traveller.id),
@@ -83,7 +85,7 @@ def place_hold(actor: Any, traveller_id: Any, reason: str, ends_on: date | None 
     return hold
 
 
-def lift_hold(actor: Any, hold_id: Any, reason: str, token: Any = None) -> LegalHold:
+def lift_hold(actor: Actor, hold_id: UUID | str, reason: str, token: ApiToken | None = None) -> LegalHold:
     authz.require(actor, "retention.manage", token=token)
     reason = _clean_reason(reason, "reason")
     with transaction.atomic():
@@ -92,7 +94,7 @@ def lift_hold(actor: Any, hold_id: Any, reason: str, token: Any = None) -> Legal
             raise NotFound(_("no legal hold with id %(hold_id)s") % {"hold_id": hold_id}, field="hold_id")
         if hold.lifted_at is not None:
             raise Conflict(_("this legal hold was already lifted"), field="hold_id")
-        hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), actor, reason
+        hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), acting_user(actor), reason
         hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
         audit.record(actor=actor, action="legal_hold.lift", object_type="legal_hold", object_id=str(hold.id),
                      object_label=traveller_ref(hold.traveller_id), reason=reason,

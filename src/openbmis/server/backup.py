@@ -34,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, connections, transaction
 
+from openbmis.accounts.actors import Actor
 from openbmis.core.errors import InvalidInput
 
 MANIFEST = "manifest.json"
@@ -241,7 +242,7 @@ def _report_chain(report: Any, outcome: Outcome) -> None:
         outcome.problems.extend(f"audit chain: {p.message}" for p in report.problems)
 
 
-def create(parent: Path, *, actor: Any = "cli", progress: Callable[[str], None] | None = None) -> Outcome:
+def create(parent: Path, *, actor: Actor = "cli", progress: Callable[[str], None] | None = None) -> Outcome:
     """Back up the configured database into a new directory under ``parent``, then check the copy."""
     from openbmis.audit import services as audit
 
@@ -290,7 +291,7 @@ def check(path: Path) -> Outcome:
     return outcome
 
 
-def restore(path: Path, *, actor: Any = "cli", progress: Callable[[str], None] | None = None) -> Outcome:
+def restore(path: Path, *, actor: Actor = "cli", progress: Callable[[str], None] | None = None) -> Outcome:
     """Replace the configured database with the backup in ``path``; stop the server and workers first.
 
     The backup is checked before anything is replaced; the restored database is checked after (integrity,

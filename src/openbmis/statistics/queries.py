@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.accounts import authz
+from openbmis.accounts.models import ApiToken
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import InvalidInput
 from openbmis.inspections.models import Purpose
@@ -131,7 +132,7 @@ def parse_filters(
     user: Any,
     params: Mapping[str, Any],
     *,
-    token: Any = None,
+    token: ApiToken | None = None,
     today: date | None = None,
     default_days: int = 30,
 ) -> Filters:
@@ -185,7 +186,7 @@ def parse_filters(
     )
 
 
-def may_see_small_cells(user: Any, token: Any, scope: authz.PostScope, posts: list[Any] | None) -> bool:
+def may_see_small_cells(user: Any, token: ApiToken | None, scope: authz.PostScope, posts: list[Any] | None) -> bool:
     """Small counts are shown only to whoever may see identities at every post counted."""
     identities = authz.post_scope(user, "identities.view", token)
     if isinstance(identities, authz.AllPosts):

@@ -29,6 +29,8 @@ from reportlab.platypus import (
 )
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor
+from openbmis.accounts.models import ApiToken
 from openbmis.borderposts.models import BorderPost
 from openbmis.core import pdf
 from openbmis.core.errors import InvalidInput
@@ -254,7 +256,7 @@ def _section(filters: queries.Filters, styles: Any, national: bool) -> list[Any]
 
 
 def generate(user: Any, month: date, post: BorderPost | None, *, suppress: bool | None = None,
-             token: Any = None) -> tuple[bytes, queries.Filters]:
+             token: ApiToken | None = None) -> tuple[bytes, queries.Filters]:
     params = {"from": month.isoformat(), "to": month_end(month).isoformat(),
               "border_post": post.code if post else None}
     filters = queries.parse_filters(user, params, token=token)
@@ -301,7 +303,7 @@ class _Scheduler:
         return "scheduler"
 
 
-def generate_and_store(actor: Any, month: date, post: BorderPost | None, suppress: bool = True) -> MonthlyReport:
+def generate_and_store(actor: Actor, month: date, post: BorderPost | None, suppress: bool = True) -> MonthlyReport:
     pdf, filters = generate(_Scheduler(), month, post, suppress=suppress)
     return services.store_report(actor, month, post, pdf, filters.suppress)
 

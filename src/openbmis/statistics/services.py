@@ -24,6 +24,7 @@ from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, S
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from openbmis.accounts.actors import Actor, user_of
 from openbmis.audit import services as audit
 from openbmis.borderposts.models import BorderPost
 from openbmis.core import installation
@@ -395,7 +396,7 @@ def _locked_state() -> RollupState:
     return RollupState.objects.select_for_update().get(id=1)
 
 
-def rebuild(actor: Any = "system", progress: Callable[[int, int], None] | None = None) -> RefreshResult:
+def rebuild(actor: Actor = "system", progress: Callable[[int, int], None] | None = None) -> RefreshResult:
     """Recreate every roll-up from the raw records (one transaction: readers never see it half-built).
 
     ``progress(done_days, total_days)`` is called as the days are written.
@@ -616,9 +617,9 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
 # --- monthly reports ----------------------------------------------------------------------------------
 
 
-def store_report(actor: Any, month: date, post: BorderPost | None, pdf: bytes, suppressed: bool) -> MonthlyReport:
+def store_report(actor: Actor, month: date, post: BorderPost | None, pdf: bytes, suppressed: bool) -> MonthlyReport:
     """Keep a generated monthly report (and audit that it was made)."""
-    label = actor.get_username() if getattr(actor, "is_authenticated", False) else str(actor)
+    label = user.get_username() if (user := user_of(actor)) is not None else str(actor)
     with transaction.atomic():
         report = MonthlyReport.objects.create(month=month.replace(day=1), border_post=post, suppressed=suppressed,
                                               pdf=pdf, created_by=label[:150])
@@ -629,7 +630,7 @@ def store_report(actor: Any, month: date, post: BorderPost | None, pdf: bytes, s
     return report
 
 
-def record_export(user: Any, *, panel: str, file_format: str, query: dict[str, Any], rows: int,
+def record_export(user: Actor, *, panel: str, file_format: str, query: dict[str, Any], rows: int,
                   suppressed: int) -> None:
     """Audit an export of a statistics table: who took which table, with which filters, in which format."""
     audit.record(actor=user, action="statistics.export", object_type="statistics_table", object_id=panel,

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from openbmis import mrz
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, acting_user
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core import bulk
@@ -82,7 +84,7 @@ def _clean(field: str, value: Any) -> str:
     return number
 
 
-def _require(actor: Any, traveller: Traveller, token: Any = None) -> None:
+def _require(actor: Actor, traveller: Traveller, token: ApiToken | None = None) -> None:
     """A supervisor at a post where the traveller was inspected, or an administrator (nationally)."""
     authz.require(actor, PERMISSION, token=token)
     scope = authz.post_scope(actor, PERMISSION, token)
@@ -92,7 +94,7 @@ def _require(actor: Any, traveller: Traveller, token: Any = None) -> None:
         raise NotFound(_("no such traveller in your posts"), field="traveller")
 
 
-def visible(actor: Any, token: Any = None) -> QuerySet[Rectification]:
+def visible(actor: Actor, token: ApiToken | None = None) -> QuerySet[Rectification]:
     """The requests the actor may see: those about travellers inspected at the actor's posts (all: nationally)."""
     authz.require(actor, PERMISSION, token=token)
     found = Rectification.objects.select_related("traveller", "document", "requested_by", "decided_by")
@@ -102,7 +104,7 @@ def visible(actor: Any, token: Any = None) -> QuerySet[Rectification]:
     return found
 
 
-def get(actor: Any, rectification_id: Any, token: Any = None) -> Rectification:
+def get(actor: Actor, rectification_id: Any, token: ApiToken | None = None) -> Rectification:
     found = visible(actor, token).filter(id=rectification_id).first() if _is_uuid(rectification_id) else None
     if found is None:
         raise NotFound(_("no rectification %(rectification_id)s in your posts")
@@ -120,8 +122,8 @@ def _is_uuid(value: Any) -> bool:
     return True
 
 
-def request(actor: Any, traveller: Traveller, *, changes: dict[str, Any], reason: str,
-            document: TravelDocument | None = None, token: Any = None) -> Rectification:
+def request(actor: Actor, traveller: Traveller, *, changes: dict[str, Any], reason: str,
+            document: TravelDocument | None = None, token: ApiToken | None = None) -> Rectification:
     """Ask for a correction. ``changes``: {field: corrected value} among :data:`FIELDS`; a document number needs
     the ``document`` (one of the traveller's) it belongs to."""
     _require(actor, traveller, token)
@@ -157,7 +159,7 @@ def request(actor: Any, traveller: Traveller, *, changes: dict[str, Any], reason
             raise Conflict(_("a correction of this traveller is already waiting for approval"))
         rectification = Rectification.objects.create(
             traveller=traveller, document=document if DOCUMENT_FIELD in cleaned else None, changes=cleaned,
-            previous=previous, reason=reason.strip(), requested_by=actor)
+            previous=previous, reason=reason.strip(), requested_by=acting_user(actor))
         audit.record(actor=actor, action="traveller.rectification_request", object_type="traveller",
                      object_id=str(traveller.pk),
                      after={"rectification": str(rectification.pk), "fields": sorted(cleaned),
@@ -172,7 +174,7 @@ def _tags(values: dict[str, Any]) -> dict[str, Any]:
     return {f: value_ref(kinds.get(f, f), v) if v not in (None, "") else v for f, v in values.items()}
 
 
-def _decidable(actor: Any, rectification: Rectification, token: Any = None) -> Rectification:
+def _decidable(actor: Actor, rectification: Rectification, token: ApiToken | None = None) -> Rectification:
     _require(actor, rectification.traveller, token)
     if getattr(actor, "pk", None) == rectification.requested_by_id:
         raise AccessDenied(_("the person who requested a correction may not decide on it: a second supervisor or "
@@ -185,7 +187,7 @@ def _decidable(actor: Any, rectification: Rectification, token: Any = None) -> R
     return locked
 
 
-def approve(actor: Any, rectification: Rectification, reason: str = "", token: Any = None) -> Rectification:
+def approve(actor: Actor, rectification: Rectification, reason: str = "", token: ApiToken | None = None) -> Rectification:
     """Approve and apply a correction (by someone other than the requester)."""
     with transaction.atomic():
         locked = _decidable(actor, rectification, token)
@@ -205,7 +207,7 @@ def approve(actor: Any, rectification: Rectification, reason: str = "", token: A
             document.save(update_fields=["number"])
         days = _propagate_to_crossings(traveller, locked)
         locked.status = Rectification.Status.APPLIED
-        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.decided_by, locked.decided_at = acting_user(actor), timezone.now()
         locked.decision_reason = str(reason or "").strip()
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         audit.record(actor=actor, action="traveller.rectify", object_type="traveller", object_id=str(traveller.pk),
@@ -218,14 +220,14 @@ def approve(actor: Any, rectification: Rectification, reason: str = "", token: A
     return locked
 
 
-def reject(actor: Any, rectification: Rectification, reason: str, token: Any = None) -> Rectification:
+def reject(actor: Actor, rectification: Rectification, reason: str, token: ApiToken | None = None) -> Rectification:
     """Reject a correction (by someone other than the requester), with a reason; nothing is changed."""
     if not str(reason or "").strip():
         raise InvalidInput(_("a rejection needs a reason"), field="reason")
     with transaction.atomic():
         locked = _decidable(actor, rectification, token)
         locked.status = Rectification.Status.REJECTED
-        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.decided_by, locked.decided_at = acting_user(actor), timezone.now()
         locked.decision_reason = reason.strip()
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         audit.record(actor=actor, action="traveller.rectification_reject", object_type="traveller",
@@ -252,7 +254,7 @@ def _propagate_to_crossings(traveller: Traveller, rectification: Rectification) 
     return days
 
 
-def may_rectify(actor: Any, traveller: Traveller) -> bool:
+def may_rectify(actor: Actor, traveller: Traveller) -> bool:
     """Whether the actor may ask for (or decide on) a correction of this traveller (for the pages)."""
     if not authz.has_permission(actor, PERMISSION):
         return False

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor
 from openbmis.audit import services as audit
 from openbmis.core import bulk
 from openbmis.core.errors import AccessDenied, Conflict, InvalidInput
@@ -70,7 +71,7 @@ def identify(fields: dict[str, Any]) -> Resolution:
     return Resolution(traveller, document, how, confidence)
 
 
-def register(actor: Any, resolution: Resolution, *, audited: bool = True) -> Resolution:
+def register(actor: Actor, resolution: Resolution, *, audited: bool = True) -> Resolution:
     """Save what :func:`identify` found new. Call inside the caller's transaction.
 
     ``audited=False`` leaves the audit event to the caller, which records what was created as part
@@ -100,7 +101,7 @@ def register(actor: Any, resolution: Resolution, *, audited: bool = True) -> Res
     return resolution
 
 
-def resolve(actor: Any, fields: dict[str, Any]) -> Resolution:
+def resolve(actor: Actor, fields: dict[str, Any]) -> Resolution:
     """:func:`identify` and :func:`register` in one transaction, audited."""
     with transaction.atomic():
         return register(actor, identify(fields))
@@ -126,7 +127,7 @@ def _match_identity(fields: dict[str, Any]) -> tuple[Traveller | None, float, st
     return None, 0.0, ""
 
 
-def require_manage(actor: Any, *people: Traveller) -> None:
+def require_manage(actor: Actor, *people: Traveller) -> None:
     """The actor may merge and split these identities: a supervisor at a post where each was inspected, or
     nationally (the rule lives here so that the pages, the API and the CLI cannot differ). System actors are
     plain strings."""
@@ -141,7 +142,7 @@ def require_manage(actor: Any, *people: Traveller) -> None:
                                "was inspected"), field="traveller")
 
 
-def merge(actor: Any, source: Traveller, target: Traveller, reason: str) -> Traveller:
+def merge(actor: Actor, source: Traveller, target: Traveller, reason: str) -> Traveller:
     """Fold ``source`` into ``target``: its documents move; crossings follow their documents."""
     require_manage(actor, source, target)
     if source.pk == target.pk:
@@ -165,7 +166,7 @@ def merge(actor: Any, source: Traveller, target: Traveller, reason: str) -> Trav
     return target
 
 
-def split(actor: Any, document: TravelDocument, reason: str) -> Traveller:
+def split(actor: Actor, document: TravelDocument, reason: str) -> Traveller:
     """Detach a wrongly linked document (and its crossings) into a new identity."""
     require_manage(actor, document.traveller)
     if not reason.strip():
@@ -191,7 +192,7 @@ def split(actor: Any, document: TravelDocument, reason: str) -> Traveller:
 
 
 # ----------------------------------------------------------------------------------------------- finding people
-def search(actor: Any, *, name: str = "", document: str = "", birth_date: date | None = None,
+def search(actor: Actor, *, name: str = "", document: str = "", birth_date: date | None = None,
            limit: int = 50) -> list[Traveller]:
     """Travellers inspected at the posts where ``actor`` may see identities, by name (every word, surname or
     given names), document number and birth date. The search is audited (the criteria as short hashes)."""
@@ -224,6 +225,6 @@ def search(actor: Any, *, name: str = "", document: str = "", birth_date: date |
     return results
 
 
-def record_view(actor: Any, traveller: Traveller) -> None:
+def record_view(actor: Actor, traveller: Traveller) -> None:
     """Audit that ``actor`` opened a traveller's record (who looked at whom, and when)."""
     audit.record(actor=actor, action="traveller.view", object_type="traveller", object_id=str(traveller.id))

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from openbmis import epassport
+from openbmis.accounts.actors import Actor, user_of
+from openbmis.accounts.models import User
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput, NotFound
 from openbmis.core.pii import short_hash
@@ -154,8 +156,8 @@ def get_import(import_id: uuid.UUID | str) -> TrustImport:
 
 
 # ----------------------------------------------------------------------------------------------- writes
-def _actor_fields(actor: Any) -> tuple[Any, str]:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+def _actor_fields(actor: Actor) -> tuple[User | None, str]:
+    user = user_of(actor)
     label = user.get_username() if user is not None else (actor if isinstance(actor, str) else audit.SYSTEM)
     return user, label[:150]
 
@@ -165,7 +167,7 @@ PIN_RISK = ("a document signer certificate that is not a CA, trusted on its own:
             "detected by the chain")
 
 
-def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web", pin_signers: bool = False) -> TrustImport:
+def import_file(actor: Actor, *, file_name: str, data: bytes, channel: str = "web", pin_signers: bool = False) -> TrustImport:
     """Import one file (PEM/DER certificates, CRL, master list, PKD LDIF) into the stored trust store.
 
     Everything the library accepts becomes an active :class:`TrustEntry` (an entry that is already active is
@@ -247,7 +249,7 @@ def import_file(actor: Any, *, file_name: str, data: bytes, channel: str = "web"
     return record
 
 
-def _change_status(actor: Any, entry: TrustEntry, status: str, reason: str, action: str) -> TrustEntry:
+def _change_status(actor: Actor, entry: TrustEntry, status: str, reason: str, action: str) -> TrustEntry:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(gettext("a reason is required"), field="reason")
@@ -270,12 +272,12 @@ def _change_status(actor: Any, entry: TrustEntry, status: str, reason: str, acti
     return entry
 
 
-def expire_entry(actor: Any, entry: TrustEntry, *, reason: str) -> TrustEntry:
+def expire_entry(actor: Actor, entry: TrustEntry, *, reason: str) -> TrustEntry:
     """Stop trusting an entry because it has been superseded or run out (kept, shown as expired)."""
     return _change_status(actor, entry, TrustEntry.Status.EXPIRED, reason, "trust.expire")
 
 
-def remove_entry(actor: Any, entry: TrustEntry, *, reason: str) -> TrustEntry:
+def remove_entry(actor: Actor, entry: TrustEntry, *, reason: str) -> TrustEntry:
     """Withdraw trust from an entry (wrong or compromised); the row stays for the record."""
     return _change_status(actor, entry, TrustEntry.Status.REMOVED, reason, "trust.remove")
 
@@ -309,7 +311,7 @@ def chip_status(result: epassport.VerificationResult) -> tuple[str, str]:
 
 
 def verify_chip(
-    actor: Any,
+    actor: Actor,
     *,
     sod: bytes | None,
     data_groups: dict[int, bytes],
@@ -399,7 +401,7 @@ def holder_names(dg11: object) -> dict[str, Any]:
     return names
 
 
-def _save_verification(actor: Any, record: ChipVerification) -> ChipVerification:
+def _save_verification(actor: Actor, record: ChipVerification) -> ChipVerification:
     with transaction.atomic():
         record.save(force_insert=True)
         audit.record(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openbmis.accounts.actors import Actor, acting_user
 from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput
 from openbmis.core.validation import full_clean
@@ -27,8 +29,22 @@ BAN_FIELDS = ("surname", "given_names", "nationality", "birth_date", "document_n
               "ends_on", "reason")
 
 
-def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Crossing | None = None,
-               overstay: Overstay | None = None, **fields: Any) -> EntryBan:
+class BanFields(TypedDict, total=False):
+    """Who is banned and for how long: ``BAN_FIELDS`` with their types (the identity defaults to the traveller's)."""
+
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    document_number: str
+    source: str
+    starts_on: date
+    ends_on: date | None
+    reason: str
+
+
+def impose_ban(actor: Actor, *, traveller: Traveller | None = None, crossing: Crossing | None = None,
+               overstay: Overstay | None = None, **fields: Unpack[BanFields]) -> EntryBan:
     unknown = set(fields) - set(BAN_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -38,7 +54,7 @@ def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Cros
         fields.setdefault("given_names", traveller.secondary_identifier)
         fields.setdefault("nationality", traveller.nationality)
         fields.setdefault("birth_date", traveller.birth_date)
-    ban = EntryBan(traveller=traveller, crossing=crossing, overstay=overstay, imposed_by=actor, **fields)
+    ban = EntryBan(traveller=traveller, crossing=crossing, overstay=overstay, imposed_by=acting_user(actor), **fields)
     ban.nationality = _state(ban.nationality, "nationality")
     ban.surname = str(ban.surname or "").strip().upper()
     ban.given_names = str(ban.given_names or "").strip().upper()
@@ -60,7 +76,7 @@ def impose_ban(actor: Any, *, traveller: Traveller | None = None, crossing: Cros
     return ban
 
 
-def lift_ban(actor: Any, ban: EntryBan, reason: str) -> EntryBan:
+def lift_ban(actor: Actor, ban: EntryBan, reason: str) -> EntryBan:
     if ban.lifted_at is not None:
         raise InvalidInput(_("this ban has already been lifted"), field="ban")
     with transaction.atomic():
@@ -71,7 +87,7 @@ def lift_ban(actor: Any, ban: EntryBan, reason: str) -> EntryBan:
     return ban
 
 
-def _ban_matches(ban: EntryBan, traveller: Any, document: dict[str, Any]) -> bool:
+def _ban_matches(ban: EntryBan, traveller: Traveller | None, document: Mapping[str, object]) -> bool:
     """In Python, the identity test of :func:`active_bans` (for bans read in a batch)."""
     if traveller is not None and ban.traveller_id == traveller.id:
         return True
@@ -84,7 +100,7 @@ def _ban_matches(ban: EntryBan, traveller: Any, document: dict[str, Any]) -> boo
                             and ban.birth_date == birth and ban.nationality == nationality)
 
 
-def active_bans(*, traveller: Any, document: dict[str, Any], day: date) -> list[EntryBan]:
+def active_bans(*, traveller: Traveller | None, document: Mapping[str, object], day: date) -> list[EntryBan]:
     """Bans in force on ``day`` that match the traveller, the document, or name + birth date + nationality."""
     identity = Q(traveller=traveller) if traveller is not None else Q(pk__in=[])
     number = str(document.get("document_number") or "").upper()

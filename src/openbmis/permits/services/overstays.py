@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -16,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openbmis import stay
+from openbmis.accounts.actors import Actor
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.core import installation
 from openbmis.core.errors import NotFound
@@ -47,7 +50,7 @@ class DetectionReport:
                 "ended": self.ended, "seconds": round(self.seconds, 3)}
 
 
-def detect_overstays(actor: Any = "overstay-job", now: datetime | None = None) -> DetectionReport:
+def detect_overstays(actor: Actor = "overstay-job", now: datetime | None = None) -> DetectionReport:
     """Find travellers whose permitted stay has ended without an exit; open new overstays, end old ones.
 
     The permitted last day is the one the admit decision recorded, as extended since; the day is the
@@ -164,7 +167,7 @@ def on_crossings_moved(sender: Any, traveller_ids: list[Any], **kwargs: Any) -> 
         Overstay.objects.filter(pk=overstay.pk).update(traveller_id=owner)
 
 
-def rebuild_presence(actor: Any) -> int:
+def rebuild_presence(actor: Actor) -> int:
     """Recompute where every traveller is from the crossings (``openbmis overstays rebuild``), audited."""
     with transaction.atomic():
         rows = presence.rebuild()
@@ -199,7 +202,7 @@ def overstays(status: str = "", nationality: str = "", post_ids: Any = None, sin
     return rows
 
 
-def overstays_for(user: Any, token: Any = None, *, status: str = "", nationality: str = "", border_post: str = "",
+def overstays_for(user: Actor, token: ApiToken | None = None, *, status: str = "", nationality: str = "", border_post: str = "",
                   since: date | None = None, until: date | None = None, min_days: int | None = None,
                   **_ignored: Any) -> QuerySet[Overstay]:
     """The overstays a user may see: all for national holders, their posts' entries otherwise."""
@@ -218,7 +221,7 @@ def overstays_for(user: Any, token: Any = None, *, status: str = "", nationality
                      min_days=min_days)
 
 
-def identity_visible(user: Any, token: Any = None) -> Callable[[Overstay], bool]:
+def identity_visible(user: Actor, token: ApiToken | None = None) -> Callable[[Overstay], bool]:
     """Whether an overstay's identity (name, birth date, traveller) may be shown to ``user``: where the
     user may see identities at the post of entry (an analyst only when granted identities access)."""
     from openbmis.accounts import authz
@@ -233,7 +236,7 @@ REGISTER_IDENTITY_FIELDS = ("surname", "given_names", "birth_date", "passport_nu
                             "traveller_id")
 
 
-def register_identities_visible(user: Any, token: Any = None) -> bool:
+def register_identities_visible(user: Actor, token: ApiToken | None = None) -> bool:
     """Whether the visa, permit and entry-ban registers may show ``user`` who holds a record (names, birth
     date, passport): those who see identities at some post, and the administrators who keep the registers.
     An analyst without identities access sees the records without who they are, as in the overstay list."""
@@ -248,14 +251,14 @@ def without_identity(record: Any, fields: list[str]) -> dict[str, Any]:
     return {name: (None if name in REGISTER_IDENTITY_FIELDS else getattr(record, name)) for name in fields}
 
 
-def record_export(user: Any, *, rows: int, filters: dict[str, Any], identities: bool, token: Any = None) -> None:
+def record_export(user: Actor, *, rows: int, filters: dict[str, Any], identities: bool, token: ApiToken | None = None) -> None:
     """Audit an export of the overstay list: who took how many rows, with which filters (no row data)."""
     audit.record(actor=user, action="overstay.export", object_type="overstay_list",
                  after={"rows": rows, "filters": {k: v for k, v in filters.items() if v not in ("", None)},
                         "identities": identities, "token": getattr(token, "prefix", None)})
 
 
-def get_traveller(traveller_id: Any) -> Traveller | None:
+def get_traveller(traveller_id: UUID | str | None) -> Traveller | None:
     if traveller_id is None:
         return None
     traveller = Traveller.objects.filter(id=traveller_id).first()
@@ -265,7 +268,7 @@ def get_traveller(traveller_id: Any) -> Traveller | None:
     return traveller
 
 
-def get_crossing(crossing_id: Any) -> Crossing | None:
+def get_crossing(crossing_id: UUID | str | None) -> Crossing | None:
     if crossing_id is None:
         return None
     crossing = Crossing.objects.filter(id=crossing_id).first()

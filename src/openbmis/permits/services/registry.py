@@ -6,13 +6,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
 
 from openbmis import mrz
+from openbmis.accounts.actors import Actor
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core.errors import InvalidInput
@@ -30,6 +31,38 @@ VISA_FIELDS = ("number", "category", "entries", "valid_from", "valid_until", "du
                "surname", "given_names", "nationality", "birth_date", "passport_number")
 PERMIT_FIELDS = ("kind", "number", "surname", "given_names", "nationality", "birth_date", "passport_number",
                  "valid_from", "valid_until")
+
+
+class VisaFields(TypedDict, total=False):
+    """What a caller gives to record a visa: ``VISA_FIELDS`` (and its source) with their types."""
+
+    number: str
+    category: str
+    entries: str
+    valid_from: date
+    valid_until: date
+    duration_days: int
+    issuing_post: str
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    passport_number: str
+    source: str
+
+
+class PermitFields(TypedDict, total=False):
+    """What a caller gives to record a residence permit: ``PERMIT_FIELDS`` with their types."""
+
+    kind: str
+    number: str
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    passport_number: str
+    valid_from: date
+    valid_until: date
 
 
 # --- visas and permits ------------------------------------------------------------------------------
@@ -60,7 +93,7 @@ def _validate_visa(visa: Visa, *, known_may_exist: bool = False) -> None:
     full_clean(visa, exclude=["id", "number", "nationality"] if known_may_exist else ["id"])
 
 
-def create_visa(actor: Any, **fields: Any) -> Visa:
+def create_visa(actor: Actor, **fields: Unpack[VisaFields]) -> Visa:
     unknown = set(fields) - set(VISA_FIELDS) - {"source"}
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -75,7 +108,7 @@ def create_visa(actor: Any, **fields: Any) -> Visa:
     return visa
 
 
-def revoke_visa(actor: Any, visa: Visa, reason: str) -> Visa:
+def revoke_visa(actor: Actor, visa: Visa, reason: str) -> Visa:
     with transaction.atomic():
         visa.status = Visa.Status.REVOKED
         visa.save(update_fields=["status"])
@@ -109,7 +142,7 @@ def _bounded_csv(content: str) -> Any:
         yield reader.line_num, row
 
 
-def import_evisas(actor: Any, *, file_name: str, content: bytes | str) -> ImportReport:
+def import_evisas(actor: Actor, *, file_name: str, content: bytes | str) -> ImportReport:
     """Read an e-visa platform's CSV export; every row valid or nothing applied.
 
     Required columns: number, surname, given_names, nationality, birth_date (YYYY-MM-DD), passport_number,
@@ -283,7 +316,7 @@ def _validate_permit(permit: ResidencePermit) -> None:
     full_clean(permit, exclude=["id"])
 
 
-def create_permit(actor: Any, **fields: Any) -> ResidencePermit:
+def create_permit(actor: Actor, **fields: Unpack[PermitFields]) -> ResidencePermit:
     unknown = set(fields) - set(PERMIT_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")

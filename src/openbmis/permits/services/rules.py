@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TypedDict, Unpack
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from openbmis import mrz, stay
+from openbmis.accounts.actors import Actor
 from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput, NotFound
 from openbmis.core.validation import full_clean
@@ -22,9 +25,25 @@ RULE_FIELDS = ("name", "nationality", "document_type", "max_age", "category", "s
                "window_days", "valid_from", "valid_to", "note")
 
 
+class RuleFields(TypedDict, total=False):
+    """What a caller sets on a visa policy rule: ``RULE_FIELDS`` with their types."""
+
+    name: str
+    nationality: str
+    document_type: str
+    max_age: int
+    category: str
+    stay_kind: str
+    max_stay_days: int | None
+    window_days: int | None
+    valid_from: date
+    valid_to: date | None
+    note: str
+
+
 # --- visa policy rules ------------------------------------------------------------------------------
 
-def _state(value: Any, name: str, allow_any: bool = False) -> str:
+def _state(value: object, name: str, allow_any: bool = False) -> str:
     code = str(value or "").strip().upper()
     if allow_any and code == ANY:
         return code
@@ -70,7 +89,7 @@ def _validate_rule(rule: VisaPolicyRule) -> None:
         )
 
 
-def create_rule(actor: Any, **fields: Any) -> VisaPolicyRule:
+def create_rule(actor: Actor, **fields: Unpack[RuleFields]) -> VisaPolicyRule:
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -84,7 +103,7 @@ def create_rule(actor: Any, **fields: Any) -> VisaPolicyRule:
     return rule
 
 
-def update_rule(actor: Any, rule: VisaPolicyRule, **changes: Any) -> VisaPolicyRule:
+def update_rule(actor: Actor, rule: VisaPolicyRule, **changes: Unpack[RuleFields]) -> VisaPolicyRule:
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
         raise InvalidInput(_("unknown field(s): %(unknown)s")
@@ -100,7 +119,7 @@ def update_rule(actor: Any, rule: VisaPolicyRule, **changes: Any) -> VisaPolicyR
     return rule
 
 
-def get_rule(rule_id: Any) -> VisaPolicyRule:
+def get_rule(rule_id: UUID | str) -> VisaPolicyRule:
     rule = VisaPolicyRule.objects.filter(id=rule_id).first()
     if rule is None:
         raise NotFound(_("no visa policy rule %(rule_id)s") % {"rule_id": rule_id})
@@ -123,7 +142,7 @@ def find_rule(nationality: str, document_code: str, day: date, birth_date: date 
     return _most_specific(candidates, code, day, birth_date)
 
 
-def _most_specific(candidates: Any, code: str, day: date, birth_date: date | None) -> VisaPolicyRule | None:
+def _most_specific(candidates: Iterable[VisaPolicyRule], code: str, day: date, birth_date: date | None) -> VisaPolicyRule | None:
     """Among rules in force on ``day`` for the nationality and document type: the most specific one."""
     age = age_on(birth_date, day)
     best: tuple[tuple[int, int, int], VisaPolicyRule] | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openbmis import stay
+from openbmis.accounts.actors import Actor, acting_user
 from openbmis.audit import services as audit
 from openbmis.core.errors import InvalidInput
 from openbmis.inspections.models import Crossing
@@ -38,7 +38,7 @@ def post_today(time_zone: str, now: datetime | None = None) -> date:
     return stay.local_day(now or timezone.now(), time_zone)
 
 
-def grant_extension(actor: Any, traveller: Traveller, *, until: date, reason: str) -> StayExtension:
+def grant_extension(actor: Actor, traveller: Traveller, *, until: date, reason: str) -> StayExtension:
     """Extend the current stay to ``until``; an open overstay of that stay ends (as extended)."""
     entry = last_admitted(traveller)
     if entry is None or entry.direction != "entry":
@@ -54,7 +54,7 @@ def grant_extension(actor: Any, traveller: Traveller, *, until: date, reason: st
         raise InvalidInput(_("the new last day of stay is in the past"), field="until")
     with transaction.atomic():
         extension = StayExtension.objects.create(traveller=traveller, entry=entry, until=until,
-                                                 reason=reason.strip(), granted_by=actor)
+                                                 reason=reason.strip(), granted_by=acting_user(actor))
         presence.note_extension(entry, until)
         audit.record(actor=actor, action="stay.extend", object_type="traveller", object_id=str(traveller.id),
                      before={"permitted_until": current}, after={"permitted_until": until,

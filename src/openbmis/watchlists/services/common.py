@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, user_of
+from openbmis.accounts.models import ApiToken, User
 from openbmis.audit import services as audit
+from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import NotFound
 from openbmis.watchlists.models import (
     Hit,
@@ -49,13 +52,13 @@ def _bump_state() -> int:
     return int(WatchlistState.objects.values_list("version", flat=True).get(id=1))
 
 
-def _actor_fields(actor: Any) -> tuple[Any, str]:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+def _actor_fields(actor: Actor) -> tuple[User | None, str]:
+    user = user_of(actor)
     label = user.get_username() if user is not None else (actor if isinstance(actor, str) else audit.SYSTEM)
     return user, str(label)[:150]
 
 
-def _require(actor: Any, perm: str, post: Any = None, token: Any = None) -> None:
+def _require(actor: Actor, perm: str, post: BorderPost | UUID | None = None, token: ApiToken | None = None) -> None:
     # Internal actors (the CLI, the demo seed, background jobs acting for the system) are plain strings.
     if isinstance(actor, str):
         return
@@ -63,7 +66,7 @@ def _require(actor: Any, perm: str, post: Any = None, token: Any = None) -> None
 
 
 # ----------------------------------------------------------------------------------------------- lookups
-def get_watchlist(key: Any) -> Watchlist:
+def get_watchlist(key: UUID | str) -> Watchlist:
     """A list by id or by name."""
     found = None
     try:
@@ -77,7 +80,7 @@ def get_watchlist(key: Any) -> Watchlist:
     return found
 
 
-def get_import(import_id: Any) -> WatchlistImport:
+def get_import(import_id: UUID | str) -> WatchlistImport:
     try:
         return WatchlistImport.objects.select_related("watchlist").get(id=import_id)
     except (WatchlistImport.DoesNotExist, ValueError):
@@ -85,7 +88,7 @@ def get_import(import_id: Any) -> WatchlistImport:
                        % {"import_id": import_id}, field="import_id") from None
 
 
-def get_hit(hit_id: Any) -> Hit:
+def get_hit(hit_id: UUID | str) -> Hit:
     try:
         return Hit.objects.select_related("border_post", "traveller", "watchlist", "inspection", "judged_by",
                                           "previous_no_match").get(id=hit_id)

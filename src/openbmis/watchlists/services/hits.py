@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Count
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor, acting_user
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core import bulk
@@ -53,7 +56,7 @@ def file_inspection_hits(sender: Any, inspection: Any, **kwargs: Any) -> list[Hi
     return made
 
 
-def _remember_judged_elsewhere(hit: Hit, traveller_id: Any) -> NoMatchMemory:
+def _remember_judged_elsewhere(hit: Hit, traveller_id: UUID | str) -> NoMatchMemory:
     """A "no match" judged before this traveller was registered (a pre-arrival hit on the manifest that listed
     them) becomes the memory of the pair, as if judged at the counter, so later inspections remember it too."""
     earlier = hit.data["previous_no_match"]
@@ -64,7 +67,7 @@ def _remember_judged_elsewhere(hit: Hit, traveller_id: Any) -> NoMatchMemory:
     return memory
 
 
-def _remember_no_match(traveller_id: Any, hit: Hit, *, judged_by_id: Any, label: str, judged_at: datetime,
+def _remember_no_match(traveller_id: UUID | str, hit: Hit, *, judged_by_id: UUID | str, label: str, judged_at: datetime,
                        reason: str) -> NoMatchMemory:
     target = {"entry_id": hit.entry_id} if hit.entry_id else {"document_alert_id": hit.document_alert_id}
     memory, _created = NoMatchMemory.objects.update_or_create(
@@ -86,7 +89,7 @@ def check_judgement(status: str, reason: str) -> str:
     return reason
 
 
-def _new_hit(data: dict[str, Any], *, traveller_id: Any, border_post_id: Any, target: Any, inspection: Any,
+def _new_hit(data: dict[str, Any], *, traveller_id: UUID | str, border_post_id: UUID | str, target: Any, inspection: Any,
              source: str) -> Hit:
     memory = data.get("previous_no_match") or {}
     return Hit(
@@ -130,7 +133,7 @@ def inspection_hits_cleared(inspection: Any, code: str) -> bool:
     return statuses == {Hit.Status.NO_MATCH}
 
 
-def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = None) -> Hit:
+def judge_hit(actor: Actor, hit: Hit, *, status: str, reason: str, token: ApiToken | None = None) -> Hit:
     """Record a person's judgement (match, no match, unsure) with a reason. Nothing is refused automatically:
     the decision on the traveller stays with the officer. A "no match" is remembered for this traveller and
     entry and shown beside later hits; a later "match" for the pair forgets it."""
@@ -142,12 +145,12 @@ def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = No
         before = audit.snapshot(locked, fields)
         locked.status = status
         locked.reason = reason
-        locked.judged_by = actor
+        locked.judged_by = judge = acting_user(actor)
         locked.judged_at = timezone.now()
         locked.save(update_fields=fields)
         target = {"entry_id": locked.entry_id} if locked.entry_id else {"document_alert_id": locked.document_alert_id}
         if status == Hit.Status.NO_MATCH:
-            _remember_no_match(locked.traveller_id, locked, judged_by_id=actor.pk, label=actor.get_username(),
+            _remember_no_match(locked.traveller_id, locked, judged_by_id=judge.pk, label=judge.get_username(),
                                judged_at=locked.judged_at, reason=reason)
         elif status == Hit.Status.MATCH:
             bulk.update(Hit.objects.filter(previous_no_match__traveller_id=locked.traveller_id,
@@ -162,7 +165,7 @@ def judge_hit(actor: Any, hit: Hit, *, status: str, reason: str, token: Any = No
     return locked
 
 
-def hits_for(actor: Any, *, border_post: Any = None, status: str | None = "pending", token: Any = None,
+def hits_for(actor: Actor, *, border_post: Any = None, status: str | None = "pending", token: ApiToken | None = None,
              limit: int = 200) -> list[Hit]:
     """The queue: hits at the posts where ``actor`` adjudicates (or at ``border_post``), oldest first."""
     authz.require(actor, "hits.adjudicate", border_post, token=token)

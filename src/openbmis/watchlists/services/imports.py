@@ -8,11 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from openbmis.accounts.actors import Actor
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput, TooLarge
 from openbmis.core.sealing import with_indexes
@@ -53,7 +56,7 @@ def _columns(watchlist: Watchlist, record: records.Record) -> dict[str, Any]:
 
 
 def start_import(
-    actor: Any, watchlist: Watchlist, *, file_name: str, content: bytes, channel: str = "web", token: Any = None,
+    actor: Actor, watchlist: Watchlist, *, file_name: str, content: bytes, channel: str = "web", token: ApiToken | None = None,
 ) -> WatchlistImport:
     """Keep the file and open an import for it (status ``queued``); :func:`preview_import` reads it."""
     _require(actor, "watchlists.manage", token=token)
@@ -234,7 +237,7 @@ def _reject(record: WatchlistImport, errors: list[dict[str, str]], warnings: lis
     return record
 
 
-def request_commit(actor: Any, record: WatchlistImport, token: Any = None) -> WatchlistImport:
+def request_commit(actor: Actor, record: WatchlistImport, token: ApiToken | None = None) -> WatchlistImport:
     """Mark a preview for commit by the background worker (see :func:`commit_import`)."""
     _require(actor, "watchlists.manage", token=token)
     with transaction.atomic():
@@ -249,7 +252,7 @@ def request_commit(actor: Any, record: WatchlistImport, token: Any = None) -> Wa
     return locked
 
 
-def commit_preview(actor: Any, record: WatchlistImport, token: Any = None) -> WatchlistImport:
+def commit_preview(actor: Actor, record: WatchlistImport, token: ApiToken | None = None) -> WatchlistImport:
     """Commit a preview in this process (the API), through :func:`commit_import`; refused unless the import
     is a preview (committed already, rejected, or in the background worker's hands)."""
     _require(actor, "watchlists.manage", token=token)
@@ -260,8 +263,8 @@ def commit_preview(actor: Any, record: WatchlistImport, token: Any = None) -> Wa
     return commit_import(actor, record, token=token)
 
 
-def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None = None,
-                  token: Any = None) -> WatchlistImport:
+def commit_import(actor: Actor, record: WatchlistImport, progress: Progress | None = None,
+                  token: ApiToken | None = None) -> WatchlistImport:
     """Apply a preview as the list's next version, all of it or nothing.
 
     The file is read again and compared again; if the list changed since the preview (another import was
@@ -362,7 +365,7 @@ def commit_import(actor: Any, record: WatchlistImport, progress: Progress | None
     return current
 
 
-def _commit_unchanged(actor: Any, record: WatchlistImport, watchlist: Watchlist, parsed: Any,
+def _commit_unchanged(actor: Actor, record: WatchlistImport, watchlist: Watchlist, parsed: Any,
                       progress: Progress | None) -> WatchlistImport:
     """A file identical in content to the current version: nothing to apply, and no new version made."""
     message = f"no change: the list stays at version {watchlist.version}"
@@ -398,7 +401,7 @@ def _enqueue_retroactive(watchlist_id: str, version: int) -> None:
         log.exception("could not enqueue retroactive screening for watchlist %s version %s", watchlist_id, version)
 
 
-def import_now(actor: Any, watchlist: Watchlist, *, file_name: str, content: bytes, commit: bool,
+def import_now(actor: Actor, watchlist: Watchlist, *, file_name: str, content: bytes, commit: bool,
                channel: str = "cli", progress: Progress | None = None) -> WatchlistImport:
     """Open, read and (when asked and clean) commit an import in this process: the CLI and the demo seed."""
     record = start_import(actor, watchlist, file_name=file_name, content=content, channel=channel)
@@ -408,7 +411,7 @@ def import_now(actor: Any, watchlist: Watchlist, *, file_name: str, content: byt
     return record
 
 
-def fail_import(record_id: Any, message: str) -> None:
+def fail_import(record_id: UUID | str, message: str) -> None:
     """Record that a background step crashed (nothing was applied: the write is one transaction)."""
     WatchlistImport.objects.filter(id=record_id).update(status=WatchlistImport.Status.FAILED, content=b"",
                                                         failure=message[:2000], progress_message="failed")

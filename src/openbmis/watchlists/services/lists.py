@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from openbmis.accounts.actors import Actor
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.core.errors import Conflict, InvalidInput
 from openbmis.watchlists.models import (
@@ -18,7 +20,19 @@ from openbmis.watchlists.services.common import _bump_state, _require
 LIST_FIELDS = ["name", "kind", "owner", "purpose", "threshold", "retention_days", "active"]
 
 
-def _check_list_fields(values: dict[str, Any]) -> None:
+class WatchlistFields(TypedDict, total=False):
+    """What a caller sets on a watchlist: ``LIST_FIELDS`` with their types."""
+
+    name: str
+    kind: str
+    owner: str
+    purpose: str
+    threshold: float
+    retention_days: int | None
+    active: bool
+
+
+def _check_list_fields(values: WatchlistFields) -> None:
     if "name" in values and not str(values["name"] or "").strip():
         raise InvalidInput(_("a list needs a name"), field="name")
     if "owner" in values and not str(values["owner"] or "").strip():
@@ -31,11 +45,11 @@ def _check_list_fields(values: dict[str, Any]) -> None:
 
 
 def create_watchlist(
-    actor: Any, *, name: str, owner: str, kind: str = "persons", purpose: str = "", threshold: float = 0.7,
-    retention_days: int | None = None, active: bool = True, token: Any = None,
+    actor: Actor, *, name: str, owner: str, kind: str = "persons", purpose: str = "", threshold: float = 0.7,
+    retention_days: int | None = None, active: bool = True, token: ApiToken | None = None,
 ) -> Watchlist:
     _require(actor, "watchlists.manage", token=token)
-    values = {"name": name.strip(), "kind": kind, "owner": owner.strip(), "purpose": purpose.strip(),
+    values: WatchlistFields = {"name": name.strip(), "kind": kind, "owner": owner.strip(), "purpose": purpose.strip(),
               "threshold": threshold, "retention_days": retention_days, "active": active}
     _check_list_fields(values)
     with transaction.atomic():
@@ -48,8 +62,8 @@ def create_watchlist(
     return watchlist
 
 
-def update_watchlist(actor: Any, watchlist: Watchlist, *, reason: str = "", token: Any = None,
-                     **changes: Any) -> Watchlist:
+def update_watchlist(actor: Actor, watchlist: Watchlist, *, reason: str = "", token: ApiToken | None = None,
+                     **changes: Unpack[WatchlistFields]) -> Watchlist:
     """Change a list's owner, purpose, threshold, retention or active flag (its kind never changes)."""
     _require(actor, "watchlists.manage", token=token)
     unknown = set(changes) - set(LIST_FIELDS) or ({"kind"} & set(changes))

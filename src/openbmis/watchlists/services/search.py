@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from openbmis import screening as engine
 from openbmis.accounts import authz
+from openbmis.accounts.actors import Actor
+from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core.errors import InvalidInput
@@ -19,9 +19,9 @@ from openbmis.watchlists.models import DocumentAlert
 
 
 # ----------------------------------------------------------------------------------------------- search
-def search(actor: Any, *, name: str = "", birth_date: str | None = None, nationality: str = "", sex: str = "",
+def search(actor: Actor, *, name: str = "", birth_date: str | None = None, nationality: str = "", sex: str = "",
            document: str = "", issuing_state: str = "", limit: int = 10, threshold: float | None = None,
-           token: Any = None) -> list[dict[str, Any]]:
+           token: ApiToken | None = None) -> list[dict[str, object]]:
     """Ad-hoc screening: ranked, explained hits from the active lists (persons and documents)."""
     authz.require(actor, "screening.search", token=token)
     if not name.strip() and not document.strip():

@@ -95,6 +95,8 @@ def test_training_pages_plan_enrol_and_certify(two_posts, make_user, session_cli
     assert cert.number.encode() in page.content
     pdf = client.get(f"/training/certificates/{cert.number}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    _the_certificate_prints_in_arabic(client.get(f"/training/certificates/{cert.number}.pdf",
+                                                 HTTP_ACCEPT_LANGUAGE="ar").content, cert)
     assert client.post("/training/", {"form": "prerequisite", "role": "primary_officer",
                                       "course": "PRIM-1"}).status_code == 403  # administrators only
 
@@ -129,3 +131,22 @@ def test_the_users_page_warns_or_refuses_a_role_without_its_certificates(two_pos
     from openbmis.accounts.models import RoleAssignment
 
     assert not RoleAssignment.objects.filter(user__username="paul").exists()
+
+
+def _the_certificate_prints_in_arabic(document: bytes, cert) -> None:
+    """Issue 20: a printed form in Arabic, in the shipped font that has the glyphs, letters joined, and the
+    dates day first; rendered, its title leaves ink."""
+    import pypdfium2
+    from django.utils import translation
+
+    assert b"DejaVuSans" in document, "the certificate must embed the shipped font (Helvetica has no Arabic)"
+    page = pypdfium2.PdfDocument(document)[0]
+    text = page.get_textpage().get_text_range()
+    with translation.override("ar"):
+        title = translation.gettext("Certificate of training")
+    assert title != "Certificate of training"
+    arabic = [c for c in text if "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff"]
+    assert len(arabic) > 20, text[:200]
+    assert cert.issued_on.strftime("%d/%m/%Y") in text
+    image = page.render(scale=1).to_pil().convert("L")
+    assert sum(1 for value in image.getdata() if value < 128) > 500  # ink, not empty boxes

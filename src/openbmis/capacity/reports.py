@@ -8,30 +8,38 @@ from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from openbmis.audit import services as audit
 from openbmis.capacity import scoring
 from openbmis.capacity.models import Assessment, Certificate
+from openbmis.core import pdf as pdfkit
 
 BAR = colors.HexColor("#1f6feb")
 
 
 def _p(text: Any, style: Any) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    """A paragraph in the active language's drawing (Arabic joined and in visual order)."""
+    return Paragraph(escape(pdfkit.shape(str(text))), style)
 
 
 def _table(rows: list[list[Any]], widths: list[float] | None = None) -> Table:
-    table = Table(rows, repeatRows=1, hAlign="LEFT", colWidths=widths)
+    """A table in the shipped font; in a right-to-left language its columns in reading order from the right."""
+    rtl = get_language_bidi()
+    cells = pdfkit.mirrored([[pdfkit.shape(c) if isinstance(c, str) else c for c in row] for row in rows])
+    table = Table(cells, repeatRows=1, hAlign="RIGHT" if rtl else "LEFT",
+                  colWidths=list(reversed(widths)) if rtl and widths else widths)
     table.setStyle(TableStyle([
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("FONT", (0, 0), (-1, -1), pdfkit.REGULAR, 8),
+        ("ALIGN", (0, 0), (-1, -1), "RIGHT" if rtl else "LEFT"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#c0c8d2")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -48,15 +56,19 @@ def section_chart(scores: dict[str, Any]) -> Drawing:
     sections = scores.get("sections", [])
     drawing = Drawing(170 * mm, max(40, 9 * len(sections)) * mm / 2)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 60 * mm, 5 * mm
+    rtl = get_language_bidi()
+    chart.x, chart.y = (10 if rtl else 60) * mm, 5 * mm
     chart.width, chart.height = 100 * mm, drawing.height - 10 * mm
     chart.data = [[s["score"] or 0 for s in reversed(sections)]]
-    chart.categoryAxis.categoryNames = [s["title"][:40] for s in reversed(sections)]
+    chart.categoryAxis.categoryNames = [pdfkit.shape(s["title"][:40]) for s in reversed(sections)]
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = pdfkit.REGULAR
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
     chart.valueAxis.labels.fontSize = 7
     chart.bars[0].fillColor = BAR
+    if rtl:
+        pdfkit.bars_from_the_right(chart)
     drawing.add(chart)
     return drawing
 
@@ -80,10 +92,11 @@ def _answer_text(question: dict[str, Any], value: Any) -> str:
 def build_assessment_pdf(assessment: Assessment) -> bytes:
     content = assessment.template.content
     scores = assessment.scores
-    styles = getSampleStyleSheet()
+    styles = pdfkit.styles()
     where = (f"{assessment.border_post.code} {assessment.border_post.name}" if assessment.border_post
              else _("national level"))
-    title = _("Capacity assessment: %(where)s, %(date)s") % {"where": where, "date": assessment.visit_date}
+    title = _("Capacity assessment: %(where)s, %(date)s") % {
+        "where": where, "date": date_format(assessment.visit_date, "SHORT_DATE_FORMAT")}
     story: list[Any] = [_p(title, styles["Title"])]
     story.append(_p(_("Template %(template)s. Team: %(team)s. Status: %(status)s. Made %(now)s.") % {
         "template": f"{content['title']} (v{assessment.template.version})", "team": assessment.team or "-",
@@ -155,7 +168,7 @@ def assessment_report(user: Any, assessment: Assessment) -> bytes:
 
 
 def build_certificate_pdf(cert: Certificate) -> bytes:
-    styles = getSampleStyleSheet()
+    styles = pdfkit.styles()
     session = cert.enrolment.session
     story: list[Any] = [Spacer(1, 20 * mm), _p(_("Certificate of training"), styles["Title"]), Spacer(1, 8 * mm),
                         _p(_("This certifies that"), styles["Normal"]), _p(cert.holder_name, styles["Heading1"]),
@@ -165,8 +178,9 @@ def build_certificate_pdf(cert: Certificate) -> bytes:
         story.append(_p(_("at %(institution)s") % {"institution": session.institution.name}, styles["Normal"]))
     story += [Spacer(1, 6 * mm), _table([
         [_("Certificate number"), cert.number],
-        [_("Issued"), cert.issued_on.isoformat()],
-        [_("Valid until"), cert.expires_on.isoformat() if cert.expires_on else _("does not expire")],
+        [_("Issued"), date_format(cert.issued_on, "SHORT_DATE_FORMAT")],
+        [_("Valid until"), date_format(cert.expires_on, "SHORT_DATE_FORMAT") if cert.expires_on
+         else _("does not expire")],
         [_("Verification code"), cert.verification_code],
     ]), Spacer(1, 6 * mm), _p(_("Verify at /api/certificates/verify?number=%(number)s&code=%(code)s on the issuing "
                                 "system: it confirms the number and its validity, nothing more.")

@@ -52,3 +52,22 @@ def shape(text: str) -> str:
     if not get_language_bidi():
         return text
     return str(get_display(reshape(text)))
+
+
+def axis_on_the_right(axis: Any, join: Any) -> None:
+    """Stand a chart's ``axis`` on the right of the plot, its labels to its right (a right-to-left chart)."""
+    axis.joinAxis = join
+    axis.joinAxisMode = "right"
+    axis.labels.boxAnchor = "w"
+    axis.labels.dx = 4
+
+
+def bars_from_the_right(chart: Any) -> None:
+    """Mirror a horizontal bar chart for a right-to-left reader: bars grow from the right, labels on the right."""
+    chart.valueAxis.reverseDirection = 1
+    axis_on_the_right(chart.categoryAxis, chart.valueAxis)
+
+
+def mirrored(rows: list[list[Any]]) -> list[list[Any]]:
+    """A table's rows with their cells in reading order: reversed in a right-to-left language."""
+    return [list(reversed(row)) for row in rows] if get_language_bidi() else rows

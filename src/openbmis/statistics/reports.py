@@ -84,8 +84,8 @@ def _definitions() -> list[str]:
 def _table(headers: list[str], rows: list[list[Any]]) -> Table:
     cells = [[pdf.shape(cell) if isinstance(cell, str) else cell for cell in row] for row in [headers, *rows]]
     rtl = get_language_bidi()
-    if rtl:  # the label column on the right, the table against the right margin, as an Arabic reader expects
-        cells = [row[::-1] for row in cells]
+    # the label column on the right, the table against the right margin, as an Arabic reader expects
+    cells = pdf.mirrored(cells)
     table = Table(cells, repeatRows=1, hAlign="RIGHT" if rtl else "LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, 0), pdf.BOLD, 8),
@@ -121,18 +121,10 @@ def _line_chart(table: queries.Table) -> Drawing:
     chart.lines[0].strokeColor, chart.lines[1].strokeColor = ARRIVALS, DEPARTURES
     if rtl:
         chart.categoryAxis.reverseDirection = 1
-        _axis_on_the_right(chart.valueAxis, chart.categoryAxis)
+        pdf.axis_on_the_right(chart.valueAxis, chart.categoryAxis)
     drawing.add(chart)
     drawing.add(_legend(165 * mm, 58 * mm, rtl))
     return drawing
-
-
-def _axis_on_the_right(axis: Any, join: Any) -> None:
-    """Stand ``axis`` on the right of the plot, its labels to its right (a right-to-left chart)."""
-    axis.joinAxis = join
-    axis.joinAxisMode = "right"
-    axis.labels.boxAnchor = "w"
-    axis.labels.dx = 4
 
 
 def _legend(x: float, y: float, rtl: bool = False) -> Legend:
@@ -169,8 +161,7 @@ def _bar_chart(table: queries.Table) -> Drawing:
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = pdf.REGULAR
     chart.valueAxis.valueMin = 0
     if rtl:
-        chart.valueAxis.reverseDirection = 1
-        _axis_on_the_right(chart.categoryAxis, chart.valueAxis)
+        pdf.bars_from_the_right(chart)
     drawing.add(chart)
     return drawing
 

@@ -23,15 +23,6 @@ def _stored(model, pk, column: str):
 
 
 @pytest.fixture
-def keys(settings, tmp_path):
-    """A key file of the test's own (rotation writes to it)."""
-    settings.OPENBMIS_DATA_KEYS_FILE = tmp_path / "keys" / "data_keys.json"
-    sealing.forget()
-    yield settings.OPENBMIS_DATA_KEYS_FILE
-    sealing.forget()
-
-
-@pytest.fixture
 def document(db):
     person = Traveller.objects.create(primary_identifier="ODHIAMBO", secondary_identifier="AMINA",
                                       nationality="KEN", sex="F")

@@ -11,14 +11,6 @@ from django.db import connection
 from openbmis.core import sealing
 
 
-@pytest.fixture
-def keys(settings, tmp_path):
-    settings.OPENBMIS_DATA_KEYS_FILE = tmp_path / "keys" / "data_keys.json"
-    sealing.forget()
-    yield settings.OPENBMIS_DATA_KEYS_FILE
-    sealing.forget()
-
-
 def _stored_secret(user) -> str:
     """The column as the database holds it (no field conversion)."""
     pk = user._meta.pk.get_db_prep_value(user.pk, connection)

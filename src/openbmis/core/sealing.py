@@ -128,13 +128,34 @@ def forget() -> None:
     _cache.clear()
 
 
-def seal(value: str, purpose: str) -> str:
-    """``value`` sealed under the current key for the column ``purpose``."""
+def _box(value: bytes, purpose: str) -> tuple[str, bytes]:
+    """``value`` sealed under the current key for the column ``purpose``: the key id, and the nonce followed by
+    the ciphertext and its tag."""
     keys = _load()
     kid = keys["current"]
     nonce = secrets.token_bytes(12)
-    box = AESGCM(keys["keys"][kid]).encrypt(nonce, value.encode(), purpose.encode())
-    return f"{PREFIX}{kid}:{base64.urlsafe_b64encode(nonce + box).decode()}"
+    return kid, nonce + AESGCM(keys["keys"][kid]).encrypt(nonce, value, purpose.encode())
+
+
+def _open(kid: str, box: bytes, purpose: str) -> bytes:
+    """The plain bytes of a box sealed under ``kid`` for the column ``purpose``."""
+    key = _load()["keys"].get(kid)
+    if key is None:
+        # another process (``openbmis keys rotate`` beside a running server) may have added it: read the file again
+        forget()
+        key = _load()["keys"].get(kid)
+    if key is None:
+        raise SealingError(f"{purpose}: sealed under key {kid!r}, which the key file does not hold")
+    try:
+        return AESGCM(key).decrypt(box[:12], box[12:], purpose.encode())
+    except InvalidTag:
+        raise SealingError(f"{purpose}: the sealed value was altered or belongs to another column") from None
+
+
+def seal(value: str, purpose: str) -> str:
+    """``value`` sealed under the current key for the column ``purpose``."""
+    kid, box = _box(value.encode(), purpose)
+    return f"{PREFIX}{kid}:{base64.urlsafe_b64encode(box).decode()}"
 
 
 def is_sealed(stored: str) -> bool:
@@ -146,45 +167,22 @@ def unseal(stored: str, purpose: str) -> str:
     if not is_sealed(stored):
         return stored
     kid, _, body = stored[len(PREFIX):].partition(":")
-    key = _load()["keys"].get(kid)
-    if key is None:
-        # another process (``openbmis keys rotate`` beside a running server) may have added it: read the file again
-        forget()
-        key = _load()["keys"].get(kid)
-    if key is None:
-        raise SealingError(f"{purpose}: sealed under key {kid!r}, which the key file does not hold")
-    raw = base64.urlsafe_b64decode(body)
-    try:
-        return AESGCM(key).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
-    except InvalidTag:
-        raise SealingError(f"{purpose}: the sealed value was altered or belongs to another column") from None
+    return _open(kid, base64.urlsafe_b64decode(body), purpose).decode()
 
 
 def seal_bytes(value: bytes, purpose: str) -> bytes:
     """``value`` sealed under the current key for the column ``purpose``: ``sealed:v1:<key id>:`` then the
     nonce and the ciphertext, raw (an image stays the size it was, plus 38 bytes or so)."""
-    keys = _load()
-    kid = keys["current"]
-    nonce = secrets.token_bytes(12)
-    return f"{PREFIX}{kid}:".encode() + nonce + AESGCM(keys["keys"][kid]).encrypt(nonce, value, purpose.encode())
+    kid, box = _box(value, purpose)
+    return f"{PREFIX}{kid}:".encode() + box
 
 
 def unseal_bytes(stored: bytes, purpose: str) -> bytes:
     """The plain bytes of sealed ones (bytes stored before sealing existed are returned as they are)."""
     if not stored.startswith(PREFIX.encode()):
         return stored
-    kid_raw, _, body = stored[len(PREFIX):].partition(b":")
-    kid = kid_raw.decode("ascii", "replace")
-    key = _load()["keys"].get(kid)
-    if key is None:
-        forget()
-        key = _load()["keys"].get(kid)
-    if key is None:
-        raise SealingError(f"{purpose}: sealed under key {kid!r}, which the key file does not hold")
-    try:
-        return AESGCM(key).decrypt(body[:12], body[12:], purpose.encode())
-    except InvalidTag:
-        raise SealingError(f"{purpose}: the sealed value was altered or belongs to another column") from None
+    kid, _, box = stored[len(PREFIX):].partition(b":")
+    return _open(kid.decode("ascii", "replace"), box, purpose)
 
 
 def key_id(stored: str) -> str | None:

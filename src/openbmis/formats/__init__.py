@@ -2,7 +2,7 @@
 
 Django looks up ``openbmis.formats.<language>.formats`` (settings.FORMAT_MODULE_PATH). English shows ISO 8601
 dates (2026-12-04); French, Spanish, Portuguese and Arabic show day/month/year (04/12/2026), as their
-administrations write them (:data:`DAY_MONTH_YEAR`). Times are 24-hour everywhere. Pages format through the
+administrations write them (`openbmis.formats.day_first`). Times are 24-hour everywhere. Pages format through the
 named formats (``|date:"SHORT_DATE_FORMAT"``), never a pattern of their own, so a page never mixes two. What is
 typed and what travels stays ISO in every language: the input formats below (a date input carries an ISO value,
 which the browser's date picker wants), the API and the exports.
@@ -19,12 +19,3 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d"]
 DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
 TIME_INPUT_FORMATS = ["%H:%M:%S", "%H:%M"]
 
-#: the display formats of the languages that write the day first (imported by their modules)
-DAY_MONTH_YEAR = {
-    "DATE_FORMAT": "d/m/Y",
-    "SHORT_DATE_FORMAT": "d/m/Y",
-    "DATETIME_FORMAT": "d/m/Y H:i",
-    "SHORT_DATETIME_FORMAT": "d/m/Y H:i",
-    "MONTH_DAY_FORMAT": "d/m",
-    "YEAR_MONTH_FORMAT": "m/Y",
-}

@@ -1,16 +1,3 @@
-"""Formats for French: dates day first on pages, ISO in inputs (see openbmis.formats)."""
+"""Formats for French: the day first on pages, ISO in inputs (openbmis.formats.day_first)."""
 
-from openbmis.formats import (  # noqa: F401  (Django reads these names from this module)
-    DATE_INPUT_FORMATS,
-    DATETIME_INPUT_FORMATS,
-    DAY_MONTH_YEAR,
-    TIME_FORMAT,
-    TIME_INPUT_FORMATS,
-)
-
-DATE_FORMAT = DAY_MONTH_YEAR["DATE_FORMAT"]
-SHORT_DATE_FORMAT = DAY_MONTH_YEAR["SHORT_DATE_FORMAT"]
-DATETIME_FORMAT = DAY_MONTH_YEAR["DATETIME_FORMAT"]
-SHORT_DATETIME_FORMAT = DAY_MONTH_YEAR["SHORT_DATETIME_FORMAT"]
-MONTH_DAY_FORMAT = DAY_MONTH_YEAR["MONTH_DAY_FORMAT"]
-YEAR_MONTH_FORMAT = DAY_MONTH_YEAR["YEAR_MONTH_FORMAT"]
+from openbmis.formats.day_first import *  # noqa: F403  (Django reads the names of openbmis.formats.day_first here)

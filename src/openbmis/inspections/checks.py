@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired, TypedDict
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -67,12 +67,51 @@ class Check:
         return out
 
 
+class EarlierJudgement(TypedDict):
+    """A "no match" judged before on the same traveller and entry (or before arrival, without an ``id`` yet)."""
+
+    id: str | None
+    by: str
+    at: str
+    date: str
+    reason: str
+    hit_id: NotRequired[str | None]
+    by_id: NotRequired[str]
+    prearrival_hit: NotRequired[str]  # judged on a manifest before arrival: the pre-arrival hit's id
+
+
+class HitRecord(TypedDict):
+    """A watchlist hit as the checkers hand it over: kept in the inspection's ``hits``, filed in the hit queue,
+    returned by the API. The keys are the seam between the watchlists and the apps that screen (inspections,
+    manifests): mypy checks them on both sides."""
+
+    kind: Literal["person", "document"]
+    entry_id: str
+    external_id: str
+    watchlist_id: str
+    list: str
+    name: str
+    listed_name: str
+    score: float
+    threshold: float
+    algorithm: str
+    version: str
+    entry_version: int
+    explanation: dict[str, object]
+    explanation_text: str
+    previous_no_match: EarlierJudgement | None
+    status: NotRequired[str]  # a document hit: stolen, lost, revoked or invalidated
+    exact: NotRequired[bool]  # a document hit: the number as listed (not by look-alike characters)
+    retroactive: NotRequired[dict[str, int]]  # found when a list changed: its version and the days looked back
+    previously_judged: NotRequired[dict[str, object]]  # the pair's earlier judgement, the entry changed since
+
+
 @dataclass(slots=True)
 class Outcome:
     """What a checker found: its check, and any watchlist hits (explained) for the hit queue."""
 
     check: Check
-    hits: list[dict[str, Any]] = field(default_factory=list)
+    hits: list[HitRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -141,10 +180,10 @@ def cleared(inspection: Any, code: str) -> bool:
     return clearance is not None and clearance(inspection, code)
 
 
-def run_all(context: InspectionContext) -> tuple[list[Check], list[dict[str, Any]], dict[str, float]]:
+def run_all(context: InspectionContext) -> tuple[list[Check], list[HitRecord], dict[str, float]]:
     """Run every slot; a checker that crashes is reported, never hidden and never fatal."""
     checks: list[Check] = []
-    hits: list[dict[str, Any]] = []
+    hits: list[HitRecord] = []
     timings: dict[str, float] = {}
     for code in SLOTS:
         checker = _REGISTRY.get(code)
@@ -174,7 +213,7 @@ def run_all(context: InspectionContext) -> tuple[list[Check], list[dict[str, Any
     return checks, hits, timings
 
 
-def suggested_action(checks: list[Check], hits: list[dict[str, Any]]) -> str:
+def suggested_action(checks: list[Check], hits: list[HitRecord] | list[dict[str, Any]]) -> str:
     """Refer when anything failed or anything hit; otherwise admit. A person always decides."""
     if hits or any(check.status == "fail" for check in checks):
         return "refer"

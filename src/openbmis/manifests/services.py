@@ -297,9 +297,9 @@ def _known_travellers(documents: list[dict[str, Any]]) -> dict[tuple[str, str], 
     return found
 
 
-def _run_checks(context: registry.InspectionContext) -> tuple[list[registry.Check], list[dict[str, Any]]]:
+def _run_checks(context: registry.InspectionContext) -> tuple[list[registry.Check], list[registry.HitRecord]]:
     found: list[registry.Check] = []
-    hits: list[dict[str, Any]] = []
+    hits: list[registry.HitRecord] = []
     for code in PRE_ARRIVAL_SLOTS:
         checker = registry.registered(code)
         if checker is None:
@@ -454,7 +454,7 @@ def judge(actor: Actor, hit: PreArrivalHit, *, status: str, reason: str, token: 
 
 
 # ----------------------------------------------------------------------------------------------- at the counter
-def prearrival_no_match(context: Any, entry_ids: list[str]) -> dict[str, dict[str, Any]]:
+def prearrival_no_match(context: Any, entry_ids: list[str]) -> dict[str, registry.EarlierJudgement]:
     """The counter's watchlist checks ask here for "no match" judgements made before arrival: those of the
     pre-arrival hits on the manifest entry listing this document, for these list entries (or document alerts).
     Filed with the counter's hit, such a judgement becomes the traveller's no-match memory."""
@@ -464,12 +464,12 @@ def prearrival_no_match(context: Any, entry_ids: list[str]) -> dict[str, dict[st
     judged = (PreArrivalHit.objects.select_related("judged_by")
               .filter(person=listed[0], status=PreArrivalHit.Status.NO_MATCH)
               .filter(Q(entry_id__in=entry_ids) | Q(document_alert_id__in=entry_ids)).order_by("judged_at"))
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, registry.EarlierJudgement] = {}
     for hit in judged:
         if hit.judged_by is None or hit.judged_at is None:
             continue
         found[str(hit.entry_id or hit.document_alert_id)] = {
-            "by": hit.judged_by.get_username(), "by_id": str(hit.judged_by_id), "at": hit.judged_at.isoformat(),
+            "id": None, "by": hit.judged_by.get_username(), "by_id": str(hit.judged_by_id), "at": hit.judged_at.isoformat(),
             "date": hit.judged_at.date().isoformat(), "reason": hit.reason, "hit_id": None,
             "prearrival_hit": str(hit.id)}
     return found

@@ -7,13 +7,11 @@ They only read: the snapshot comes from :mod:`openbmis.watchlists.matching`, and
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from openbmis import screening as engine
 from openbmis.inspections import messages
-from openbmis.inspections.checks import Check, InspectionContext, Outcome
+from openbmis.inspections.checks import Check, HitRecord, InspectionContext, Outcome
 from openbmis.inspections.messages import said
 from openbmis.watchlists.matching import (
     Snapshot,
@@ -53,7 +51,7 @@ messages.register({
 })
 
 
-def _summary(hits: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _summary(hits: list[HitRecord]) -> tuple[list[HitRecord], list[HitRecord]]:
     fresh = [h for h in hits if not h["previous_no_match"]]
     known = [h for h in hits if h["previous_no_match"]]
     return fresh, known
@@ -83,6 +81,7 @@ def check_watchlist(context: InspectionContext) -> Outcome:
     fresh, known = _summary(hits)
     if not fresh:
         first = known[0]["previous_no_match"]
+        assert first is not None  # _summary puts in known only the hits judged before
         return Outcome(Check("watchlist", "warn", "warning",
                              said("watchlist.judged_before", count=len(known), by=first["by"], date=first["date"]),
                              details), hits=hits)

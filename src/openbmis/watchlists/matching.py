@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop
 
 from openbmis import screening as engine
 from openbmis.inspections import messages
+from openbmis.inspections.checks import EarlierJudgement, HitRecord
 from openbmis.inspections.messages import said
 from openbmis.watchlists.models import DocumentAlert, NoMatchMemory, Watchlist, WatchlistEntry, WatchlistState
 from openbmis.watchlists.records import document_key, entry_from_data
@@ -326,14 +327,14 @@ def explanation_text(explanation: engine.Explanation) -> str:
     return "; ".join(parts)[:500]
 
 
-def _memory_data(memory: NoMatchMemory | None) -> dict[str, Any] | None:
+def _memory_data(memory: NoMatchMemory | None) -> EarlierJudgement | None:
     if memory is None:
         return None
     return {"id": str(memory.id), "by": memory.judged_by_label, "at": memory.judged_at.isoformat(),
             "date": memory.judged_at.date().isoformat(), "reason": memory.reason, "hit_id": str(memory.hit_id)}
 
 
-def person_hit(hit: engine.Hit, listed: ListedEntry) -> dict[str, Any]:
+def person_hit(hit: engine.Hit, listed: ListedEntry) -> HitRecord:
     return {
         "kind": "person", "entry_id": str(listed.id), "external_id": listed.external_id,
         "watchlist_id": str(listed.watchlist_id), "list": listed.watchlist_name, "name": hit.name,
@@ -358,7 +359,7 @@ messages.register({
 })
 
 
-def document_hit(found: engine.DocumentHit, listed: ListedEntry, issuing_state: str, number: str) -> dict[str, Any]:
+def document_hit(found: engine.DocumentHit, listed: ListedEntry, issuing_state: str, number: str) -> HitRecord:
     score = 1.0 if found.exact else CONFUSABLE_SCORE
     how = "exact" if found.exact else "look-alike characters (O/0, I/1, S/5...)"
     detail = said(f"document_hit.{'exact' if found.exact else 'look_alike'}.{listed.status}")
@@ -387,13 +388,13 @@ def listed_persons(entry_ids: list[str]) -> dict[str, ListedEntry]:
 
 
 def search_persons(snapshot: Snapshot, query: engine.Query, limit: int = 10,
-                   threshold: float | None = None) -> list[dict[str, Any]]:
+                   threshold: float | None = None) -> list[HitRecord]:
     hits = snapshot.persons.search(query, limit=limit, threshold=threshold)
     listed = listed_persons([h.entry_id for h in hits])
     return [person_hit(h, listed[h.entry_id]) for h in hits if h.entry_id in listed]
 
 
-def search_documents(snapshot: Snapshot, issuing_state: str, number: str) -> list[dict[str, Any]]:
+def search_documents(snapshot: Snapshot, issuing_state: str, number: str) -> list[HitRecord]:
     key = document_key(number)
     if not key:
         return []
@@ -403,7 +404,7 @@ def search_documents(snapshot: Snapshot, issuing_state: str, number: str) -> lis
     return sorted(out, key=lambda h: (-h["score"], h["list"], h["external_id"]))
 
 
-def remember(traveller_id: Any, hits: list[dict[str, Any]]) -> None:
+def remember(traveller_id: Any, hits: list[HitRecord]) -> None:
     """Mark each hit whose traveller and entry were judged "no match" before (one query)."""
     ids = [UUID(h["entry_id"]) for h in hits]
     if traveller_id is None or not ids:
@@ -418,7 +419,7 @@ def remember(traveller_id: Any, hits: list[dict[str, Any]]) -> None:
         _mark(hit, _memory_data(by_target.get(hit["entry_id"])))
 
 
-def _mark(hit: dict[str, Any], earlier: dict[str, Any] | None) -> None:
+def _mark(hit: HitRecord, earlier: EarlierJudgement | None) -> None:
     hit["previous_no_match"] = earlier
     if earlier is not None:
         # The inspection screen shows this one line: the earlier judgement must be visible there too.
@@ -439,7 +440,7 @@ def remember_from(source: Any) -> None:
         _MEMORY_SOURCES.append(source)
 
 
-def remember_elsewhere(context: Any, hits: list[dict[str, Any]]) -> None:
+def remember_elsewhere(context: Any, hits: list[HitRecord]) -> None:
     """Mark hits judged "no match" by a registered source (before arrival), for an inspection's ``context``."""
     missing = [h for h in hits if not h["previous_no_match"]]
     if not missing or context.extra.get("prearrival"):
@@ -448,7 +449,9 @@ def remember_elsewhere(context: Any, hits: list[dict[str, Any]]) -> None:
         found = source(context, [h["entry_id"] for h in missing])
         for hit in missing:
             if not hit["previous_no_match"] and found.get(hit["entry_id"]):
-                _mark(hit, {**found[hit["entry_id"]], "id": None})
+                earlier = found[hit["entry_id"]].copy()
+                earlier["id"] = None  # no memory of the traveller's yet: written when the hit is filed
+                _mark(hit, earlier)
 
 
 def _entry_or_alert(ids: list[UUID]) -> Any:

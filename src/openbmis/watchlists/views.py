@@ -19,6 +19,7 @@ from openbmis.accounts.decorators import permission_required
 from openbmis.audit.access import record_access
 from openbmis.core.errors import AccessDenied, DomainError, NotFound
 from openbmis.core.uploads import megabytes, upload_limit
+from openbmis.inspections.checks import HitRecord
 from openbmis.watchlists import services, tasks
 from openbmis.watchlists.forms import (
     ImportForm,
@@ -178,7 +179,7 @@ def hit_detail(request: HttpRequest, hit_id: UUID) -> HttpResponse:
 @permission_required("screening.search")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    hits: list[dict[str, Any]] | None = None
+    hits: list[HitRecord] | None = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
         try:

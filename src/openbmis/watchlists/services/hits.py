@@ -19,6 +19,7 @@ from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core import bulk
 from openbmis.core.errors import InvalidInput
+from openbmis.inspections.checks import HitRecord
 from openbmis.watchlists.models import (
     DocumentAlert,
     Hit,
@@ -89,9 +90,9 @@ def check_judgement(status: str, reason: str) -> str:
     return reason
 
 
-def _new_hit(data: dict[str, Any], *, traveller_id: UUID | str, border_post_id: UUID | str, target: Any, inspection: Any,
+def _new_hit(data: HitRecord, *, traveller_id: UUID | str, border_post_id: UUID | str, target: Any, inspection: Any,
              source: str) -> Hit:
-    memory = data.get("previous_no_match") or {}
+    memory = data.get("previous_no_match")
     return Hit(
         source=source, inspection=inspection, border_post_id=border_post_id, traveller_id=traveller_id,
         watchlist_id=target.watchlist_id, entry=target if isinstance(target, WatchlistEntry) else None,
@@ -99,7 +100,7 @@ def _new_hit(data: dict[str, Any], *, traveller_id: UUID | str, border_post_id: 
         entry_version=int(data.get("entry_version") or 0), name=str(data.get("name", ""))[:300],
         score=float(data["score"]), algorithm=str(data.get("algorithm", ""))[:40],
         algorithm_version=str(data.get("version", ""))[:20], data=data,
-        previous_no_match_id=memory.get("id"),
+        previous_no_match_id=memory["id"] if memory else None,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openbmis import screening as engine
 from openbmis.audit import services as audit
 from openbmis.core import installation
+from openbmis.inspections.checks import HitRecord
 from openbmis.watchlists import matching, records
 from openbmis.watchlists.models import (
     DocumentAlert,
@@ -65,7 +66,7 @@ def screen_retroactively(watchlist: Watchlist, version: int, *, days: int | None
     if not snapshot_entries:
         return []
     index = persons.build()
-    found: list[tuple[Any, Any, dict[str, Any]]] = []  # (traveller, target, hit data)
+    found: list[tuple[Any, Any, HitRecord]] = []  # (traveller, target, hit data)
     for traveller in _candidates(since).iterator(chunk_size=500):
         if watchlist.kind == Watchlist.Kind.DOCUMENTS:
             for document in traveller.documents.all():

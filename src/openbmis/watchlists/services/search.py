@@ -14,6 +14,7 @@ from openbmis.audit import services as audit
 from openbmis.audit.refs import value_ref
 from openbmis.core.errors import InvalidInput
 from openbmis.core.sealing import blind_index
+from openbmis.inspections.checks import HitRecord
 from openbmis.watchlists import matching
 from openbmis.watchlists.models import DocumentAlert
 
@@ -21,7 +22,7 @@ from openbmis.watchlists.models import DocumentAlert
 # ----------------------------------------------------------------------------------------------- search
 def search(actor: Actor, *, name: str = "", birth_date: str | None = None, nationality: str = "", sex: str = "",
            document: str = "", issuing_state: str = "", limit: int = 10, threshold: float | None = None,
-           token: ApiToken | None = None) -> list[dict[str, object]]:
+           token: ApiToken | None = None) -> list[HitRecord]:
     """Ad-hoc screening: ranked, explained hits from the active lists (persons and documents)."""
     authz.require(actor, "screening.search", token=token)
     if not name.strip() and not document.strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -39,18 +40,22 @@ def number_in_range(number: str, low: str, high: str) -> bool:
     return not (high and number > high)
 
 
-def matches(alert: Any, document: dict[str, Any], on: date) -> bool:
+def _text(document: Mapping[str, object], name: str) -> str:
+    return str(document.get(name) or "").upper()
+
+
+def matches(alert: Any, document: Mapping[str, object], on: date) -> bool:
     """Whether ``document`` (issuing_state, document_code, document_number) falls under ``alert`` on ``on``."""
     if not in_window(alert, on):
         return False
-    if (document.get("issuing_state") or "").upper() != alert.issuing_state.upper():
+    if _text(document, "issuing_state") != alert.issuing_state.upper():
         return False
-    code = (document.get("document_code") or "").upper()
+    code = _text(document, "document_code")
     wanted_code = alert.document_code or (alert.model.document_code if alert.model_id else "")
     # ICAO codes: "P" covers "P<", "PP", "PO"...: the alert's code is a prefix of the document's.
     if wanted_code and not code.startswith(wanted_code.upper().rstrip("<")):
         return False
-    number = _normal(document.get("document_number") or "")
+    number = _normal(_text(document, "document_number"))
     series = alert.series or (alert.model.series if alert.model_id else "")
     if series and not number.startswith(_normal(series)):
         return False
@@ -59,10 +64,10 @@ def matches(alert: Any, document: dict[str, Any], on: date) -> bool:
     return True
 
 
-def matching_alerts(document: dict[str, Any], on: date) -> list[Any]:
+def matching_alerts(document: Mapping[str, object], on: date) -> list[Any]:
     from openbmis.documents.models import FraudAlert
 
-    state = (document.get("issuing_state") or "").upper()
+    state = _text(document, "issuing_state")
     candidates = (FraudAlert.objects.filter(issuing_state=state, current=True, withdrawn=False)
                   .select_related("model").prefetch_related("images"))
     return [alert for alert in candidates if matches(alert, document, on)]

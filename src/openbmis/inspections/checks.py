@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from openbmis.inspections.messages import Said
+from openbmis.travellers.fields import DocumentFields
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ class InspectionContext:
 
     border_post: Any
     direction: str
-    document: dict[str, Any]  # document_code, issuing_state, document_number, names, nationality, ...
+    document: DocumentFields
     mrz_result: Any  # openbmis.mrz.MRZResult or None for manual entry
     traveller: Any  # travellers.Traveller
     travel_document: Any  # travellers.TravelDocument

@@ -6,6 +6,7 @@ import logging
 import time
 import unicodedata
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -32,14 +33,9 @@ from openbmis.inspections import messages, mrz_texts, signals
 from openbmis.inspections.messages import said
 from openbmis.inspections.models import Crossing, Direction, Inspection, Referral, ReferralNote, RefusalReason
 from openbmis.travellers import services as travellers
+from openbmis.travellers.fields import DocumentFields
 
 log = logging.getLogger(__name__)
-
-MANUAL_FIELDS = (
-    "document_code", "issuing_state", "document_number", "primary_identifier", "secondary_identifier",
-    "nationality", "birth_date", "sex", "expiry_date",
-)
-
 
 @dataclass(frozen=True)
 class Started:
@@ -51,14 +47,14 @@ def _post_day(post: BorderPost, at: Any) -> date:
     return at.astimezone(zoneinfo.ZoneInfo(post.time_zone)).date()
 
 
-def _document_from_mrz(text: str) -> tuple[dict[str, Any], Any]:
+def _document_from_mrz(text: str) -> tuple[DocumentFields, mrz.MRZResult]:
     try:
         result = mrz.parse(text)
     except mrz.MRZError as exc:
         raise InvalidInput(_("MRZ not readable: %(error)s")
                            % {"error": mrz_texts.error_text(exc)}, field="mrz") from None
     fields = result.fields()
-    document = {
+    document: DocumentFields = {
         "document_code": fields.document_code.replace("<", ""),
         "issuing_state": fields.issuing_state,
         "document_number": fields.document_number,
@@ -94,33 +90,42 @@ def _national_name(text: str) -> str:
     return name
 
 
-def _document_from_fields(data: dict[str, Any]) -> dict[str, Any]:
+def _document_from_fields(data: Mapping[str, object]) -> DocumentFields:
+    """The fields typed by hand, checked: the required ones given, state codes known, days as YYYY-MM-DD."""
     missing = [name for name in ("document_number", "issuing_state", "primary_identifier", "nationality")
                if not str(data.get(name) or "").strip()]
     if missing:
         raise InvalidInput(_("missing document field(s): %(missing)s")
                            % {"missing": ', '.join(missing)}, field=f"document.{missing[0]}")
-    document = {name: data.get(name) for name in MANUAL_FIELDS}
-    for name in ("document_code", "issuing_state", "document_number", "primary_identifier", "secondary_identifier",
-                 "nationality", "sex"):
-        document[name] = str(document.get(name) or "").strip().upper()
-    document["document_code"] = document["document_code"] or "P"
-    document["sex"] = document["sex"] if document["sex"] in {"M", "F"} else "X"
+
+    def text(name: str) -> str:
+        return str(data.get(name) or "").strip().upper()
+
+    def day(name: str) -> date | None:
+        value = data.get(name)
+        if isinstance(value, date):
+            return value
+        if value is None or value == "":
+            return None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidInput(_("%(name)s: expected YYYY-MM-DD, got %(value)r")
+                               % {"name": name.replace('_', ' '), "value": value},
+                               field=f"document.{name}") from None
+
     for name in ("issuing_state", "nationality"):
-        if mrz.lookup_state(str(document[name])) is None:
+        if mrz.lookup_state(text(name)) is None:
             raise InvalidInput(_("%(name)s: unknown state code %(code)r")
-                               % {"name": name.replace('_', ' '), "code": document[name]},
+                               % {"name": name.replace('_', ' '), "code": text(name)},
                                field=f"document.{name}")
-    for name in ("birth_date", "expiry_date"):
-        value = document.get(name)
-        if isinstance(value, str):
-            try:
-                document[name] = date.fromisoformat(value) if value else None
-            except ValueError:
-                raise InvalidInput(_("%(name)s: expected YYYY-MM-DD, got %(value)r")
-                                   % {"name": name.replace('_', ' '), "value": value},
-                                   field=f"document.{name}") from None
-    return document
+    sex = text("sex")
+    return DocumentFields(
+        document_code=text("document_code") or "P", issuing_state=text("issuing_state"),
+        document_number=text("document_number"), primary_identifier=text("primary_identifier"),
+        secondary_identifier=text("secondary_identifier"), nationality=text("nationality"),
+        birth_date=day("birth_date"), sex=sex if sex in {"M", "F"} else "X", expiry_date=day("expiry_date"),
+    )
 
 
 def _resolve_direction(post: BorderPost, lane_code: str | None, direction: str | None) -> tuple[Lane | None, str]:

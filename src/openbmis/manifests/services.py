@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from openbmis.inspections import checks as registry
 from openbmis.manifests.models import Airport, Carrier, Manifest, ManifestPerson, PreArrivalHit
 from openbmis.permits import checkers as permit_checks
 from openbmis.permits import services as permits
+from openbmis.travellers.fields import DocumentFields
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +251,7 @@ def _person_row(manifest: Manifest, position: int, person: paxlst.Person) -> Man
 
 
 # ----------------------------------------------------------------------------------------------- screening
-def _document_fields(person: ManifestPerson) -> dict[str, Any]:
+def _document_fields(person: ManifestPerson) -> DocumentFields:
     return {
         "document_code": person.document_type if person.document_type in ("P", "PD", "PS", "I", "V") else "P",
         "issuing_state": person.issuing_state or person.nationality, "document_number": person.document_number,
@@ -259,7 +261,7 @@ def _document_fields(person: ManifestPerson) -> dict[str, Any]:
     }
 
 
-def _known_traveller(fields: dict[str, Any]) -> Any:
+def _known_traveller(fields: DocumentFields) -> Any:
     """The traveller already holding this document, if any (read only: nobody is created)."""
     from openbmis.travellers.models import TravelDocument
 
@@ -275,7 +277,7 @@ def _known_traveller(fields: dict[str, Any]) -> Any:
     return traveller
 
 
-def _known_travellers(documents: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
+def _known_travellers(documents: list[DocumentFields]) -> dict[tuple[str, str], Any]:
     """:func:`_known_traveller` for a whole manifest in one query per 500 documents."""
     from django.db.models import Q
 
@@ -475,7 +477,7 @@ def prearrival_no_match(context: Any, entry_ids: list[str]) -> dict[str, registr
     return found
 
 
-def find_listed(border_post: Any, document: dict[str, Any], day: date) -> list[ManifestPerson]:
+def find_listed(border_post: Any, document: Mapping[str, object], day: date) -> list[ManifestPerson]:
     """Persons of current manifests arriving at ``border_post`` around ``day`` who hold this document."""
     number = str(document.get("document_number") or "").upper()
     if not number or border_post is None:

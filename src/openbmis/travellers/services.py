@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from openbmis.audit import services as audit
 from openbmis.core import bulk
 from openbmis.core.errors import AccessDenied, Conflict, InvalidInput
 from openbmis.travellers import signals
+from openbmis.travellers.fields import DocumentFields
 from openbmis.travellers.models import TravelDocument, Traveller
 
 # A new document is linked to an existing identity when birth date, nationality and sex are equal
@@ -36,7 +36,7 @@ def _name(primary: str, secondary: str) -> str:
     return f"{primary} {secondary}".strip()
 
 
-def identify(fields: dict[str, Any]) -> Resolution:
+def identify(fields: DocumentFields) -> Resolution:
     """Who carries this document? Reads only: what is new comes back unsaved (``how`` = linked or new),
     so that checks can run before anything is written; :func:`register` then saves it.
 
@@ -101,13 +101,13 @@ def register(actor: Actor, resolution: Resolution, *, audited: bool = True) -> R
     return resolution
 
 
-def resolve(actor: Actor, fields: dict[str, Any]) -> Resolution:
+def resolve(actor: Actor, fields: DocumentFields) -> Resolution:
     """:func:`identify` and :func:`register` in one transaction, audited."""
     with transaction.atomic():
         return register(actor, identify(fields))
 
 
-def _match_identity(fields: dict[str, Any]) -> tuple[Traveller | None, float, str]:
+def _match_identity(fields: DocumentFields) -> tuple[Traveller | None, float, str]:
     birth: date | None = fields.get("birth_date")
     if birth is None:
         return None, 0.0, ""

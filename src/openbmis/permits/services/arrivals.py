@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from openbmis.permits.models import (
 from openbmis.permits.services.bans import _ban_matches
 from openbmis.permits.services.registry import visa_problem
 from openbmis.permits.services.rules import _most_specific
+from openbmis.travellers.fields import DocumentFields
 
 # --- many arriving documents at once (pre-arrival screening) -----------------------------------------
 
@@ -62,11 +64,11 @@ class ArrivalLookups:
     def visa_problem(self, visa: Visa, nationality: str) -> Said | None:
         return visa_problem(visa, self.day, nationality, used=self.visa_uses.get(visa.id, 0))
 
-    def active_bans(self, *, traveller: Any, document: dict[str, Any]) -> list[EntryBan]:
+    def active_bans(self, *, traveller: Any, document: Mapping[str, object]) -> list[EntryBan]:
         return [b for b in self.bans if _ban_matches(b, traveller, document)]
 
 
-def arrival_lookups(documents: list[dict[str, Any]], travellers: list[Any], day: date) -> ArrivalLookups:
+def arrival_lookups(documents: list[DocumentFields], travellers: list[Any], day: date) -> ArrivalLookups:
     """Read at once what :class:`ArrivalLookups` needs for ``documents`` (the checkers' document dictionaries:
     ``nationality``, ``document_number``, ``primary_identifier``, ``birth_date``) and the travellers already
     known among them, arriving on ``day``."""

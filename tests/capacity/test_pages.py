@@ -149,4 +149,4 @@ def _the_certificate_prints_in_arabic(document: bytes, cert) -> None:
     assert len(arabic) > 20, text[:200]
     assert cert.issued_on.strftime("%d/%m/%Y") in text
     image = page.render(scale=1).to_pil().convert("L")
-    assert sum(1 for value in image.getdata() if value < 128) > 500  # ink, not empty boxes
+    assert sum(image.histogram()[:128]) > 500  # dark pixels: ink, not empty boxes

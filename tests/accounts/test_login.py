@@ -148,3 +148,15 @@ def test_session_expires_when_idle(settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_the_login_page_starts_in_the_user_name_for_the_keyboard(client, db):
+    """An officer logs in by keyboard alone: the cursor is in the user name (it was nowhere, found when the
+    demo was used from outside), the browser may fill the saved name and password."""
+    import re
+
+    page = client.get("/account/login/").content.decode()
+    username = re.search(r'<input[^>]*name="username"[^>]*>', page).group(0)
+    password = re.search(r'<input[^>]*name="password"[^>]*>', page).group(0)
+    assert "autofocus" in username and 'autocomplete="username"' in username
+    assert 'autocomplete="current-password"' in password

@@ -10,12 +10,17 @@ from openbmis.borderposts.models import BorderPost
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    # the cursor starts in the user name: an officer at the counter types, and never reaches for the mouse
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    password = forms.CharField(label=_("Password"),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class TotpForm(forms.Form):
-    code = forms.CharField(label=_("Six-digit code"), max_length=8, min_length=6)
+    code = forms.CharField(label=_("Six-digit code"), max_length=8, min_length=6,
+                           widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code",
+                                                         "inputmode": "numeric"}))
 
 
 class EnrolmentCodeForm(forms.Form):

@@ -124,3 +124,15 @@ def test_a_chips_face_and_report_are_stored_sealed_and_resealed_on_rotation(keys
     assert bytes(_stored(ChipVerification, chip.pk, "photo")).startswith(f"sealed:v1:{new}:".encode())
     chip.refresh_from_db()
     assert bytes(chip.photo) == face
+
+
+def test_a_log_lines_tag_of_a_document_number_is_keyed(keys):
+    """A plain hash of a document number in a log can be reversed by trying every number; the tag is an HMAC
+    under the installation's key: stable, and not the plain hash."""
+    import hashlib
+
+    from openbmis.core.pii import short_hash
+
+    tag = short_hash("X1234567")
+    assert tag == short_hash("X1234567") and len(tag) == 12
+    assert tag != hashlib.sha256(b"X1234567").hexdigest()[:12] and tag != short_hash("X1234568")

@@ -255,13 +255,19 @@ def _confusable(value: str) -> str:
 NORMALISERS = {"document-number": _document_number, "confusable": _confusable}
 
 
+def index_key() -> bytes:
+    """The key of the blind indexes (and of the keyed tags in log lines): it never rotates."""
+    key: bytes = _load()["index_key"]
+    return key
+
+
 def blind_index(value: str, kind: str = "document-number") -> str:
     """The blind index of ``value``: HMAC-SHA256 under the index key of the normalised value (128 bits, hex);
     the empty string for an empty value. Equal values give equal indexes in every column of one installation."""
     normal = NORMALISERS[kind](value or "")
     if not normal:
         return ""
-    return hmac.new(_load()["index_key"], f"{kind}\0{normal}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(index_key(), f"{kind}\0{normal}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class _Sealed:

@@ -4,6 +4,7 @@ characters through the blind indexes (issue 14)."""
 from __future__ import annotations
 
 import json
+from uuid import UUID
 
 from django.db import connection
 
@@ -66,3 +67,24 @@ def test_the_inspection_and_the_hit_keep_the_stolen_number_sealed(stolen, inspec
 
     raw = stored(Inspection, body["id"], "mrz", "document_data", "checks", "hits") + stored(Hit, hit.pk, "name", "data")
     assert "K0000013" not in raw and "sealed:v1:" in raw
+
+
+def test_the_timeline_counts_hits_opening_only_the_hits(national, stolen, inspect, mrz_for, kamau):
+    """The hits are sealed, so the timeline reads them in Python: newest first, only the hits column opened (not
+    the MRZ, the document or the checks), and it stops at its limit."""
+    from django.test.utils import CaptureQueriesContext
+
+    from openbmis.inspections.timeline import timeline
+    from openbmis.travellers.models import Traveller
+
+    kamau["document_number"] = "K1111111"
+    first = inspect(mrz=mrz_for(**kamau)).json()
+    second = inspect(mrz=mrz_for(**kamau)).json()
+    person = Traveller.objects.get(pk=first["traveller"]["id"])
+    events, _ = timeline(person)
+    assert [e["id"] for e in events if e["kind"] == "hits"] == [UUID(second["id"]), UUID(first["id"])]
+    with CaptureQueriesContext(connection) as ctx:
+        events, _ = timeline(person, limit=1)
+    assert [e["id"] for e in events if e["kind"] == "hits"] == [UUID(second["id"])]
+    read = [q["sql"] for q in ctx.captured_queries if '"inspections_inspection"."hits"' in q["sql"]]
+    assert read and not any("document_data" in sql or '"mrz"' in sql for sql in read), read

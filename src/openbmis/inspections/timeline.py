@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from django.db.models import QuerySet
@@ -67,9 +68,11 @@ def timeline(traveller: Traveller, limit: int = 200, posts: Any = None) -> tuple
         events.append({"kind": "referral", "at": r.referred_at, "border_post": r.border_post.code,
                        "summary": _("Referred to secondary: %(reason)s") % {"reason": r.reason},
                        "code": "timeline.referral", "params": {"reason": r.reason}, "id": r.id})
-    inspections = _in_posts(Inspection.objects.filter(traveller=traveller), posts).select_related("border_post")
-    # the hits are sealed (not searchable in SQL): the traveller's inspections are read and those with hits kept
-    with_hits = [i for i in inspections.order_by("-created_at").iterator(chunk_size=200) if i.hits][:limit]
+    inspections = (_in_posts(Inspection.objects.filter(traveller=traveller), posts).select_related("border_post")
+                   .only("id", "created_at", "hits", "border_post__code").order_by("-created_at"))
+    # The hits are sealed (not searchable in SQL): the inspections are read newest first, only their hits opened
+    # (not the MRZ, the document or the checks), until ``limit`` of them had hits.
+    with_hits = list(islice((i for i in inspections.iterator(chunk_size=200) if i.hits), limit))
     for i in with_hits:
         count = len(i.hits)
         events.append({"kind": "hits", "at": i.created_at, "border_post": i.border_post.code,

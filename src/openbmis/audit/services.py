@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ from openbmis.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from openbmis.core import context
 from openbmis.core.actors import Actor
 from openbmis.core.errors import InvalidInput, NotFound
+from openbmis.core.jsontypes import JSONObject, JSONValue
 
 SYSTEM = "system"
 log = logging.getLogger(__name__)
@@ -59,10 +60,10 @@ def chain_key(chain_origin: str | None = None, *, create: bool = True) -> bytes 
     return origin_key(master, chain_origin or origin())
 
 
-_signing_keys: dict[Path, Any] = {}
+_signing_keys: dict[Path, Ed25519PrivateKey] = {}
 
 
-def _signing_key() -> Any:
+def _signing_key() -> Ed25519PrivateKey:
     path = _path_setting("OPENBMIS_AUDIT_SIGNING_KEY_FILE")
     with _keys_lock:
         if path not in _signing_keys:
@@ -101,26 +102,29 @@ def _checkpoint_after_commit(seq: int) -> None:
         log.exception("audit checkpoint could not be written")
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: object) -> JSONValue:
     """Round-trip through JSON so that what is hashed is exactly what the database returns."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    decoded: JSONValue = json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return decoded
 
 
-def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> JSONObject:
     """The model's concrete field values, for the before/after of an event."""
-    data: dict[str, Any] = {}
+    data: dict[str, object] = {}
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
         if field.name in {"password"}:
             continue
         data[field.attname] = field.value_from_object(instance)
-    return _jsonable(data)
+    decoded = _jsonable(data)
+    assert isinstance(decoded, dict)  # a dict of fields stays a dict through JSON
+    return decoded
 
 
-def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
+def _hashed_fields(event: AuditEvent) -> dict[str, object]:
     return {
         "id": str(event.id),
         "seq": event.seq,
@@ -146,8 +150,8 @@ def record(
     object_type: str,
     object_id: str = "",
     object_label: str = "",
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
+    before: Mapping[str, object] | None = None,
+    after: Mapping[str, object] | None = None,
     border_post_code: str = "",
     reason: str = "",
 ) -> AuditEvent:
@@ -269,7 +273,7 @@ def _iter_events(batch: int = 2000, using: str = "default") -> Iterator[AuditEve
 
 
 def verify(
-    progress: Any = None, *, checkpoint_file: Path | None = None, public_key_file: Path | None = None,
+    progress: Callable[[int], object] | None = None, *, checkpoint_file: Path | None = None, public_key_file: Path | None = None,
     using: str = "default", anchored: bool = True,
 ) -> VerifyReport:
     """Recompute the chain from the first event; report every event that does not fit, then compare

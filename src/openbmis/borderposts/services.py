@@ -41,7 +41,7 @@ class BorderPostFields(TypedDict, total=False):
 
 
 def _post_snapshot(post: BorderPost) -> dict[str, object]:
-    data: dict[str, object] = audit.snapshot(post, ["code", *EDITABLE_FIELDS])
+    data: dict[str, object] = dict(audit.snapshot(post, ["code", *EDITABLE_FIELDS]))
     data["lanes"] = [{"code": lane.code, "direction": lane.direction, "active": lane.active}
                      for lane in post.lanes.order_by("code")]
     return data

@@ -8,8 +8,8 @@ import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.conf import settings
@@ -35,6 +35,9 @@ from openbmis.inspections.models import Crossing, Direction, Inspection, Referra
 from openbmis.travellers import services as travellers
 from openbmis.travellers.fields import DocumentFields
 
+if TYPE_CHECKING:
+    from openbmis.trust.models import ChipVerification
+
 log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Started:
     created: bool
 
 
-def _post_day(post: BorderPost, at: Any) -> date:
+def _post_day(post: BorderPost, at: datetime) -> date:
     return at.astimezone(zoneinfo.ZoneInfo(post.time_zone)).date()
 
 
@@ -152,7 +155,7 @@ def _retried(existing: Inspection, border_post: BorderPost, actor: Actor) -> Ins
     return existing
 
 
-def _visible_posts(actor: Actor, token: ApiToken | None) -> Any:
+def _visible_posts(actor: Actor, token: ApiToken | None) -> frozenset[UUID] | None:
     """The posts whose records the officer may see of an identity (None: every post)."""
     scope = authz.post_scope(actor, "identities.view", token)
     return None if isinstance(scope, authz.AllPosts) else scope
@@ -166,7 +169,7 @@ def start_inspection(
     direction: str | None = None,
     lane_code: str | None = None,
     mrz_text: str | None = None,
-    document: dict[str, Any] | None = None,
+    document: Mapping[str, object] | None = None,
     purpose: str = "",
     travel_mode: str = "",
     transport_id: str = "",
@@ -433,7 +436,7 @@ def decide(
             open_referral.decided_by = acting_user(actor)
             open_referral.decided_at = now
             open_referral.save(update_fields=["status", "decided_by", "decided_at"])
-        after: dict[str, Any] = {"inspection": str(locked.id), "direction": crossing.direction,
+        after: dict[str, object] = {"inspection": str(locked.id), "direction": crossing.direction,
                                  "reasons": reason_codes, "permitted_until": crossing.permitted_until,
                                  "secondary": open_referral is not None}
         if override_flags:
@@ -574,7 +577,7 @@ CHIP_STATUS = {
 }
 
 
-def record_chip_check(actor: Actor, inspection: Inspection, verification: Any) -> Inspection:
+def record_chip_check(actor: Actor, inspection: Inspection, verification: ChipVerification) -> Inspection:
     """Put a chip verification's outcome into the inspection's ``chip`` check (it arrives after the
     inspection started: the reader sends the chip files when it has read them)."""
     status, severity = CHIP_STATUS[verification.status]

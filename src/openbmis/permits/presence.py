@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -74,7 +75,7 @@ def note_extension(entry: Crossing, until: date) -> None:
         permitted_until__gte=until).update(permitted_until=until)
 
 
-def refresh(traveller_ids: Iterable[Any]) -> None:
+def refresh(traveller_ids: Iterable[UUID | str]) -> None:
     """Recompute the rows of some travellers from their crossings (after a merge or a split moved them)."""
     ids = [str(value) for value in traveller_ids]
     if not ids:

@@ -14,7 +14,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TypedDict
 
 from asn1crypto import crl, x509
 from django.db import transaction
@@ -74,16 +74,27 @@ def build_store() -> epassport.TrustStore:
 
 
 _cache_lock = threading.Lock()
-_cache: dict[str, Any] = {"stamp": object(), "store": None, "version": 0}
+
+
+@dataclass
+class _CachedStore:
+    """The process's copy of the trust store, and the stored state (stamp, version) it was built from."""
+
+    stamp: object
+    store: epassport.TrustStore | None = None
+    version: int = 0
+
+
+_cache = _CachedStore(stamp=object())  # a stamp no stored state has: the first call builds the store
 
 
 def current_store() -> tuple[epassport.TrustStore, int]:
     """The process's cached trust store and the version it reflects, rebuilt when the stored one changed."""
     version, stamp = _state()
     with _cache_lock:
-        if _cache["store"] is None or _cache["stamp"] != stamp:
-            _cache.update(store=build_store(), stamp=stamp, version=version)
-        return _cache["store"], int(_cache["version"])
+        if _cache.store is None or _cache.stamp != stamp:
+            _cache.store, _cache.stamp, _cache.version = build_store(), stamp, version
+        return _cache.store, _cache.version
 
 
 # ----------------------------------------------------------------------------------------------- metadata
@@ -167,6 +178,27 @@ PIN_RISK = ("a document signer certificate that is not a CA, trusted on its own:
             "detected by the chain")
 
 
+class AddedEntry(TypedDict):
+    """A certificate, CRL or master list an import added (in the import's report)."""
+
+    kind: str
+    subject: str
+    serial: str
+    country: str
+    source: str
+    note: str
+    fingerprint: str
+    entry_id: str
+
+
+class RejectedItem(TypedDict):
+    """What an import did not add, and why (in the import's report)."""
+
+    source: str
+    reason: str
+    subject: str
+
+
 def import_file(actor: Actor, *, file_name: str, data: bytes, channel: str = "web", pin_signers: bool = False) -> TrustImport:
     """Import one file (PEM/DER certificates, CRL, master list, PKD LDIF) into the stored trust store.
 
@@ -190,8 +222,8 @@ def import_file(actor: Actor, *, file_name: str, data: bytes, channel: str = "we
             file_sha256=hashlib.sha256(data).hexdigest(), file_size=len(data),
         )
         record.save()
-        added: list[dict[str, Any]] = []
-        rejected = [{"source": r.source, "reason": r.reason, "subject": r.subject} for r in report.rejected]
+        added: list[AddedEntry] = []
+        rejected: list[RejectedItem] = [{"source": r.source, "reason": r.reason, "subject": r.subject} for r in report.rejected]
         now = timezone.now()
         for item in [*report.master_lists, *report.added]:
             if item.kind == "pinned_dsc" and not pin_signers:
@@ -318,7 +350,7 @@ def verify_chip(
     mrz: str | None = None,
     inspection_id: uuid.UUID | None = None,
     at: datetime | None = None,
-) -> tuple[ChipVerification, dict[str, Any]]:
+) -> tuple[ChipVerification, dict[str, object]]:
     """Verify chip files against the stored trust store, store and audit the result.
 
     No EF.SOD and no data group means the reader found no chip data (``no_chip_data``).  ``at`` pins the
@@ -338,7 +370,7 @@ def verify_chip(
     if not sod:
         if data_groups:
             raise InvalidInput(gettext("data groups without EF.SOD cannot be verified: send 'sod'"), field="sod")
-        data: dict[str, Any] = {
+        data: dict[str, object] = {
             "valid": False, "steps": [], "data_groups": {}, "signer": None,
             "errors": [{"code": "no_chip_data", "where": "chip", "message": "no chip data was read"}],
         }
@@ -387,12 +419,19 @@ def _readable_name(icao: str) -> str:
     return ", ".join(w for w in words if w)
 
 
-def holder_names(dg11: object) -> dict[str, Any]:
+class HolderNames(TypedDict, total=False):
+    """The holder's names from DG11, as people write them (kept in the chip report and the chip check)."""
+
+    full_name: str  # in national characters
+    other_names: list[str]
+
+
+def holder_names(dg11: object) -> HolderNames:
     """The names DG11 gives (Doc 9303 Part 10: the full name in national characters and other names), or {}."""
     if not isinstance(dg11, epassport.OptionalDetails):
         return {}
     full = dg11.fields.get("full_name")
-    names: dict[str, Any] = {}
+    names: HolderNames = {}
     if isinstance(full, str) and full.strip("< "):
         names["full_name"] = _readable_name(full)
     others = [_readable_name(n) for n in dg11.names if n.strip("< ")]

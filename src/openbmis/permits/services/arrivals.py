@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TypeVar
+from uuid import UUID
 
 from django.db.models import Count, Q
 
@@ -22,13 +23,17 @@ from openbmis.permits.services.bans import _ban_matches
 from openbmis.permits.services.registry import visa_problem
 from openbmis.permits.services.rules import _most_specific
 from openbmis.travellers.fields import DocumentFields
+from openbmis.travellers.models import Traveller
 
 # --- many arriving documents at once (pre-arrival screening) -----------------------------------------
 
 _CHUNK = 500  # values in one IN (...): well under every database's limit of bound parameters
 
 
-def _chunks(values: set[Any]) -> list[list[Any]]:
+_Value = TypeVar("_Value")
+
+
+def _chunks(values: Collection[_Value]) -> list[list[_Value]]:
     ordered = sorted(values, key=str)
     return [ordered[i:i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
 
@@ -45,7 +50,7 @@ class ArrivalLookups:
     rules: list[VisaPolicyRule] = field(default_factory=list)
     permits: dict[tuple[str, str], list[ResidencePermit]] = field(default_factory=dict)
     visas: dict[tuple[str, str], list[Visa]] = field(default_factory=dict)
-    visa_uses: dict[Any, int] = field(default_factory=dict)
+    visa_uses: dict[UUID, int] = field(default_factory=dict)  # visa id -> entries used
     bans: list[EntryBan] = field(default_factory=list)
 
     def permit(self, nationality: str, passport_number: str) -> ResidencePermit | None:
@@ -64,11 +69,11 @@ class ArrivalLookups:
     def visa_problem(self, visa: Visa, nationality: str) -> Said | None:
         return visa_problem(visa, self.day, nationality, used=self.visa_uses.get(visa.id, 0))
 
-    def active_bans(self, *, traveller: Any, document: Mapping[str, object]) -> list[EntryBan]:
+    def active_bans(self, *, traveller: Traveller | None, document: Mapping[str, object]) -> list[EntryBan]:
         return [b for b in self.bans if _ban_matches(b, traveller, document)]
 
 
-def arrival_lookups(documents: list[DocumentFields], travellers: list[Any], day: date) -> ArrivalLookups:
+def arrival_lookups(documents: list[DocumentFields], travellers: list[Traveller | None], day: date) -> ArrivalLookups:
     """Read at once what :class:`ArrivalLookups` needs for ``documents`` (the checkers' document dictionaries:
     ``nationality``, ``document_number``, ``primary_identifier``, ``birth_date``) and the travellers already
     known among them, arriving on ``day``."""
@@ -86,17 +91,18 @@ def arrival_lookups(documents: list[DocumentFields], travellers: list[Any], day:
         for visa in Visa.objects.filter(passport_number__in=chunk).order_by("-valid_from"):
             out.visas.setdefault((visa.nationality, visa.passport_number), []).append(visa)
     limited = {v.id for found in out.visas.values() for v in found if v.allowed_entries is not None}
-    for chunk in _chunks(limited):
-        for row in VisaUse.objects.filter(visa_id__in=chunk).values("visa_id").annotate(n=Count("id")):
+    for visa_ids in _chunks(limited):
+        for row in VisaUse.objects.filter(visa_id__in=visa_ids).values("visa_id").annotate(n=Count("id")):
             out.visa_uses[row["visa_id"]] = row["n"]
     in_effect = EntryBan.objects.filter(lifted_at__isnull=True, starts_on__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=day))
     traveller_ids = {t.id for t in travellers if t is not None}
-    seen: set[Any] = set()
-    for key, values in (("traveller_id__in", traveller_ids), ("document_number__in", numbers),
-                        ("surname__in", surnames)):
-        for chunk in _chunks(values):
-            for ban in in_effect.filter(**{key: chunk}):
+    seen: set[UUID] = set()
+    by_column: list[tuple[str, Collection[object]]] = [
+        ("traveller_id__in", traveller_ids), ("document_number__in", numbers), ("surname__in", surnames)]
+    for key, values in by_column:
+        for some in _chunks(values):
+            for ban in in_effect.filter(**{key: some}):
                 if ban.id not in seen:
                     seen.add(ban.id)
                     out.bans.append(ban)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +44,7 @@ class DetectionReport:
     ended: int
     seconds: float
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, int | float]:
         return {"in_country": self.in_country, "overstaying": self.overstaying, "new": self.new,
                 "ended": self.ended, "seconds": round(self.seconds, 3)}
 
@@ -97,7 +96,7 @@ def open_overstay_for(traveller: Traveller) -> Overstay | None:
     return Overstay.objects.filter(traveller=traveller, status=Overstay.Status.OPEN).first()
 
 
-def on_crossing_recorded(sender: Any, crossing: Crossing, **kwargs: Any) -> None:
+def on_crossing_recorded(sender: object, crossing: Crossing, **kwargs: object) -> None:
     """After a decision: note where the traveller is; record a visa entry; on exit, end the overstay with
     the days overstayed."""
     if crossing.decision != "admit":
@@ -144,7 +143,7 @@ def _end_stale(overstay: Overstay, now: datetime) -> None:
     overstay.save(update_fields=["status", "ended_at", "exit", "days"])
 
 
-def on_crossings_moved(sender: Any, traveller_ids: list[Any], **kwargs: Any) -> None:
+def on_crossings_moved(sender: object, traveller_ids: Iterable[UUID | str], **kwargs: object) -> None:
     """A merge or a split moved crossings between identities: recompute where those travellers are, and
     let each overstay follow its entry crossing to the identity that now holds it.  Where that identity
     already has an open overstay, the one whose entry is no longer its current stay is ended first."""
@@ -175,12 +174,12 @@ def rebuild_presence(actor: Actor) -> int:
     return rows
 
 
-def on_crossings_bulk_loaded(sender: Any, **kwargs: Any) -> None:
+def on_crossings_bulk_loaded(sender: object, **kwargs: object) -> None:
     """Crossings were written in bulk around the decision path: recompute where everyone is."""
     presence.rebuild()
 
 
-def overstays(status: str = "", nationality: str = "", post_ids: Any = None, since: date | None = None,
+def overstays(status: str = "", nationality: str = "", post_ids: Collection[UUID] | None = None, since: date | None = None,
               until: date | None = None, min_days: int | None = None) -> QuerySet[Overstay]:
     """The overstay list with its filters (shared by the page, the CSV export and the API)."""
     rows = Overstay.objects.select_related("traveller", "border_post").order_by("permitted_until")
@@ -204,13 +203,13 @@ def overstays(status: str = "", nationality: str = "", post_ids: Any = None, sin
 
 def overstays_for(user: Actor, token: ApiToken | None = None, *, status: str = "", nationality: str = "", border_post: str = "",
                   since: date | None = None, until: date | None = None, min_days: int | None = None,
-                  **_ignored: Any) -> QuerySet[Overstay]:
+                  **_ignored: object) -> QuerySet[Overstay]:
     """The overstays a user may see: all for national holders, their posts' entries otherwise."""
     from openbmis.accounts import authz
     from openbmis.borderposts.models import BorderPost
 
     scope = authz.post_scope(user, "overstays.view", token)
-    post_ids: Any = None if isinstance(scope, authz.AllPosts) else set(scope)
+    post_ids: set[UUID] | None = None if isinstance(scope, authz.AllPosts) else set(scope)
     if border_post:
         post = BorderPost.objects.filter(code=border_post.upper()).first()
         if post is None:
@@ -246,12 +245,12 @@ def register_identities_visible(user: Actor, token: ApiToken | None = None) -> b
             or authz.has_permission(user, "permits.manage", token=token))
 
 
-def without_identity(record: Any, fields: list[str]) -> dict[str, Any]:
+def without_identity(record: models.Model, fields: list[str]) -> dict[str, object]:
     """A register record as a dict for the API, with who it is blanked (None)."""
     return {name: (None if name in REGISTER_IDENTITY_FIELDS else getattr(record, name)) for name in fields}
 
 
-def record_export(user: Actor, *, rows: int, filters: dict[str, Any], identities: bool, token: ApiToken | None = None) -> None:
+def record_export(user: Actor, *, rows: int, filters: Mapping[str, object], identities: bool, token: ApiToken | None = None) -> None:
     """Audit an export of the overstay list: who took how many rows, with which filters (no row data)."""
     audit.record(actor=user, action="overstay.export", object_type="overstay_list",
                  after={"rows": rows, "filters": {k: v for k, v in filters.items() if v not in ("", None)},

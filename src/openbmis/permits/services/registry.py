@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypedDict, Unpack
+from typing import TypedDict, Unpack
+from uuid import UUID
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from openbmis.core.validation import clean_file_name, full_clean
 from openbmis.inspections import messages, mrz_texts
 from openbmis.inspections.messages import Said, said
 from openbmis.permits.models import (
+    EntryBan,
     ResidencePermit,
     Visa,
     VisaUse,
@@ -132,7 +135,7 @@ def _row_value(row: dict[str, str], name: str) -> str:
     return (row.get(name) or "").strip()
 
 
-def _bounded_csv(content: str) -> Any:
+def _bounded_csv(content: str) -> Iterator[tuple[int, list[str]]]:
     """CSV rows, refusing (csv.Error naming the line) any field longer than EVISA_MAX_FIELD."""
     reader = csv.reader(io.StringIO(content))
     for row in reader:
@@ -140,6 +143,14 @@ def _bounded_csv(content: str) -> Any:
             if len(value) > EVISA_MAX_FIELD:
                 raise csv.Error(f"line {reader.line_num}: a field longer than {EVISA_MAX_FIELD} characters")
         yield reader.line_num, row
+
+
+class RowError(TypedDict):
+    """A refused row of an imported file, as the error's ``errors`` lists it."""
+
+    line: int
+    field: str
+    message: str
 
 
 def import_evisas(actor: Actor, *, file_name: str, content: bytes | str) -> ImportReport:
@@ -169,16 +180,17 @@ def import_evisas(actor: Actor, *, file_name: str, content: bytes | str) -> Impo
                            % {"file_name": file_name, "missing": ', '.join(missing)}, field="file",
                            errors=[{"line": 1, "field": name, "message": "missing column"} for name in missing])
     visas: list[Visa] = []
-    errors: list[dict[str, Any]] = []
+    errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows[1:]:
         if not cells:
             continue  # a blank line, as csv.DictReader skips it
         row = dict(zip(fieldnames, cells, strict=False))
         try:
-            values: dict[str, Any] = {name: _row_value(row, name) for name in VISA_FIELDS if name in row}
+            values: dict[str, str | date | int | None] = {
+                name: _row_value(row, name) for name in VISA_FIELDS if name in row}
             for name in ("valid_from", "valid_until", "birth_date"):
-                text = values.get(name) or ""
+                text = _row_value(row, name)
                 try:
                     values[name] = date.fromisoformat(text) if text else None
                 except ValueError:
@@ -188,12 +200,12 @@ def import_evisas(actor: Actor, *, file_name: str, content: bytes | str) -> Impo
                 if values[name] is None:
                     raise InvalidInput(_("%(name)s: required") % {"name": name}, field=name)
             try:
-                values["duration_days"] = int(values.get("duration_days") or "")
+                values["duration_days"] = int(_row_value(row, "duration_days"))
             except ValueError:
                 raise InvalidInput(_("duration_days: expected a number of days, got %(duration_days)r")
                                    % {"duration_days": row.get('duration_days')},
                                    field="duration_days") from None
-            values["entries"] = str(values.get("entries", "")).lower()
+            values["entries"] = _row_value(row, "entries").lower()
             if values["entries"] not in Visa.Entries.values:
                 raise InvalidInput(_("entries: expected single, double or multiple, got %(entries)r")
                                    % {"entries": values['entries']},
@@ -337,12 +349,12 @@ def valid_permit(nationality: str, passport_number: str, day: date) -> Residence
             .order_by("-valid_until").first())
 
 
-def holders_of(rows: list[Any]) -> list[Any]:
+def holders_of(rows: Sequence[Visa | ResidencePermit | EntryBan]) -> list[UUID]:
     """The travellers register rows are about (for the access log): their own link, else the holders of their
     passport numbers (one query)."""
     from openbmis.travellers.models import TravelDocument
 
-    linked = [r.traveller_id for r in rows if getattr(r, "traveller_id", None)]
-    numbers = {r.passport_number for r in rows if getattr(r, "passport_number", "")}
+    linked = [r.traveller_id for r in rows if isinstance(r, EntryBan) and r.traveller_id is not None]
+    numbers = {r.passport_number for r in rows if isinstance(r, Visa | ResidencePermit) and r.passport_number}
     found = TravelDocument.objects.filter(number__in=numbers).values_list("traveller_id", flat=True) if numbers else []
     return [*linked, *found]

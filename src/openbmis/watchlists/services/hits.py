@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from django.db import transaction
@@ -27,10 +27,15 @@ from openbmis.watchlists.models import (
     WatchlistEntry,
 )
 
+if TYPE_CHECKING:
+    from openbmis.borderposts.models import BorderPost
+    from openbmis.inspections.models import Inspection
+    from openbmis.travellers.models import Traveller
+
 log = logging.getLogger(__name__)
 
 # ----------------------------------------------------------------------------------------------- hits
-def file_inspection_hits(sender: Any, inspection: Any, **kwargs: Any) -> list[Hit]:
+def file_inspection_hits(sender: object, inspection: Inspection, **kwargs: object) -> list[Hit]:
     """Signal receiver: file each hit of a new inspection in the post's queue (inside its transaction)."""
     hits = [h for h in (inspection.hits or []) if h.get("kind") in ("person", "document") and h.get("entry_id")]
     if not hits:
@@ -90,7 +95,8 @@ def check_judgement(status: str, reason: str) -> str:
     return reason
 
 
-def _new_hit(data: HitRecord, *, traveller_id: UUID | str, border_post_id: UUID | str, target: Any, inspection: Any,
+def _new_hit(data: HitRecord, *, traveller_id: UUID | str, border_post_id: UUID | str,
+             target: WatchlistEntry | DocumentAlert, inspection: Inspection | None,
              source: str) -> Hit:
     memory = data.get("previous_no_match")
     return Hit(
@@ -107,7 +113,16 @@ def _new_hit(data: HitRecord, *, traveller_id: UUID | str, border_post_id: UUID 
 JUDGEMENTS = (Hit.Status.MATCH, Hit.Status.NO_MATCH, Hit.Status.UNSURE)
 
 
-def contradicting_judgements(border_post: Any) -> list[dict[str, Any]]:
+class ContradictingPair(TypedDict):
+    """A traveller and a listed entry judged both "match" and "no match" at a post."""
+
+    traveller: Traveller
+    name: str
+    hits: list[Hit]  # the judged hits behind the pair, newest first
+    last: datetime  # when the pair was last judged
+
+
+def contradicting_judgements(border_post: BorderPost) -> list[ContradictingPair]:
     """Pairs (traveller, listed entry) at a post judged both "match" and "no match", for the supervisor to
     settle: one of the two judgements is wrong. Newest first, with the hits behind them."""
     from django.db.models import Max
@@ -116,7 +131,7 @@ def contradicting_judgements(border_post: Any) -> list[dict[str, Any]]:
               .values("traveller_id", "entry_id", "document_alert_id")
               .annotate(kinds=Count("status", distinct=True), last=Max("judged_at"))
               .filter(kinds__gt=1).order_by("-last")[:20])
-    pairs = []
+    pairs: list[ContradictingPair] = []
     for row in judged:
         hits = list(Hit.objects.filter(traveller_id=row["traveller_id"], entry_id=row["entry_id"],
                                        document_alert_id=row["document_alert_id"],
@@ -126,7 +141,7 @@ def contradicting_judgements(border_post: Any) -> list[dict[str, Any]]:
     return pairs
 
 
-def inspection_hits_cleared(inspection: Any, code: str) -> bool:
+def inspection_hits_cleared(inspection: Inspection, code: str) -> bool:
     """The inspection's failed ``watchlist`` (person) or ``stolen_lost`` (document) check is cleared once every
     hit it filed for that check has been judged "no match" by a person. A "match" or "unsure" keeps it failed."""
     statuses = set(Hit.objects.filter(inspection_id=inspection.pk, entry__isnull=(code == "stolen_lost"))
@@ -166,7 +181,7 @@ def judge_hit(actor: Actor, hit: Hit, *, status: str, reason: str, token: ApiTok
     return locked
 
 
-def hits_for(actor: Actor, *, border_post: Any = None, status: str | None = "pending", token: ApiToken | None = None,
+def hits_for(actor: Actor, *, border_post: BorderPost | None = None, status: str | None = "pending", token: ApiToken | None = None,
              limit: int = 200) -> list[Hit]:
     """The queue: hits at the posts where ``actor`` adjudicates (or at ``border_post``), oldest first."""
     authz.require(actor, "hits.adjudicate", border_post, token=token)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import NotRequired, TypedDict, TypeVar
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -46,7 +46,7 @@ def _target_model(watchlist: Watchlist) -> type[WatchlistEntry] | type[DocumentA
     return DocumentAlert if watchlist.kind == Watchlist.Kind.DOCUMENTS else WatchlistEntry
 
 
-def _columns(watchlist: Watchlist, record: records.Record) -> dict[str, Any]:
+def _columns(watchlist: Watchlist, record: records.Record) -> dict[str, object]:
     if watchlist.kind == Watchlist.Kind.DOCUMENTS:
         data = record.data
         return {"issuing_state": data["issuing_state"], "number": data["number"], "status": data["status"],
@@ -93,9 +93,9 @@ def _set_progress(record: WatchlistImport, percent: int, message: str, progress:
 @dataclass(slots=True)
 class Diff:
     added: list[records.Record]
-    readded: list[tuple[records.Record, Any]]  # (record, id of the removed row that comes back)
-    changed: list[tuple[records.Record, Any, list[str]]]  # (record, row id, changed keys)
-    removed: list[tuple[Any, str, str]]  # (row id, external id, name)
+    readded: list[tuple[records.Record, UUID]]  # (record, id of the removed row that comes back)
+    changed: list[tuple[records.Record, UUID, list[str]]]  # (record, row id, changed keys)
+    removed: list[tuple[UUID, str, str]]  # (row id, external id, name)
     unchanged: int
 
 
@@ -105,7 +105,7 @@ def _diff(watchlist: Watchlist, parsed: records.Parsed, progress: Callable[[int,
                                                                   "version_removed")
     stored = {ext: (row_id, fp, removed) for row_id, ext, fp, removed in rows}
     diff = Diff([], [], [], [], 0)
-    changed_ids: list[tuple[records.Record, Any]] = []
+    changed_ids: list[tuple[records.Record, UUID]] = []
     seen: set[str] = set()
     total = len(parsed.records)
     for n, record in enumerate(parsed.records, start=1):
@@ -138,7 +138,24 @@ def _diff(watchlist: Watchlist, parsed: records.Parsed, progress: Callable[[int,
     return diff
 
 
-def _diff_report(diff: Diff) -> dict[str, Any]:
+class DiffItem(TypedDict):
+    """An entry named in an import's report: the list's own id and the name (a document's number)."""
+
+    id: str
+    name: str
+    fields: NotRequired[list[str]]  # a changed entry: the keys that changed
+
+
+class DiffReport(TypedDict):
+    """What an import adds, changes and removes, as kept on the import and shown in its preview (the first
+    :data:`MAX_DIFF_ITEMS` of each)."""
+
+    added: list[DiffItem]
+    changed: list[DiffItem]
+    removed: list[DiffItem]
+
+
+def _diff_report(diff: Diff) -> DiffReport:
     return {
         "added": [{"id": r.external_id, "name": r.name} for r in
                   [*diff.added, *(r for r, _ in diff.readded)][:MAX_DIFF_ITEMS]],
@@ -284,7 +301,7 @@ def commit_import(actor: Actor, record: WatchlistImport, progress: Progress | No
         raise Conflict(gettext("the stored file no longer reads cleanly"), field="file")
     _set_progress(record, 30, "comparing", progress)
     diff = _diff(watchlist, parsed)
-    model: Any = _target_model(watchlist)  # one of two models with the same versioned columns
+    model = _target_model(watchlist)  # one of two models with the same versioned columns
     if watchlist.version > 0 and not (diff.added or diff.readded or diff.changed or diff.removed):
         return _commit_unchanged(actor, record, watchlist, parsed, progress)
     _set_progress(record, 50, f"applying version {watchlist.version + 1}", progress)
@@ -304,30 +321,10 @@ def commit_import(actor: Actor, record: WatchlistImport, progress: Progress | No
             raise Conflict(gettext("removed entries were purged (retention) since the comparison: commit again"),
                            field="base_version")
         version = locked.version + 1
-        new_rows = [
-            model(watchlist=locked, external_id=r.external_id[:100], data=r.data, fingerprint=r.fingerprint,
-                  version_added=version, version_changed=version, **_columns(locked, r))
-            for r in diff.added
-        ]
-        for start in range(0, len(new_rows), BATCH):
-            model.objects.bulk_create(new_rows[start:start + BATCH])
-            if progress is not None:
-                progress(50 + int(30 * (start + BATCH) / max(len(new_rows), 1)), "adding entries")
-        readded = [
-            model(id=row_id, data=r.data, fingerprint=r.fingerprint, version_added=version, version_changed=version,
-                  version_removed=None, **_columns(locked, r))
-            for r, row_id in diff.readded
-        ]
-        changed = [
-            model(id=row_id, data=r.data, fingerprint=r.fingerprint, version_changed=version,
-                  **_columns(locked, r))
-            for r, row_id, _keys in diff.changed
-        ]
-        for rows, extra in ((readded, ["version_added", "version_removed"]), (changed, [])):
-            if rows:
-                columns = list(_columns(locked, diff.readded[0][0] if extra else diff.changed[0][0]))
-                names = with_indexes(model, rows, ["data", "fingerprint", "version_changed", *extra, *columns])
-                model.objects.bulk_update(rows, names, batch_size=BATCH)
+        if model is DocumentAlert:
+            _write_rows(DocumentAlert, locked, diff, version, progress)
+        else:
+            _write_rows(WatchlistEntry, locked, diff, version, progress)
         removed_ids = [row_id for row_id, _, _ in diff.removed]
         for start in range(0, len(removed_ids), BATCH):
             model.objects.filter(id__in=removed_ids[start:start + BATCH]).update(version_removed=version)
@@ -365,7 +362,39 @@ def commit_import(actor: Actor, record: WatchlistImport, progress: Progress | No
     return current
 
 
-def _commit_unchanged(actor: Actor, record: WatchlistImport, watchlist: Watchlist, parsed: Any,
+_Listed = TypeVar("_Listed", WatchlistEntry, DocumentAlert)  # the two models with the same versioned columns
+
+
+def _write_rows(model: type[_Listed], locked: Watchlist, diff: Diff, version: int, progress: Progress | None) -> None:
+    """Write a diff's added, re-added and changed rows as ``version`` of the list (inside the commit's transaction)."""
+    new_rows = [
+        model(watchlist=locked, external_id=r.external_id[:100], data=r.data, fingerprint=r.fingerprint,
+              version_added=version, version_changed=version, **_columns(locked, r))
+        for r in diff.added
+    ]
+    for start in range(0, len(new_rows), BATCH):
+        model.objects.bulk_create(new_rows[start:start + BATCH])
+        if progress is not None:
+            progress(50 + int(30 * (start + BATCH) / max(len(new_rows), 1)), "adding entries")
+    readded = [
+        model(id=row_id, data=r.data, fingerprint=r.fingerprint, version_added=version, version_changed=version,
+              version_removed=None, **_columns(locked, r))
+        for r, row_id in diff.readded
+    ]
+    changed = [
+        model(id=row_id, data=r.data, fingerprint=r.fingerprint, version_changed=version,
+              **_columns(locked, r))
+        for r, row_id, _keys in diff.changed
+    ]
+    if readded:
+        names = ["data", "fingerprint", "version_changed", "version_added", "version_removed",
+                 *_columns(locked, diff.readded[0][0])]
+        model.objects.bulk_update(readded, with_indexes(model, readded, names), batch_size=BATCH)
+    if changed:
+        names = ["data", "fingerprint", "version_changed", *_columns(locked, diff.changed[0][0])]
+        model.objects.bulk_update(changed, with_indexes(model, changed, names), batch_size=BATCH)
+
+def _commit_unchanged(actor: Actor, record: WatchlistImport, watchlist: Watchlist, parsed: records.Parsed,
                       progress: Progress | None) -> WatchlistImport:
     """A file identical in content to the current version: nothing to apply, and no new version made."""
     message = f"no change: the list stays at version {watchlist.version}"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
+from uuid import UUID
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery, UUIDField
+from django.db.models import OuterRef, Q, QuerySet, Subquery, UUIDField
 from django.utils import timezone
 
 from openbmis import screening as engine
@@ -23,9 +24,24 @@ from openbmis.watchlists.models import (
 from openbmis.watchlists.services.common import MAX_AUDITED_IDS, retroactive_days
 from openbmis.watchlists.services.hits import JUDGEMENTS, _new_hit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from openbmis.travellers.models import Traveller
+
+
+class _LastCrossing(TypedDict):
+    """What :func:`_candidates` annotates on each traveller: their last admitted crossing."""
+
+    last_direction: str
+    last_at: datetime
+    last_post: UUID
+
+
+
 
 # ----------------------------------------------------------------------------------------------- retroactive
-def _candidates(since: datetime) -> Any:
+def _candidates(since: datetime) -> QuerySet[WithAnnotations[Traveller, _LastCrossing]]:
     """Travellers in the country (last admitted crossing an entry) or admitted since ``since``, with the post
     of their last admitted crossing."""
     from openbmis.inspections.models import Crossing
@@ -50,28 +66,30 @@ def screen_retroactively(watchlist: Watchlist, version: int, *, days: int | None
     installation.require_hq("retroactive screening")
     days = retroactive_days() if days is None else days
     since = (now or timezone.now()) - timedelta(days=days)
-    snapshot_entries: dict[str, Any] = {}
+    alerts: dict[str, DocumentAlert] = {}
+    entries: dict[str, WatchlistEntry] = {}
     persons = engine.IndexBuilder(thresholds={watchlist.name: watchlist.threshold})
     documents = engine.DocumentIndex()
     if watchlist.kind == Watchlist.Kind.DOCUMENTS:
         for alert in DocumentAlert.objects.filter(watchlist=watchlist, version_changed=version,
                                                   version_removed__isnull=True):
             documents.add(watchlist.name, str(alert.id), alert.issuing_state, alert.number, alert.status)
-            snapshot_entries[str(alert.id)] = alert
+            alerts[str(alert.id)] = alert
     else:
         for entry in WatchlistEntry.objects.filter(watchlist=watchlist, version_changed=version,
                                                    version_removed__isnull=True):
             persons.add(records.entry_from_data(entry.data, entry_id=str(entry.id), list_name=watchlist.name))
-            snapshot_entries[str(entry.id)] = entry
-    if not snapshot_entries:
+            entries[str(entry.id)] = entry
+    if not alerts and not entries:
         return []
     index = persons.build()
-    found: list[tuple[Any, Any, HitRecord]] = []  # (traveller, target, hit data)
+    # (traveller, the entry or alert found, the hit)
+    found: list[tuple[WithAnnotations[Traveller, _LastCrossing], WatchlistEntry | DocumentAlert, HitRecord]] = []
     for traveller in _candidates(since).iterator(chunk_size=500):
         if watchlist.kind == Watchlist.Kind.DOCUMENTS:
             for document in traveller.documents.all():
                 for doc_hit in documents.lookup(document.issuing_state, document.number):
-                    alert = snapshot_entries[doc_hit.entry_id]
+                    alert = alerts[doc_hit.entry_id]
                     listed = matching.ListedEntry(alert.id, watchlist.id, watchlist.name, alert.external_id,
                                                   f"{alert.issuing_state} {alert.number}", version, "document",
                                                   alert.status)
@@ -85,7 +103,7 @@ def screen_retroactively(watchlist: Watchlist, version: int, *, days: int | None
         except engine.QueryError:
             continue
         for hit in index.search(query, limit=5):
-            entry = snapshot_entries[hit.entry_id]
+            entry = entries[hit.entry_id]
             listed = matching.ListedEntry(entry.id, watchlist.id, watchlist.name, entry.external_id, entry.name,
                                           version, "person")
             found.append((traveller, entry, matching.person_hit(hit, listed)))
@@ -112,6 +130,6 @@ def screen_retroactively(watchlist: Watchlist, version: int, *, days: int | None
         Hit.objects.bulk_create(made)
         audit.record(actor=audit.SYSTEM, action="watchlist.retroactive", object_type="watchlist",
                      object_id=str(watchlist.id), object_label=watchlist.name,
-                     after={"version": version, "days": days, "entries": len(snapshot_entries),
+                     after={"version": version, "days": days, "entries": len(alerts) + len(entries),
                             "alerts": [str(h.id) for h in made][:MAX_AUDITED_IDS]})
     return made

@@ -1,8 +1,9 @@
-"""Watchlists in the application: import time of the real UN and OFAC files, screening-index build time, and the
+"""Watchlists in the application: import time of the real UN and OFAC files and of a synthetic stolen-document
+list (beside reading the same file alone), screening-index build time, and the
 time of a whole primary inspection with screening, beside the same inspection with the two screening checks
 switched off (the baseline), measured in the same run on a fresh SQLite database.
 
-    .venv/bin/python bench/bench_watchlists.py [--quick] [--inspections N]
+    .venv/bin/python bench/bench_watchlists.py [--quick] [--inspections N] [--documents ROWS]
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="UN list only, 50 inspections")
     parser.add_argument("--inspections", type=int, default=200)
+    parser.add_argument("--documents", type=int, default=None,
+                        help="rows of the synthetic stolen-document list (default 200,000; --quick 20,000)")
     args = parser.parse_args()
     n = 50 if args.quick else args.inspections
     tmp = tempfile.mkdtemp(prefix="bench-watchlists-")
@@ -120,7 +123,39 @@ def main() -> int:
     print()
     describe(f"inspection with screening ({n})", with_screening)
     describe(f"baseline: same, screening off ({n})", baseline)
+    print()
+    # last, so that the figures above stay comparable with the runs before this step was added
+    document_import(services, args.documents or (20_000 if args.quick else 200_000))
     return 0
+
+
+def document_import(services, rows: int) -> None:  # noqa: ANN001 (the app's services module, imported late)
+    """A synthetic stolen and lost document list (the SLTD export's columns) imported through the services: each
+    row's number and listed row are sealed, indexed twice (exact, look-alike) and fingerprinted under the key.
+    The baseline, in the same run: reading the same file alone (parsing and checking every row)."""
+    from openbmis.watchlists import records
+
+    states = ["KEN", "UGA", "TZA", "RWA", "ETH", "SOM", "SSD", "COD"]
+    lines = ["id,issuing_state,number,status,document_type,reported_on,remarks"]
+    lines += [f"SLTD-{i},{states[i % 8]},{chr(65 + i % 26)}{i:08d},{'stolen' if i % 3 else 'lost'},P,"
+              f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}," for i in range(rows)]
+    content = ("\n".join(lines) + "\n").encode()
+    started = time.perf_counter()
+    parsed = records.read_documents("sltd.csv", content)
+    read = time.perf_counter() - started
+    assert len(parsed.records) == rows and not parsed.errors, parsed.errors[:3]
+    listed = services.create_watchlist("bench", name="Stolen and lost documents", owner="bench", kind="documents")
+    started = time.perf_counter()
+    record = services.import_now("bench", listed, file_name="sltd.csv", content=content, commit=False)
+    preview = time.perf_counter() - started
+    started = time.perf_counter()
+    services.commit_import("bench", record)
+    commit = time.perf_counter() - started
+    per_row = lambda seconds: f"{seconds / rows * 1e6:7.1f} µs/row"  # noqa: E731
+    print(f"{'documents (' + format(rows, ',') + ' rows): file read (baseline)':<44} {read:>9.2f}  {per_row(read)}")
+    print(f"{'documents: preview':<44} {preview:>9.2f}  {per_row(preview)}")
+    print(f"{'documents: commit (sealed, indexed, keyed)':<44} {commit:>9.2f}  {per_row(commit)}"
+          f"  ({(preview + commit) / read:.1f}x the read)")
 
 
 if __name__ == "__main__":

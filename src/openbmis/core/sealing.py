@@ -100,10 +100,15 @@ def _write(path: Path, content: dict[str, Any], *, exclusive: bool) -> None:
 
 
 def _load() -> dict[str, Any]:
-    path = keys_file()
-    cached = _cache.get(str(path))
+    from django.conf import settings
+
+    # Called for every value sealed, opened or indexed: the cache is looked up by the setting's text, without
+    # building a Path (which cost more than the HMAC itself when a list of a million rows was imported).
+    name = os.fspath(settings.OPENBMIS_DATA_KEYS_FILE)
+    cached = _cache.get(name)
     if cached is not None:
         return cached
+    path = Path(name)
     with _lock:
         if not path.exists():
             kid = _new_key_id({})
@@ -119,7 +124,7 @@ def _load() -> dict[str, Any]:
         if content["current"] not in keys or any(len(k) != 32 for k in [*keys.values(), index_key]):
             raise SealingError(f"{path}: the current key is missing or a key is not 32 bytes")
         loaded = {"current": content["current"], "keys": keys, "index_key": index_key}
-        _cache[str(path)] = loaded
+        _cache[name] = loaded
         return loaded
 
 

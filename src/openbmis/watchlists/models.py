@@ -53,7 +53,7 @@ class WatchlistEntry(UUIDModel):
     birth_dates = models.CharField(_("birth dates"), max_length=200, blank=True)
     countries = models.CharField(_("countries"), max_length=300, blank=True)
     data = models.JSONField(_("data"))
-    fingerprint = models.CharField(max_length=64, help_text=_("SHA-256 of the data: a change makes a new one"))
+    fingerprint = models.CharField(max_length=64, help_text=_("keyed digest of the data: a change makes a new one"))
     version_added = models.PositiveIntegerField(_("added in version"))
     version_changed = models.PositiveIntegerField(_("last changed in version"))
     version_removed = models.PositiveIntegerField(_("removed in version"), null=True, blank=True)

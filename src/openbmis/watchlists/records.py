@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import json
 import re
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from openbmis import mrz, screening
+from openbmis.core import sealing
 
 DOCUMENT_COLUMNS = ("id", "issuing_state", "number", "status", "document_type", "reported_on", "remarks")
 DOCUMENT_STATUSES = ("stolen", "lost", "revoked", "invalidated")
@@ -58,8 +60,20 @@ class Parsed:
     warnings: list[dict[str, str]] = field(default_factory=list)
 
 
+def plain_fingerprint(data: dict[str, Any]) -> str:
+    """The SHA-256 of a listed row, as fingerprints were before they were keyed (for the migration only)."""
+    return hashlib.sha256(_canonical(data)).hexdigest()
+
+
 def fingerprint(data: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    """A keyed digest of a listed row (HMAC-SHA256 under the installation's index key), which an import compares
+    to tell a changed row from an unchanged one. Keyed because a plain hash would let whoever holds a copy of the
+    database confirm a guessed row, a sealed stolen passport's number included (issue 14)."""
+    return hmac.new(sealing.index_key(), b"listed-row\0" + _canonical(data), hashlib.sha256).hexdigest()
+
+
+def _canonical(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def problem(location: str, reason: str, field_name: str = "", found: str = "") -> dict[str, str]:

@@ -304,7 +304,7 @@ def register_equipment(request: HttpRequest, payload: EquipmentIn) -> Status[dic
 
 @router.get("/needs", response=list[dict[str, Any]], summary="Training needs per post beside officers trained "
                                                              "and sessions planned")
-def needs(request: HttpRequest) -> list[dict[str, Any]]:
+def needs(request: HttpRequest) -> list[services.CourseNeed]:
     authz.require(request.user, "capacity.view", token=token_of(request))
     scope = authz.post_scope(request.user, "capacity.view", token_of(request))
     return services.needs_by_post(None if isinstance(scope, authz.AllPosts) else scope)

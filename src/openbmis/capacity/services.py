@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import secrets
 from calendar import monthrange
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TypeAlias, TypedDict
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -44,6 +45,44 @@ from openbmis.core.uploads import upload_limit
 PREFILL_DAYS = 90
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
+#: An amount as the API (Decimal), a form (text) or the demo (a number) gives it; checked by ``_decimal``.
+Amount: TypeAlias = "Decimal | float | str | None"
+
+
+class Prefill(TypedDict):
+    """What the system knew about a post (or the country) when a visit began: stored in the assessment's
+    ``prefill``, returned by the API, and offered as answers by the template questions that name a key."""
+
+    period_days: int
+    until: str  # ISO date
+    crossings: int
+    refusals: int
+    referrals: int
+    hits: int
+    peak_hour_travellers: int
+    officers_assigned: int
+    lanes: int
+    document_readers: int
+    equipment: dict[str, int]  # working equipment by kind
+    lanes_without_reader: list[str]
+
+
+class SessionPlanned(TypedDict):
+    id: str
+    starts_on: str  # ISO date
+    place: str
+
+
+class CourseNeed(TypedDict):
+    """One row of the training needs (``needs_by_post``), as the API returns it and the dashboard shows it."""
+
+    post: str
+    course: str
+    title: str
+    officers: int
+    trained: int
+    sessions: list[SessionPlanned]
+
 
 def _post_code(post: BorderPost | None) -> str:
     return post.code if post is not None else ""
@@ -51,17 +90,18 @@ def _post_code(post: BorderPost | None) -> str:
 
 # --- templates -------------------------------------------------------------------------------------------
 
-def create_template(actor: Actor, content: dict[str, Any]) -> AssessmentTemplate:
+def create_template(actor: Actor, content: Mapping[str, object]) -> AssessmentTemplate:
     """Store a new version of a template (versions are numbered per code; a stored version never changes)."""
     try:
         scoring.validate_template(content)
     except scoring.TemplateError as exc:
         raise InvalidInput(_("template: %(error)s")
                            % {"error": exc}, field="content", where=exc.where) from None
+    code, title = str(content["code"]), str(content["title"])  # validated: both present
     with transaction.atomic():
-        last = AssessmentTemplate.objects.filter(code=content["code"]).aggregate(v=Max("version"))["v"] or 0
+        last = AssessmentTemplate.objects.filter(code=code).aggregate(v=Max("version"))["v"] or 0
         version = last + 1
-        template = AssessmentTemplate.objects.create(code=content["code"], version=version, title=content["title"],
+        template = AssessmentTemplate.objects.create(code=code, version=version, title=title,
                                                      content={**content, "version": version})
         audit.record(actor=actor, action="capacity.template_create", object_type="assessment_template",
                      object_id=str(template.id), object_label=str(template),
@@ -85,7 +125,7 @@ def get_template(template_id: UUID | str) -> AssessmentTemplate:
 
 # --- assessments -----------------------------------------------------------------------------------------
 
-def prefill(post: BorderPost | None, on: date | None = None) -> dict[str, Any]:
+def prefill(post: BorderPost | None, on: date | None = None) -> Prefill:
     """What the system already knows about a post (or the country) over the last 90 days."""
     from openbmis.inspections.models import Crossing, Referral
     from openbmis.watchlists.models import Hit
@@ -166,13 +206,13 @@ def _editable(assessment: Assessment) -> None:
         raise Conflict(_("this assessment is submitted: it can no longer be changed"), field="status")
 
 
-def save_answers(actor: Actor, assessment: Assessment, answers: dict[str, Any],
+def save_answers(actor: Actor, assessment: Assessment, answers: Mapping[str, object],
                  notes: dict[str, str] | None = None) -> Assessment:
     """Record answers (code -> value; None clears). Every answer is checked first: one bad answer refuses all,
     naming the question."""
     _editable(assessment)
     questions = scoring.questions(assessment.template.content)
-    cleaned: dict[str, Any] = {}
+    cleaned: dict[str, object] = {}
     for code, value in answers.items():
         if code not in questions:
             raise InvalidInput(_("unknown question %(code)r") % {"code": code}, field=code)
@@ -282,7 +322,7 @@ def add_finding(actor: Actor, assessment: Assessment, *, text: str, severity: st
     return finding
 
 
-def _decimal(value: Any, field: str) -> Decimal | None:
+def _decimal(value: Amount, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -295,7 +335,7 @@ def _decimal(value: Any, field: str) -> Decimal | None:
 
 
 def add_action(actor: Actor, assessment: Assessment, *, title: str, owner: str, due_date: date | None = None,
-               cost_estimate: Any = None, currency: str = "USD", finding: Finding | None = None) -> ActionItem:
+               cost_estimate: Amount = None, currency: str = "USD", finding: Finding | None = None) -> ActionItem:
     if not title.strip():
         raise InvalidInput(_("an action needs a title"), field="title")
     if not owner.strip():
@@ -502,7 +542,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def record_result(actor: Actor, enrolment: Enrolment, *, attended: bool, result: str,
-                  score: Any = None) -> Enrolment:
+                  score: Amount = None) -> Enrolment:
     """Record attendance and the result; a participant who attended and passed gets a certificate, numbered,
     with a verification code, valid for the course's validity from the session's last day."""
     if result not in Enrolment.Result.values:
@@ -595,14 +635,14 @@ def remove_prerequisite(actor: Actor, prerequisite: RolePrerequisite) -> None:
 
 # --- reading ---------------------------------------------------------------------------------------------
 
-def needs_by_post(post_ids: Any = None) -> list[dict[str, Any]]:
+def needs_by_post(post_ids: Collection[UUID] | None = None) -> list[CourseNeed]:
     """Per post: the courses its open findings call for, the officers there holding a valid certificate for each,
     and the sessions planned (not yet ended) for it, side by side."""
     from openbmis.capacity.certification import valid_certificates
 
     posts = BorderPost.objects.all() if post_ids is None else BorderPost.objects.filter(id__in=post_ids)
     today = timezone.localdate()
-    rows: list[dict[str, Any]] = []
+    rows: list[CourseNeed] = []
     for post in posts:
         courses = {c.code: c for c in Course.objects.filter(findings__assessment__border_post=post).distinct()}
         if not courses:

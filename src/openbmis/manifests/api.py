@@ -103,7 +103,7 @@ def get_manifest(request: HttpRequest, manifest_id: UUID) -> dict[str, Any]:
 
 @router.get("/manifests/{manifest_id}/reconciliation", response=dict[str, Any],
             summary="After arrival: no-shows, arrivals not listed, mismatched data")
-def reconciliation(request: HttpRequest, manifest_id: UUID) -> dict[str, Any]:
+def reconciliation(request: HttpRequest, manifest_id: UUID) -> services.Reconciliation:
     return services.reconcile(services.get_manifest(request.user, manifest_id, token=token_of(request)))
 
 
@@ -164,7 +164,7 @@ def create_carrier(request: HttpRequest, payload: CarrierIn) -> Status[dict[str,
 
 @router.get("/carriers/compliance", response=list[dict[str, Any]],
             summary="Per carrier: manifests, late, incomplete, with errors, missing (flights arriving in a month)")
-def carrier_compliance(request: HttpRequest, month: str = "") -> list[dict[str, Any]]:
+def carrier_compliance(request: HttpRequest, month: str = "") -> list[services.CarrierFigures]:
     start, end = month_range(month)
     return services.compliance(request.user, start=start, end=end, token=token_of(request))
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from os import PathLike
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,10 @@ from openbmis.permits import checkers as permit_checks
 from openbmis.permits import services as permits
 from openbmis.travellers.fields import DocumentFields
 
+if TYPE_CHECKING:
+    from openbmis.inspections.models import Inspection
+    from openbmis.travellers.models import Traveller
+
 log = logging.getLogger(__name__)
 
 #: The counter's checks that apply before arrival (history, stay and chip need the traveller in front of us).
@@ -49,7 +54,7 @@ ARRIVAL_WINDOW_DAYS = 1
 SUBMIT_SCOPE = "manifests:submit"
 
 
-def _require(actor: Actor, perm: str, post: Any = None, token: ApiToken | None = None) -> None:
+def _require(actor: Actor, perm: str, post: BorderPost | None = None, token: ApiToken | None = None) -> None:
     # Internal actors (the CLI, the drop-folder worker, the demo) are plain strings, as in the other apps.
     if isinstance(actor, str):
         return
@@ -57,7 +62,8 @@ def _require(actor: Actor, perm: str, post: Any = None, token: ApiToken | None =
 
 
 # ----------------------------------------------------------------------------------------------- carriers
-def register_carrier(actor: Actor, *, code: str, name: str, account: Any = None, token: ApiToken | None = None) -> Carrier:
+def register_carrier(actor: Actor, *, code: str, name: str, account: User | None = None,
+                     token: ApiToken | None = None) -> Carrier:
     _require(actor, "carriers.manage", token=token)
     code = (code or "").strip().upper()
     name = (name or "").strip()
@@ -112,12 +118,12 @@ def _authorise_submit(actor: Actor, token: ApiToken | None) -> Carrier | None:
 @dataclass
 class Ingested:
     manifests: list[Manifest] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[paxlst.IssueRecord] = field(default_factory=list)
     cusres: str = ""
     duplicate: bool = False
 
 
-def _aware(iso: str | None, zone: Any) -> datetime | None:
+def _aware(iso: str | None, zone: tzinfo) -> datetime | None:
     if not iso:
         return None
     if len(iso) == 10:
@@ -137,7 +143,7 @@ def _arrival(message: paxlst.Message) -> tuple[paxlst.Leg | None, BorderPost | N
     return message.arrival_leg, None
 
 
-def _message_errors(result: paxlst.Interchange, message: paxlst.Message) -> list[dict[str, Any]]:
+def _message_errors(result: paxlst.Interchange, message: paxlst.Message) -> list[paxlst.IssueRecord]:
     own = [e for e in result.errors if e.segment is None or message.first_segment <= e.segment <= message.last_segment
            or not any(m.first_segment <= e.segment <= m.last_segment for m in result.messages)]
     return [e.to_dict() for e in own]
@@ -261,7 +267,16 @@ def _document_fields(person: ManifestPerson) -> DocumentFields:
     }
 
 
-def _known_traveller(fields: DocumentFields) -> Any:
+def _current(traveller: Traveller) -> Traveller:
+    """The traveller that ``traveller`` was merged into, followed to the end (itself when never merged)."""
+    while traveller.merged_into_id is not None:
+        merged = traveller.merged_into
+        assert merged is not None  # its id is set
+        traveller = merged
+    return traveller
+
+
+def _known_traveller(fields: DocumentFields) -> Traveller | None:
     """The traveller already holding this document, if any (read only: nobody is created)."""
     from openbmis.travellers.models import TravelDocument
 
@@ -271,20 +286,17 @@ def _known_traveller(fields: DocumentFields) -> Any:
              .filter(issuing_state=fields["issuing_state"], number=fields["document_number"]).first())
     if found is None:
         return None
-    traveller: Any = found.traveller
-    while traveller.merged_into_id is not None:
-        traveller = traveller.merged_into
-    return traveller
+    return _current(found.traveller)
 
 
-def _known_travellers(documents: list[DocumentFields]) -> dict[tuple[str, str], Any]:
+def _known_travellers(documents: list[DocumentFields]) -> dict[tuple[str, str], Traveller]:
     """:func:`_known_traveller` for a whole manifest in one query per 500 documents."""
     from django.db.models import Q
 
     from openbmis.travellers.models import TravelDocument
 
     keys = {(d["issuing_state"], d["document_number"]) for d in documents if d["issuing_state"] and d["document_number"]}
-    found: dict[tuple[str, str], Any] = {}
+    found: dict[tuple[str, str], Traveller] = {}
     ordered = sorted(keys)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start:start + 500]
@@ -292,10 +304,7 @@ def _known_travellers(documents: list[DocumentFields]) -> dict[tuple[str, str], 
         for state, number in chunk:
             query |= Q(issuing_state=state, number=number)
         for doc in TravelDocument.objects.select_related("traveller").filter(query):
-            traveller: Any = doc.traveller
-            while traveller.merged_into_id is not None:
-                traveller = traveller.merged_into
-            found[(doc.issuing_state, doc.number)] = traveller
+            found[(doc.issuing_state, doc.number)] = _current(doc.traveller)
     return found
 
 
@@ -349,7 +358,7 @@ def screen_manifest(manifest: Manifest) -> Manifest:
     day = manifest.flight_date or at.date()
     persons = list(manifest.persons.all())
     hit_rows: list[PreArrivalHit] = []
-    shared: dict[str, Any] = {}
+    shared: dict[str, object] = {}
     documents = [_document_fields(p) for p in persons]
     known = _known_travellers(documents)
     # The visas, permits, rules and bans of the whole manifest in a few queries, not several per person.
@@ -456,7 +465,7 @@ def judge(actor: Actor, hit: PreArrivalHit, *, status: str, reason: str, token: 
 
 
 # ----------------------------------------------------------------------------------------------- at the counter
-def prearrival_no_match(context: Any, entry_ids: list[str]) -> dict[str, registry.EarlierJudgement]:
+def prearrival_no_match(context: registry.InspectionContext, entry_ids: list[str]) -> dict[str, registry.EarlierJudgement]:
     """The counter's watchlist checks ask here for "no match" judgements made before arrival: those of the
     pre-arrival hits on the manifest entry listing this document, for these list entries (or document alerts).
     Filed with the counter's hit, such a judgement becomes the traveller's no-match memory."""
@@ -477,7 +486,7 @@ def prearrival_no_match(context: Any, entry_ids: list[str]) -> dict[str, registr
     return found
 
 
-def find_listed(border_post: Any, document: Mapping[str, object], day: date) -> list[ManifestPerson]:
+def find_listed(border_post: BorderPost | None, document: Mapping[str, object], day: date) -> list[ManifestPerson]:
     """Persons of current manifests arriving at ``border_post`` around ``day`` who hold this document."""
     number = str(document.get("document_number") or "").upper()
     if not number or border_post is None:
@@ -492,7 +501,7 @@ def find_listed(border_post: Any, document: Mapping[str, object], day: date) -> 
     return sorted(found, key=lambda p: abs((p.manifest.flight_date - day).days) if p.manifest.flight_date else 9)
 
 
-def flight_manifest(border_post: Any, flight: str, day: date) -> Manifest | None:
+def flight_manifest(border_post: BorderPost | None, flight: str, day: date) -> Manifest | None:
     if not flight or border_post is None:
         return None
     return (Manifest.objects.filter(arrival_post=border_post, flight=flight.upper(), status=Manifest.Status.CURRENT,
@@ -501,7 +510,7 @@ def flight_manifest(border_post: Any, flight: str, day: date) -> Manifest | None
             .order_by("-received_at").first())
 
 
-def on_inspection_started(sender: Any, inspection: Any, **kwargs: Any) -> None:
+def on_inspection_started(sender: object, inspection: Inspection, **kwargs: object) -> None:
     """Signal receiver: link the arriving traveller to their manifest entry (what reconciliation counts)."""
     if inspection.direction != "entry":
         return
@@ -550,36 +559,92 @@ def get_manifest(actor: Actor, manifest_id: UUID | str, token: ApiToken | None =
     return manifest
 
 
+class NoShow(TypedDict):
+    person: str
+    position: int
+    role: str
+
+
+class NotListed(TypedDict):
+    inspection: str
+    at: str  # ISO time the inspection began
+
+
+class FieldMismatch(TypedDict):
+    manifest: str  # as the manifest gives it (a date in ISO form)
+    document: str  # as the document was read at the counter
+
+
+class Mismatch(TypedDict):
+    person: str
+    position: int
+    inspection: str
+    fields: dict[str, FieldMismatch]  # by the manifest's field: surname, nationality, sex, birth_date
+
+
+class Reconciliation(TypedDict):
+    """A manifest after arrival (``reconcile``): returned by the API and shown on the manifest's page."""
+
+    manifest: str
+    carrier: str
+    flight: str
+    date: str | None
+    status: str
+    listed: int
+    arrived: int
+    no_shows: list[NoShow]  # empty until the flight has arrived
+    pending: int  # listed, not yet inspected, before the flight has arrived
+    not_listed: list[NotListed]
+    mismatches: list[Mismatch]
+
+
+class CarrierFigures(TypedDict):
+    """One carrier's compliance counts (``carrier_figures``): the API, the compliance page and the statistics."""
+
+    carrier: str
+    name: str
+    manifests: int
+    late: int
+    incomplete: int
+    with_errors: int
+    missing: int
+    listed: int
+    no_shows: int
+    not_listed: int
+    flights: int
+
+
 def is_late(manifest: Manifest) -> bool:
     return manifest.departure_at is not None and manifest.received_at > manifest.departure_at + LATE_AFTER_DEPARTURE
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: object, b: object) -> bool:
     return str(a or "").strip().upper() == str(b or "").strip().upper()
 
 
-def reconcile(manifest: Manifest) -> dict[str, Any]:
+def reconcile(manifest: Manifest) -> Reconciliation:
     """After arrival: listed and arrived, no-shows, arrivals on the flight not listed, and data mismatches."""
     from openbmis.inspections.models import Inspection
 
     persons = list(manifest.persons.select_related("inspection__document"))
     arrived = [p for p in persons if p.inspection_id]
     no_shows = [p for p in persons if not p.inspection_id]
-    mismatches = []
+    mismatches: list[Mismatch] = []
     for p in arrived:
         assert p.inspection is not None
         data = p.inspection.document_data or {}
-        diffs = {}
+        diffs: dict[str, FieldMismatch] = {}
         for ours, theirs in (("surname", "primary_identifier"), ("nationality", "nationality"), ("sex", "sex"),
                              ("birth_date", "birth_date")):
             mine = getattr(p, ours)
             mine = mine.isoformat() if isinstance(mine, date) else mine
-            if mine and data.get(theirs) and not _same(mine, data.get(theirs)):
-                diffs[ours] = {"manifest": mine, "document": data.get(theirs)}
+            read = data.get(theirs)
+            if mine and read and not _same(mine, read):
+                diffs[ours] = {"manifest": mine, "document": read}
         if diffs:
             mismatches.append({"person": str(p.id), "position": p.position, "inspection": str(p.inspection_id),
                                "fields": diffs})
-    not_listed: list[dict[str, Any]] = []
+    not_listed: list[NotListed] = []
     if manifest.arrival_post_id and manifest.flight_date:
         linked = {p.inspection_id for p in arrived}
         day = manifest.flight_date
@@ -600,7 +665,7 @@ def reconcile(manifest: Manifest) -> dict[str, Any]:
     }
 
 
-def compliance(actor: Actor, *, start: date, end: date, token: ApiToken | None = None) -> list[dict[str, Any]]:
+def compliance(actor: Actor, *, start: date, end: date, token: ApiToken | None = None) -> list[CarrierFigures]:
     """Per carrier, manifests received for flights arriving in [start, end): late, incomplete, with errors, and
     flights seen at the counter (inspections naming the carrier's flight) with no manifest at all."""
     authz.require(actor, "manifests.view", token=token)
@@ -608,8 +673,8 @@ def compliance(actor: Actor, *, start: date, end: date, token: ApiToken | None =
     return carrier_figures(start=start, end=end, post_ids=None if isinstance(scope, authz.AllPosts) else set(scope))
 
 
-def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
-                    now: datetime | None = None) -> list[dict[str, Any]]:
+def carrier_figures(*, start: date, end: date, post_ids: Collection[UUID] | None = None,
+                    now: datetime | None = None) -> list[CarrierFigures]:
     """The exact compliance counts per carrier for flights arriving in [start, end) at ``post_ids`` (None: all
     posts): ``manifests``, ``flights``, ``late``, ``incomplete``, ``with_errors``, ``missing`` (flights named at
     the counter with no manifest), ``listed`` (persons on current manifests), ``no_shows`` (listed, never
@@ -627,11 +692,12 @@ def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
         rows = rows.filter(arrival_post_id__in=post_ids)
         inspections = inspections.filter(border_post_id__in=post_ids)
 
-    def blank(code: str, name: str) -> dict[str, Any]:
+    def blank(code: str, name: str) -> CarrierFigures:
         return {"carrier": code, "name": name, "manifests": 0, "late": 0, "incomplete": 0, "with_errors": 0,
-                "missing": 0, "listed": 0, "no_shows": 0, "not_listed": 0, "flights": set()}
+                "missing": 0, "listed": 0, "no_shows": 0, "not_listed": 0, "flights": 0}
 
-    by_carrier: dict[str, dict[str, Any]] = {}
+    by_carrier: dict[str, CarrierFigures] = {}
+    flights: dict[str, set[str]] = {}  # carrier code -> its flights with a manifest
     manifested: dict[str, str] = {}  # flight -> carrier code
     for m in rows:
         figures = by_carrier.setdefault(m.carrier.code, blank(m.carrier.code, m.carrier.name))
@@ -639,7 +705,7 @@ def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
         figures["late"] += int(is_late(m))
         figures["incomplete"] += int(m.incomplete_count > 0)
         figures["with_errors"] += int(bool(m.errors))
-        figures["flights"].add(m.flight)
+        flights.setdefault(m.carrier.code, set()).add(m.flight)
         manifested[m.flight] = m.carrier.code
     persons = (ManifestPerson.objects.filter(manifest__in=rows.filter(status=Manifest.Status.CURRENT))
                .values("manifest__carrier__code")
@@ -664,7 +730,7 @@ def carrier_figures(*, start: date, end: date, post_ids: set[Any] | None = None,
         by_carrier[manifested[row["transport_id"]]]["not_listed"] += row["n"]
     out = []
     for figures in sorted(by_carrier.values(), key=lambda f: f["carrier"]):
-        figures["flights"] = len(figures["flights"])
+        figures["flights"] = len(flights.get(figures["carrier"], ()))
         out.append(figures)
     return out
 
@@ -676,7 +742,7 @@ class FolderRun:
     rejected: list[str] = field(default_factory=list)
 
 
-def ingest_folder(folder: Any, actor: str = "drop-folder") -> FolderRun:
+def ingest_folder(folder: str | PathLike[str], actor: str = "drop-folder") -> FolderRun:
     """Ingest every file lying in ``folder``: move it to ``processed/`` (CUSRES beside it in ``cusres/``), or to
     ``rejected/`` with a ``.error.txt`` naming why. Files whose name starts with ``.`` are still being written."""
     from pathlib import Path

@@ -120,13 +120,13 @@ class RevokeIn(Schema):
 
 
 @router.get("/nodes", response=list[NodeOut], summary="Border-post nodes: last contact, backlog, versions, skew")
-def list_nodes(request: HttpRequest) -> list[dict[str, Any]]:
+def list_nodes(request: HttpRequest) -> list[services.NodeRow]:
     authz.require(request.user, "network.view", token=token_of(request))
     return [view.as_dict() for view in services.node_views()]
 
 
 @router.post("/nodes/{node_id}/revoke", response=NodeOut, summary="Revoke a node (administrators)")
-def revoke_node(request: HttpRequest, node_id: str, payload: RevokeIn) -> dict[str, Any]:
+def revoke_node(request: HttpRequest, node_id: str, payload: RevokeIn) -> services.NodeRow:
     authz.require(request.user, "network.manage", token=token_of(request))
     node = services.revoke(request.user, services.get_node(node_id), payload.reason)
     view = next(v for v in services.node_views() if v.node.id == node.id)

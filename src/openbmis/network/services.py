@@ -9,13 +9,14 @@ import hashlib
 import json
 import logging
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -40,12 +41,58 @@ from openbmis.network.models import (
     SequenceHead,
 )
 
+if TYPE_CHECKING:
+    from openbmis.inspections.checks import Check
+    from openbmis.travellers.models import TravelDocument
+
 log = logging.getLogger(__name__)
 
 CODE_VALID_FOR = timedelta(hours=24)
 MAX_BATCH = 1000  # records in one push
 MAX_PAGE = 2000  # changes in one pull
 STALE_AFTER = timedelta(hours=1)
+
+
+class FeedChangeRow(TypedDict):
+    """One change of the feed as a node pulls it (``GET /network/changes``)."""
+
+    version: int
+    model: str  # app_label.Model
+    id: str
+    op: str  # save, delete or fold
+    data: dict[str, object]  # the whole row by column name (a fold: the fold and the kept rows)
+
+
+class NodeRow(TypedDict):
+    """A node as the operator sees it: the API's node list and ``openbmis node list``."""
+
+    id: str
+    border_post: str
+    status: str
+    enrolled_at: datetime
+    last_contact_at: datetime | None
+    stale: bool
+    backlog: int
+    received_seq: int
+    applied_seq: int
+    unapplied: int
+    feed_version: int
+    feed_head: int
+    software_version: str
+    clock_skew_seconds: float | None
+    last_error: str
+
+
+class TableChecksum(TypedDict):
+    count: int
+    sha256: str
+
+
+class ChainChecksum(TypedDict):
+    """The audit chain: its length and the last hash of each chain (one per node at headquarters)."""
+
+    count: int
+    heads: list[str]
 
 
 def own_key() -> KeyPair:
@@ -82,7 +129,7 @@ def seed_feed() -> int:
     return count
 
 
-def changes_since(version: int, limit: int = MAX_PAGE, post_code: str = "") -> tuple[list[dict[str, Any]], int]:
+def changes_since(version: int, limit: int = MAX_PAGE, post_code: str = "") -> tuple[list[FeedChangeRow], int]:
     """Changes after ``version`` (at most ``limit``) for the node of ``post_code`` (the changes for every node
     and those sent to its post alone), and the newest version published."""
     limit = max(1, min(limit, MAX_PAGE))
@@ -179,7 +226,7 @@ def authenticate(node_id: str, method: str, path: str, at: str, body: bytes, sig
     return node
 
 
-def note_contact(node: Node, node_time: str, **reported: Any) -> None:
+def note_contact(node: Node, node_time: str, **reported: str | int | None) -> None:
     """Record the exchange: last contact and clock skew (measured, shown, never used to restamp a time)."""
     now = timezone.now()
     skew = None
@@ -187,7 +234,7 @@ def note_contact(node: Node, node_time: str, **reported: Any) -> None:
         skew = (datetime.fromisoformat(node_time) - now).total_seconds()
     except (TypeError, ValueError):
         pass
-    values: dict[str, Any] = {"last_contact_at": now, "clock_skew_seconds": skew}
+    values: dict[str, object] = {"last_contact_at": now, "clock_skew_seconds": skew}
     for name in ("software_version", "node_backlog", "feed_version"):
         if reported.get(name) is not None:
             values[name] = reported[name]
@@ -196,7 +243,7 @@ def note_contact(node: Node, node_time: str, **reported: Any) -> None:
 
 # --- the inbox (headquarters) ---------------------------------------------------------------------------------
 
-def receive(node: Node, batch: list[dict[str, Any]]) -> PushResult:
+def receive(node: Node, batch: Sequence[Mapping[str, object]]) -> PushResult:
     """Store a batch (idempotent on node + sequence), then apply what follows the node's applied sequence."""
     if len(batch) > MAX_BATCH:
         raise InvalidInput(gettext("a batch holds at most %(limit)d records, got %(count)d")
@@ -206,7 +253,10 @@ def receive(node: Node, batch: list[dict[str, Any]]) -> PushResult:
     rows: list[InboxRecord] = []
     for item in batch:
         try:
-            seq = int(item["seq"])
+            raw_seq = item["seq"]
+            if not isinstance(raw_seq, int | float | str):  # what int() refuses with a TypeError
+                raise TypeError(type(raw_seq).__name__)
+            seq = int(raw_seq)
             model, record_id, data = str(item["model"]), str(item["id"]), item["data"]
         except (KeyError, TypeError, ValueError):
             raise InvalidInput(gettext("each record needs seq, model, id and data"), field="records") from None
@@ -227,12 +277,13 @@ def receive(node: Node, batch: list[dict[str, Any]]) -> PushResult:
     return result
 
 
-def send_down_record(post_code: str, instance: Any) -> None:
+def send_down_record(post_code: str, instance: models.Model) -> None:
     """Send one record headquarters decided (a judgement that stands) down to the node of one post."""
     capture.publish(instance, to_post=post_code)
 
 
-def send_down_fold(post_code: str, fold: Fold, *, kept_document: Any = None, kept_document_row: Any = None) -> None:
+def send_down_fold(post_code: str, fold: Fold, *, kept_document: TravelDocument | None = None,
+                   kept_document_row: TravelDocument | None = None) -> None:
     """Send a fold of identities down to the node of one post, with the kept rows it may not hold."""
     from openbmis.travellers.models import TravelDocument, Traveller
 
@@ -251,7 +302,7 @@ class NodeView:
     backlog: int
     unapplied: int
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> NodeRow:
         n = self.node
         return {
             "id": str(n.id), "border_post": n.border_post.code, "status": n.status, "enrolled_at": n.enrolled_at,
@@ -280,7 +331,7 @@ def node_views(now: datetime | None = None) -> list[NodeView]:
 CHECKS_ON_LISTS = frozenset({"watchlist", "stolen_lost", "visa", "stay", "entry_ban"})
 
 
-def annotate_lists_age(checks: list[Any]) -> None:
+def annotate_lists_age(checks: list[Check]) -> None:
     """At a node: each check answered from the local lists carries ``lists_as_of`` (headquarters' time of the
     last pull; None when the node has never synchronised)."""
     if installation.is_hq():
@@ -327,7 +378,7 @@ def outbox_backlog() -> int:
 
 # --- comparing installations -------------------------------------------------------------------------------
 
-def checksums(post_code: str) -> dict[str, dict[str, Any]]:
+def checksums(post_code: str) -> dict[str, TableChecksum | ChainChecksum]:
     """Count and SHA-256 of every record made at a border post, by table, in a form that does not depend on the
     database engine: run at the node and at headquarters, equal results mean nothing was lost or duplicated.
     At headquarters, the records the post's nodes sent."""
@@ -337,7 +388,7 @@ def checksums(post_code: str) -> dict[str, dict[str, Any]]:
 
     post = borderposts.get_post(post_code)
     inspections = Inspection.objects.filter(border_post=post)
-    sets: dict[str, Any] = {
+    sets: dict[str, models.QuerySet[models.Model]] = {
         "inspections.Inspection": inspections,
         "inspections.Crossing": Crossing.objects.filter(border_post=post),
         "inspections.Referral": Referral.objects.filter(border_post=post),
@@ -346,7 +397,7 @@ def checksums(post_code: str) -> dict[str, dict[str, Any]]:
         "travellers.Traveller": Traveller.objects.filter(id__in=inspections.values("traveller_id")),
         "travellers.TravelDocument": TravelDocument.objects.filter(id__in=inspections.values("document_id")),
     }
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, TableChecksum | ChainChecksum] = {}
     for label, rows in sets.items():
         if installation.is_hq():
             # Only what the post's nodes sent (headquarters may hold records of that post made elsewhere).

@@ -13,7 +13,7 @@ acknowledgements:
 * :func:`write_cusres` writes the CUSRES acknowledgement of a received interchange.
 """
 
-from .errors import Issue, PaxlstError
+from .errors import Issue, IssueRecord, PaxlstError
 from .model import Bags, Document, Interchange, Leg, Message, Person
 from .reader import SUPPORTED_RELEASES, parse
 from .syntax import Delimiters, Segment, tokenize
@@ -26,6 +26,7 @@ __all__ = [
     "Document",
     "Interchange",
     "Issue",
+    "IssueRecord",
     "Leg",
     "Message",
     "PaxlstError",

@@ -9,7 +9,18 @@ and the element it concerns.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import NotRequired, TypedDict
+
+
+class IssueRecord(TypedDict):
+    """An :class:`Issue` as JSON: kept with a stored manifest and returned by the API."""
+
+    segment: int | None
+    tag: str | None
+    element: int | None
+    message: str
+    code: str
+    component: NotRequired[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +40,8 @@ class Issue:
     code: str = "invalid"
     component: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+    def to_dict(self) -> IssueRecord:
+        out: IssueRecord = {
             "segment": self.segment,
             "tag": self.tag,
             "element": self.element,
@@ -65,5 +76,5 @@ class PaxlstError(ValueError):
     def issue(self) -> Issue:
         return Issue(self.segment, self.tag, self.element, self.message, self.code)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> IssueRecord:
         return self.issue.to_dict()

@@ -6,14 +6,16 @@ is the statistics' own (:func:`queries._suppress`), so a protected reader sees t
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy
 
 from openbmis.accounts import authz
 from openbmis.statistics import queries
 
-MEASURES = ("manifests", "late", "incomplete", "with_errors", "missing", "listed", "no_shows", "not_listed")
+Measure = Literal["manifests", "late", "incomplete", "with_errors", "missing", "listed", "no_shows", "not_listed"]
+MEASURES: tuple[Measure, ...] = ("manifests", "late", "incomplete", "with_errors", "missing", "listed", "no_shows",
+                                 "not_listed")
 LABELS = {
     "carrier": gettext_lazy("Carrier"),
     "manifests": gettext_lazy("Manifests"),
@@ -46,7 +48,8 @@ def carrier_table(filters: queries.Filters) -> queries.Table:
     else:
         post_ids = set(filters.scope)
     figures = manifests.carrier_figures(start=filters.start, end=filters.end + timedelta(days=1), post_ids=post_ids)
-    rows = [({"carrier": f["carrier"]}, {m: int(f[m]) for m in MEASURES}) for f in figures]
+    rows: list[tuple[dict[str, str], dict[str, int]]] = [
+        ({"carrier": f["carrier"]}, {m: int(f[m]) for m in MEASURES}) for f in figures]
     return queries._suppress(filters, ["carrier"], list(MEASURES), rows)
 
 

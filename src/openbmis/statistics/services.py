@@ -17,10 +17,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -44,7 +58,20 @@ from openbmis.statistics.models import (
     RollupState,
 )
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.backends.utils import _SQLType
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
+    from openbmis.inspections.models import Inspection
+    from openbmis.travellers.models import Traveller
+
 log = logging.getLogger(__name__)
+
+_M = TypeVar("_M", bound=Model)
+#: A roll-up row's key: day, post, direction, nationality, document code, and the table's own column (reason,
+#: outcome or status).
+_CountKey = tuple[date, uuid.UUID, str, str, str, str]
 
 # How far before the watermark the refresh re-reads ids (a transaction open longer is not expected).
 SAFETY = timedelta(minutes=10)
@@ -54,24 +81,30 @@ FLOW_DIMENSIONS = ("direction", "decision", "nationality", "document_code", "sex
                    "travel_mode")
 
 
-class DateNumber(Func):
+if TYPE_CHECKING:
+    _IntegerFunc = Func[IntegerField[int, int]]
+else:
+    _IntegerFunc = Func  # Func is generic only in the stubs
+
+
+class DateNumber(_IntegerFunc):
     """A date as the integer yyyymmdd, with each backend's native functions (Django's Extract* on SQLite
     calls back into Python for every row, which made the roll-up twenty times slower)."""
 
     arity = 1
     output_field = IntegerField()
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: str | None) -> _AsSqlType:
         # SQLite keeps dates as 'YYYY-MM-DD' text.
         return self.as_sql(compiler, connection, template="CAST(REPLACE(%(expressions)s, '-', '') AS INTEGER)",
                            **extra)
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: str | None) -> _AsSqlType:
         return self.as_sql(compiler, connection, template="CAST(TO_CHAR(%(expressions)s, 'YYYYMMDD') AS INTEGER)",
                            **extra)
 
-    def as_sql(self, compiler: Any, connection: Any, function: Any = None, template: Any = None,
-               arg_joiner: Any = None, **extra: Any) -> Any:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, function: str | None = None,
+               template: str | None = None, arg_joiner: str | None = None, **extra: str | None) -> _AsSqlType:
         if template is None:  # any other backend: the portable, slower form
             expression = ExtractYear(self.source_expressions[0]) * 10000 + ExtractMonth(
                 self.source_expressions[0]) * 100 + ExtractDay(self.source_expressions[0])
@@ -80,11 +113,11 @@ class DateNumber(Func):
                               **extra)
 
 
-def _yyyymmdd(name: str) -> Any:
+def _yyyymmdd(name: str) -> DateNumber:
     return DateNumber(name)
 
 
-def age_group_expression() -> tuple[Case, Any]:
+def age_group_expression() -> tuple[Case, CombinedExpression]:
     """The age group (CASE) and the yyyymmdd difference it reads as ``age_diff``, in SQL: (local yyyymmdd - birth yyyymmdd) >= years * 10000
     exactly when the traveller had reached that age, so no division or date function is needed."""
     diff = _yyyymmdd("local_date") - _yyyymmdd("birth_date")
@@ -92,7 +125,7 @@ def age_group_expression() -> tuple[Case, Any]:
     return Case(*whens, default=Value(str(AgeGroup.UNKNOWN)), output_field=CharField()), diff
 
 
-def _flow_select(days: list[date] | None) -> tuple[str, list[Any]]:
+def _flow_select(days: list[date] | None) -> tuple[str, list[_SQLType]]:
     """SELECT of the flow roll-up rows for ``days`` (all when None), columns in FlowCount's order."""
     case, diff = age_group_expression()
     crossings = Crossing.objects.all()
@@ -157,7 +190,7 @@ def _insert_flow_dims(days: list[date] | None) -> None:
         source = FlowCount.objects.all()
         if days is not None:
             source = source.filter(day__in=days)
-        values: dict[str, Any] = {"c_grouping": Value(grouping)}
+        values: dict[str, F | Value] = {"c_grouping": Value(grouping)}
         values.update({f"c_{c}": F(c) for c in ("day", "border_post_id", "direction", "decision", "document_code")})
         values.update({f"c_{c}": F(c) if c in kept else Value("") for c in ("sex", "age_group", "purpose",
                                                                             "travel_mode")})
@@ -179,7 +212,7 @@ def _recompute_refusals(days: list[date] | None) -> None:
     refused = Crossing.objects.filter(decision=Crossing.Decision.REFUSE)
     if days is not None:
         refused = refused.filter(local_date__in=days)
-    counter: Counter[tuple[Any, ...]] = Counter()
+    counter: Counter[_CountKey] = Counter()
     for day, post_id, direction, nationality, document, reasons in refused.values_list(
         "local_date", "border_post_id", "direction", "nationality", "document_code", "reasons"
     ).iterator(chunk_size=5000):
@@ -218,7 +251,7 @@ def _outcome(referral: Referral) -> str:
         ReferralCount.Outcome.ADMITTED
 
 
-def _citizenship(inspection: Any, traveller: Any) -> str:
+def _citizenship(inspection: Inspection | None, traveller: Traveller) -> str:
     """The citizenship as read from the document at the inspection (what crossings keep), so that a later
     merge or correction of the identity does not move past referrals and hits between countries."""
     read = (inspection.document_data or {}).get("nationality") if inspection is not None else None
@@ -226,7 +259,7 @@ def _citizenship(inspection: Any, traveller: Any) -> str:
 
 
 def _recompute_referrals(days: list[date] | None) -> None:
-    counter: Counter[tuple[Any, ...]] = Counter()
+    counter: Counter[_CountKey] = Counter()
     for day, referral in _referrals_on(days):
         inspection = referral.inspection
         counter[(day, referral.border_post_id, inspection.direction, _citizenship(inspection, inspection.traveller),
@@ -247,7 +280,7 @@ def _recompute_hits() -> int:
     frozen = frozen_before()
     _unfrozen(HitCount.objects.all(), frozen).delete()
     zones: dict[str, zoneinfo.ZoneInfo] = {}
-    counter: Counter[tuple[Any, ...]] = Counter()
+    counter: Counter[_CountKey] = Counter()
     hits = Hit.objects.select_related("border_post", "traveller", "inspection", "inspection__document")
     if frozen is not None:
         hits = hits.filter(created_at__gte=datetime.combine(frozen - timedelta(days=1), datetime.min.time(),
@@ -279,7 +312,7 @@ def _recompute_overstays() -> int:
 
     frozen = frozen_before()
     _unfrozen(OverstayCount.objects.all(), frozen).delete()
-    counter: Counter[tuple[Any, ...]] = Counter()
+    counter: Counter[tuple[date, uuid.UUID, str, str, str]] = Counter()
     overstays = Overstay.objects.all()
     if frozen is not None:  # the day counted is the first past the permitted stay
         overstays = overstays.filter(permitted_until__gte=frozen - timedelta(days=1))
@@ -301,7 +334,7 @@ def frozen_before() -> date | None:
     return value  # type: ignore[no-any-return]
 
 
-def _unfrozen(queryset: Any, frozen: date | None, field: str = "day") -> Any:
+def _unfrozen(queryset: QuerySet[_M], frozen: date | None, field: str = "day") -> QuerySet[_M]:
     return queryset if frozen is None else queryset.filter(**{f"{field}__gte": frozen})
 
 
@@ -366,7 +399,7 @@ def _days_out_of_step(days: list[date]) -> set[date]:
     return out
 
 
-def _newest_id(queryset: Any) -> uuid.UUID | None:
+def _newest_id(queryset: QuerySet[_M]) -> uuid.UUID | None:
     """The largest id (PostgreSQL has no MAX(uuid); the primary-key index answers ORDER BY ... LIMIT 1)."""
     value = queryset.order_by("-id").values_list("id", flat=True).first()
     return value  # type: ignore[no-any-return]
@@ -515,7 +548,7 @@ def _enqueue_refresh() -> None:
         log.exception("could not enqueue the statistics refresh")
 
 
-def on_crossing_recorded(sender: Any, crossing: Crossing, **kwargs: Any) -> None:
+def on_crossing_recorded(sender: object, crossing: Crossing, **kwargs: object) -> None:
     """Signal receiver: roll the new crossing up in the background, once its transaction commits.
 
     A crossing older than the watermark (a border post's record arriving after days offline keeps the id it was
@@ -550,9 +583,9 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
     frozen = frozen_before()
     crossings = _unfrozen(Crossing.objects.all(), frozen, "local_date")
     key = ("local_date", "border_post_id", "direction", "decision")
-    raw = {tuple(row[:4]): row[4] for row in
+    raw = {(day, post, direction, decision): n for day, post, direction, decision, n in
            crossings.values_list(*key).annotate(n=Count("id")).order_by().values_list(*key, "n")}
-    rolled = {tuple(row[:4]): row[4] for row in
+    rolled = {(day, post, direction, decision): n for day, post, direction, decision, n in
               _unfrozen(FlowCount.objects.all(), frozen).values_list("day", "border_post_id", "direction", "decision")
               .annotate(n=Sum("count")).order_by().values_list("day", "border_post_id", "direction", "decision", "n")}
     rolled_days = {tuple(row[:4]): row[4] for row in
@@ -560,7 +593,7 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
                                                                         "decision")
                    .annotate(n=Sum("count")).order_by().values_list("day", "border_post_id", "direction", "decision",
                                                                     "n")}
-    codes: dict[Any, str] = dict(BorderPost.objects.values_list("id", "code"))
+    codes: dict[uuid.UUID, str] = dict(BorderPost.objects.values_list("id", "code"))
     if rolled_days != {k: v for k, v in rolled.items() if v}:
         report.problems.append("the per-day table (FlowDay) differs from the full roll-up (FlowCount)")
     for grouping in DIM_GROUPINGS:
@@ -580,19 +613,19 @@ def check(progress: Callable[[int, int], None] | None = None) -> CheckReport:
                 f"{rolled.get(k, 0)} in the roll-up")
     if progress is not None:
         progress(1, 3)
-    refusal_raw: Counter[tuple[Any, ...]] = Counter()
+    refusal_raw: Counter[tuple[date, uuid.UUID, str]] = Counter()
     for day, post_id, reasons in crossings.filter(decision="refuse").values_list(
             "local_date", "border_post_id", "reasons").iterator(chunk_size=5000):
         for reason in sorted(set(reasons or [])) or [""]:
             refusal_raw[(day, post_id, str(reason)[:8])] += 1
-    refusal_rolled: dict[tuple[Any, ...], int] = {(d, p, r): n for d, p, r, n in _unfrozen(
+    refusal_rolled: dict[tuple[date, uuid.UUID, str], int] = {(d, p, r): n for d, p, r, n in _unfrozen(
         RefusalCount.objects.all(), frozen).values_list(
         "day", "border_post_id", "reason").annotate(n=Sum("count")).order_by().values_list(
         "day", "border_post_id", "reason", "n")}
-    for k in sorted(set(refusal_raw) | set(refusal_rolled), key=lambda k: (k[0], str(k[1]), k[2])):
-        if refusal_raw.get(k, 0) != refusal_rolled.get(k, 0):
-            report.problems.append(f"{k[0]} {codes.get(k[1], k[1])} refusals for reason {k[2] or '-'}: "
-                                   f"{refusal_raw.get(k, 0)} crossings, {refusal_rolled.get(k, 0)} in the roll-up")
+    for rk in sorted(set(refusal_raw) | set(refusal_rolled), key=lambda k: (k[0], str(k[1]), k[2])):
+        if refusal_raw.get(rk, 0) != refusal_rolled.get(rk, 0):
+            report.problems.append(f"{rk[0]} {codes.get(rk[1], rk[1])} refusals for reason {rk[2] or '-'}: "
+                                   f"{refusal_raw.get(rk, 0)} crossings, {refusal_rolled.get(rk, 0)} in the roll-up")
     if progress is not None:
         progress(2, 3)
     referral_raw = Referral.objects.count() if frozen is None else sum(1 for _ in _referrals_on(None))
@@ -630,14 +663,14 @@ def store_report(actor: Actor, month: date, post: BorderPost | None, pdf: bytes,
     return report
 
 
-def record_export(user: Actor, *, panel: str, file_format: str, query: dict[str, Any], rows: int,
+def record_export(user: Actor, *, panel: str, file_format: str, query: dict[str, str], rows: int,
                   suppressed: int) -> None:
     """Audit an export of a statistics table: who took which table, with which filters, in which format."""
     audit.record(actor=user, action="statistics.export", object_type="statistics_table", object_id=panel,
                  after={"format": file_format, "filters": query, "rows": rows, "suppressed": suppressed})
 
 
-def on_identity_rectified(sender: Any, days: list[date], **kwargs: Any) -> None:
+def on_identity_rectified(sender: object, days: list[date], **kwargs: object) -> None:
     """Signal receiver: a corrected nationality, sex or birth date reached crossings of these days; their
     roll-ups are recomputed in the same transaction, so the statistics count the corrected values at once."""
     if days:

@@ -173,6 +173,10 @@ def test_the_advance_check_and_the_pre_arrival_checks_keep_to_their_types(make_u
     assert any(d.get("prearrival_checks") for d in advance)
 
 
+def test_every_slot_has_a_details_type():
+    assert set(typing.get_args(check_details.SlotCode)) == set(checks.SLOTS) == set(check_details.SLOT_DETAILS)
+
+
 def test_an_undeclared_or_missing_key_is_found():
     check = checks.Check("history", "pass", "info", "ok",
                          {"flags": [{"code": "x", "message": "m", "extra": 1}], "previous_crossings": 0})

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict, TypeVar, cast
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from openbmis.inspections.check_details import CheckDetails, NoDetails, Severity, Status, StoredCheck
+from openbmis.inspections.check_details import (
+    CheckDetails,
+    NoDetails,
+    Severity,
+    SlotCode,
+    Status,
+    StoredCheck,
+)
 from openbmis.inspections.messages import Param, Said
 from openbmis.travellers.fields import DocumentFields
 
@@ -32,7 +39,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # The order the inspection screen shows them in.
-SLOTS: tuple[str, ...] = (
+SLOTS: tuple[SlotCode, ...] = (
     "mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip",
     "advance", "document_alerts",
 )

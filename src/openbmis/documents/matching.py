@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from openbmis.inspections import messages
+from openbmis.inspections.check_details import DocumentAlertsDetails
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
 from openbmis.inspections.messages import said
 
@@ -84,7 +85,7 @@ def check_document_alerts(context: InspectionContext) -> Outcome:
     alerts = matching_alerts(context.document, context.local_date)
     if not alerts:
         return Outcome(Check("document_alerts", "pass", "info", said("document_alerts.none")))
-    details = {"alerts": [{
+    details: DocumentAlertsDetails = {"alerts": [{
         "id": str(alert.id), "reference": alert.reference, "version": alert.version, "severity": alert.severity,
         "title": alert.title, "description": alert.description, "detection": alert.detection,
         "model_id": str(alert.model_id) if alert.model_id else None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Q
@@ -20,6 +19,7 @@ from openbmis.core.errors import AccessDenied, InvalidInput
 from openbmis.documents import library, services
 from openbmis.documents.forms import ExaminationForm
 from openbmis.documents.models import AlertImage, DocumentModel, FraudAlert, ReferenceImage
+from openbmis.inspections.check_details import AlertDetail, details_of
 from openbmis.inspections.models import Inspection, Referral
 
 
@@ -127,17 +127,12 @@ def examination_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/queue.html", {"rows": rows, "days": QUEUE_DAYS})
 
 
-def _alerts_of(inspection: Inspection) -> list[dict[str, Any]]:
+def _alerts_of(inspection: Inspection) -> list[AlertDetail]:
     """The fraud alerts the inspection's ``document_alerts`` check found (id, title, ...), in its order."""
-    for check in inspection.checks or []:
-        if check.get("code") == "document_alerts":
-            return list(check.get("details", {}).get("alerts", []))
-    return []
+    details = details_of(inspection.checks, "document_alerts")
+    return list(details.get("alerts", [])) if details else []
 
 
 def _alert_of(inspection: Inspection) -> FraudAlert | None:
-    for check in inspection.checks or []:
-        if check.get("code") == "document_alerts":
-            for alert in check.get("details", {}).get("alerts", []):
-                return FraudAlert.objects.filter(id=alert["id"]).first()
-    return None
+    alerts = _alerts_of(inspection)
+    return FraudAlert.objects.filter(id=alerts[0]["id"]).first() if alerts else None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from django.utils.translation import gettext_noop
 
 from openbmis import mrz
 from openbmis.inspections import messages, mrz_texts
+from openbmis.inspections.check_details import DocumentDetails, HistoryDetails, HistoryFlag, MrzDetails
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
 from openbmis.inspections.messages import said
 
@@ -40,7 +43,7 @@ def check_mrz(context: InspectionContext) -> Outcome:
     result = context.mrz_result
     if result is None:
         return Outcome(Check("mrz", "not_checked", "info", said("mrz.manual")))
-    details = {
+    details: MrzDetails = {
         "format": result.format,
         "errors": [error.to_dict() for error in result.errors],
         "corrections": [correction.to_dict() for correction in result.corrections],
@@ -64,7 +67,7 @@ def check_document(context: InspectionContext) -> Outcome:
                                  {"findings": [{"code": "expired", "severity": "error"}]}))
         return Outcome(Check("document", "pass", "info", said("document.manual")))
     findings = mrz.check_document(result, context.local_date, expiring_within_days=EXPIRY_WARNING_DAYS)
-    details = {"findings": [finding.to_dict() for finding in findings]}
+    details: DocumentDetails = {"findings": [finding.to_dict() for finding in findings]}
     errors = [f for f in findings if f.severity == "error" and f.code != "mrz_invalid"]  # as mrz_texts.shown_findings
     warnings = [f for f in findings if f.severity == "warning"]
     if errors:
@@ -82,10 +85,11 @@ def check_history(context: InspectionContext) -> Outcome:
     last = admitted[0] if admitted else None
     # What the officer may see of the identity: crossings at posts in their scope. Others are counted and
     # said to exist ("history at other posts"), never shown: linking must not open other posts' records.
-    posts = context.extra.get("visible_posts")
-    seen = (lambda c: True) if posts is None else (lambda c: c.border_post_id in posts)
+    posts = context.extra.get("visible_posts")  # the ids of the posts in the officer's scope; None: every post
+    seen = (lambda c: True) if posts is None else (
+        lambda c: isinstance(posts, Container) and c.border_post_id in posts)
     elsewhere = sum(1 for c in context.history if not seen(c))
-    flags: list[dict[str, str]] = []
+    flags: list[HistoryFlag] = []
     if context.direction == "entry" and last is not None and last.direction == "entry":
         where = f"on {last.local_date.isoformat()} at {last.border_post.code}" if seen(last) else "at another post"
         flags.append({"code": "entry_while_in_country",
@@ -93,11 +97,11 @@ def check_history(context: InspectionContext) -> Outcome:
     if context.direction == "exit":
         if last is None or last.direction != "entry":
             flags.append({"code": "exit_without_entry", "message": "No entry is recorded before this exit."})
-        elif last.document_id != context.travel_document.id:
+        elif context.travel_document is None or last.document_id != context.travel_document.id:
             which = (f"on {last.local_date.isoformat()} with another document ({last.document.issuing_state} "
                      f"…{last.document.number[-3:]})") if seen(last) else "at another post with another document"
             flags.append({"code": "different_document", "message": f"Entered {which}."})
-    details = {"flags": flags, "previous_crossings": len(context.history) - elsewhere,
+    details: HistoryDetails = {"flags": flags, "previous_crossings": len(context.history) - elsewhere,
                "history_elsewhere": elsewhere > 0}
     if elsewhere and not flags:
         return Outcome(Check("history", "pass", "info", said("history.elsewhere"), details))

@@ -12,21 +12,34 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict, TypeVar, cast
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from openbmis.inspections.messages import Said
+from openbmis.inspections.check_details import (
+    CheckDetails,
+    NoDetails,
+    Severity,
+    SlotCode,
+    Status,
+    StoredCheck,
+)
+from openbmis.inspections.messages import Param, Said
 from openbmis.travellers.fields import DocumentFields
+
+if TYPE_CHECKING:
+    from openbmis.borderposts.models import BorderPost
+    from openbmis.inspections.models import Crossing, Inspection
+    from openbmis.mrz import MRZResult
+    from openbmis.travellers.models import TravelDocument, Traveller
 
 log = logging.getLogger(__name__)
 
-Status = Literal["pass", "warn", "fail", "not_checked"]
-Severity = Literal["info", "warning", "error"]
+T = TypeVar("T")
 
 # The order the inspection screen shows them in.
-SLOTS: tuple[str, ...] = (
+SLOTS: tuple[SlotCode, ...] = (
     "mrz", "document", "watchlist", "stolen_lost", "history", "visa", "stay", "entry_ban", "chip",
     "advance", "document_alerts",
 )
@@ -51,18 +64,19 @@ class Check:
     status: Status
     severity: Severity
     message: str | Said
-    details: dict[str, Any] = field(default_factory=dict)
+    details: CheckDetails = field(default_factory=lambda: NoDetails())
     message_code: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if isinstance(self.message, Said):
             self.message_code, self.params = self.message.code, dict(self.message.params)
             self.message = self.message.english()
 
-    def to_dict(self) -> dict[str, Any]:
-        out = {"code": self.code, "status": self.status, "severity": self.severity, "message": self.message,
-               "details": self.details}
+    def to_dict(self) -> StoredCheck:
+        # __post_init__ made the message its English text
+        out: StoredCheck = {"code": self.code, "status": self.status, "severity": self.severity,
+                            "message": str(self.message), "details": self.details}
         if self.message_code:
             out |= {"message_code": self.message_code, "params": self.params}
         return out
@@ -119,22 +133,24 @@ class Outcome:
 class InspectionContext:
     """Everything a checker may look at. Checkers read; they never write."""
 
-    border_post: Any
+    border_post: BorderPost | None  # None: a manifest that names no arrival post (pre-arrival screening)
     direction: str
     document: DocumentFields
-    mrz_result: Any  # openbmis.mrz.MRZResult or None for manual entry
-    traveller: Any  # travellers.Traveller
-    travel_document: Any  # travellers.TravelDocument
+    mrz_result: MRZResult | None  # None for manual entry
+    traveller: Traveller | None  # not yet saved for a new identity; None before arrival (a manifest person)
+    travel_document: TravelDocument | None  # None before arrival
     at: datetime
     local_date: date
-    history: list[Any]  # the traveller's previous crossings, newest first (admitted and refused)
-    extra: dict[str, Any] = field(default_factory=dict)
+    history: list[Crossing]  # the traveller's previous crossings, newest first (admitted and refused)
+    # what the caller adds (visible_posts, transport_id, prearrival...) and the checkers' memo
+    extra: dict[str, object] = field(default_factory=dict)
 
-    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per inspection: checkers that need the same lookup share it."""
         if key not in self.extra:
             self.extra[key] = compute()
-        return self.extra[key]
+        # what compute() returned for this key (each key is computed by one kind of function)
+        return cast(T, self.extra[key])
 
 
 Checker = Callable[[InspectionContext], Outcome]
@@ -164,7 +180,7 @@ def registered(code: str) -> Checker | None:
 # How a failed check is cleared by a person's review after the inspection (for example every watchlist
 # hit judged "no match"): slot -> function(inspection, slot) -> True when cleared.  A capability that
 # files something reviewable registers one in its AppConfig.ready(); a slot without one stays failed.
-Clearance = Callable[[Any, str], bool]
+Clearance = Callable[["Inspection", str], bool]
 _CLEARANCES: dict[str, Clearance] = {}
 
 
@@ -175,7 +191,7 @@ def register_clearance(code: str, clearance: Clearance) -> None:
     _CLEARANCES[code] = clearance
 
 
-def cleared(inspection: Any, code: str) -> bool:
+def cleared(inspection: Inspection, code: str) -> bool:
     """Whether the failure of check ``code`` on ``inspection`` has since been cleared by a person's review."""
     clearance = _CLEARANCES.get(code)
     return clearance is not None and clearance(inspection, code)
@@ -214,7 +230,7 @@ def run_all(context: InspectionContext) -> tuple[list[Check], list[HitRecord], d
     return checks, hits, timings
 
 
-def suggested_action(checks: list[Check], hits: list[HitRecord] | list[dict[str, Any]]) -> str:
+def suggested_action(checks: list[Check], hits: list[HitRecord] | list[dict[str, object]]) -> str:
     """Refer when anything failed or anything hit; otherwise admit. A person always decides."""
     if hits or any(check.status == "fail" for check in checks):
         return "refer"

@@ -22,6 +22,8 @@ from django.utils.translation import gettext
 # code -> the English text (marked with gettext_noop), or a plural text made by ngettext_lazy(singular, plural,
 # "name of the count parameter"), which chooses its form from that parameter when it is formatted
 _TEXTS: dict[str, Any] = {}
+#: a message parameter as stored (JSON): text or a number
+Param = str | int | float
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # code -> a function that rebuilds parameters in the active language from the check's details (what a
 # library or another app said, stored as codes there, with the English text kept in the parameters)
@@ -54,7 +56,7 @@ class Said:
     """A message code with its parameters (strings and numbers: they are stored as JSON)."""
 
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
 
     def english(self) -> str:
         with translation.override("en"):

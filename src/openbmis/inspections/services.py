@@ -30,6 +30,7 @@ from openbmis.core.pii import short_hash
 from openbmis.core.uploads import megabytes, upload_limit
 from openbmis.inspections import checks as registry
 from openbmis.inspections import messages, mrz_texts, signals
+from openbmis.inspections.check_details import ChipDetails, details_of
 from openbmis.inspections.messages import said
 from openbmis.inspections.models import Crossing, Direction, Inspection, Referral, ReferralNote, RefusalReason
 from openbmis.travellers import services as travellers
@@ -320,11 +321,9 @@ def _blocked_message(blockers: list[Blocker]) -> str:
 
 def suggested_stay(inspection: Inspection) -> date | None:
     """The permitted last day the stay check computed for an entry (None when it computed none)."""
-    for check in inspection.checks:
-        if check.get("code") == "stay":
-            value = (check.get("details") or {}).get("permitted_until")
-            return date.fromisoformat(value) if isinstance(value, str) and value else None
-    return None
+    details = details_of(inspection.checks, "stay")
+    value = details.get("permitted_until") if details else None
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def _admission_rules(actor: Actor, locked: Inspection, note: str, token: ApiToken | None) -> tuple[list[str], list[str]]:
@@ -417,8 +416,8 @@ def decide(
             if entry and permitted_until is None:
                 permitted_until = suggested_stay(locked)
         traveller = locked.traveller
-        flags = [flag["code"] for check in locked.checks if check["code"] == "history"
-                 for flag in check.get("details", {}).get("flags", [])]
+        history = details_of(locked.checks, "history")
+        flags = [flag["code"] for flag in (history.get("flags", []) if history else [])]
         crossing = Crossing.objects.create(
             inspection=locked, traveller=traveller, document=locked.document, border_post=post,
             lane_code=locked.lane.code if locked.lane else "", direction=locked.direction, decision=decision,
@@ -583,13 +582,12 @@ def record_chip_check(actor: Actor, inspection: Inspection, verification: ChipVe
     status, severity = CHIP_STATUS[verification.status]
     message = said(f"chip.{verification.status}", step=verification.failed_step or "") \
         if verification.status == "failed" else said(f"chip.{verification.status}")
-    check = registry.Check("chip", status, severity, message,  # type: ignore[arg-type]
-                           {"verification": str(verification.id), "status": verification.status,
-                            "failed_step": verification.failed_step or None,
-                            "photo": bool(verification.photo),
-                            # the holder's names as DG11 writes them, often in national characters
-                            **({"holder_names": verification.result["holder_names"]}
-                               if (verification.result or {}).get("holder_names") else {})})
+    details: ChipDetails = {"verification": str(verification.id), "status": verification.status,
+                            "failed_step": verification.failed_step or None, "photo": bool(verification.photo)}
+    if (verification.result or {}).get("holder_names"):
+        # the holder's names as DG11 writes them, often in national characters
+        details["holder_names"] = verification.result["holder_names"]
+    check = registry.Check("chip", status, severity, message, details)  # type: ignore[arg-type]
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.status in (Inspection.Status.DECIDED, Inspection.Status.VOIDED):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from openbmis.inspections import messages
+from openbmis.inspections.check_details import AdvanceDetails, AdvanceHit
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
 from openbmis.inspections.messages import said
 from openbmis.manifests import services
@@ -29,7 +28,7 @@ messages.register({
 })
 
 
-def _hit(hit: PreArrivalHit) -> dict[str, Any]:
+def _hit(hit: PreArrivalHit) -> AdvanceHit:
     return {"id": str(hit.id), "list": hit.watchlist.name, "name": hit.name, "score": round(hit.score, 4),
             "status": hit.status, "reason": hit.reason,
             "judged_by": hit.judged_by.get_username() if hit.judged_by else None,
@@ -52,7 +51,7 @@ def check_advance(context: InspectionContext) -> Outcome:
     person = listed[0]
     manifest = person.manifest
     hits = list(person.hits.select_related("watchlist", "judged_by"))
-    details = {"manifest": str(manifest.id), "person": str(person.id), "flight": manifest.flight,
+    details: AdvanceDetails = {"manifest": str(manifest.id), "person": str(person.id), "flight": manifest.flight,
                "carrier": manifest.carrier.code, "origin": manifest.origin, "destination": manifest.destination,
                "arrival_at": manifest.arrival_at.isoformat() if manifest.arrival_at else None,
                "role": person.role, "screening": person.screening, "listed": True,

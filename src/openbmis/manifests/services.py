@@ -34,6 +34,7 @@ from openbmis.audit.refs import value_ref
 from openbmis.borderposts.models import BorderPost
 from openbmis.core.errors import AccessDenied, InvalidInput, NotFound
 from openbmis.inspections import checks as registry
+from openbmis.inspections.check_details import details_of
 from openbmis.manifests.models import Airport, Carrier, Manifest, ManifestPerson, PreArrivalHit
 from openbmis.permits import checkers as permit_checks
 from openbmis.permits import services as permits
@@ -514,8 +515,8 @@ def on_inspection_started(sender: object, inspection: Inspection, **kwargs: obje
     """Signal receiver: link the arriving traveller to their manifest entry (what reconciliation counts)."""
     if inspection.direction != "entry":
         return
-    advance = next((c for c in inspection.checks or () if c.get("code") == "advance"), None)
-    if advance is not None and (advance.get("details") or {}).get("listed") is False:
+    advance = details_of(inspection.checks, "advance")
+    if advance is not None and advance.get("listed") is False:
         return  # the counter's advance check already looked: no current manifest lists this document
     local = timezone.localtime(inspection.created_at, ZoneInfo(inspection.border_post.time_zone)).date()
     document = {"document_number": inspection.document.number, "issuing_state": inspection.document.issuing_state}

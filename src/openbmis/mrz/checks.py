@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Literal, TypedDict
 
 from .model import MRZResult
 from .states import ORGANISATIONS, STATELESS_OR_REFUGEE, same_state_family
@@ -23,6 +23,16 @@ _KINDS = {
 }
 
 
+class FindingDict(TypedDict):
+    """A finding as JSON (:meth:`DocumentCheck.to_dict`): what an inspection keeps in its ``document`` check."""
+
+    code: str
+    severity: Severity
+    message: str
+    field: str | None
+    params: dict[str, str | int]
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentCheck:
     """One finding: a stable ``code``, a ``severity``, an English message for the officer and the ``params``
@@ -34,7 +44,7 @@ class DocumentCheck:
     field: str | None = None
     params: dict[str, str | int] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> FindingDict:
         return {"code": self.code, "severity": self.severity, "message": self.message, "field": self.field,
                 "params": dict(self.params or {})}
 

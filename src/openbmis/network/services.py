@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -42,7 +42,16 @@ from openbmis.network.models import (
 )
 
 if TYPE_CHECKING:
+    from openbmis.inspections.check_details import (
+        EntryBanDetails,
+        StayDetails,
+        StolenLostDetails,
+        VisaDetails,
+        WatchlistDetails,
+    )
     from openbmis.inspections.checks import Check
+
+    ListsAnswered = WatchlistDetails | StolenLostDetails | VisaDetails | StayDetails | EntryBanDetails
     from openbmis.travellers.models import TravelDocument
 
 log = logging.getLogger(__name__)
@@ -341,7 +350,9 @@ def annotate_lists_age(checks: list[Check]) -> None:
     as_of = Enrolment.objects.filter(id=1).values_list("lists_as_of", flat=True).first()
     for check in checks:
         if check.code in CHECKS_ON_LISTS and check.status != "not_checked":
-            check.details["lists_as_of"] = as_of.isoformat() if as_of else None
+            # the slot codes above are those whose details declare ``lists_as_of``
+            details = cast("ListsAnswered", check.details)
+            details["lists_as_of"] = as_of.isoformat() if as_of else None
 
 
 OUTBOX_KEPT = timedelta(days=30)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from openbmis import stay
 from openbmis.inspections import messages
+from openbmis.inspections.check_details import RuleDetails, StayDetails, VisaDetails
 from openbmis.inspections.checks import Check, InspectionContext, Outcome
 from openbmis.inspections.messages import said
 from openbmis.inspections.models import Crossing
 from openbmis.permits import services
-from openbmis.permits.models import Visa, VisaPolicyRule
+from openbmis.permits.models import ResidencePermit, Visa, VisaPolicyRule
 
 # Enough history for any rolling window we expect (the checker reads further back when needed).
 HISTORY_DAYS = 400
@@ -86,7 +86,7 @@ def _lookups(context: InspectionContext) -> services.ArrivalLookups | None:
     return None
 
 
-def _permit(context: InspectionContext) -> Any:
+def _permit(context: InspectionContext) -> ResidencePermit | None:
     batch = _lookups(context)
     if batch is not None:
         return context.memo("permits.permit", lambda: batch.permit(_nationality(context), _number(context)))
@@ -98,18 +98,18 @@ def _rule(context: InspectionContext) -> VisaPolicyRule | None:
     code = str(context.document.get("document_code") or "")
     batch = _lookups(context)
     if batch is not None:
-        return context.memo("permits.rule", lambda: batch.rule(  # type: ignore[no-any-return]
+        return context.memo("permits.rule", lambda: batch.rule(
             _nationality(context), code, _birth_date(context)))
-    return context.memo("permits.rule", lambda: services.find_rule(  # type: ignore[no-any-return]
+    return context.memo("permits.rule", lambda: services.find_rule(
         _nationality(context), code, context.local_date, _birth_date(context)))
 
 
-def _birth_date(context: InspectionContext) -> Any:
+def _birth_date(context: InspectionContext) -> date | None:
     # before arrival there may be no traveller (nobody is created for a manifest person)
-    return context.document.get("birth_date") or getattr(context.traveller, "birth_date", None)
+    return context.document.get("birth_date") or (context.traveller.birth_date if context.traveller is not None else None)
 
 
-def _rule_details(rule: VisaPolicyRule) -> dict[str, Any]:
+def _rule_details(rule: VisaPolicyRule) -> RuleDetails:
     return {"rule_id": str(rule.id), "rule": rule.name, "category": rule.category, "stay_kind": rule.stay_kind,
             "max_stay_days": rule.max_stay_days, "window_days": rule.window_days}
 
@@ -127,7 +127,7 @@ def _usable_visa(context: InspectionContext) -> tuple[Visa | None, list[messages
     return None, problems
 
 
-def _visa_details(visa: Visa) -> dict[str, Any]:
+def _visa_details(visa: Visa) -> VisaDetails:
     return {"visa_id": str(visa.id), "visa_number": visa.number, "entries": visa.entries,
             "valid_from": visa.valid_from.isoformat(), "valid_until": visa.valid_until.isoformat(),
             "duration_days": visa.duration_days, "source": visa.source}
@@ -148,7 +148,7 @@ def check_visa(context: InspectionContext) -> Outcome:
     if rule is None:
         return Outcome(Check("visa", "not_checked", "warning",
                              said("visa.no_rule", nationality=_nationality(context))))
-    details = _rule_details(rule)
+    details: VisaDetails = {**_rule_details(rule)}
     visa, problems = context.memo("permits.visa", lambda: _usable_visa(context))
     if visa is not None:
         details.update(_visa_details(visa))
@@ -181,7 +181,8 @@ def _movements(context: InspectionContext) -> list[stay.Movement]:
     if history and history[-1].local_date > since and len(history) >= 50:
         history = list(Crossing.objects.filter(traveller=context.traveller, local_date__gte=since)
                        .only("direction", "decision", "local_date", "at").order_by("-at"))
-    return [stay.Movement(c.direction, c.local_date) for c in reversed(history) if c.decision == "admit"]
+    return [stay.Movement("entry" if c.direction == "entry" else "exit", c.local_date)
+            for c in reversed(history) if c.decision == "admit"]
 
 
 def check_stay(context: InspectionContext) -> Outcome:
@@ -197,7 +198,7 @@ def check_stay(context: InspectionContext) -> Outcome:
     history = stay.stays_from_movements(_movements(context))
     expiry = context.document.get("expiry_date")
     hard_end = expiry if isinstance(expiry, date) else None
-    details: dict[str, Any] = {}
+    details: StayDetails = {}
     if visa is not None:
         end = min(d for d in (visa.valid_until, hard_end) if d is not None)
         until = stay.permitted_until(stay.FixedStay(visa.duration_days), context.local_date, valid_until=end)
@@ -217,7 +218,7 @@ def check_stay(context: InspectionContext) -> Outcome:
         return Outcome(Check("stay", "not_checked", "warning", why))
     details["missing_exits"] = [d.isoformat() for d in history.missing_exits]
     if hard_end is not None and hard_end < context.local_date:
-        details.update(permitted_until=None, cut_by="document_expiry", document_expiry=hard_end.isoformat())
+        details.update({"permitted_until": None, "cut_by": "document_expiry", "document_expiry": hard_end.isoformat()})
         return Outcome(Check("stay", "fail", "error",
                              said("stay.document_expired", date=hard_end), details))
     if until < context.local_date:
@@ -227,7 +228,7 @@ def check_stay(context: InspectionContext) -> Outcome:
     details["permitted_until"] = until.isoformat()
     days = (until - context.local_date).days + 1
     if hard_end is not None and until == hard_end and uncut > until:
-        details.update(cut_by="document_expiry", document_expiry=hard_end.isoformat())
+        details.update({"cut_by": "document_expiry", "document_expiry": hard_end.isoformat()})
         return Outcome(Check("stay", "warn", "warning",
                              said("stay.until.cut_by_expiry", until=until, days=days), details))
     if history.missing_exits:
@@ -247,7 +248,7 @@ def _check_exit(context: InspectionContext) -> Outcome:
         return Outcome(Check("stay", "pass", "info", said("stay.no_limit", entered=entry.local_date),
                              {"overstay_days": 0, "entry_id": str(entry.id), "permitted_until": None}))
     days = stay.overstay_days(until, context.local_date)
-    details = {"overstay_days": days, "permitted_until": until.isoformat(), "entry_id": str(entry.id),
+    details: StayDetails = {"overstay_days": days, "permitted_until": until.isoformat(), "entry_id": str(entry.id),
                "entry_date": entry.local_date.isoformat(),
                "days_stayed": (context.local_date - entry.local_date).days + 1}
     if days:

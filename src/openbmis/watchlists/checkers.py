@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 from openbmis import screening as engine
 from openbmis.inspections import messages
+from openbmis.inspections.check_details import StolenLostDetails, WatchlistDetails
 from openbmis.inspections.checks import Check, HitRecord, InspectionContext, Outcome
 from openbmis.inspections.messages import said
 from openbmis.watchlists.matching import (
@@ -75,7 +76,7 @@ def check_watchlist(context: InspectionContext) -> Outcome:
     hits = search_persons(snapshot, query)
     remember(getattr(context.traveller, "id", None), hits)
     remember_elsewhere(context, hits)
-    details = {"lists": snapshot.person_lists, "entries": len(snapshot.persons), "hits": len(hits)}
+    details: WatchlistDetails = {"lists": snapshot.person_lists, "entries": len(snapshot.persons), "hits": len(hits)}
     if not hits:
         return Outcome(Check("watchlist", "pass", "info", said("watchlist.clear", lists=snapshot.person_lists), details))
     fresh, known = _summary(hits)
@@ -102,7 +103,7 @@ def check_stolen_lost(context: InspectionContext) -> Outcome:
     hits = search_documents(snapshot, state, number)
     remember(getattr(context.traveller, "id", None), hits)
     remember_elsewhere(context, hits)
-    details = {"lists": snapshot.document_lists, "hits": len(hits)}
+    details: StolenLostDetails = {"lists": snapshot.document_lists, "hits": len(hits)}
     if not hits:
         return Outcome(Check("stolen_lost", "pass", "info", said("stolen_lost.clear"), details))
     exact = [h for h in hits if h["exact"]]

@@ -21,6 +21,7 @@ from openbmis.accounts.models import ApiToken
 from openbmis.audit import services as audit
 from openbmis.core import installation
 from openbmis.core.errors import NotFound
+from openbmis.inspections.check_details import StayDetails, details_of
 from openbmis.inspections.models import Crossing
 from openbmis.permits import presence
 from openbmis.permits.models import (
@@ -102,24 +103,26 @@ def on_crossing_recorded(sender: object, crossing: Crossing, **kwargs: object) -
     if crossing.decision != "admit":
         return
     presence.note_crossing(crossing)
-    checks = {check["code"]: check for check in crossing.inspection.checks}
+    checks = crossing.inspection.checks
     if crossing.direction == "entry":
-        visa_id = checks.get("visa", {}).get("details", {}).get("visa_id")
+        visa = details_of(checks, "visa")
+        visa_id = visa.get("visa_id") if visa else None
         if visa_id:
             VisaUse.objects.create(visa_id=visa_id, crossing=crossing)
         return
-    details = checks.get("stay", {}).get("details", {})
+    details: StayDetails = details_of(checks, "stay") or {}
     days = int(details.get("overstay_days") or 0)
     current = open_overstay_for(crossing.traveller)
     if current is None and days <= 0:
         return
     if current is None:
-        entry = Crossing.objects.filter(id=details.get("entry_id")).first()
-        if entry is None or Overstay.objects.filter(entry=entry).exists():
+        entry_id, until = details.get("entry_id"), details.get("permitted_until")
+        entry = Crossing.objects.filter(id=entry_id).first() if entry_id else None
+        if entry is None or until is None or Overstay.objects.filter(entry=entry).exists():
             return
         current = Overstay(traveller=crossing.traveller, entry=entry, border_post_id=entry.border_post_id,
                            nationality=entry.nationality, entry_date=entry.local_date,
-                           permitted_until=date.fromisoformat(details["permitted_until"]), detected_at=crossing.at)
+                           permitted_until=date.fromisoformat(until), detected_at=crossing.at)
     current.status = Overstay.Status.EXITED
     current.exit = crossing
     current.ended_at = crossing.at

@@ -7,22 +7,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from django.utils.translation import gettext as _
 
+from openbmis.accounts.actors import user_of
 from openbmis.accounts.roles import Permission, Role, permission
 from openbmis.core.errors import AccessDenied
 
 if TYPE_CHECKING:
-    from openbmis.accounts.models import ApiToken
+    from django.db.models import Model, QuerySet
+
+    from openbmis.accounts.actors import Actor
+    from openbmis.accounts.models import ApiToken, User
+    from openbmis.borderposts.models import BorderPost
+
+    _Row = TypeVar("_Row", bound=Model)
 
 
 @dataclass(frozen=True)
 class Grant:
     role: Role
     post_id: UUID | None  # None: held nationally
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A part of the system that acts with fixed grants instead of a user's roles: the monthly report's scheduler
+    reads national statistics as an analyst without identities access, so small cells stay hidden."""
+
+    label: str
+    fixed_grants: tuple[Grant, ...]
+    can_view_identities: bool = False
+
+    def get_username(self) -> str:
+        return self.label
 
 
 class AllPosts:
@@ -36,7 +56,7 @@ ALL_POSTS = AllPosts()
 
 # Filters over a user's grants (for example: a role suspended while a required certificate is not valid).
 # Apps register them in AppConfig.ready(); this stays the one place where access is decided.
-GrantFilter = Callable[[Any, list[Grant]], list[Grant]]
+GrantFilter = Callable[["User", list[Grant]], list[Grant]]
 GRANT_FILTERS: list[GrantFilter] = []
 
 
@@ -46,20 +66,25 @@ def register_grant_filter(grant_filter: GrantFilter) -> None:
 PostScope = AllPosts | frozenset[UUID]
 
 
-def grants(user: Any) -> list[Grant]:
-    """The user's role grants, loaded once per user object (that is, once per request)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def grants(user: Actor | Principal) -> list[Grant]:
+    """The user's role grants, loaded once per user object (that is, once per request); a principal's fixed
+    grants; none for the system's label or an anonymous visitor."""
+    if isinstance(user, Principal):
+        return list(user.fixed_grants)
+    signed_in = user_of(user)
+    if signed_in is None or not signed_in.is_active:
         return []
-    cached = getattr(user, "_openbmis_grants", None)
+    cached: list[Grant] | None = signed_in.__dict__.get("_openbmis_grants")  # kept on this user object only
     if cached is None:
-        cached = [Grant(Role(role), post_id) for role, post_id in user.role_assignments.values_list("role", "border_post_id")]
+        cached = [Grant(Role(role), post_id)
+                  for role, post_id in signed_in.role_assignments.values_list("role", "border_post_id")]
         for grant_filter in GRANT_FILTERS:
-            cached = grant_filter(user, cached)
-        user._openbmis_grants = cached
+            cached = grant_filter(signed_in, cached)
+        signed_in.__dict__["_openbmis_grants"] = cached
     return cached
 
 
-def roles(user: Any) -> set[Role]:
+def roles(user: Actor | Principal) -> set[Role]:
     return {g.role for g in grants(user)}
 
 
@@ -69,7 +94,7 @@ def _token_allows(token: ApiToken | None, perm: Permission) -> bool:
     return perm.scope in (token.scopes or [])
 
 
-def _role_grants(user: Any, perm: Permission) -> list[Grant]:
+def _role_grants(user: Actor | Principal, perm: Permission) -> list[Grant]:
     matching = [g for g in grants(user) if g.role in perm.roles]
     if perm.name == "identities.view" and user_can_view_identities(user):
         matching += [g for g in grants(user) if g.role == Role.ANALYST]
@@ -78,11 +103,14 @@ def _role_grants(user: Any, perm: Permission) -> list[Grant]:
     return matching
 
 
-def user_can_view_identities(user: Any) -> bool:
-    return bool(getattr(user, "can_view_identities", False))
+def user_can_view_identities(user: Actor | Principal) -> bool:
+    if isinstance(user, Principal):
+        return user.can_view_identities
+    signed_in = user_of(user)
+    return signed_in is not None and bool(signed_in.can_view_identities)
 
 
-def post_scope(user: Any, name: str, token: ApiToken | None = None) -> PostScope:
+def post_scope(user: Actor | Principal, name: str, token: ApiToken | None = None) -> PostScope:
     """The posts at which the user holds the permission (ALL_POSTS, or a possibly empty set)."""
     perm = permission(name)
     if not _token_allows(token, perm):
@@ -93,7 +121,8 @@ def post_scope(user: Any, name: str, token: ApiToken | None = None) -> PostScope
     return frozenset(g.post_id for g in matching if g.post_id is not None)
 
 
-def limit_to_scope(queryset: Any, user: Any, name: str, token: ApiToken | None = None, field: str = "border_post_id") -> Any:
+def limit_to_scope(queryset: QuerySet[_Row], user: Actor | Principal, name: str, token: ApiToken | None = None,
+                   field: str = "border_post_id") -> QuerySet[_Row]:
     """``queryset`` narrowed to the rows whose ``field`` is a post where the user holds ``name`` (unchanged for a
     national holder; empty when held nowhere)."""
     scope = post_scope(user, name, token)
@@ -102,7 +131,7 @@ def limit_to_scope(queryset: Any, user: Any, name: str, token: ApiToken | None =
     return queryset.filter(**{f"{field}__in": scope})
 
 
-def has_permission(user: Any, name: str, post_id: UUID | None = None, token: ApiToken | None = None) -> bool:
+def has_permission(user: Actor | Principal, name: str, post_id: UUID | None = None, token: ApiToken | None = None) -> bool:
     """True if the permission is held at ``post_id`` (or anywhere, when ``post_id`` is None)."""
     scope = post_scope(user, name, token)
     if isinstance(scope, AllPosts):
@@ -120,14 +149,14 @@ def require_scope(token: ApiToken | None, name: str) -> None:
                            % {"scope": perm.scope}, scope=perm.scope)
 
 
-def require(user: Any, name: str, post: Any = None, token: ApiToken | None = None) -> None:
+def require(user: Actor | Principal, name: str, post: BorderPost | UUID | None = None, token: ApiToken | None = None) -> None:
     """Raise AccessDenied naming what is missing unless the permission is held (at ``post``)."""
     perm = permission(name)
     require_scope(token, name)
-    post_id = getattr(post, "id", post)
+    post_id = post if post is None or isinstance(post, UUID) else post.id
     if not has_permission(user, name, post_id, token):
         if post is not None:
-            code = getattr(post, "code", str(post_id))
+            code = str(post) if isinstance(post, UUID) else post.code
             raise AccessDenied(_("you have no access to border post %(code)s for: %(description)s")
                                % {"code": code, "description": str(perm.description).lower()})
         raise AccessDenied(_("your roles do not allow: %(description)s")

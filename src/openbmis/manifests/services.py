@@ -39,6 +39,7 @@ from openbmis.manifests.models import Airport, Carrier, Manifest, ManifestPerson
 from openbmis.permits import checkers as permit_checks
 from openbmis.permits import services as permits
 from openbmis.travellers.fields import DocumentFields
+from openbmis.travellers.services import current_identity
 
 if TYPE_CHECKING:
     from openbmis.inspections.models import Inspection
@@ -268,15 +269,6 @@ def _document_fields(person: ManifestPerson) -> DocumentFields:
     }
 
 
-def _current(traveller: Traveller) -> Traveller:
-    """The traveller that ``traveller`` was merged into, followed to the end (itself when never merged)."""
-    while traveller.merged_into_id is not None:
-        merged = traveller.merged_into
-        assert merged is not None  # its id is set
-        traveller = merged
-    return traveller
-
-
 def _known_traveller(fields: DocumentFields) -> Traveller | None:
     """The traveller already holding this document, if any (read only: nobody is created)."""
     from openbmis.travellers.models import TravelDocument
@@ -287,7 +279,7 @@ def _known_traveller(fields: DocumentFields) -> Traveller | None:
              .filter(issuing_state=fields["issuing_state"], number=fields["document_number"]).first())
     if found is None:
         return None
-    return _current(found.traveller)
+    return current_identity(found.traveller)
 
 
 def _known_travellers(documents: list[DocumentFields]) -> dict[tuple[str, str], Traveller]:
@@ -305,7 +297,7 @@ def _known_travellers(documents: list[DocumentFields]) -> dict[tuple[str, str], 
         for state, number in chunk:
             query |= Q(issuing_state=state, number=number)
         for doc in TravelDocument.objects.select_related("traveller").filter(query):
-            found[(doc.issuing_state, doc.number)] = _current(doc.traveller)
+            found[(doc.issuing_state, doc.number)] = current_identity(doc.traveller)
     return found
 
 

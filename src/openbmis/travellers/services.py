@@ -36,6 +36,15 @@ def _name(primary: str, secondary: str) -> str:
     return f"{primary} {secondary}".strip()
 
 
+def current_identity(traveller: Traveller) -> Traveller:
+    """The identity that ``traveller`` was merged into, followed to the end (itself when never merged)."""
+    while traveller.merged_into_id is not None:
+        merged = traveller.merged_into
+        assert merged is not None  # its id is set
+        traveller = merged
+    return traveller
+
+
 def identify(fields: DocumentFields) -> Resolution:
     """Who carries this document? Reads only: what is new comes back unsaved (``how`` = linked or new),
     so that checks can run before anything is written; :func:`register` then saves it.
@@ -50,10 +59,7 @@ def identify(fields: DocumentFields) -> Resolution:
                            field="document_number" if not number else "issuing_state")
     existing = TravelDocument.objects.select_related("traveller").filter(issuing_state=issuer, number=number).first()
     if existing is not None:
-        traveller = existing.traveller
-        while traveller.merged_into_id is not None:
-            traveller = traveller.merged_into  # type: ignore[assignment]
-        return Resolution(traveller, existing, "known_document", existing.link_confidence)
+        return Resolution(current_identity(existing.traveller), existing, "known_document", existing.link_confidence)
     matched, confidence, reason = _match_identity(fields)
     how = "linked"
     if matched is not None:

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_noop
 
 from openbmis import screening as engine
 from openbmis.inspections import messages
-from openbmis.inspections.checks import EarlierJudgement, HitRecord
+from openbmis.inspections.checks import EarlierJudgement, HitRecord, InspectionContext
 from openbmis.inspections.messages import said
 from openbmis.watchlists.models import DocumentAlert, NoMatchMemory, Watchlist, WatchlistEntry, WatchlistState
 from openbmis.watchlists.records import document_key, entry_from_data
@@ -432,15 +433,16 @@ def _mark(hit: HitRecord, earlier: EarlierJudgement | None) -> None:
 #: ``source(context, entry_ids)`` and answers ``{entry_id: {"by", "by_id", "at", "date", "reason", ...}}``;
 #: such a memory has no ``id`` until the hit is filed, when :func:`services.file_inspection_hits` writes it to
 #: :class:`NoMatchMemory` for the traveller just registered.
-_MEMORY_SOURCES: list[Any] = []
+MemorySource = Callable[[InspectionContext, list[str]], dict[str, EarlierJudgement]]
+_MEMORY_SOURCES: list[MemorySource] = []
 
 
-def remember_from(source: Any) -> None:
+def remember_from(source: MemorySource) -> None:
     if source not in _MEMORY_SOURCES:
         _MEMORY_SOURCES.append(source)
 
 
-def remember_elsewhere(context: Any, hits: list[HitRecord]) -> None:
+def remember_elsewhere(context: InspectionContext, hits: list[HitRecord]) -> None:
     """Mark hits judged "no match" by a registered source (before arrival), for an inspection's ``context``."""
     missing = [h for h in hits if not h["previous_no_match"]]
     if not missing or context.extra.get("prearrival"):

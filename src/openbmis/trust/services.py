@@ -32,6 +32,7 @@ from openbmis.core.validation import clean_file_name
 from openbmis.epassport.sod import ASN1_ERRORS, certificates_of, parse_signed_data
 from openbmis.epassport.tlv import Strictness
 from openbmis.epassport.trust import MASTER_LIST_OID
+from openbmis.inspections.check_details import HolderNames
 from openbmis.trust.models import ChipVerification, TrustEntry, TrustImport, TrustState
 
 log = logging.getLogger(__name__)
@@ -417,13 +418,6 @@ def _readable_name(icao: str) -> str:
     primary, _, secondary = icao.partition("<<")
     words = [" ".join(part.replace("<", " ").split()) for part in (primary, secondary)]
     return ", ".join(w for w in words if w)
-
-
-class HolderNames(TypedDict, total=False):
-    """The holder's names from DG11, as people write them (kept in the chip report and the chip check)."""
-
-    full_name: str  # in national characters
-    other_names: list[str]
 
 
 def holder_names(dg11: object) -> HolderNames:

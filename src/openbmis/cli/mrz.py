@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -48,7 +49,7 @@ def _blocks(text: str) -> list[str]:
     return blocks
 
 
-def _parse_one(text: str, today: date | None, repair: bool) -> dict[str, Any]:
+def _parse_one(text: str, today: date | None, repair: bool) -> Mapping[str, object]:
     try:
         return parse(text, today=today, repair=repair).to_dict()
     except MRZError as error:

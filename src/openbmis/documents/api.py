@@ -58,8 +58,7 @@ def read_mrz(request: HttpRequest, payload: MRZIn) -> dict[str, Any]:
         raise InvalidInput(mrz_texts.error_text(exc), field="mrz") from None
     data = result.to_dict()
     checks = mrz.check_document(result, today, expiring_within_days=payload.expiring_within_days)
-    data["document_checks"] = [check.to_dict() for check in checks]
-    return data
+    return {**data, "document_checks": [check.to_dict() for check in checks]}
 
 
 class LibraryQuery(Schema):

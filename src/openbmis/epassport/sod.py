@@ -10,7 +10,7 @@ signer certificate (DSC) is normally included.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar
 
 from asn1crypto import algos, cms, core, x509
 from cryptography import x509 as cx509
@@ -147,7 +147,10 @@ def find_signer(
     return None
 
 
-def _load_strict(spec: Any, data: bytes, where: str, *, force: bool = True) -> Any:
+_Value = TypeVar("_Value", bound=core.Asn1Value)
+
+
+def _load_strict(spec: type[_Value], data: bytes, where: str, *, force: bool = True) -> _Value:
     try:
         value = spec.load(data, strict=True)
         if not force:

@@ -225,7 +225,8 @@ def start_inspection(
                "transport_id": transport_id.strip().upper()[:20]},
     )
     found, hits, timings = registry.run_all(context)
-    document_data = mrz_result.to_dict() if mrz_result is not None else {
+    # a plain dict (the MRZ reading's TypedDict copied) as the national name may be added to it
+    document_data: dict[str, object] = {**mrz_result.to_dict()} if mrz_result is not None else {
         **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()}, "format": "manual",
     }
     if national:

@@ -25,7 +25,16 @@ sources disagree.
 from .checkdigit import check_digit
 from .checks import DocumentCheck, check_document
 from .errors import MRZError, MRZFieldError, MRZFormatError, TransliterationError
-from .model import Correction, FieldError, MRZFields, MRZFormat, MRZResult, MRZWarning
+from .model import (
+    Correction,
+    FieldError,
+    MRZFields,
+    MRZFieldsRecord,
+    MRZFormat,
+    MRZResult,
+    MRZResultRecord,
+    MRZWarning,
+)
 from .parser import DEFAULT_EXPIRY_HORIZON_YEARS, normalise, parse
 from .states import State, lookup_state, states
 from .transliteration import transliterate
@@ -39,9 +48,11 @@ __all__ = [
     "MRZError",
     "MRZFieldError",
     "MRZFields",
+    "MRZFieldsRecord",
     "MRZFormat",
     "MRZFormatError",
     "MRZResult",
+    "MRZResultRecord",
     "MRZWarning",
     "State",
     "TransliterationError",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Literal
+from typing import Literal, TypedDict, cast
 
 MRZFormat = Literal["TD1", "TD2", "TD3", "MRVA", "MRVB"]
 FORMATS: tuple[MRZFormat, ...] = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
@@ -62,6 +63,40 @@ class MRZWarning:
         return {"code": self.code, "field": self.field, "message": self.message}
 
 
+class MRZFieldsRecord(TypedDict):
+    """:class:`MRZFields` as JSON (:meth:`MRZFields.to_dict`): dates as ISO strings."""
+
+    format: MRZFormat
+    document_code: str
+    issuing_state: str
+    document_number: str
+    primary_identifier: str
+    secondary_identifier: str
+    nationality: str
+    birth_date: str | None
+    sex: str
+    expiry_date: str | None
+    optional_data: str
+    optional_data_2: str
+
+
+class _MRZFieldsArguments(TypedDict, total=False):
+    """The keyword arguments of :class:`MRZFields`, as :meth:`MRZFields.from_dict` passes them."""
+
+    format: MRZFormat
+    document_code: str
+    issuing_state: str
+    document_number: str
+    primary_identifier: str
+    secondary_identifier: str
+    nationality: str
+    birth_date: date | None
+    sex: str
+    expiry_date: date | None
+    optional_data: str
+    optional_data_2: str
+
+
 @dataclass(frozen=True, slots=True)
 class MRZFields:
     """The data an MRZ carries, independent of its layout: what :func:`~openbmis.mrz.make` writes.
@@ -85,10 +120,10 @@ class MRZFields:
     optional_data_2: str = ""
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> MRZFields:
+    def from_dict(cls, data: Mapping[str, object]) -> MRZFields:
         """Build from a JSON-style mapping (ISO date strings accepted); unknown keys are ignored."""
         names = {f.name for f in fields(cls)}
-        values: dict[str, Any] = {k: v for k, v in data.items() if k in names}
+        values: dict[str, object] = {k: v for k, v in data.items() if k in names}
         for key in ("birth_date", "expiry_date"):
             value = values.get(key)
             if isinstance(value, str):
@@ -96,9 +131,10 @@ class MRZFields:
         for key in ("optional_data", "optional_data_2", "secondary_identifier"):
             if values.get(key) is None:
                 values[key] = ""
-        return cls(**values)
+        # A JSON-style mapping from the caller: its values are taken as the fields' types, unchecked as before.
+        return cls(**cast(_MRZFieldsArguments, values))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> MRZFieldsRecord:
         return {
             "format": self.format,
             "document_code": self.document_code,
@@ -113,6 +149,31 @@ class MRZFields:
             "optional_data": self.optional_data,
             "optional_data_2": self.optional_data_2,
         }
+
+
+class MRZResultRecord(TypedDict):
+    """An :class:`MRZResult` as JSON (:meth:`MRZResult.to_dict`): ``openbmis mrz parse``, ``POST /api/documents/mrz``
+    and an inspection's ``document_data``."""
+
+    format: MRZFormat
+    document_code: str
+    issuing_state: str
+    document_number: str
+    primary_identifier: str
+    secondary_identifier: str
+    nationality: str
+    birth_date: str | None
+    sex: str | None
+    expiry_date: str | None
+    optional_data: str
+    optional_data_2: str
+    names_truncated: bool
+    specimen: bool
+    check_digits: dict[str, str]
+    valid: bool
+    errors: list[dict[str, str | None]]  # FieldError.to_dict()
+    corrections: list[dict[str, str | int]]  # Correction.to_dict()
+    warnings: list[dict[str, str | None]]  # MRZWarning.to_dict()
 
 
 @dataclass(slots=True)
@@ -168,7 +229,7 @@ class MRZResult:
             optional_data_2=self.optional_data_2,
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> MRZResultRecord:
         """The JSON object of ``openbmis mrz parse`` and ``POST /api/documents/mrz``."""
         return {
             "format": self.format,

@@ -38,15 +38,27 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, TypedDict
 
 from .errors import MRZError
-from .model import MRZResult
+from .model import MRZResult, MRZResultRecord
 from .parser import DEFAULT_EXPIRY_HORIZON_YEARS, parse
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Protocol
+
     import numpy as np
+    from numpy.typing import NDArray
     from PIL import Image
+
+    class _Engine(Protocol):
+        """What :func:`scan` uses of a RapidOCR instance: one call per image, its output read by name."""
+
+        def __call__(
+            self, img: NDArray[np.uint8], /, use_det: bool | None = ..., use_cls: bool | None = ...,
+            use_rec: bool | None = ...,
+        ) -> object: ...
 
 __all__ = [
     "MAX_IMAGE_PIXELS",
@@ -90,6 +102,33 @@ class OCRUnavailableError(OCRError):
     """The OCR stack (the ``ocr`` extra) is not installed."""
 
 
+class OCRLineRecord(TypedDict):
+    """An :class:`OCRLine` as JSON (in :class:`OCRRecord`)."""
+
+    text: str
+    normalised: str
+    confidence: float
+    box: list[list[float]]
+
+
+class OCRRecord(TypedDict):
+    """How the OCR read an MRZ, as JSON: the ``ocr`` object of :meth:`ScanResult.to_dict`."""
+
+    engine: str
+    seconds: float
+    timings: dict[str, float]
+    image_size: list[int]
+    candidates: int
+    lines: list[OCRLineRecord]
+    min_confidence: float
+
+
+class ScanRecord(MRZResultRecord):
+    """A :class:`ScanResult` as JSON: the parse JSON plus the ``ocr`` object."""
+
+    ocr: OCRRecord
+
+
 @dataclass(frozen=True, slots=True)
 class OCRLine:
     """One MRZ line as the OCR read it."""
@@ -99,7 +138,7 @@ class OCRLine:
     confidence: float  # the recogniser's mean character confidence, 0-1
     box: tuple[tuple[float, float], ...]  # corners in the image, clockwise from top left
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> OCRLineRecord:
         """A JSON-ready mapping."""
         return {
             "text": self.text,
@@ -126,19 +165,20 @@ class ScanResult:
         """Every check of the parsed MRZ passes (after the accepted corrections)."""
         return self.mrz.valid
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ScanRecord:
         """The JSON of ``openbmis mrz parse`` plus an ``ocr`` object with the reading's metadata."""
-        out = self.mrz.to_dict()
-        out["ocr"] = {
-            "engine": self.engine,
-            "seconds": round(self.seconds, 3),
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-            "image_size": list(self.image_size),
-            "candidates": self.candidates,
-            "lines": [line.to_dict() for line in self.lines],
-            "min_confidence": round(min((line.confidence for line in self.lines), default=0.0), 4),
+        return {
+            **self.mrz.to_dict(),
+            "ocr": {
+                "engine": self.engine,
+                "seconds": round(self.seconds, 3),
+                "timings": {k: round(v, 3) for k, v in self.timings.items()},
+                "image_size": list(self.image_size),
+                "candidates": self.candidates,
+                "lines": [line.to_dict() for line in self.lines],
+                "min_confidence": round(min((line.confidence for line in self.lines), default=0.0), 4),
+            },
         }
-        return out
 
 
 # --- normalisation ---------------------------------------------------------------------------------
@@ -238,7 +278,7 @@ def _best_parse(
 # --- the OCR engine -----------------------------------------------------------------------------------
 
 _ENGINE_LOCK = threading.Lock()
-_ENGINE: Any = None
+_ENGINE: _Engine | None = None
 
 
 def _rapidocr_models() -> tuple[Path, Path, Path]:
@@ -264,7 +304,7 @@ def _rapidocr_models() -> tuple[Path, Path, Path]:
     return paths
 
 
-def _engine() -> Any:
+def _engine() -> _Engine:
     """The RapidOCR instance, made once (loading the models takes seconds)."""
     global _ENGINE
     with _ENGINE_LOCK:
@@ -371,7 +411,7 @@ class _Box:
     centre: tuple[float, float]
 
 
-def _box(quad: Any) -> _Box:
+def _box(quad: Iterable[Iterable[float]]) -> _Box:
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = ((float(x), float(y)) for x, y in quad)
     width = (math.hypot(x1 - x0, y1 - y0) + math.hypot(x2 - x3, y2 - y3)) / 2
     height = (math.hypot(x3 - x0, y3 - y0) + math.hypot(x2 - x1, y2 - y1)) / 2
@@ -389,7 +429,7 @@ def _candidates(boxes: list[_Box]) -> list[_Box]:
     return [b for b in thin if b.width >= 0.45 * longest]
 
 
-def _crop(image: Image.Image, box: _Box) -> np.ndarray:
+def _crop(image: Image.Image, box: _Box) -> NDArray[np.uint8]:
     """The line under ``box``, straightened, with a little margin, as a BGR array for the recogniser."""
     import numpy as np
     from PIL import Image as PILImage
@@ -450,7 +490,8 @@ def scan(
         except Exception:  # noqa: BLE001 - rapidocr raises its own error when it finds no text
             detected = None
     timings["detect"] = time.perf_counter() - mark
-    quads = [] if detected is None or getattr(detected, "boxes", None) is None else list(detected.boxes)
+    boxes = getattr(detected, "boxes", None)  # None when nothing was detected
+    quads = [] if boxes is None else list(boxes)
     candidates = _order(_candidates([_box(q) for q in quads])) if quads else []
     if not candidates:
         raise MRZNotFoundError(
@@ -463,7 +504,7 @@ def scan(
 
     mark = time.perf_counter()
     read: list[tuple[_Box, str, float]] = []
-    strips: dict[_Box, np.ndarray] = {}
+    strips: dict[_Box, NDArray[np.uint8]] = {}
     for box in candidates:
         strips[box] = _crop(picture, box)
         with _ENGINE_LOCK:
@@ -509,7 +550,7 @@ def scan(
 
 
 def _glyph_check(
-    result: MRZResult, fixed: list[str], strips: list[np.ndarray], repair: bool, today: date, horizon: int
+    result: MRZResult, fixed: list[str], strips: list[NDArray[np.uint8]], repair: bool, today: date, horizon: int
 ) -> tuple[MRZResult, list[str]]:
     """Re-decide look-alikes (O/0, I/1...) in alphanumeric fields by the document's own glyphs.
 

@@ -22,6 +22,7 @@ from .model import MRZFormat
 
 if TYPE_CHECKING:
     import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = ["PAIRS", "glyph_suggestions"]
 
@@ -57,7 +58,7 @@ _LETTER_FIELDS = frozenset({"names", "issuing_state", "nationality", "document_c
 _OPEN_FIELDS = frozenset({"document_number", "optional_data", "optional_data_2"})
 
 
-def _cells(strip: np.ndarray, count: int) -> list[np.ndarray] | None:
+def _cells(strip: NDArray[np.uint8], count: int) -> list[NDArray[np.float32 | np.float64]] | None:
     """``count`` fixed-pitch character cells of a BGR line strip, each unit-normed.
 
     Each cell is aligned on its own glyph: centred on the ink's columns and resting on its lowest ink
@@ -92,7 +93,7 @@ def _cells(strip: np.ndarray, count: int) -> list[np.ndarray] | None:
     # high): a height taken from each line's own glyphs would scale a line of digits differently from
     # a line of letters and hide exactly the difference sought.
     height = pitch * 1.3
-    cells = []
+    cells: list[NDArray[np.float32 | np.float64]] = []
     for box in boxes:
         if box is None:
             cells.append(np.zeros((_CELL_H, _CELL_W), dtype=np.float32))
@@ -107,7 +108,7 @@ def _cells(strip: np.ndarray, count: int) -> list[np.ndarray] | None:
     return cells
 
 
-def _similarity(cell: np.ndarray, prototype: np.ndarray) -> float:
+def _similarity(cell: NDArray[np.float32 | np.float64], prototype: NDArray[np.float32 | np.float64]) -> float:
     """Best correlation of ``cell`` with ``prototype`` over shifts of one resampled pixel."""
     import numpy as np
 
@@ -120,7 +121,7 @@ def _similarity(cell: np.ndarray, prototype: np.ndarray) -> float:
 
 
 def glyph_suggestions(
-    fmt: MRZFormat, lines: list[str], strips: list[np.ndarray]
+    fmt: MRZFormat, lines: list[str], strips: list[NDArray[np.uint8]]
 ) -> list[tuple[int, int, str, float]]:
     """Where a character of a document number or optional data looks like its OCR look-alike.
 
@@ -138,7 +139,7 @@ def glyph_suggestions(
         return []
     names = layout.cell_names()
     per_line = [_cells(strip, len(text)) for strip, text in zip(strips, lines, strict=True)]
-    samples: dict[str, list[np.ndarray]] = {}
+    samples: dict[str, list[NDArray[np.float32 | np.float64]]] = {}
     uncertain: list[tuple[int, int, str]] = []
     for li, (text, cells) in enumerate(zip(lines, per_line, strict=True)):
         if cells is None or len(text) != layout.line_length:

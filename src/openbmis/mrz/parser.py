@@ -369,7 +369,7 @@ class _Plan:
     def __init__(self, layout: Layout) -> None:
         width = layout.line_length
 
-        def span(segment: Segment) -> slice:
+        def span(segment: Segment) -> slice[int, int, None]:
             line, start, end = segment
             return slice(line * width + start, line * width + end)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from .checkdigit import check_digit_value
 from .errors import MRZFieldError
@@ -108,7 +107,7 @@ def _code(fields: MRZFields, layout: Layout) -> str:
     return code.ljust(2, "<")
 
 
-def make(fields: MRZFields | Mapping[str, Any], *, transliterate_names: bool = True) -> str:
+def make(fields: MRZFields | Mapping[str, object], *, transliterate_names: bool = True) -> str:
     """The MRZ lines (joined by ``\\n``) that carry ``fields``, every check digit computed.
 
     Names are transliterated per Doc 9303 Part 3 (``transliterate_names``) and truncated when they do

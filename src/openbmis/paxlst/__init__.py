@@ -14,7 +14,21 @@ acknowledgements:
 """
 
 from .errors import Issue, IssueRecord, PaxlstError
-from .model import Bags, Document, Interchange, Leg, Message, Person
+from .model import (
+    Bags,
+    BagsRecord,
+    Document,
+    DocumentRecord,
+    Interchange,
+    InterchangeHeaderRecord,
+    InterchangeRecord,
+    Leg,
+    LegRecord,
+    Message,
+    MessageRecord,
+    Person,
+    PersonRecord,
+)
 from .reader import SUPPORTED_RELEASES, parse
 from .syntax import Delimiters, Segment, tokenize
 from .writer import write_cusres, write_paxlst
@@ -22,15 +36,22 @@ from .writer import write_cusres, write_paxlst
 __all__ = [
     "SUPPORTED_RELEASES",
     "Bags",
+    "BagsRecord",
     "Delimiters",
     "Document",
+    "DocumentRecord",
     "Interchange",
+    "InterchangeHeaderRecord",
+    "InterchangeRecord",
     "Issue",
     "IssueRecord",
     "Leg",
+    "LegRecord",
     "Message",
+    "MessageRecord",
     "PaxlstError",
     "Person",
+    "PersonRecord",
     "Segment",
     "parse",
     "tokenize",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
-from .errors import Issue
+from .errors import Issue, IssueRecord
 
 #: BGM document name codes (UNTDID 1001 as used by the WCO/IATA/ICAO API guidelines).
 KIND_BY_CODE = {"745": "passengers", "250": "crew"}
@@ -22,6 +22,16 @@ ROLE_BY_PARTY = {
 }
 
 
+class DocumentRecord(TypedDict):
+    """A :class:`Document` as JSON (inside a :class:`PersonRecord`)."""
+
+    type: str
+    number: str
+    issuing_state: str | None
+    expiry_date: str | None
+    issue_date: str | None
+
+
 @dataclass(slots=True)
 class Document:
     type: str = ""
@@ -30,7 +40,7 @@ class Document:
     expiry_date: str | None = None
     issue_date: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DocumentRecord:
         return {
             "type": self.type,
             "number": self.number,
@@ -40,14 +50,48 @@ class Document:
         }
 
 
+class BagsRecord(TypedDict):
+    """:class:`Bags` as JSON (inside a :class:`PersonRecord`)."""
+
+    count: int | None
+    weight: float | None
+    tags: list[str]
+
+
 @dataclass(slots=True)
 class Bags:
     count: int | None = None
     weight: float | None = None
     tags: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> BagsRecord:
         return {"count": self.count, "weight": self.weight, "tags": list(self.tags)}
+
+
+class PersonRecord(TypedDict):
+    """A :class:`Person` as JSON: kept with a stored manifest person and returned by the API."""
+
+    role: str
+    party_code: str
+    in_transit: bool
+    surname: str
+    given_names: str
+    sex: str | None
+    birth_date: str | None
+    nationality: str | None
+    embarkation: str | None
+    debarkation: str | None
+    first_arrival: str | None
+    residence: str | None
+    birth_place: str | None
+    address: str | None
+    employment: str | None
+    documents: list[DocumentRecord]
+    bags: BagsRecord | None
+    reservation: str | None
+    seat: str | None
+    references: dict[str, str]
+    segment: int | None
 
 
 @dataclass(slots=True)
@@ -74,7 +118,7 @@ class Person:
     references: dict[str, str] = field(default_factory=dict)
     segment: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PersonRecord:
         return {
             "role": self.role,
             "party_code": self.party_code,
@@ -100,6 +144,17 @@ class Person:
         }
 
 
+class LegRecord(TypedDict):
+    """A :class:`Leg` as JSON: kept with a stored manifest and returned by the API."""
+
+    flight: str
+    carrier: str
+    origin: str | None
+    destination: str | None
+    departure: str | None
+    arrival: str | None
+
+
 @dataclass(slots=True)
 class Leg:
     flight: str = ""
@@ -109,7 +164,7 @@ class Leg:
     departure: str | None = None
     arrival: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> LegRecord:
         return {
             "flight": self.flight,
             "carrier": self.carrier,
@@ -118,6 +173,26 @@ class Leg:
             "departure": self.departure,
             "arrival": self.arrival,
         }
+
+
+class MessageRecord(TypedDict):
+    """A :class:`Message` as JSON (inside an :class:`InterchangeRecord`)."""
+
+    reference: str
+    version: str
+    kind: str
+    document_code: str
+    document_id: str
+    function: str
+    function_code: str
+    carrier: str
+    flight: str
+    legs: list[LegRecord]
+    persons: list[PersonRecord]
+    declared_count: int | None
+    reporting_party: str | None
+    group_reference: str | None
+    valid: bool
 
 
 @dataclass(slots=True)
@@ -140,7 +215,7 @@ class Message:
     last_segment: int = 0
     valid: bool = True
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> MessageRecord:
         return {
             "reference": self.reference,
             "version": self.version,
@@ -168,6 +243,27 @@ class Message:
         return self.legs[-1] if self.legs else None
 
 
+class InterchangeHeaderRecord(TypedDict):
+    """The interchange header (UNB) as JSON (inside an :class:`InterchangeRecord`)."""
+
+    syntax: str
+    syntax_version: str
+    sender: str
+    recipient: str
+    reference: str
+    prepared: str | None
+    application: str
+
+
+class InterchangeRecord(TypedDict):
+    """An :class:`Interchange` as JSON: the output of ``openbmis paxlst``."""
+
+    interchange: InterchangeHeaderRecord
+    valid: bool
+    messages: list[MessageRecord]
+    errors: list[IssueRecord]
+
+
 @dataclass(slots=True)
 class Interchange:
     syntax: str = ""
@@ -184,7 +280,7 @@ class Interchange:
     def valid(self) -> bool:
         return not self.errors
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> InterchangeRecord:
         return {
             "interchange": {
                 "syntax": self.syntax,

@@ -26,7 +26,6 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +38,7 @@ from openbmis.screening.scorer import (
     CompiledEntry,
     CompiledForm,
     CompiledQuery,
+    MarshalValue,
     ScoringConfig,
     compile_entry,
     compile_query,
@@ -157,7 +157,7 @@ class _PackedStore:
         self.blob = b""
         self.offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
 
-    def append(self, record: Any) -> int:  # marshal accepts nested tuples of str, int, float, bool, None
+    def append(self, record: MarshalValue) -> int:
         data = marshal.dumps(record)
         self._buffer += data
         self._lengths.append(len(data))
@@ -180,12 +180,12 @@ class _PackedStore:
     def nbytes(self) -> int:
         return len(self.blob) + self.offsets.nbytes
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> dict[str, object]:
         # a memory-mapped store (ScreeningIndex.load) pickles as plain bytes and arrays
         return {"blob": bytes(self.blob), "offsets": np.asarray(self.offsets), "_buffer": bytearray(),
                 "_lengths": array("q")}  # fmt: skip
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
+    def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
 
 

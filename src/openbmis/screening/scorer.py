@@ -36,6 +36,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeAlias
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 from rapidfuzz.fuzz import token_sort_ratio
@@ -93,6 +94,8 @@ class ScoringConfig:
 # A compiled name: (text, kind, forms) where a form is (tokens, skeleton, unvocalised, scheme).
 CompiledForm = tuple[tuple[str, ...], tuple[str, ...], bool, str]
 CompiledName = tuple[str, int, tuple[CompiledForm, ...]]
+#: What :meth:`CompiledEntry.to_tuple` is made of: values :mod:`marshal` writes, nested in tuples.
+MarshalValue: TypeAlias = "str | int | float | bool | None | tuple[MarshalValue, ...]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,7 @@ class CompiledEntry:
         return CompiledEntry(self.id, self.list_name, self.entity_type, self.display_name, names,
                              self.birth_dates, self.countries, self.sex, self.identifiers, self.family_names)  # fmt: skip
 
-    def to_tuple(self) -> tuple[object, ...]:
+    def to_tuple(self) -> tuple[MarshalValue, ...]:
         """A marshal-friendly tuple (only str, int, bool, None and tuples)."""
         return (
             self.id,

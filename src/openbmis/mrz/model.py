@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Literal, TypedDict, cast
+from typing import Literal, TypedDict
 
 MRZFormat = Literal["TD1", "TD2", "TD3", "MRVA", "MRVB"]
 FORMATS: tuple[MRZFormat, ...] = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
@@ -80,23 +80,6 @@ class MRZFieldsRecord(TypedDict):
     optional_data_2: str
 
 
-class _MRZFieldsArguments(TypedDict, total=False):
-    """The keyword arguments of :class:`MRZFields`, as :meth:`MRZFields.from_dict` passes them."""
-
-    format: MRZFormat
-    document_code: str
-    issuing_state: str
-    document_number: str
-    primary_identifier: str
-    secondary_identifier: str
-    nationality: str
-    birth_date: date | None
-    sex: str
-    expiry_date: date | None
-    optional_data: str
-    optional_data_2: str
-
-
 @dataclass(frozen=True, slots=True)
 class MRZFields:
     """The data an MRZ carries, independent of its layout: what :func:`~openbmis.mrz.make` writes.
@@ -131,8 +114,9 @@ class MRZFields:
         for key in ("optional_data", "optional_data_2", "secondary_identifier"):
             if values.get(key) is None:
                 values[key] = ""
-        # A JSON-style mapping from the caller: its values are taken as the fields' types, unchecked as before.
-        return cls(**cast(_MRZFieldsArguments, values))
+        # A JSON-style mapping from the caller: its values are taken as the fields' types, unchecked (a TypedDict
+        # of the constructor's arguments would only repeat the fields above, to be kept in step by hand).
+        return cls(**values)  # type: ignore[arg-type]
 
     def to_dict(self) -> MRZFieldsRecord:
         return {

@@ -203,3 +203,19 @@ def test_the_examiners_list_shows_the_referred_documents_at_their_posts(referred
     elsewhere = make_user("document_examiner", two_posts[1], username="far-examiner")
     other = session_client(elsewhere).get("/documents/examine/").content.decode()
     assert referred["id"] not in other and plain["id"] not in other
+
+
+def test_images_are_fetched_for_matching_alerts_only(alert):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openbmis.documents.matching import matching_alerts
+
+    document = {"issuing_state": "KEN", "document_code": "P", "document_number": "X7654321"}
+    with CaptureQueriesContext(connection) as outside:
+        assert matching_alerts(document, date.today()) == []
+    with CaptureQueriesContext(connection) as inside:
+        found = matching_alerts({**document, "document_number": "X1234567"}, date.today())
+    assert [a.id for a in found] == [alert.id] and len(found[0].images.all()) == 1
+    # the alerts of the state, then (only when one matches) their images
+    assert (len(outside.captured_queries), len(inside.captured_queries)) == (1, 2)

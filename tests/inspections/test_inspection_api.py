@@ -8,9 +8,11 @@ from datetime import date, timedelta
 import pytest
 
 from openbmis.audit import services as audit
+from openbmis.audit.models import AuditEvent
+from openbmis.borderposts.models import BorderPost
 from openbmis.inspections.checks import SLOTS
 from openbmis.inspections.models import Crossing, Inspection, Referral
-from openbmis.travellers.models import TravelDocument
+from openbmis.travellers.models import TravelDocument, Traveller
 
 
 def test_admit_an_entry(inspect, decide, mrz_for):
@@ -40,10 +42,24 @@ def test_admit_an_entry(inspect, decide, mrz_for):
 def test_same_client_id_returns_the_same_inspection(inspect, mrz_for):
     client_id = str(uuid.uuid4())
     first = inspect(mrz=mrz_for(), client_id=client_id)
+    travellers, events = Traveller.objects.count(), AuditEvent.objects.count()
     second = inspect(mrz=mrz_for(), client_id=client_id)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
     assert Inspection.objects.count() == 1
+    # the retry is found when its insert meets the unique client_id: what it wrote before that is rolled back
+    assert (Traveller.objects.count(), AuditEvent.objects.count()) == (travellers, events)
+    assert audit.verify().ok
+
+
+def test_retry_at_a_post_closed_since_returns_the_inspection_already_made(inspect, mrz_for):
+    client_id = str(uuid.uuid4())
+    first = inspect(mrz=mrz_for(), client_id=client_id)
+    BorderPost.objects.filter(code="TST-A").update(status=BorderPost.Status.CLOSED)
+    again = inspect(mrz=mrz_for(), client_id=client_id)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    fresh = inspect(mrz=mrz_for())
+    assert fresh.status_code == 409 and fresh.json()["field"] == "border_post"
 
 
 def test_client_id_of_another_officer_is_refused(inspect, mrz_for, make_user, two_posts):

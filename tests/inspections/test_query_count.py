@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 #: The statements of one primary inspection of a known traveller, no manifest, no hit (see the list below).
-BUDGET = 17
+BUDGET = 16
 
 
 def _statements(ctx: CaptureQueriesContext) -> list[str]:
@@ -23,7 +23,7 @@ def test_primary_inspection_round_trips(inspect, mrz_for):
         response = inspect(mrz=mrz_for())
     assert response.status_code == 201, response.content
     statements = _statements(ctx)
-    # token, post, roles, idempotency, document, history, watchlist freshness, residence permit, visa rule,
+    # token, post, roles, document, history, watchlist freshness, residence permit, visa rule,
     # visa, entry ban, manifest, document fraud alerts (issue 18), inspection insert, audit head, audit insert,
-    # audit head update
+    # audit head update (a retry is found by the unique client_id at the insert, not by a query first)
     assert len(statements) <= BUDGET, "\n".join(s[:160] for s in statements)

@@ -165,7 +165,9 @@ def record(
         object_type, str(object_id), object_label, _jsonable(before), _jsonable(after), reason)
     user = actor if isinstance(actor, AbstractBaseUser) else None  # a signed-in user; not the system nor anonymous
     label = user.get_username() if user is not None else (actor if isinstance(actor, str) else SYSTEM)
-    with transaction.atomic():
+    # No savepoint: an event that cannot be written must take the caller's whole write down with it, so there is
+    # nothing to roll back to; this saves two round trips on every audited write.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.last_seq + 1,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_noop
 
 from openbmis.inspections import messages
@@ -69,9 +70,11 @@ def matching_alerts(document: Mapping[str, object], on: date) -> list[Any]:
     from openbmis.documents.models import FraudAlert
 
     state = _text(document, "issuing_state")
-    candidates = (FraudAlert.objects.filter(issuing_state=state, current=True, withdrawn=False)
-                  .select_related("model").prefetch_related("images"))
-    return [alert for alert in candidates if matches(alert, document, on)]
+    candidates = FraudAlert.objects.filter(issuing_state=state, current=True, withdrawn=False).select_related("model")
+    found = [alert for alert in candidates if matches(alert, document, on)]
+    # the images of the alerts that match only: most documents of a state with alerts match none of them
+    prefetch_related_objects(found, "images")
+    return found
 
 
 messages.register({

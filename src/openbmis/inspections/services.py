@@ -184,10 +184,12 @@ def start_inspection(
     typed it from the data page (kept with the document, shown beside the MRZ name).
     """
     authz.require(actor, "inspections.primary", border_post, token=token)
-    existing = Inspection.objects.filter(client_id=client_id).first()
-    if existing is not None:
-        return Started(_retried(existing, border_post, actor), False)
+    # A retry is found by the unique client_id when the insert below fails, not by a query up front: retries are
+    # rare and every inspection would pay for that query. A closed post still hands back what it already made.
     if border_post.status != BorderPost.Status.ACTIVE:
+        existing = Inspection.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return Started(_retried(existing, border_post, actor), False)
         raise Conflict(_("border post %(code)s is %(status)s")
                        % {"code": border_post.code, "status": border_post.status}, field="border_post")
     if bool(mrz_text and mrz_text.strip()) == bool(document):

@@ -152,9 +152,22 @@ def test_checkpoints_are_signed_lines_appended_after_each_commit(db, settings, d
         services.record(actor="test", action="thing.create", object_type="thing", object_id="c")
     lines = settings.OPENBMIS_AUDIT_CHECKPOINT_FILE.read_text().splitlines()
     assert [json.loads(line)["seq"] for line in lines] == [2, 3]  # one per committed transaction
+    hashes = dict(AuditEvent.objects.values_list("seq", "hash"))
+    assert [json.loads(line)["hash"] for line in lines] == [hashes[2], hashes[3]]  # each signs its own event
     public = anchors.load_public_key(anchors.public_key_path(settings.OPENBMIS_AUDIT_SIGNING_KEY_FILE))
     read = list(anchors.read(settings.OPENBMIS_AUDIT_CHECKPOINT_FILE, public))
     assert all(isinstance(item, anchors.Checkpoint) for item in read)
+    report = services.verify()
+    assert report.ok and report.anchored_seq == 3 and report.checkpoints == 2
+
+
+def test_checkpoints_of_concurrent_commits_may_land_out_of_order(db):
+    """Two counters commit; the later event's checkpoint is written first. The highest one still anchors."""
+    for name in "abc":
+        services.record(actor="test", action="thing.create", object_type="thing", object_id=name)
+    hashes = dict(AuditEvent.objects.values_list("seq", "hash"))
+    services.checkpoint(committed=(3, hashes[3]))
+    services.checkpoint(committed=(2, hashes[2]))
     report = services.verify()
     assert report.ok and report.anchored_seq == 3 and report.checkpoints == 2
 

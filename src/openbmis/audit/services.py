@@ -74,17 +74,22 @@ def _signing_key() -> Ed25519PrivateKey:
 _checkpoint_lock = threading.Lock()
 
 
-def checkpoint(kind: str = "head", *, sync: bool = True) -> anchors.Checkpoint | None:
+def checkpoint(kind: str = "head", *, sync: bool = True, committed: tuple[int, str] | None = None,
+               ) -> anchors.Checkpoint | None:
     """Sign the committed head and append it to the checkpoint file; None when the chain is empty.
 
     ``kind="restore"`` after a restore from a backup: verification then compares the chain with the
-    checkpoints from this one on (the events after the backup are gone, knowingly).
+    checkpoints from this one on (the events after the backup are gone, knowingly). ``committed`` is the
+    (seq, hash) of an event known to be committed, signed instead of reading the head again.
     """
     with _checkpoint_lock:
-        head = AuditHead.objects.filter(id=1).first()
-        if (head is None or head.last_seq == 0) and kind == "head":
-            return None
-        seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
+        if committed is not None:
+            seq, head_hash = committed
+        else:
+            head = AuditHead.objects.filter(id=1).first()
+            if (head is None or head.last_seq == 0) and kind == "head":
+                return None
+            seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
         at = timezone.now().astimezone(UTC).isoformat(timespec="microseconds")
         line = anchors.sign_line(_signing_key(), origin=origin(), seq=seq, hash=head_hash, at=at, kind=kind)
         # explicit and restore checkpoints are flushed to disk; those after each commit are not (ADR 0003)
@@ -92,12 +97,15 @@ def checkpoint(kind: str = "head", *, sync: bool = True) -> anchors.Checkpoint |
         return anchors.Checkpoint(origin(), seq, head_hash, at, 0, kind)
 
 
-def _checkpoint_after_commit(seq: int) -> None:
-    """One checkpoint per committed transaction: only the callback of its last event writes one."""
+def _checkpoint_after_commit(seq: int, event_hash: str) -> None:
+    """One checkpoint per committed transaction: only the callback of its last event writes one.
+
+    It signs that event, which the commit has just made part of the chain: a concurrent commit may have moved
+    the head further, and verification keeps the highest checkpoint whatever the order of the lines."""
     if getattr(connection, "_audit_last_recorded_seq", None) != seq:
         return
     try:
-        checkpoint(sync=False)
+        checkpoint(sync=False, committed=(seq, event_hash))
     except Exception:  # the write is committed; a missed checkpoint only widens the unanchored window
         log.exception("audit checkpoint could not be written")
 
@@ -191,9 +199,9 @@ def record(
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
-        seq = event.seq
+        seq, event_hash = event.seq, event.hash
         connection._audit_last_recorded_seq = seq  # type: ignore[attr-defined]
-        transaction.on_commit(lambda: _checkpoint_after_commit(seq), robust=True)
+        transaction.on_commit(lambda: _checkpoint_after_commit(seq, event_hash), robust=True)
     return event
 
 

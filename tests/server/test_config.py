@@ -118,3 +118,30 @@ def test_a_lowered_upload_limit_is_enforced(settings, db):
     listed = services.create_watchlist("test", name="Small", owner="HQ")
     with pytest.raises(TooLarge):
         services.start_import("test", listed, file_name="big.csv", content=b"id,name\n" + b"x" * 2048)
+
+
+def _database_options(tmp_path, **env: str) -> dict:
+    """The database OPTIONS that settings.py builds from these variables (in a fresh interpreter: settings are
+    read once per process)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from django.conf import settings; import django; django.setup(); "
+            "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={
+        **os.environ, "DJANGO_SETTINGS_MODULE": "openbmis.server.settings", "OPENBMIS_DATA_DIR": str(tmp_path), **env})
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_prepares_statements_unless_told_not_to(tmp_path):
+    url = "postgres://bmis@db.example/bmis?target_session_attrs=read-write"
+    prepared = _database_options(tmp_path, OPENBMIS_DATABASE_URL=url)
+    assert prepared == {"target_session_attrs": "read-write", "server_side_binding": True, "prepare_threshold": 5}
+    plain = _database_options(tmp_path, OPENBMIS_DATABASE_URL=url, OPENBMIS_DATABASE_PREPARED_STATEMENTS="false")
+    assert plain == {"target_session_attrs": "read-write"}  # behind PgBouncer in transaction mode
+    assert "server_side_binding" not in _database_options(tmp_path, OPENBMIS_DATABASE_URL="sqlite:///x.sqlite3")
+    with pytest.raises(ConfigError) as raised:
+        load({"OPENBMIS_DATA_DIR": str(tmp_path), "OPENBMIS_DATABASE_PREPARED_STATEMENTS": "sometimes"})
+    assert raised.value.variable == "OPENBMIS_DATABASE_PREPARED_STATEMENTS"

@@ -67,6 +67,9 @@ class Config:
 
     address_lockout_attempts: int = 20  # failed logins from one address (any accounts) before it is refused
     trusted_proxy: str = ""  # the TLS proxy's address: only its X-Forwarded-Proto/-For are believed
+    # PostgreSQL: bind parameters on the server and prepare the statements used often (off behind a pooler that
+    # does not keep prepared statements: PgBouncer in transaction mode before 1.21 or without max_prepared_statements)
+    database_prepared_statements: bool = True
     # the audit chain's anchors, kept outside the database (docs/configuration.md, docs/adr/0003)
     audit_key_file: Path = Path("var/audit/chain.key")  # HMAC key of the keyed chain
     audit_signing_key_file: Path = Path("var/audit/checkpoint.key")  # Ed25519 key that signs checkpoints
@@ -296,6 +299,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         blocking_checks=blocking_checks,
         override_roles=override_roles,
         override_four_eyes=_bool(env, "OPENBMIS_OVERRIDE_FOUR_EYES", True),
+        database_prepared_statements=_bool(env, "OPENBMIS_DATABASE_PREPARED_STATEMENTS", True),
         stale_inspection_minutes=_int(env, "OPENBMIS_STALE_INSPECTION_MINUTES", 30, 1),
         address_lockout_attempts=_bounded(env, "OPENBMIS_ADDRESS_LOCKOUT_ATTEMPTS", 20, 1, production),
         trusted_proxy=trusted_proxy,

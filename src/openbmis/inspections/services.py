@@ -215,8 +215,10 @@ def start_inspection(
     history = []
     if not resolution.traveller._state.adding:  # a known or linked traveller has a history
         history = list(
+            # the post is named in the history flags; a crossing's document (its number sealed) only when an exit
+            # is made with another one, so it is read then, not unsealed for every row here
             Crossing.objects.filter(traveller=resolution.traveller)
-            .select_related("border_post", "document").order_by("-at")[:50]
+            .select_related("border_post").order_by("-at")[:50]
         )
     context = registry.InspectionContext(
         border_post=border_post, direction=direction, document=fields, mrz_result=mrz_result,

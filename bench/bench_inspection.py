@@ -2,8 +2,8 @@
 
 For each database (SQLite file, and PostgreSQL when reachable) it prepares a database holding the
 demo posts and users plus N synthetic crossings of M travellers (kept between runs), starts the real
-server (`openbmis serve`, waitress, 8 threads) in its own process, and drives it from C concurrent
-client threads over loopback:
+server (`openbmis serve`, waitress, 8 threads; `--processes N` for N of them) in its own process, and
+drives it from C concurrent client threads over loopback:
 
 * floor: `GET /api/me` with a bearer token: authentication, one small query, JSON: what every API
   call pays before it does anything;
@@ -90,9 +90,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, processes: int = 1) -> subprocess.Popen[bytes]:
+    extra = ["--processes", str(processes)] if processes > 1 else []
     server = subprocess.Popen([sys.executable, "-m", "openbmis.cli.main", "serve", "--port", str(port),
-                               "--threads", "8"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--threads", "8", *extra], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -132,6 +134,39 @@ def drive(port: int, clients: int, per_client: int, make_request) -> tuple[list[
     return latencies, time.perf_counter() - started, errors[0]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of these processes (Linux /proc; 0 where it cannot be read)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def child_pids(parent: int) -> list[int]:
+    try:
+        return [int(pid) for pid in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its backends do the queries' work)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in {"postgres", "postmaster"}:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1]
 
@@ -154,7 +189,7 @@ def bench_database(label: str, url: str, args: argparse.Namespace) -> dict[str, 
     rng = random.Random(7)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     port = free_port()
-    server = start_server(env, port)
+    server = start_server(env, port, args.processes)
     try:
         floor = lambda i, n: ("GET", "/api/me", None, headers)  # noqa: E731
         drive(port, args.clients, 5, floor)  # warm-up
@@ -173,7 +208,14 @@ def bench_database(label: str, url: str, args: argparse.Namespace) -> dict[str, 
             return "POST", "/api/inspections", body, headers
 
         drive(port, args.clients, 3, inspection)  # warm-up
+        # CPU spent per inspection by the server process and by PostgreSQL: steadier than latency on a shared
+        # machine, and what the latency is made of once the cores are busy
+        database_pids = postgres_pids() if url.startswith("postgres") else []
+        server_pids = [server.pid, *child_pids(server.pid)]  # the processes of --processes N are its children
+        cpu_before = cpu_seconds(server_pids), cpu_seconds(database_pids)
         insp_lat, insp_time, insp_err = drive(port, args.clients, args.requests, inspection)
+        server_cpu = (cpu_seconds(server_pids) - cpu_before[0]) * 1000 / len(insp_lat)
+        database_cpu = (cpu_seconds(database_pids) - cpu_before[1]) * 1000 / len(insp_lat)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -183,11 +225,13 @@ def bench_database(label: str, url: str, args: argparse.Namespace) -> dict[str, 
         "floor_rps": len(floor_lat) / floor_time, "floor_errors": floor_err,
         "insp_p50": pct(insp_lat, 50), "insp_p95": pct(insp_lat, 95),
         "insp_rps": len(insp_lat) / insp_time, "insp_errors": insp_err,
+        "server_cpu": server_cpu, "database_cpu": database_cpu,
     }
     print(f"  floor  GET /api/me          p50 {row['floor_p50']:7.1f} ms  p95 {row['floor_p95']:7.1f} ms  "
           f"{row['floor_rps']:6.1f} req/s  errors {floor_err}")
     print(f"  inspection POST            p50 {row['insp_p50']:7.1f} ms  p95 {row['insp_p95']:7.1f} ms  "
           f"{row['insp_rps']:6.1f} req/s  errors {insp_err}")
+    print(f"  CPU per inspection: server {server_cpu:.1f} ms, PostgreSQL {database_cpu:.1f} ms")
     print(f"  p95 ratio inspection/floor: {row['insp_p95'] / row['floor_p95']:.1f}x   (target p95 <= 150 ms, <= 5x)")
     return row
 
@@ -214,13 +258,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, help="requests per client per endpoint")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--processes", type=int, default=1, help="server processes (openbmis serve --processes)")
     args = parser.parse_args()
     args.crossings = args.crossings or (50_000 if args.quick else 1_000_000)
     args.travellers = args.travellers or (15_000 if args.quick else 200_000)
     args.requests = args.requests or (15 if args.quick else 60)
     OUT.mkdir(parents=True, exist_ok=True)
-    print(f"clients {args.clients}, {args.requests} requests per client per endpoint, machine: "
-          f"{os.cpu_count()} cores (server and clients share them)")
+    print(f"clients {args.clients}, {args.requests} requests per client per endpoint, server processes "
+          f"{args.processes} of 8 threads, machine: {os.cpu_count()} cores (server and clients share them)")
     rows = []
     if args.database in ("sqlite", "both"):
         rows.append(bench_database("SQLite", f"sqlite:///{OUT / f'inspection-{args.crossings}.sqlite3'}", args))
@@ -229,11 +274,13 @@ def main() -> None:
             rows.append(bench_database("PostgreSQL", PG_URL, args))
         else:
             print("\nPostgreSQL not reachable at 127.0.0.1:5432: skipped")
-    print("\n| database | floor p50 | floor p95 | inspection p50 | inspection p95 | p95 ratio | inspections/s |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| database | floor p50 | floor p95 | inspection p50 | inspection p95 | p95 ratio | inspections/s "
+          "| CPU/inspection server + database |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['database']} | {r['floor_p50']:.1f} ms | {r['floor_p95']:.1f} ms | {r['insp_p50']:.1f} ms | "
-              f"{r['insp_p95']:.1f} ms | {r['insp_p95'] / r['floor_p95']:.1f}x | {r['insp_rps']:.1f} |")
+              f"{r['insp_p95']:.1f} ms | {r['insp_p95'] / r['floor_p95']:.1f}x | {r['insp_rps']:.1f} "
+              f"| {r['server_cpu']:.1f} + {r['database_cpu']:.1f} ms |")
 
 
 if __name__ == "__main__":

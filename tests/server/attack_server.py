@@ -32,6 +32,7 @@ class Live:
     password: str
     database_url: str
     env: dict[str, str]
+    pid: int = 0  # the `openbmis serve` process
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -85,7 +86,8 @@ def _database(tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def served(tmp_path: Path, *, production: bool = True, extra_env: dict[str, str] | None = None) -> Iterator[Live]:
+def served(tmp_path: Path, *, production: bool = True, extra_env: dict[str, str] | None = None,
+           serve_args: tuple[str, ...] = ()) -> Iterator[Live]:
     with _database(tmp_path) as database_url:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBMIS_")}
         env.update({
@@ -106,7 +108,7 @@ def served(tmp_path: Path, *, production: bool = True, extra_env: dict[str, str]
         log = (tmp_path / "server.log").open("w")
         server = subprocess.Popen(
             [sys.executable, "-c", "import sys; from openbmis.cli.main import main; sys.exit(main())",
-             "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "4"],
+             "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "4", *serve_args],
             env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
@@ -120,7 +122,7 @@ def served(tmp_path: Path, *, production: bool = True, extra_env: dict[str, str]
                         raise AssertionError((tmp_path / "server.log").read_text()[-3000:]) from None
                     time.sleep(0.2)
             yield Live(url=url, tokens=made["tokens"], password=made["password"], database_url=database_url,
-                       env=env)
+                       env=env, pid=server.pid)
         finally:
             server.terminate()
             try:

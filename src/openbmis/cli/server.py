@@ -49,15 +49,24 @@ def proxy_options(settings: Any) -> dict[str, Any]:
             "clear_untrusted_proxy_headers": True}
 
 
-def _serve(host: str, port: int, threads: int) -> int:
+def _serve(host: str, port: int, threads: int, processes: int = 1) -> int:
     import waitress
     from django.conf import settings
+    from django.db import connections
 
+    from openbmis.server import processes as prefork
     from openbmis.server.wsgi import application
 
-    print(f"OpenBMIS is serving at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)", flush=True)
-    waitress.serve(application, host=host, port=port, threads=threads, ident="openbmis", **proxy_options(settings))
-    return 0
+    options = {"threads": threads, "ident": "openbmis", **proxy_options(settings)}
+    if processes <= 1:
+        print(f"OpenBMIS is serving at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)", flush=True)
+        waitress.serve(application, host=host, port=port, **options)
+        return 0
+    sock = prefork.listening_socket(host, port)
+    connections.close_all()  # each process opens its own after the fork
+    print(f"OpenBMIS is serving at http://{host}:{port}/ from {processes} processes of {threads} threads  "
+          f"(API docs: http://{host}:{port}/api/docs)", flush=True)
+    return prefork.supervise(lambda shared: waitress.serve(application, sockets=[shared], **options), sock, processes)
 
 
 def _step(text: str) -> None:
@@ -138,8 +147,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.processes < 1:
+        print("--processes must be at least 1", file=sys.stderr)
+        return 2
     setup_django()
-    return _serve(args.host, args.port, args.threads)
+    return _serve(args.host, args.port, args.threads, args.processes)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -352,6 +364,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     p = subparsers.add_parser("serve", help="serve the web UI and API")
     _add_serve_options(p)
+    p.add_argument("--processes", type=int, default=1,
+                   help="server processes sharing the port, each with its threads (default 1); one process runs "
+                        "Python on one core at a time, so give up to one per core on PostgreSQL (docs/install.md)")
     p.set_defaults(handler=cmd_serve)
 
     p = subparsers.add_parser("migrate", help="create or update the database schema")

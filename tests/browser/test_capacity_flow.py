@@ -5,6 +5,7 @@ primary-officer role that requires the certificate (issue 17)."""
 from __future__ import annotations
 
 import pytest
+from tests.browser.capture import screenshot
 
 from openbmis.accounts import services as accounts
 from openbmis.capacity import services
@@ -82,7 +83,7 @@ def test_assessment_report_action_and_certification(live_server, browser, page, 
     page.fill("[data-testid=action-form] input[name=cost_estimate]", "1200")
     page.click("[data-testid=action-form] button")
     page.wait_for_selector("[data-action='Buy UV lamps for every lane']")
-    page.screenshot(path=str(screenshots / "capacity-assessment.png"), full_page=True)
+    screenshot(page, screenshots / "capacity-assessment.png", full_page=True)
 
     # 3. the report: a PDF, opened and its pages rendered to images
     href = page.get_attribute("[data-testid=report]", "href")
@@ -127,7 +128,7 @@ def test_assessment_report_action_and_certification(live_server, browser, page, 
     coordinator_page.wait_for_selector("[data-testid=certificate]")
     cert = Certificate.objects.get(holder=officer)
     assert coordinator_page.inner_text("[data-testid=certificate]") == cert.number
-    coordinator_page.screenshot(path=str(screenshots / "capacity-certified.png"), full_page=True)
+    screenshot(coordinator_page, screenshots / "capacity-certified.png", full_page=True)
     context.close()
 
     # 7. now the role can be given

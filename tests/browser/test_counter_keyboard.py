@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.browser.capture import screenshot
 
 from openbmis.demo import seed
 from openbmis.demo.test_travellers import TEST_TRAVELLERS
@@ -99,7 +100,7 @@ def test_counter_by_keyboard(live_server, counter_page, screenshots, db, fast_ha
     assert admit_box["y"] + admit_box["height"] <= 768
     assert "A" in page.inner_text("[data-testid=admit]")  # the key is shown on the button
     assert_accessible(page, "verdict (clear)")
-    page.screenshot(path=str(screenshots / "counter-verdict-clear.png"))
+    screenshot(page, screenshots / "counter-verdict-clear.png")
     page.keyboard.press("a")
     page.wait_for_selector(".messages")
     assert "Admitted: " in page.inner_text(".messages")
@@ -116,7 +117,7 @@ def test_counter_by_keyboard(live_server, counter_page, screenshots, db, fast_ha
     assert "FAIL" in failing and "Stolen or lost document" in failing
     assert focused(page) == "refer"
     assert_accessible(page, "verdict (refer)")
-    page.screenshot(path=str(screenshots / "counter-verdict-refer.png"))
+    screenshot(page, screenshots / "counter-verdict-refer.png")
     page.keyboard.press("r")
     assert focused(page) == "note"
     page.keyboard.type("watchlist hit and stolen passport")
@@ -147,7 +148,7 @@ def test_counter_by_keyboard(live_server, counter_page, screenshots, db, fast_ha
     assert len(ticked) == 1 and f"({first_ground})" in ticked[0]
     page.emulate_media(media="print")
     assert not page.is_visible(".topbar")
-    page.screenshot(path=str(screenshots / "refusal-form-print.png"), full_page=True)
+    screenshot(page, screenshots / "refusal-form-print.png", full_page=True)
     page.pdf(path=str(screenshots / "refusal-form.pdf"))
     page.emulate_media(media="screen")
 
@@ -189,7 +190,7 @@ def test_referral_and_hit_pages_are_accessible(live_server, counter_page, screen
     referral_url = page.url
     assert "Pending" in page.inner_text("[data-testid=hits]")
     assert_accessible(page, "referral")
-    page.screenshot(path=str(screenshots / "referral-hits.png"), full_page=True)
+    screenshot(page, screenshots / "referral-hits.png", full_page=True)
     page.click("[data-testid=hits] a >> nth=0")
     page.wait_for_selector("[data-testid=explanation]")
     assert_accessible(page, "hit")
@@ -243,7 +244,7 @@ def test_counter_in_french_by_keyboard(live_server, counter_page, screenshots, d
     assert focused(page) == "admit"
     assert page.get_attribute("html", "lang") == "fr"
     assert_accessible(page, "verdict (fr)")
-    page.screenshot(path=str(screenshots / "counter-verdict-fr.png"))
+    screenshot(page, screenshots / "counter-verdict-fr.png")
     page.keyboard.press("a")
     page.wait_for_selector(".messages")
     assert "Admis" in page.inner_text(".messages")
@@ -273,13 +274,13 @@ def test_counter_fits_narrow_screens(live_server, browser, screenshots, db, fast
         assert page.is_visible("[data-testid=menu-toggle]") and not page.is_visible("#main-nav a >> nth=0")
         page.click("[data-testid=menu-toggle]")
         assert page.is_visible("#main-nav >> text=Counter")
-        page.screenshot(path=str(screenshots / f"counter-{width}px-menu.png"), full_page=True)
+        screenshot(page, screenshots / f"counter-{width}px-menu.png", full_page=True)
         page.click("[data-testid=menu-toggle]")
         page.focus("textarea.mrz")
         reader_types(page, mrz_of("watchlist"))
         page.wait_for_selector("[data-testid=verdict]")
         page.wait_for_load_state("load")  # decision.js has run (focus, keys)
         assert no_sideways_overflow(page)
-        page.screenshot(path=str(screenshots / f"counter-verdict-{width}px.png"), full_page=True)
+        screenshot(page, screenshots / f"counter-verdict-{width}px.png", full_page=True)
     finally:
         context.close()

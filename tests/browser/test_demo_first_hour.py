@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from tests.browser.capture import screenshot
 
 from openbmis.demo import seed
 from openbmis.demo.test_travellers import TEST_TRAVELLERS
@@ -94,7 +95,7 @@ def test_demo_on_a_chosen_port_walks_the_test_travellers(demo_server, page, scre
         _scan(page, traveller.mrz())
         code, expected = CASES[traveller.key]
         assert _status(page, code) == expected, (traveller.key, page.inner_text("[data-testid=checks]"))
-        page.screenshot(path=str(screenshots / f"demo-{traveller.key}.png"), full_page=True)
+        screenshot(page, screenshots / f"demo-{traveller.key}.png", full_page=True)
     # the banned traveller cannot be admitted by the officer: the admit key is not offered
     assert page.locator("[data-testid=admit]").count() == 0 or page.locator("[data-testid=admit]").is_disabled()
     page.context.clear_cookies()  # log out (the logout itself is a POST from the menu)
@@ -102,4 +103,4 @@ def test_demo_on_a_chosen_port_walks_the_test_travellers(demo_server, page, scre
     page.goto(f"{base}/overstays/")
     rows = page.locator("table tbody tr")
     assert rows.count() > 0 and "No " not in rows.first.inner_text()
-    page.screenshot(path=str(screenshots / "demo-overstays.png"), full_page=True)
+    screenshot(page, screenshots / "demo-overstays.png", full_page=True)

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from PIL import Image
+from tests.browser.capture import screenshot
 
 from openbmis.demo import seed
 
@@ -42,7 +43,7 @@ def test_alert_referral_examination_refusal_statistics(live_server, page, screen
     image.wait_for()
     assert page.evaluate("(img) => img.complete && img.naturalWidth", image.element_handle()) == 500
     assert "refer" in page.inner_text("[data-testid=suggested]")
-    page.screenshot(path=str(screenshots / "document-alert.png"), full_page=True)
+    screenshot(page, screenshots / "document-alert.png", full_page=True)
     inspection_url = page.url
     page.fill("textarea[name=note]", "fraud alert on the passport")
     page.click("[data-testid=refer]")
@@ -68,7 +69,7 @@ def test_alert_referral_examination_refusal_statistics(live_server, page, screen
     record = page.inner_text("[data-testid=examination]")
     assert "Forged: photo substitution" in record and "UV mark: missing over the photo" in record
     assert page.locator("[data-testid=examination] img").count() == 2
-    page.screenshot(path=str(screenshots / "document-examination.png"), full_page=True)
+    screenshot(page, screenshots / "document-examination.png", full_page=True)
     page.click("text=Log out")
 
     login(page, base, "secondary")

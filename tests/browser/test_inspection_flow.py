@@ -4,6 +4,7 @@ judges the hit and refuses with a reason; the traveller pages show what happened
 from __future__ import annotations
 
 import pytest
+from tests.browser.capture import screenshot
 
 from openbmis.demo import seed
 from openbmis.demo.test_travellers import TEST_TRAVELLERS
@@ -54,7 +55,7 @@ def test_primary_and_secondary_inspection(live_server, page, screenshots, db, fa
     assert "refer" in page.inner_text("[data-testid=suggested]")
     assert page.get_attribute("[data-code=watchlist]", "class").split()[-1] in {"fail", "warn"}
     assert page.get_attribute("[data-code=stolen_lost]", "class").split()[-1] == "fail"
-    page.screenshot(path=str(screenshots / "inspection-hit.png"), full_page=True)
+    screenshot(page, screenshots / "inspection-hit.png", full_page=True)
     page.fill("textarea[name=note]", "watchlist hit and stolen passport")
     page.click("[data-testid=refer]")
     page.wait_for_selector(".messages")
@@ -90,7 +91,7 @@ def test_primary_and_secondary_inspection(live_server, page, screenshots, db, fa
     timeline = page.inner_text("[data-testid=timeline]")
     assert "Entry refused" in timeline and "(reasons H)" in timeline
     assert "Referred to secondary" in timeline and "watchlist hit" in timeline
-    page.screenshot(path=str(screenshots / "traveller-timeline.png"), full_page=True)
+    screenshot(page, screenshots / "traveller-timeline.png", full_page=True)
     mwangi = Traveller.objects.get(primary_identifier="MWANGI")
     page.goto(f"{base}/travellers/{mwangi.id}/")
     assert "Entry admitted" in page.inner_text("[data-testid=timeline]")

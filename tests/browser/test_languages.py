@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.browser.capture import screenshot
 
 from openbmis.demo import seed
 
@@ -58,7 +59,7 @@ def test_statistics_charts_follow_the_reading_direction(live_server, page, scree
             assert bool(chart["x"]["inverse"]) is rtl, chart
             assert chart["y"].get("position", "left") == ("right" if rtl else "left"), chart
         assert chart["legend"] == ("right" if rtl else "left")
-    page.screenshot(path=str(screenshots / f"statistics-{language}.png"), full_page=True)
+    screenshot(page, screenshots / f"statistics-{language}.png", full_page=True)
 
 
 # --- every officer-facing page in every language: nothing left in English --------------------------------
@@ -175,7 +176,7 @@ def test_officer_pages_have_no_english_left(officer_pages, browser, screenshots)
                 assert response is not None and response.status == 200, (language, name, path)
                 page.wait_for_load_state("load")
                 lines = visible_lines(page)
-                page.screenshot(path=str(screenshots / f"page-{name}-{language}.png"), full_page=True)
+                screenshot(page, screenshots / f"page-{name}-{language}.png", full_page=True)
                 if language == "en":
                     english[name] = set(lines)
                     continue

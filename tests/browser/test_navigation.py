@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyotp
 import pytest
+from tests.browser.capture import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -42,7 +43,7 @@ def test_role_logs_in_and_sees_its_navigation(live_server, page, screenshots, ma
     page.wait_for_selector("#main-nav")
     labels = {link.strip() for link in page.locator("#main-nav a").all_inner_texts()}
     assert labels == EXPECTED_NAV[role]
-    page.screenshot(path=str(screenshots / f"nav-{role}.png"), full_page=True)
+    screenshot(page, screenshots / f"nav-{role}.png", full_page=True)
     # the border-post list shows only what is in scope
     page.click("#main-nav >> text=Border posts")
     # all_inner_texts() does not wait: read the rows only once the new page has them

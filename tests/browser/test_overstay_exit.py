@@ -4,6 +4,7 @@ an exit counter: the stay check is flagged with the days overstayed (issue 7).""
 from __future__ import annotations
 
 import pytest
+from tests.browser.capture import screenshot
 
 from openbmis.demo import seed
 from openbmis.demo.test_travellers import TEST_TRAVELLERS
@@ -31,4 +32,4 @@ def test_overstaying_traveller_is_flagged_at_exit(live_server, page, screenshots
     # entered 100 days ago, permitted until entry day + 89: 11 days over
     assert "Overstayed by 11 days" in stay.inner_text()
     assert "refer" in page.inner_text("[data-testid=suggested]")
-    page.screenshot(path=str(screenshots / "overstay-exit.png"), full_page=True)
+    screenshot(page, screenshots / "overstay-exit.png", full_page=True)

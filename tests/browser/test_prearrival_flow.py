@@ -4,6 +4,7 @@ queue; the passenger is inspected at the counter and the officer sees the advanc
 from __future__ import annotations
 
 import pytest
+from tests.browser.capture import screenshot
 from tests.manifests.helpers import PASSENGERS, manifest_text, mrz_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -50,7 +51,7 @@ def test_manifest_queue_and_counter(live_server, page, screenshots, client, bear
     row.locator("button[type=submit]").click()
     page.wait_for_selector(".messages")
     assert "No hits." in page.inner_text("[data-testid=prearrival-hits]")
-    page.screenshot(path=str(screenshots / "prearrival-queue.png"), full_page=True)
+    screenshot(page, screenshots / "prearrival-queue.png", full_page=True)
     page.click("text=Log out")
 
     # 3. DOE arrives on UA123 and the counter shows the advance result
@@ -69,4 +70,4 @@ def test_manifest_queue_and_counter(live_server, page, screenshots, client, bear
     # the pre-arrival "no match" is the counter's memory too: the watchlist check warns, it does not fail again
     assert page.get_attribute("[data-code=watchlist]", "class").split()[-1] == "warn"
     assert "judged no match before (by targeting" in page.inner_text("[data-code=watchlist]")
-    page.screenshot(path=str(screenshots / "counter-advance.png"), full_page=True)
+    screenshot(page, screenshots / "counter-advance.png", full_page=True)

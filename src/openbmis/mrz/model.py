@@ -63,8 +63,9 @@ class MRZWarning:
         return {"code": self.code, "field": self.field, "message": self.message}
 
 
-class MRZFieldsRecord(TypedDict):
-    """:class:`MRZFields` as JSON (:meth:`MRZFields.to_dict`): dates as ISO strings."""
+class _DocumentRecord(TypedDict):
+    """The document's fields as JSON, common to :class:`MRZFieldsRecord` and :class:`MRZResultRecord` (which
+    differ in ``sex``: always text in the fields, None in a reading where it could not be read)."""
 
     format: MRZFormat
     document_code: str
@@ -74,10 +75,15 @@ class MRZFieldsRecord(TypedDict):
     secondary_identifier: str
     nationality: str
     birth_date: str | None
-    sex: str
     expiry_date: str | None
     optional_data: str
     optional_data_2: str
+
+
+class MRZFieldsRecord(_DocumentRecord):
+    """:class:`MRZFields` as JSON (:meth:`MRZFields.to_dict`): dates as ISO strings."""
+
+    sex: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,22 +141,11 @@ class MRZFields:
         }
 
 
-class MRZResultRecord(TypedDict):
+class MRZResultRecord(_DocumentRecord):
     """An :class:`MRZResult` as JSON (:meth:`MRZResult.to_dict`): ``openbmis mrz parse``, ``POST /api/documents/mrz``
     and an inspection's ``document_data``."""
 
-    format: MRZFormat
-    document_code: str
-    issuing_state: str
-    document_number: str
-    primary_identifier: str
-    secondary_identifier: str
-    nationality: str
-    birth_date: str | None
     sex: str | None
-    expiry_date: str | None
-    optional_data: str
-    optional_data_2: str
     names_truncated: bool
     specimen: bool
     check_digits: dict[str, str]

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from openbmis.audit.chain import canonical
+from openbmis.core.files import write_private
 
 CHECKPOINT_VERSION = 1
 
@@ -42,18 +43,11 @@ class BadLine:
     reason: str
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-
-
 def load_or_create_secret(path: Path) -> bytes:
     """The chain's master key: 32 random bytes kept hex-encoded in ``path`` (made once, mode 0600)."""
     if not path.exists():
         try:
-            _write_private(path, os.urandom(32).hex().encode() + b"\n")
+            write_private(path, os.urandom(32).hex().encode() + b"\n", exclusive=True)
         except FileExistsError:
             pass  # another process made it first
     raw = path.read_text().strip()
@@ -72,7 +66,7 @@ def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         try:
-            _write_private(path, pem)
+            write_private(path, pem, exclusive=True)
         except FileExistsError:
             pass
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)

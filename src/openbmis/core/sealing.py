@@ -29,7 +29,6 @@ import hmac
 import json
 import os
 import secrets
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,8 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models import lookups
 from django.db.models.expressions import Col
+
+from openbmis.core.files import write_private
 
 PREFIX = "sealed:v1:"
 _lock = threading.Lock()
@@ -83,20 +84,8 @@ def _add_index_key(path: Path) -> dict[str, Any]:
 
 
 def _write(path: Path, content: dict[str, Any], *, exclusive: bool) -> None:
-    """Write the key file whole (a temporary file renamed or linked into place, mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".data_keys.")
-    try:
-        with os.fdopen(fd, "w") as out:
-            json.dump(content, out, indent=1)
-        os.chmod(temporary, 0o600)
-        if exclusive:
-            os.link(temporary, path)  # fails if another process made the file first: theirs is kept
-        else:
-            os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    """Write the key file whole (``exclusive``: FileExistsError if another process made it first)."""
+    write_private(path, json.dumps(content, indent=1).encode(), exclusive=exclusive)
 
 
 def _load() -> dict[str, Any]:

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openbmis.core.files import write_private
+
 MODES = ("development", "production")
 DEFAULT_LANGUAGES = ("en", "fr", "ar", "es", "pt")
 # The check slots (inspections/checks.py SLOTS) whose failure blocks an admission until reviewed.
@@ -174,13 +176,12 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
 def _secret_from_file(data_dir: Path) -> str:
     """Development only: a random key made once and kept under the data dir."""
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    if not path.exists():
+        try:
+            write_private(path, secrets.token_urlsafe(50).encode(), exclusive=True)
+        except FileExistsError:
+            pass  # another process (the worker beside the server) made it first: use theirs
+    return path.read_text().strip()
 
 
 def _path(env: Mapping[str, str], name: str, default: Path) -> Path:

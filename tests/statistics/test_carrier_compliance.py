@@ -13,12 +13,17 @@ import datetime as dt
 import uuid
 
 import pytest
+import time_machine
 from tests.statistics.test_reports_cli import _text
 
 from openbmis import mrz, paxlst
 
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
-PERIOD = {"from": YESTERDAY.isoformat(), "to": dt.date.today().isoformat()}
+# The clock is set to a fixed noon for each test: "yesterday" taken from the real clock at import time once met
+# inspections made after midnight, two days from the flights and outside the period, and the counts fell apart.
+TODAY = dt.date(2026, 3, 15)
+NOON = dt.datetime.combine(TODAY, dt.time(12, 0), tzinfo=dt.UTC)
+YESTERDAY = TODAY - dt.timedelta(days=1)
+PERIOD = {"from": YESTERDAY.isoformat(), "to": TODAY.isoformat()}
 EXACT = {"carrier": "UA", "manifests": 2, "late": 1, "incomplete": 1, "with_errors": 0, "missing": 1, "listed": 4,
          "no_shows": 3, "not_listed": 1}
 
@@ -52,6 +57,11 @@ def _inspect(officer, post, surname: str, number: str, flight: str) -> None:
 
 @pytest.fixture
 def flights(db, make_user):
+    with time_machine.travel(NOON, tick=True):
+        yield _scenario(make_user)
+
+
+def _scenario(make_user):
     from openbmis.borderposts import services as posts
     from openbmis.manifests import services
 

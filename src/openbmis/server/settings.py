@@ -207,7 +207,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "openbmis.server.logs.StderrHandler", "formatter": "plain"}},
     "loggers": {
         # propagate=False: the root logger (set up by waitress or a test runner) would print each line again
         "openbmis": {"handlers": ["console"], "level": "INFO", "propagate": False},
